@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { CreateNodes, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
+
+/**
+ * hafleet's Nx plugin. Every `tenants/<name>/tenant.json` becomes a project with synth, validate
+ * and plan targets; every lib and app gets typecheck and test. Nothing is copied per tenant.
+ * (Nx 23 calls the `createNodesV2` API `createNodes`; the signature is the same.)
+ */
+
+/** How Nx runs the operators' CLI; the same entry point people use by hand. */
+export const FLEET_CLI = 'tsx apps/cli/src/main.ts';
+
+/** What a tenant's synthesized stack depends on, besides the libraries' sources. */
+const STACK_INPUTS = [
+  '{projectRoot}/tenant.json',
+  '{workspaceRoot}/fleet.json',
+  '^production',
+  { env: 'HAFLEET_MODE' },
+  { externalDependencies: ['cdktf', '@cdktf/provider-aws', 'constructs', 'zod'] },
+];
+
+export function tenantTargets(tenant: string): Record<string, TargetConfiguration> {
+  const run = (command: string) => ({ command: `${FLEET_CLI} ${command}`, cwd: '{workspaceRoot}' });
+  return {
+    synth: {
+      executor: 'nx:run-commands',
+      options: run(`synth ${tenant}`),
+      cache: true,
+      inputs: STACK_INPUTS,
+      outputs: [`{workspaceRoot}/cdktf.out/stacks/${tenant}`],
+      metadata: { description: 'Validate the spec and synthesise the Terraform JSON stack.' },
+    },
+    validate: {
+      executor: 'nx:run-commands',
+      options: run(`validate ${tenant} --terraform`),
+      dependsOn: ['synth'],
+      cache: true,
+      inputs: [...STACK_INPUTS, { runtime: 'terraform version' }],
+      metadata: { description: 'Fleet rules plus a real `terraform validate` of the synthesized stack.' },
+    },
+    plan: {
+      executor: 'nx:run-commands',
+      options: run(`plan ${tenant}`),
+      dependsOn: ['validate'],
+      // A plan depends on real infrastructure and state, which Nx cannot hash.
+      cache: false,
+      metadata: { description: 'terraform plan (offline unless HAFLEET_MODE=remote) and its summary.' },
+    },
+  };
+}
+
+export function codeProjectTargets(): Record<string, TargetConfiguration> {
+  return {
+    typecheck: {
+      executor: 'nx:run-commands',
+      options: { command: 'tsc --noEmit -p {projectRoot}/tsconfig.json', cwd: '{workspaceRoot}' },
+      cache: true,
+      inputs: ['default', '^production', { externalDependencies: ['typescript'] }],
+    },
+    test: {
+      executor: 'nx:run-commands',
+      options: { command: 'vitest run --config vitest.config.ts --dir {projectRoot} --passWithNoTests', cwd: '{workspaceRoot}' },
+      cache: true,
+      // Tests synthesise and plan the example tenants with the real terraform.
+      inputs: [
+        'default',
+        '^production',
+        '{workspaceRoot}/vitest.config.ts',
+        '{workspaceRoot}/tenants/**/*',
+        '{workspaceRoot}/fleet.json',
+        { runtime: 'terraform version' },
+      ],
+    },
+  };
+}
+
+function tenantProject(specFile: string, workspaceRoot: string): CreateNodesResult {
+  const root = dirname(specFile);
+  const name = basename(root);
+  const tags = ['type:tenant', ...tenantTags(join(workspaceRoot, specFile))];
+  return {
+    projects: {
+      [root]: {
+        name,
+        root,
+        projectType: 'application',
+        tags,
+        // The CLI (and through it every lib) builds this tenant's stack.
+        implicitDependencies: ['cli'],
+        targets: tenantTargets(name),
+      },
+    },
+  };
+}
+
+/** Region and environment as tags, so `nx run-many --projects tag:region:eu-west-1` works. */
+function tenantTags(specFile: string): string[] {
+  try {
+    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { region?: unknown; environment?: unknown };
+    return [
+      typeof spec.region === 'string' ? `region:${spec.region}` : undefined,
+      `env:${typeof spec.environment === 'string' ? spec.environment : 'production'}`,
+    ].filter((tag): tag is string => tag !== undefined);
+  } catch {
+    return []; // an unreadable spec still becomes a project, so `synth` can report why
+  }
+}
+
+export const createNodes: CreateNodes = [
+  '{tenants/*/tenant.json,libs/*/project.json,apps/*/project.json}',
+  (files, _options, context) =>
+    files.map((file) => {
+      if (file.startsWith('tenants/')) return [file, tenantProject(file, context.workspaceRoot)] as const;
+      const root = dirname(file);
+      return [file, { projects: { [root]: { root, targets: codeProjectTargets() } } }] as const;
+    }),
+];

@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JSON_SCHEMA_FILES } from './json-schema.js';
+import { loadFleet } from './load.js';
+import { SpecValidationError } from './problems.js';
+
+function workspaceWith(specs: Record<string, object | string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'hafleet-fleet-'));
+  for (const [folder, spec] of Object.entries(specs)) {
+    mkdirSync(join(root, 'tenants', folder), { recursive: true });
+    writeFileSync(join(root, 'tenants', folder, 'tenant.json'), typeof spec === 'string' ? spec : JSON.stringify(spec));
+  }
+  return root;
+}
+
+const spec = (name: string, vpcCidr: string) => ({
+  name,
+  displayName: name,
+  region: 'eu-west-1',
+  network: { vpcCidr },
+  app: { amiId: 'ami-0123456789abcdef0' },
+});
+
+function fleetProblems(root: string, only?: string[]): string[] {
+  try {
+    loadFleet(root, { only });
+    return [];
+  } catch (error) {
+    if (!(error instanceof SpecValidationError)) throw error;
+    return error.problems.map((p) => `${p.tenant} ${p.field}: ${p.message}`);
+  }
+}
+
+describe('loadFleet', () => {
+  it('loads every tenant sorted by name', () => {
+    const root = workspaceWith({ beta: spec('beta', '10.2.0.0/16'), alpha: spec('alpha', '10.1.0.0/16') });
+    expect(loadFleet(root).map((t) => t.spec.name)).toEqual(['alpha', 'beta']);
+  });
+
+  it('rejects a copied folder that kept the original name', () => {
+    const root = workspaceWith({ alpha: spec('alpha', '10.1.0.0/16'), gamma: spec('alpha', '10.3.0.0/16') });
+    expect(fleetProblems(root)).toEqual([
+      'alpha name: "alpha" is already the name of tenants/alpha/tenant.json — fix: set name to "gamma" (each tenant needs its own name)',
+    ]);
+  });
+
+  it('rejects a name that differs from its folder', () => {
+    const root = workspaceWith({ alpha: spec('alphas', '10.1.0.0/16') });
+    expect(fleetProblems(root)).toEqual([
+      'alphas name: "alphas" differs from its folder "alpha" — fix: rename the folder to alphas or set name to "alpha"',
+    ]);
+  });
+
+  it('rejects overlapping VPC ranges and blames both tenants', () => {
+    const root = workspaceWith({ alpha: spec('alpha', '10.1.0.0/16'), beta: spec('beta', '10.1.128.0/20') });
+    expect(fleetProblems(root)).toEqual([
+      "alpha network.vpcCidr: 10.1.0.0/16 overlaps beta's 10.1.128.0/20 — fix: give each tenant a range of its own",
+      "beta network.vpcCidr: 10.1.128.0/20 overlaps alpha's 10.1.0.0/16 — fix: give each tenant a range of its own",
+    ]);
+  });
+
+  it('checks only the selected tenants, but against everyone', () => {
+    const root = workspaceWith({ alpha: spec('alpha', '10.1.0.0/16'), broken: '{', beta: spec('beta', '10.2.0.0/16') });
+    expect(loadFleet(root, { only: ['alpha'] }).map((t) => t.spec.name)).toEqual(['alpha']);
+    expect(fleetProblems(root)).toHaveLength(1);
+    expect(fleetProblems(root, ['nobody'])).toEqual(['nobody : no such tenant — fix: one of alpha, beta, broken']);
+  });
+});
+
+describe('generated JSON Schemas', () => {
+  it.each(Object.entries(JSON_SCHEMA_FILES))('%s is committed and current (regenerate with `npm run fleet -- schema`)', (file, generate) => {
+    const committed = readFileSync(join(import.meta.dirname, '..', file), 'utf8');
+    expect(committed).toBe(generate());
+  });
+});

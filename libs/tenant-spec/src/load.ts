@@ -1,0 +1,199 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { z } from 'zod';
+import { cidrsOverlap, parseCidr } from './cidr.js';
+import { SpecValidationError, type SpecProblem } from './problems.js';
+import { tenantSpecSchema, type TenantSpec } from './schema.js';
+
+export const TENANTS_DIR = 'tenants';
+export const TENANT_SPEC_FILE = 'tenant.json';
+
+/** A spec that passed validation, with where it came from. */
+export interface LoadedTenant {
+  readonly spec: TenantSpec;
+  /** Absolute path of tenant.json. */
+  readonly file: string;
+}
+
+interface Source {
+  /** Path shown in messages. */
+  readonly file: string;
+  /** Name to blame when the spec has no usable name: its folder. */
+  readonly folder: string;
+}
+
+/** Parses and validates one spec's text. Throws SpecValidationError listing every problem. */
+export function parseTenantSpec(text: string, source: Source): TenantSpec {
+  const raw = parseJson(text, source) as { name?: unknown };
+  const result = tenantSpecSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const tenant = typeof raw.name === 'string' && raw.name ? raw.name : source.folder;
+  throw new SpecValidationError(result.error.issues.map((issue) => issueToProblem(issue, tenant, source.file)));
+}
+
+function parseJson(text: string, source: Source): unknown {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const [first] = errors;
+  if (first) {
+    const at = lineColumn(text, first.offset);
+    throw new SpecValidationError([
+      {
+        tenant: source.folder,
+        file: `${source.file}:${at.line}:${at.column}`,
+        field: '',
+        message: `is not valid JSON: ${describeJsonError(first.error)} at line ${at.line}, column ${at.column} — fix: correct the syntax there`,
+      },
+    ]);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SpecValidationError([
+      { tenant: source.folder, file: source.file, field: '', message: "must be a JSON object — fix: start from another tenant's tenant.json" },
+    ]);
+  }
+  return value;
+}
+
+function describeJsonError(code: number): string {
+  // "ValueExpected" → "value expected"
+  return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+}
+
+function issueToProblem(issue: z.core.$ZodIssue, tenant: string, file: string): SpecProblem {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const fields = issue.keys.map((key) => [...path, key].join('.'));
+    return {
+      tenant,
+      file,
+      field: fields.join(', '),
+      message: `unknown field — fix: remove it or correct its spelling (the $schema lists every field)`,
+    };
+  }
+  const field = path.join('.');
+  if (issue.message.includes(' — fix: ')) return { tenant, file, field, message: issue.message };
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+    return { tenant, file, field, message: `is required — fix: add "${path.at(-1)}" (${issue.expected})` };
+  }
+  if (issue.code === 'invalid_type') {
+    return { tenant, file, field, message: `must be of type ${issue.expected} — fix: ${issue.message.replace(/^Invalid input: /, '')}` };
+  }
+  return { tenant, file, field, message: issue.message };
+}
+
+/** Reads and validates one tenant.json on its own (no cross-tenant rules). */
+export function loadTenantSpec(file: string, workspaceRoot = process.cwd()): LoadedTenant {
+  const source = { file: relative(workspaceRoot, file) || file, folder: basename(dirname(file)) };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new SpecValidationError([{ tenant: source.folder, file: source.file, field: '', message: `cannot be read — fix: create ${TENANT_SPEC_FILE} in the tenant folder` }]);
+  }
+  return { spec: parseTenantSpec(text, source), file };
+}
+
+/** Every `tenants/<name>/tenant.json` below the workspace, sorted by folder. */
+export function tenantSpecFiles(workspaceRoot: string): string[] {
+  const dir = join(workspaceRoot, TENANTS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, TENANT_SPEC_FILE)))
+    .map((entry) => join(dir, entry.name, TENANT_SPEC_FILE))
+    .sort();
+}
+
+export interface LoadFleetOptions {
+  /** Only these tenants must be valid (cross-tenant rules still compare them with everyone). */
+  readonly only?: readonly string[];
+}
+
+/**
+ * Loads the fleet's specs and applies the cross-tenant rules: a spec's name is its folder's, names
+ * are unique, VPC ranges do not overlap. Throws SpecValidationError with every problem that
+ * concerns the selected tenants; returns the selected tenants, sorted by name.
+ */
+export function loadFleet(workspaceRoot: string, options: LoadFleetOptions = {}): LoadedTenant[] {
+  const problems: SpecProblem[] = [];
+  const loaded: LoadedTenant[] = [];
+  for (const file of tenantSpecFiles(workspaceRoot)) {
+    try {
+      loaded.push(loadTenantSpec(file, workspaceRoot));
+    } catch (error) {
+      if (!(error instanceof SpecValidationError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  problems.push(...crossTenantProblems(loaded, workspaceRoot));
+
+  const selected = options.only ? new Set(options.only) : undefined;
+  if (selected) {
+    const known = new Set([...loaded.map((t) => t.spec.name), ...problems.map((p) => p.tenant)]);
+    for (const name of selected) {
+      if (!known.has(name)) {
+        problems.push({
+          tenant: name,
+          file: join(TENANTS_DIR, name, TENANT_SPEC_FILE),
+          field: '',
+          message: `no such tenant — fix: one of ${[...known].sort().join(', ') || '(none yet: onboard one first)'}`,
+        });
+      }
+    }
+  }
+  const relevant = selected ? problems.filter((p) => selected.has(p.tenant)) : problems;
+  if (relevant.length > 0) throw new SpecValidationError(relevant);
+  return loaded
+    .filter((t) => !selected || selected.has(t.spec.name))
+    .sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+}
+
+function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const where = (t: LoadedTenant) => relative(workspaceRoot, t.file);
+  const byName = new Map<string, LoadedTenant>();
+  for (const tenant of tenants) {
+    const { name } = tenant.spec;
+    const folder = basename(dirname(tenant.file));
+    const first = byName.get(name);
+    if (first) {
+      problems.push({
+        tenant: name,
+        file: where(tenant),
+        field: 'name',
+        message: `"${name}" is already the name of ${where(first)} — fix: set name to "${folder}" (each tenant needs its own name)`,
+      });
+      continue;
+    }
+    byName.set(name, tenant);
+    if (folder !== name) {
+      problems.push({
+        tenant: name,
+        file: where(tenant),
+        field: 'name',
+        message: `"${name}" differs from its folder "${folder}" — fix: rename the folder to ${name} or set name to "${folder}"`,
+      });
+    }
+  }
+  for (let i = 0; i < tenants.length; i++) {
+    for (let j = i + 1; j < tenants.length; j++) {
+      const [a, b] = [tenants[i]!, tenants[j]!];
+      const [ca, cb] = [parseCidr(a.spec.network.vpcCidr)!, parseCidr(b.spec.network.vpcCidr)!];
+      if (!cidrsOverlap(ca, cb)) continue;
+      for (const [self, other] of [[a, b], [b, a]] as const) {
+        problems.push({
+          tenant: self.spec.name,
+          file: where(self),
+          field: 'network.vpcCidr',
+          message: `${self.spec.network.vpcCidr} overlaps ${other.spec.name}'s ${other.spec.network.vpcCidr} — fix: give each tenant a range of its own`,
+        });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { SpecValidationError } from './problems.js';
+import { parseTenantSpec } from './load.js';
+
+const source = { file: 'tenants/acme/tenant.json', folder: 'acme' };
+const minimal = {
+  name: 'acme',
+  displayName: 'Acme College',
+  region: 'eu-west-1',
+  network: { vpcCidr: '10.40.0.0/16' },
+  app: { amiId: 'ami-0123456789abcdef0' },
+};
+
+function problemsOf(spec: unknown): string[] {
+  try {
+    parseTenantSpec(typeof spec === 'string' ? spec : JSON.stringify(spec, null, 2), source);
+  } catch (error) {
+    if (error instanceof SpecValidationError) return error.problems.map((p) => `${p.field}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('tenant spec', () => {
+  it('fills every default from a minimal spec', () => {
+    const spec = parseTenantSpec(JSON.stringify(minimal), source);
+    expect(spec.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(spec.network.natGateways).toBe('per-az');
+    expect(spec.environment).toBe('production');
+    expect(spec.web).toMatchObject({ minCapacity: 2, maxCapacity: 6, desiredCapacity: 2 });
+    expect(spec.app).toMatchObject({ port: 80, healthCheckPath: '/', instanceType: 'm7i.large' });
+  });
+
+  // Each bad spec names the field and says how to fix it.
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['malformed CIDR', { ...minimal, network: { vpcCidr: '10.40.0/16' } }, /^network\.vpcCidr: .*not an IPv4 network.*fix:/],
+    ['CIDR with host bits', { ...minimal, network: { vpcCidr: '10.40.0.1/16' } }, /^network\.vpcCidr: .*no host bits/],
+    ['CIDR too small for the subnets', { ...minimal, network: { vpcCidr: '10.40.0.0/26' } }, /^network\.vpcCidr: .*cannot hold the tenant's subnets.*fix: use a prefix from \/16 to \/24/],
+    ['CIDR larger than AWS allows', { ...minimal, network: { vpcCidr: '10.0.0.0/8' } }, /^network\.vpcCidr: .*cannot hold/],
+    ['unknown region', { ...minimal, region: 'eu-west-9' }, /^region: "eu-west-9" is not a region.*fix: one of .*eu-west-1/],
+    ['zone outside the region', { ...minimal, availabilityZones: ['eu-west-1a', 'us-east-1b'] }, /^availabilityZones\.1: "us-east-1b" is not a zone of eu-west-1 — fix: one of eu-west-1a/],
+    ['one zone only', { ...minimal, availabilityZones: ['eu-west-1a'] }, /^availabilityZones: needs at least 2 zones/],
+    ['missing AMI', { ...minimal, app: {} }, /^app\.amiId: is required — fix: set app\.amiId/],
+    ['malformed AMI', { ...minimal, app: { amiId: 'ami-xyz' } }, /^app\.amiId: must be an AMI id/],
+    ['min above max', { ...minimal, web: { minCapacity: 5, maxCapacity: 3 } }, /^web\.minCapacity: 5 is above maxCapacity 3 — fix/],
+    ['desired outside range', { ...minimal, web: { minCapacity: 2, maxCapacity: 3, desiredCapacity: 9 } }, /^web\.desiredCapacity: 9 is outside 2–3/],
+    ['production on one instance', { ...minimal, web: { minCapacity: 1 } }, /^web\.minCapacity: 1 leaves production on one instance/],
+    ['name not DNS-safe', { ...minimal, name: 'Acme_College' }, /^name: must be DNS-safe/],
+    ['name with double hyphen', { ...minimal, name: 'acme--college' }, /^name: must be DNS-safe/],
+    ['reserved name', { ...minimal, name: 'fleet' }, /^name: "fleet" is reserved/],
+    ['unknown field', { ...minimal, databse: {} }, /^databse: unknown field — fix: remove it or correct its spelling/],
+    ['missing display name', { ...minimal, displayName: undefined }, /^displayName: is required — fix: add "displayName"/],
+    ['bad certificate ARN', { ...minimal, edge: { certificateArn: 'arn:aws:iam::1:role/x' } }, /^edge\.certificateArn: must be an ACM certificate ARN/],
+    ['wrong type', { ...minimal, web: { minCapacity: 'two' } }, /^web\.minCapacity: must be of type number/],
+    ['JSON syntax error', '{\n  "name": "acme",\n  "region": ,\n}', /^: is not valid JSON: value expected at line 3, column 13/],
+    ['not an object', '[1, 2]', /^: must be a JSON object/],
+  ];
+
+  it.each(cases)('rejects %s with the field and a fix', (_label, spec, expected) => {
+    const problems = problemsOf(spec);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.some((p) => expected.test(p)), problems.join('\n')).toBe(true);
+  });
+
+  it('names the tenant and file in every formatted line', () => {
+    try {
+      parseTenantSpec(JSON.stringify({ ...minimal, region: 'mars-1' }), source);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('tenants/acme/tenant.json: tenant acme, field region:');
+    }
+  });
+});
