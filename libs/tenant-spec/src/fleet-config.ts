@@ -13,14 +13,6 @@ export const fleetConfigSchema = z.strictObject({
       keyPrefix: z.string().regex(/^[a-zA-Z0-9._/-]+$/).default('tenants').describe('State key is <keyPrefix>/<tenant>/terraform.tfstate.'),
     })
     .describe('Remote state used outside offline mode.'),
-  terraform: z
-    .strictObject({
-      providerMirrorCandidates: z
-        .array(z.string())
-        .default([])
-        .describe('Folders checked, in order, for a local provider mirror when HAFLEET_PROVIDER_MIRROR is unset.'),
-    })
-    .prefault({}),
 });
 
 export type FleetConfig = z.output<typeof fleetConfigSchema>;

@@ -1,0 +1,4 @@
+export * from './mode.js';
+export * from './paths.js';
+export * from './synthesize.js';
+export * from './tenant-stack.js';

@@ -1,0 +1,4 @@
+export * from './binary.js';
+export * from './cli-config.js';
+export * from './plan-summary.js';
+export * from './runner.js';
