@@ -11,7 +11,8 @@ import { JSON_SCHEMA_FILES, SpecValidationError, loadFleet } from '@hafleet/tena
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { TerraformCommandError, formatPlanSummary } from '@hafleet/terraform';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
+/** The workspace this CLI belongs to; HAFLEET_WORKSPACE points it at another (tests use copies). */
+const workspaceRoot = resolve(process.env['HAFLEET_WORKSPACE'] ?? resolve(fileURLToPath(import.meta.url), '../../../..'));
 
 const USAGE = `usage: fleet <command> [tenant...] [options]
 

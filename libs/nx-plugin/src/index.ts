@@ -60,8 +60,14 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
     },
     test: {
       executor: 'nx:run-commands',
-      options: { command: 'vitest run --config vitest.config.ts --dir {projectRoot} --passWithNoTests', cwd: '{workspaceRoot}' },
+      options: {
+        // The JSON report lets CI print one fleet-wide "N passed, N failed" line.
+        command:
+          'vitest run --config vitest.config.ts --dir {projectRoot} --passWithNoTests --reporter=default --reporter=json --outputFile.json=.hafleet/test-results/{projectName}.json',
+        cwd: '{workspaceRoot}',
+      },
       cache: true,
+      outputs: ['{workspaceRoot}/.hafleet/test-results/{projectName}.json'],
       // Tests synthesise and plan the example tenants with the real terraform.
       inputs: [
         'default',

@@ -156,22 +156,25 @@ export function loadFleet(workspaceRoot: string, options: LoadFleetOptions = {})
 function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: string): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const where = (t: LoadedTenant) => relative(workspaceRoot, t.file);
-  const byName = new Map<string, LoadedTenant>();
+  const folderOf = (t: LoadedTenant) => basename(dirname(t.file));
+  // A name belongs to the spec in the folder of that name (the original of a copied folder).
+  const owners = new Map<string, LoadedTenant>();
+  for (const tenant of tenants) {
+    const owner = owners.get(tenant.spec.name);
+    if (!owner || (folderOf(tenant) === tenant.spec.name && folderOf(owner) !== tenant.spec.name)) owners.set(tenant.spec.name, tenant);
+  }
   for (const tenant of tenants) {
     const { name } = tenant.spec;
-    const folder = basename(dirname(tenant.file));
-    const first = byName.get(name);
-    if (first) {
+    const folder = folderOf(tenant);
+    const owner = owners.get(name)!;
+    if (owner !== tenant) {
       problems.push({
         tenant: name,
         file: where(tenant),
         field: 'name',
-        message: `"${name}" is already the name of ${where(first)} — fix: set name to "${folder}" (each tenant needs its own name)`,
+        message: `"${name}" is already the name of ${where(owner)} — fix: set name to "${folder}" (each tenant needs its own name)`,
       });
-      continue;
-    }
-    byName.set(name, tenant);
-    if (folder !== name) {
+    } else if (folder !== name) {
       problems.push({
         tenant: name,
         file: where(tenant),

@@ -1,6 +1,7 @@
 import { Network, WebTier } from '@hafleet/ha-modules';
 import { subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StackMode } from './mode.js';
@@ -15,9 +16,6 @@ export interface TenantStackProps {
   readonly localStatePath?: string;
 }
 
-/** Placeholder credentials for offline plans; AWS never sees them. */
-const OFFLINE_CREDENTIALS = { accessKey: 'offline-plan', secretKey: 'offline-plan' } as const;
-
 /** One tenant's whole, isolated stack. The stack name is the tenant name. */
 export class TenantStack extends TerraformStack {
   readonly network: Network;
@@ -31,14 +29,7 @@ export class TenantStack extends TerraformStack {
     new AwsProvider(this, 'aws', {
       region: spec.region,
       defaultTags: [{ tags: { ...spec.tags, tenant: spec.name, 'managed-by': 'hafleet' } }],
-      ...(mode === 'offline'
-        ? {
-            ...OFFLINE_CREDENTIALS,
-            skipCredentialsValidation: true,
-            skipRequestingAccountId: true,
-            skipMetadataApiCheck: 'true',
-          }
-        : {}),
+      ...(mode === 'offline' ? OFFLINE_AWS_PROVIDER_SETTINGS : {}),
     });
     this.configureBackend(spec.name, mode, props);
 

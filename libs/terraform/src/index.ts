@@ -2,3 +2,4 @@ export * from './binary.js';
 export * from './cli-config.js';
 export * from './plan-summary.js';
 export * from './runner.js';
+export * from './offline.js';

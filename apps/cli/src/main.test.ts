@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
+
+/** The real CLI in a child process, against a throw-away copy of the workspace. */
+function fleet(workspace: TempWorkspace, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(WORKSPACE_ROOT, 'apps/cli/src/main.ts'), ...args], {
+    cwd: workspace.root,
+    env: { ...process.env, HAFLEET_WORKSPACE: workspace.root },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('fleet CLI', () => {
+  let workspace: TempWorkspace;
+  const spec = (tenant: string) => join(workspace.root, 'tenants', tenant, 'tenant.json');
+
+  beforeEach(() => {
+    workspace = tempWorkspace();
+  });
+  afterEach(() => workspace.dispose());
+
+  it('validates the example fleet', () => {
+    const { code, stdout } = fleet(workspace, 'validate');
+    expect(code).toBe(0);
+    expect(stdout).toContain('2 tenant spec(s) valid: harbour-health, northwind-university');
+  });
+
+  it('reports a JSON syntax error with line and column, exit 2, nothing synthesised', () => {
+    writeFileSync(spec('harbour-health'), '{\n  "name": "harbour-health",\n  "region" "eu-west-2"\n}\n');
+    const { code, stderr } = fleet(workspace, 'synth');
+    expect(code).toBe(2);
+    expect(stderr).toContain('tenants/harbour-health/tenant.json:3:12: tenant harbour-health: is not valid JSON: colon expected at line 3, column 12');
+    expect(existsSync(join(workspace.root, 'cdktf.out'))).toBe(false);
+  });
+
+  it('refuses a duplicate tenant name with the fix', () => {
+    cpSync(join(workspace.root, 'tenants/harbour-health'), join(workspace.root, 'tenants/harbour-copy'), { recursive: true });
+    const copy = JSON.parse(readFileSync(spec('harbour-copy'), 'utf8'));
+    writeFileSync(spec('harbour-copy'), JSON.stringify({ ...copy, network: { vpcCidr: '10.99.0.0/16' } }));
+    const { code, stderr } = fleet(workspace, 'synth');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'tenants/harbour-copy/tenant.json: tenant harbour-health, field name: "harbour-health" is already the name of tenants/harbour-health/tenant.json — fix: set name to "harbour-copy"',
+    );
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate" — fix: one of validate, synth, plan, schema/],
+    [['plan', '--max-parallel', '0'], /--max-parallel "0" must be a whole number ≥ 1 — fix/],
+    [['synth', 'nobody'], /tenant nobody: no such tenant — fix: one of harbour-health, northwind-university/],
+    [['synth', '--frobnicate'], /Unknown option '--frobnicate'/],
+  ])('exits 2 on bad arguments %j', (args, message) => {
+    const { code, stderr } = fleet(workspace, ...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('explains how to plan when a stack was never synthesised', () => {
+    const { code, stderr } = fleet(workspace, 'plan', 'harbour-health');
+    expect(code).toBe(1);
+    expect(stderr).toContain('tenant harbour-health: no synthesized stack');
+    expect(stderr).toContain('fix: run `npx nx run harbour-health:synth` first');
+  });
+});

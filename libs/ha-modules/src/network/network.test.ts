@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { Network, type NetworkProps } from './network.js';
+import { networkProps } from '../testing/fixtures.js';
+import { TerraformOutput } from 'cdktf';
+import { synthesize, testStack, type SynthResource } from '../testing/offline.js';
+
+function synthNetwork(overrides: Partial<NetworkProps> = {}) {
+  let network: Network | undefined;
+  const stack = testStack((scope) => {
+    network = new Network(scope, 'network', networkProps(overrides));
+    for (const output of ['publicSubnetIds', 'appSubnetIds', 'dataSubnetIds', 'vpcId', 'vpcCidr'] as const) {
+      new TerraformOutput(scope, output, { value: network[output] });
+    }
+  });
+  const { resources, outputs } = synthesize(stack);
+  return { network: network!, resources, outputs };
+}
+
+/** Terraform reference to an attribute of a resource given its logical id. */
+const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
+const idOf = (resources: Record<string, SynthResource>, name: string) => {
+  const entry = Object.entries(resources).find(([, r]) => (r['tags'] as Record<string, string> | undefined)?.['Name'] === name);
+  if (!entry) throw new Error(`no resource tagged ${name}`);
+  return entry[0];
+};
+
+describe('Network', () => {
+  it('creates one subnet per tier and zone with the given CIDRs, none with public IPs on launch', () => {
+    const { resources } = synthNetwork();
+    const subnets = Object.values(resources('aws_subnet'));
+    const layout = Object.fromEntries(subnets.map((s) => [(s['tags'] as Record<string, string>)['Name'], [s['availability_zone'], s['cidr_block']]]));
+    expect(layout).toEqual({
+      'acme-public-eu-west-1a': ['eu-west-1a', '10.20.0.0/24'],
+      'acme-public-eu-west-1b': ['eu-west-1b', '10.20.1.0/24'],
+      'acme-public-eu-west-1c': ['eu-west-1c', '10.20.2.0/24'],
+      'acme-app-eu-west-1a': ['eu-west-1a', '10.20.4.0/24'],
+      'acme-app-eu-west-1b': ['eu-west-1b', '10.20.5.0/24'],
+      'acme-app-eu-west-1c': ['eu-west-1c', '10.20.6.0/24'],
+      'acme-data-eu-west-1a': ['eu-west-1a', '10.20.8.0/24'],
+      'acme-data-eu-west-1b': ['eu-west-1b', '10.20.9.0/24'],
+      'acme-data-eu-west-1c': ['eu-west-1c', '10.20.10.0/24'],
+    });
+    expect(subnets.every((s) => s['map_public_ip_on_launch'] === false)).toBe(true);
+    const vpc = Object.values(resources('aws_vpc'));
+    expect(vpc).toHaveLength(1);
+    expect(vpc[0]).toMatchObject({ cidr_block: '10.20.0.0/20', enable_dns_support: true, enable_dns_hostnames: true });
+  });
+
+  it('keys per-zone resources by zone name, so reordering or adding zones renames nothing', () => {
+    const twoZones = synthNetwork({
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      subnets: { public: ['10.20.0.0/24', '10.20.1.0/24'], app: ['10.20.4.0/24', '10.20.5.0/24'], data: ['10.20.8.0/24', '10.20.9.0/24'] },
+    }).resources;
+    const reordered = synthNetwork({
+      availabilityZones: ['eu-west-1c', 'eu-west-1b', 'eu-west-1a'],
+      subnets: {
+        public: ['10.20.2.0/24', '10.20.1.0/24', '10.20.0.0/24'],
+        app: ['10.20.6.0/24', '10.20.5.0/24', '10.20.4.0/24'],
+        data: ['10.20.10.0/24', '10.20.9.0/24', '10.20.8.0/24'],
+      },
+    }).resources;
+    for (const type of ['aws_subnet', 'aws_nat_gateway', 'aws_eip', 'aws_route_table', 'aws_route', 'aws_route_table_association']) {
+      const before = twoZones(type);
+      const after = reordered(type);
+      for (const [logicalId, resource] of Object.entries(before)) expect(after[logicalId], `${type} ${logicalId}`).toEqual(resource);
+    }
+    expect(Object.keys(twoZones('aws_subnet')).some((id) => id.includes('public-subnet-eu-west-1a'))).toBe(true);
+  });
+
+  it('puts one NAT gateway in each zone and routes each app subnet through its own zone', () => {
+    const { network, resources } = synthNetwork();
+    const nats = resources('aws_nat_gateway');
+    expect(Object.keys(nats)).toHaveLength(3);
+    expect(Object.keys(resources('aws_eip'))).toHaveLength(3);
+    expect(network.natGatewayCount).toBe(3);
+    for (const zone of ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']) {
+      const natId = idOf(nats, `acme-nat-${zone}`);
+      expect(nats[natId]!['subnet_id']).toBe(ref('aws_subnet', idOf(resources('aws_subnet'), `acme-public-${zone}`)));
+      const tableId = idOf(resources('aws_route_table'), `acme-app-${zone}`);
+      const routes = Object.values(resources('aws_route')).filter((r) => r['route_table_id'] === ref('aws_route_table', tableId));
+      expect(routes).toEqual([
+        { route_table_id: ref('aws_route_table', tableId), destination_cidr_block: '0.0.0.0/0', nat_gateway_id: ref('aws_nat_gateway', natId) },
+      ]);
+    }
+  });
+
+  it('shares one NAT gateway in the first zone when asked', () => {
+    const { network, resources } = synthNetwork({ natGateways: 'single' });
+    const nats = resources('aws_nat_gateway');
+    expect(Object.keys(nats)).toHaveLength(1);
+    expect(Object.keys(resources('aws_eip'))).toHaveLength(1);
+    expect(network.natGatewayCount).toBe(1);
+    const natId = idOf(nats, 'acme-nat-eu-west-1a');
+    const natRoutes = Object.values(resources('aws_route')).filter((r) => r['nat_gateway_id']);
+    expect(natRoutes).toHaveLength(3);
+    expect(natRoutes.every((r) => r['nat_gateway_id'] === ref('aws_nat_gateway', natId))).toBe(true);
+  });
+
+  it('gives the data tier no route out of the VPC, and only the public table a route to the internet gateway', () => {
+    const { resources } = synthNetwork();
+    const tables = resources('aws_route_table');
+    const dataTable = ref('aws_route_table', idOf(tables, 'acme-data'));
+    const publicTable = ref('aws_route_table', idOf(tables, 'acme-public'));
+    expect(tables[idOf(tables, 'acme-data')]!['route']).toBeUndefined();
+    const routes = Object.values(resources('aws_route'));
+    expect(routes.filter((r) => r['route_table_id'] === dataTable)).toEqual([]);
+    expect(routes.filter((r) => r['gateway_id'])).toEqual([
+      { route_table_id: publicTable, destination_cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway', Object.keys(resources('aws_internet_gateway'))[0]!) },
+    ]);
+
+    const associations = Object.values(resources('aws_route_table_association'));
+    expect(associations).toHaveLength(9);
+    const subnets = resources('aws_subnet');
+    for (const zone of ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']) {
+      const dataSubnet = ref('aws_subnet', idOf(subnets, `acme-data-${zone}`));
+      expect(associations.filter((a) => a['subnet_id'] === dataSubnet)).toEqual([{ subnet_id: dataSubnet, route_table_id: dataTable }]);
+    }
+  });
+
+  it('closes the default security group', () => {
+    const groups = Object.values(synthNetwork().resources('aws_default_security_group'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ ingress: [], egress: [] });
+  });
+
+  it('logs all traffic to a tenant log group through a role only the flow-logs service can assume', () => {
+    const { resources } = synthNetwork();
+    const [groupId, group] = Object.entries(resources('aws_cloudwatch_log_group'))[0]!;
+    expect(group).toMatchObject({ name: '/hafleet/acme/vpc-flow-logs', retention_in_days: 365 });
+    expect(group['kms_key_id']).toBeUndefined();
+
+    const [roleId, role] = Object.entries(resources('aws_iam_role'))[0]!;
+    expect(JSON.parse(role['assume_role_policy'] as string)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const policies = Object.values(resources('aws_iam_role_policy'));
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]!['policy'] as string;
+    expect(policy).toContain('"Action" = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]');
+    expect(policy).toContain(`"Resource" = [aws_cloudwatch_log_group.${groupId}.arn, "\${aws_cloudwatch_log_group.${groupId}.arn}:*"]`);
+    expect(policy).not.toContain('"*"');
+    expect(Object.keys(resources('aws_iam_role_policy_attachment'))).toHaveLength(0);
+
+    const flowLogs = Object.values(resources('aws_flow_log'));
+    expect(flowLogs).toHaveLength(1);
+    expect(flowLogs[0]).toMatchObject({
+      traffic_type: 'ALL',
+      log_destination_type: 'cloud-watch-logs',
+      log_destination: ref('aws_cloudwatch_log_group', groupId, 'arn'),
+      iam_role_arn: ref('aws_iam_role', roleId, 'arn'),
+      vpc_id: ref('aws_vpc', Object.keys(resources('aws_vpc'))[0]!),
+    });
+  });
+
+  it('passes the retention and the tenant key to the flow-log group', () => {
+    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111';
+    const group = Object.values(synthNetwork({ flowLogRetentionDays: 90, kmsKeyArn }).resources('aws_cloudwatch_log_group'))[0];
+    expect(group).toMatchObject({ retention_in_days: 90, kms_key_id: kmsKeyArn });
+  });
+
+  it('exposes the VPC and the subnet ids in zone order', () => {
+    const { resources, outputs } = synthNetwork();
+    const subnets = resources('aws_subnet');
+    const vpcId = Object.keys(resources('aws_vpc'))[0]!;
+    for (const tier of ['public', 'app', 'data']) {
+      const expected = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'].map((z) => ref('aws_subnet', idOf(subnets, `acme-${tier}-${z}`)));
+      expect(outputs[`${tier}SubnetIds`]).toEqual(expected);
+    }
+    expect(outputs['vpcId']).toBe(ref('aws_vpc', vpcId));
+    expect(outputs['vpcCidr']).toBe(ref('aws_vpc', vpcId, 'cidr_block'));
+  });
+
+  it('rejects a subnet list that does not match the zones', () => {
+    expect(() =>
+      synthNetwork({ subnets: { public: ['10.20.0.0/24'], app: ['10.20.4.0/24', '10.20.5.0/24', '10.20.6.0/24'], data: ['10.20.8.0/24', '10.20.9.0/24', '10.20.10.0/24'] } }),
+    ).toThrow(/1 public subnet CIDRs for 3 availability zones/);
+    expect(() => synthNetwork({ availabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1b'] })).toThrow(/duplicate availability zones/);
+  });
+});

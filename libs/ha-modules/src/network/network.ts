@@ -1,0 +1,210 @@
+import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+
+export type NatGatewayMode = 'per-az' | 'single';
+
+export interface NetworkSubnets {
+  /** Public subnets (ALB, NAT gateways), one CIDR per zone, in zone order. */
+  readonly public: string[];
+  /** Private application subnets (web/app instances), one CIDR per zone, in zone order. */
+  readonly app: string[];
+  /** Private data subnets (database, cache, file system), one CIDR per zone, in zone order. */
+  readonly data: string[];
+}
+
+export interface NetworkProps {
+  /** Tenant name: prefix of every Name tag and of the flow-log group. */
+  readonly name: string;
+  /** VPC CIDR block. */
+  readonly cidr: string;
+  /** Availability zones, e.g. `['eu-west-1a', 'eu-west-1b']`. */
+  readonly availabilityZones: string[];
+  /** Subnet CIDRs carved by the caller, one per zone and tier. */
+  readonly subnets: NetworkSubnets;
+  /**
+   * `per-az`: one NAT gateway per zone, so losing a zone never cuts the others off the internet.
+   * `single`: one NAT gateway in the first zone, cheaper, for small tenants.
+   * @default 'per-az'
+   */
+  readonly natGateways?: NatGatewayMode;
+  /** @default 365 */
+  readonly flowLogRetentionDays?: number;
+  /** KMS key for the flow-log group. @default the CloudWatch Logs service key */
+  readonly kmsKeyArn?: string;
+}
+
+const ANYWHERE = '0.0.0.0/0';
+const TIERS = ['public', 'app', 'data'] as const;
+type Tier = (typeof TIERS)[number];
+
+/**
+ * A tenant VPC over 2–3 zones: public, private-app and private-data subnets, NAT per zone (or one),
+ * a data tier with no route to the internet, VPC flow logs, and the default security group closed.
+ */
+export class Network extends Construct {
+  readonly vpc: Vpc;
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly publicSubnetIds: string[];
+  readonly appSubnetIds: string[];
+  readonly dataSubnetIds: string[];
+  readonly natGatewayCount: number;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    validate(props);
+    const { name, availabilityZones: zones } = props;
+    const natMode = props.natGateways ?? 'per-az';
+    const tags = (suffix: string) => ({ Name: `${name}-${suffix}` });
+
+    this.vpc = new Vpc(this, 'vpc', {
+      cidrBlock: props.cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: tags('vpc'),
+    });
+    this.vpcId = this.vpc.id;
+    this.vpcCidr = this.vpc.cidrBlock;
+
+    // Removing every rule of the default security group means nothing can silently use it.
+    new DefaultSecurityGroup(this, 'default-security-group', {
+      vpcId: this.vpc.id,
+      ingress: [],
+      egress: [],
+      tags: tags('default-closed'),
+    });
+
+    const igw = new InternetGateway(this, 'internet-gateway', { vpcId: this.vpc.id, tags: tags('igw') });
+
+    const subnet = (tier: Tier, zone: string, cidrBlock: string) =>
+      new Subnet(this, `${tier}-subnet-${zone}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: zone,
+        cidrBlock,
+        mapPublicIpOnLaunch: false,
+        tags: tags(`${tier}-${zone}`),
+      });
+    const associate = (tier: Tier, zone: string, subnetId: string, routeTableId: string) =>
+      new RouteTableAssociation(this, `${tier}-route-table-association-${zone}`, { subnetId, routeTableId });
+
+    // validate() guarantees one CIDR per zone in every tier.
+    const perZone = zones.map((zone, i) => ({
+      zone,
+      public: subnet('public', zone, props.subnets.public[i]!),
+      app: subnet('app', zone, props.subnets.app[i]!),
+      data: subnet('data', zone, props.subnets.data[i]!),
+    }));
+
+    const publicRouteTable = new RouteTable(this, 'public-route-table', { vpcId: this.vpc.id, tags: tags('public') });
+    new Route(this, 'public-internet-route', {
+      routeTableId: publicRouteTable.id,
+      destinationCidrBlock: ANYWHERE,
+      gatewayId: igw.id,
+    });
+
+    const natZones = natMode === 'single' ? perZone.slice(0, 1) : perZone;
+    const natByZone = new Map(
+      natZones.map(({ zone, public: publicSubnet }) => {
+        const eip = new Eip(this, `nat-eip-${zone}`, { domain: 'vpc', tags: tags(`nat-${zone}`), dependsOn: [igw] });
+        const nat = new NatGateway(this, `nat-gateway-${zone}`, {
+          allocationId: eip.allocationId,
+          subnetId: publicSubnet.id,
+          tags: tags(`nat-${zone}`),
+          dependsOn: [igw],
+        });
+        return [zone, nat] as const;
+      }),
+    );
+    const sharedNat = natByZone.get(zones[0]!)!;
+
+    // The data tier never reaches the internet: its route table only has the VPC's local route.
+    const dataRouteTable = new RouteTable(this, 'data-route-table', { vpcId: this.vpc.id, tags: tags('data') });
+
+    for (const { zone, public: publicSubnet, app, data } of perZone) {
+      // One app route table per zone, so that each zone leaves through its own NAT gateway.
+      const appRouteTable = new RouteTable(this, `app-route-table-${zone}`, { vpcId: this.vpc.id, tags: tags(`app-${zone}`) });
+      new Route(this, `app-nat-route-${zone}`, {
+        routeTableId: appRouteTable.id,
+        destinationCidrBlock: ANYWHERE,
+        natGatewayId: (natByZone.get(zone) ?? sharedNat).id,
+      });
+      associate('public', zone, publicSubnet.id, publicRouteTable.id);
+      associate('app', zone, app.id, appRouteTable.id);
+      associate('data', zone, data.id, dataRouteTable.id);
+    }
+
+    this.createFlowLogs(name, props.flowLogRetentionDays ?? 365, props.kmsKeyArn);
+
+    this.publicSubnetIds = perZone.map((z) => z.public.id);
+    this.appSubnetIds = perZone.map((z) => z.app.id);
+    this.dataSubnetIds = perZone.map((z) => z.data.id);
+    this.natGatewayCount = natByZone.size;
+  }
+
+  private createFlowLogs(name: string, retentionInDays: number, kmsKeyArn: string | undefined): void {
+    const logGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
+      name: `/hafleet/${name}/vpc-flow-logs`,
+      retentionInDays,
+      kmsKeyId: kmsKeyArn,
+      tags: { Name: `${name}-vpc-flow-logs` },
+    });
+    const role = new IamRole(this, 'flow-log-role', {
+      name: `${name}-vpc-flow-logs`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+      tags: { Name: `${name}-vpc-flow-logs` },
+    });
+    new IamRolePolicy(this, 'flow-log-policy', {
+      name: 'write-vpc-flow-logs',
+      role: role.id,
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            // The provider strips the `:*` suffix from the group ARN; streams need it back.
+            Resource: [logGroup.arn, `${logGroup.arn}:*`],
+          },
+        ],
+      }),
+    });
+    new FlowLog(this, 'flow-log', {
+      vpcId: this.vpc.id,
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      tags: { Name: `${name}-vpc-flow-logs` },
+    });
+  }
+}
+
+function validate(props: NetworkProps): void {
+  const zones = props.availabilityZones;
+  if (zones.length === 0) throw new Error(`Network ${props.name}: at least one availability zone is required`);
+  if (new Set(zones).size !== zones.length) throw new Error(`Network ${props.name}: duplicate availability zones ${zones.join(', ')}`);
+  for (const tier of TIERS) {
+    const cidrs = props.subnets[tier];
+    if (cidrs.length !== zones.length) {
+      throw new Error(`Network ${props.name}: ${cidrs.length} ${tier} subnet CIDRs for ${zones.length} availability zones; give one per zone`);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpecValidationError } from '@hafleet/tenant-spec';
+import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
+import { synthesizeTenants } from './synthesize.js';
+
+const TENANT = 'harbour-health';
+
+/** Every file below `dir` with its content: the whole observable output. */
+function snapshotTree(dir: string): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const path = join(entry.parentPath, entry.name);
+      files[path.slice(dir.length)] = readFileSync(path, 'utf8');
+    }
+  }
+  return files;
+}
+
+describe('synthesizeTenants', () => {
+  let workspace: TempWorkspace;
+  let outdir: string;
+  const specFile = () => join(workspace.root, 'tenants', TENANT, 'tenant.json');
+  const editSpec = (edit: (spec: Record<string, any>) => void) => {
+    const spec = JSON.parse(readFileSync(specFile(), 'utf8'));
+    edit(spec);
+    writeFileSync(specFile(), JSON.stringify(spec));
+  };
+
+  beforeEach(() => {
+    workspace = tempWorkspace();
+    outdir = join(workspace.root, 'cdktf.out');
+  });
+  afterEach(() => workspace.dispose());
+
+  it('writes one plain Terraform JSON stack per tenant, and the manifest for a whole-fleet synth', () => {
+    const stacks = synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' });
+    expect(stacks.map((s) => s.tenant)).toEqual(['harbour-health', 'northwind-university']);
+    for (const stack of stacks) {
+      const json = JSON.parse(readFileSync(stack.file, 'utf8'));
+      expect(json.terraform.backend.local.path).toBe(`../../../.hafleet/tenants/${stack.tenant}/terraform.tfstate`);
+      expect(json.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
+    }
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks).sort()).toEqual(['harbour-health', 'northwind-university']);
+    expect(readdirSync(outdir).filter((f) => f.startsWith('.staging'))).toEqual([]);
+  });
+
+  it('synthesises only the named tenants and leaves the others alone', () => {
+    synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'offline' });
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual([TENANT]);
+  });
+
+  it('uses the fleet S3 backend with a key per tenant and lock file in remote mode', () => {
+    const [stack] = synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'remote' });
+    const json = JSON.parse(readFileSync(stack!.file, 'utf8'));
+    expect(json.terraform.backend.s3).toEqual({
+      bucket: 'hafleet-terraform-state',
+      region: 'eu-west-1',
+      key: `tenants/${TENANT}/terraform.tfstate`,
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(json.provider.aws[0].access_key).toBeUndefined();
+  });
+
+  const badSpecs: Array<[string, (spec: Record<string, any>) => void, RegExp]> = [
+    ['a malformed CIDR', (s) => (s.network.vpcCidr = '10.17.0.0/99'), /field network\.vpcCidr: .*fix:/],
+    ['an AZ outside the region', (s) => (s.availabilityZones = ['eu-west-2a', 'eu-west-1b']), /field availabilityZones\.1: .*not a zone of eu-west-2/],
+    ['min above max', (s) => (s.web = { minCapacity: 5, maxCapacity: 2 }), /field web\.minCapacity: 5 is above maxCapacity 2/],
+    ['a missing AMI', (s) => delete s.app.amiId, /field app\.amiId: is required/],
+  ];
+
+  it.each(badSpecs)('refuses %s and leaves the previous output exactly as it was', (_label, edit, expected) => {
+    synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' });
+    const before = snapshotTree(outdir);
+    editSpec(edit);
+    expect(() => synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' })).toThrow(expected);
+    expect(snapshotTree(outdir)).toEqual(before);
+    expect(readdirSync(outdir).filter((f) => f.startsWith('.staging'))).toEqual([]);
+  });
+
+  it('writes nothing at all when the first synth meets a bad spec', () => {
+    editSpec((s) => (s.region = 'moon-1'));
+    expect(() => synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' })).toThrow(SpecValidationError);
+    expect(existsSync(outdir)).toBe(false);
+  });
+});
