@@ -6,6 +6,10 @@ import { SpecValidationError } from './problems.js';
 /** `fleet.json` at the workspace root: settings that hold for every tenant. */
 export const fleetConfigSchema = z.strictObject({
   $schema: z.string().optional(),
+  defaultAccountId: z
+    .string()
+    .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+    .describe('The hosting account of tenants whose spec names no account of their own.'),
   stateBackend: z
     .strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }).describe('S3 bucket holding every tenant state.'),

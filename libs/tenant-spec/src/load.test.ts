@@ -15,12 +15,15 @@ function workspaceWith(specs: Record<string, object | string>): string {
   return root;
 }
 
-const spec = (name: string, vpcCidr: string) => ({
+const spec = (name: string, vpcCidr: string, domain = `${name}.example.org`) => ({
   name,
   displayName: name,
   region: 'eu-west-1',
+  domain,
+  alerts: { emails: ['ops@example.org'] },
   network: { vpcCidr },
   app: { amiId: 'ami-0123456789abcdef0' },
+  edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' },
 });
 
 function fleetProblems(root: string, only?: string[]): string[] {
@@ -40,7 +43,7 @@ describe('loadFleet', () => {
   });
 
   it('rejects a copied folder that kept the original name', () => {
-    const root = workspaceWith({ alpha: spec('alpha', '10.1.0.0/16'), gamma: spec('alpha', '10.3.0.0/16') });
+    const root = workspaceWith({ alpha: spec('alpha', '10.1.0.0/16'), gamma: spec('alpha', '10.1.0.0/16') });
     expect(fleetProblems(root)).toEqual([
       'alpha name: "alpha" is already the name of tenants/alpha/tenant.json — fix: set name to "gamma" (each tenant needs its own name)',
     ]);
@@ -58,6 +61,14 @@ describe('loadFleet', () => {
     expect(fleetProblems(root)).toEqual([
       "alpha network.vpcCidr: 10.1.0.0/16 overlaps beta's 10.1.128.0/20 — fix: give each tenant a range of its own",
       "beta network.vpcCidr: 10.1.128.0/20 overlaps alpha's 10.1.0.0/16 — fix: give each tenant a range of its own",
+    ]);
+  });
+
+  it('rejects a domain used twice', () => {
+    const root = workspaceWith({ alpha: spec('alpha', '10.1.0.0/16', 'learn.example.org'), beta: spec('beta', '10.2.0.0/16', 'learn.example.org') });
+    expect(fleetProblems(root)).toEqual([
+      'alpha domain: learn.example.org is also the domain of beta — fix: give each tenant its own hostname',
+      'beta domain: learn.example.org is also the domain of alpha — fix: give each tenant its own hostname',
     ]);
   });
 

@@ -183,9 +183,27 @@ function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: st
       });
     }
   }
-  for (let i = 0; i < tenants.length; i++) {
-    for (let j = i + 1; j < tenants.length; j++) {
-      const [a, b] = [tenants[i]!, tenants[j]!];
+  // The remaining rules compare distinct tenants; a copy is already reported above.
+  const distinct = [...owners.values()];
+  const domains = new Map<string, LoadedTenant>();
+  for (const tenant of distinct) {
+    const other = domains.get(tenant.spec.domain);
+    if (!other) {
+      domains.set(tenant.spec.domain, tenant);
+      continue;
+    }
+    for (const [self, them] of [[other, tenant], [tenant, other]] as const) {
+      problems.push({
+        tenant: self.spec.name,
+        file: where(self),
+        field: 'domain',
+        message: `${self.spec.domain} is also the domain of ${them.spec.name} — fix: give each tenant its own hostname`,
+      });
+    }
+  }
+  for (let i = 0; i < distinct.length; i++) {
+    for (let j = i + 1; j < distinct.length; j++) {
+      const [a, b] = [distinct[i]!, distinct[j]!];
       const [ca, cb] = [parseCidr(a.spec.network.vpcCidr)!, parseCidr(b.spec.network.vpcCidr)!];
       if (!cidrsOverlap(ca, cb)) continue;
       for (const [self, other] of [[a, b], [b, a]] as const) {

@@ -7,9 +7,13 @@ const minimal = {
   name: 'acme',
   displayName: 'Acme College',
   region: 'eu-west-1',
+  domain: 'learn.acme.ac.uk',
+  alerts: { emails: ['ops@acme.ac.uk'] },
   network: { vpcCidr: '10.40.0.0/16' },
   app: { amiId: 'ami-0123456789abcdef0' },
+  edge: { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' },
 };
+const usEast1Certificate = 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 
 function problemsOf(spec: unknown): string[] {
   try {
@@ -29,6 +33,11 @@ describe('tenant spec', () => {
     expect(spec.environment).toBe('production');
     expect(spec.web).toMatchObject({ minCapacity: 2, maxCapacity: 6, desiredCapacity: 2 });
     expect(spec.app).toMatchObject({ port: 80, healthCheckPath: '/', instanceType: 'm7i.large' });
+    expect(spec.database).toMatchObject({ engine: 'aurora-mysql', readers: 1, backupRetentionDays: 14 });
+    expect(spec.cache).toMatchObject({ engine: 'valkey', replicas: 1, separateApplicationCache: false });
+    expect(spec.edge).toMatchObject({ rateLimitPerFiveMinutes: 2000, shieldAdvanced: false });
+    expect(spec.cdn).toBeUndefined();
+    expect(spec.backup.retentionDays).toBe(35);
   });
 
   // Each bad spec names the field and says how to fix it.
@@ -51,6 +60,18 @@ describe('tenant spec', () => {
     ['unknown field', { ...minimal, databse: {} }, /^databse: unknown field — fix: remove it or correct its spelling/],
     ['missing display name', { ...minimal, displayName: undefined }, /^displayName: is required — fix: add "displayName"/],
     ['bad certificate ARN', { ...minimal, edge: { certificateArn: 'arn:aws:iam::1:role/x' } }, /^edge\.certificateArn: must be an ACM certificate ARN/],
+    ['certificate from another region', { ...minimal, edge: { certificateArn: usEast1Certificate } }, /^edge\.certificateArn: is in us-east-1, but the load balancer is in eu-west-1 — fix/],
+    ['CDN certificate outside us-east-1', { ...minimal, cdn: { certificateArn: minimal.edge.certificateArn } }, /^cdn\.certificateArn: is in eu-west-1 — fix: CloudFront only uses certificates issued in us-east-1/],
+    ['missing edge certificate', { ...minimal, edge: {} }, /^edge\.certificateArn: is required — fix: the ARN of the ACM certificate/],
+    ['no alert address', { ...minimal, alerts: { emails: [] } }, /^alerts\.emails: needs at least one address/],
+    ['bad alert address', { ...minimal, alerts: { emails: ['ops at acme'] } }, /^alerts\.emails\.0: must be an email address/],
+    ['bad domain', { ...minimal, domain: 'Learn Acme' }, /^domain: must be a lowercase hostname/],
+    ['short backups', { ...minimal, database: { backupRetentionDays: 3 } }, /^database\.backupRetentionDays: must be at least 7 days/],
+    ['unknown engine', { ...minimal, database: { engine: 'oracle' } }, /^database\.engine: must be one of mysql, postgres/],
+    ['Aurora without a reader', { ...minimal, database: { readers: 0 } }, /^database\.readers: must be at least 1/],
+    ['cache without a replica', { ...minimal, cache: { replicas: 0 } }, /^cache\.replicas: must be at least 1 so sessions survive/],
+    ['bad account id', { ...minimal, account: { id: '1234' } }, /^account\.id: must be a 12-digit AWS account id/],
+    ['bad deployer role', { ...minimal, account: { deployerRoleArn: 'arn:aws:iam::111122223333:user/bob' } }, /^account\.deployerRoleArn: must be an IAM role ARN/],
     ['wrong type', { ...minimal, web: { minCapacity: 'two' } }, /^web\.minCapacity: must be of type number/],
     ['JSON syntax error', '{\n  "name": "acme",\n  "region": ,\n}', /^: is not valid JSON: value expected at line 3, column 13/],
     ['not an object', '[1, 2]', /^: must be a JSON object/],

@@ -87,17 +87,78 @@ const webSchema = z
   })
   .describe('Web tier capacity and scaling.');
 
+const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** Region of an ACM certificate ARN (undefined when malformed). */
+export function certificateRegion(arn: string): string | undefined {
+  return ACM_ARN.exec(arn)?.[1];
+}
+
+const certificateArnSchema = (where: string) =>
+  z
+    .string({ error: `is required — fix: the ARN of the ACM certificate ${where}` })
+    .regex(ACM_ARN, { error: `must be an ACM certificate ARN — fix: copy the ARN of the certificate ${where}` });
+
+/** Paths where large request bodies are normal: content uploads and the SCORM/xAPI runtime. */
+export const DEFAULT_LARGE_BODY_PATHS = ['/repository/', '/webservice/', '/mod/scorm/', '/pluginfile.php', '/draftfile.php'];
+
 const edgeSchema = z
   .strictObject({
-    certificateArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
-        error: 'must be an ACM certificate ARN — fix: copy it from ACM in the tenant region',
-      })
-      .optional()
-      .describe('ACM certificate for HTTPS; when set, HTTP redirects to HTTPS.'),
+    certificateArn: certificateArnSchema('for the domain, in the tenant region').describe(
+      'ACM certificate (tenant region) for the HTTPS listener; HTTP always redirects to HTTPS.',
+    ),
+    rateLimitPerFiveMinutes: z.number().int().min(100).max(2_000_000_000).default(2000).describe('WAF per-IP rate limit. Default 2000 requests per 5 minutes.'),
+    largeBodyPaths: z
+      .array(z.string().regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/"' }))
+      .default(DEFAULT_LARGE_BODY_PATHS)
+      .describe('Paths where the WAF allows large bodies (uploads, SCORM/xAPI runtime).'),
+    shieldAdvanced: z.boolean().default(false).describe('Shield Advanced protection for the ALB (and CDN). Default off.'),
   })
-  .describe('Load balancer edge.');
+  .describe('Load balancer edge: HTTPS, WAF, Shield.');
+
+const cdnSchema = z
+  .strictObject({
+    certificateArn: certificateArnSchema('for the domain, in us-east-1 (CloudFront only uses us-east-1)').describe(
+      'ACM certificate in us-east-1 for the distribution.',
+    ),
+    priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100').describe('Default PriceClass_100.'),
+  })
+  .describe('CloudFront in front of the ALB and the content bucket; omit for no CDN.');
+
+const databaseSchema = z
+  .strictObject({
+    engine: z
+      .enum(['mysql', 'postgres', 'aurora-mysql', 'aurora-postgresql'], {
+        error: 'must be one of mysql, postgres, aurora-mysql, aurora-postgresql',
+      })
+      .default('aurora-mysql')
+      .describe('RDS Multi-AZ (mysql, postgres) or Aurora (aurora-mysql, aurora-postgresql). Default aurora-mysql.'),
+    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS instance class like "db.r6g.large"' }).default('db.r6g.large'),
+    allocatedStorageGiB: z.number().int().min(20).max(65536).default(100).describe('RDS only. Default 100 GiB (autoscaling to 4×).'),
+    readers: z.number().int().min(1, { error: 'must be at least 1 so the cluster survives the loss of its writer' }).max(15).default(1).describe('Aurora readers in other zones. Default 1.'),
+    backupRetentionDays: z
+      .number()
+      .int()
+      .min(7, { error: 'must be at least 7 days — fix: set 7 or more' })
+      .max(35)
+      .default(14)
+      .describe('Automated backups and point-in-time recovery window. Default 14 days.'),
+  })
+  .describe('The relational database.');
+
+const cacheSchema = z
+  .strictObject({
+    engine: z.enum(['valkey', 'redis']).default('valkey').describe('Default valkey.'),
+    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be a node type like "cache.r7g.large"' }).default('cache.r7g.large'),
+    replicas: z.number().int().min(1, { error: 'must be at least 1 so sessions survive the loss of a node' }).max(5).default(1).describe('Replicas per group. Default 1 (2 nodes).'),
+    separateApplicationCache: z
+      .boolean()
+      .default(false)
+      .describe('A second group for the application cache, so purging it never wipes sessions. Default off.'),
+  })
+  .describe('Session (and application) cache.');
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const tagsSchema = z
   .record(
@@ -125,8 +186,48 @@ export const tenantSpecSchema = z
       .describe("Zones to spread every tier across. Default: the region's first three."),
     network: networkSchema,
     app: appSchema,
+    domain: z
+      .string({ error: 'is required — fix: the hostname learners use, e.g. "learn.northwind.edu"' })
+      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase hostname like "learn.northwind.edu"' })
+      .describe('Hostname learners use; unique across the fleet.'),
+    account: z
+      .strictObject({
+        id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
+        deployerRoleArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"' })
+          .optional()
+          .describe('Role terraform assumes for this tenant.'),
+      })
+      .prefault({}),
+    alerts: z
+      .strictObject({
+        emails: z
+          .array(z.string().regex(EMAIL, { error: 'must be an email address — fix: e.g. "ops@example.org"' }))
+          .min(1, { error: 'needs at least one address — fix: the team that owns this tenant\'s alarms' }),
+      })
+      .describe('Who receives the alarms.'),
     web: webSchema.prefault({}),
-    edge: edgeSchema.prefault({}),
+    worker: z
+      .strictObject({
+        instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type like "t3.medium"' }).default('t3.medium'),
+      })
+      .prefault({})
+      .describe('The single cron/scheduled-jobs instance.'),
+    edge: edgeSchema,
+    cdn: cdnSchema.optional(),
+    database: databaseSchema.prefault({}),
+    cache: cacheSchema.prefault({}),
+    files: z
+      .strictObject({
+        noncurrentVersionDays: z.number().int().min(1).max(3650).default(90).describe('Old content versions kept. Default 90 days.'),
+      })
+      .prefault({}),
+    backup: z
+      .strictObject({
+        retentionDays: z.number().int().min(7, { error: 'must be at least 7 days' }).max(3650).default(35).describe('AWS Backup retention. Default 35 days.'),
+      })
+      .prefault({}),
     tags: tagsSchema,
   })
   .superRefine((spec, ctx) => {
@@ -156,6 +257,22 @@ export const tenantSpecSchema = z
         code: 'custom',
         path: ['web', 'desiredCapacity'],
         message: `${desiredCapacity} is outside ${minCapacity}–${maxCapacity} — fix: pick a value between minCapacity and maxCapacity`,
+      });
+    }
+    const edgeRegion = certificateRegion(spec.edge.certificateArn);
+    if (edgeRegion && edgeRegion !== spec.region) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['edge', 'certificateArn'],
+        message: `is in ${edgeRegion}, but the load balancer is in ${spec.region} — fix: use a certificate issued in ${spec.region}`,
+      });
+    }
+    const cdnRegion = spec.cdn && certificateRegion(spec.cdn.certificateArn);
+    if (cdnRegion && cdnRegion !== 'us-east-1') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cdn', 'certificateArn'],
+        message: `is in ${cdnRegion} — fix: CloudFront only uses certificates issued in us-east-1`,
       });
     }
     if (spec.environment === 'production' && minCapacity < 2) {
