@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeTenants, type SynthesizedStack } from '@hafleet/tenant-stack';
+import { synthesizeTenants, type SynthesizedTenant } from '@hafleet/tenant-stack';
 import { tenantSpecFiles } from '@hafleet/tenant-spec';
 import { tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
 import { planTenant } from './plan.js';
@@ -16,12 +16,12 @@ const examples = tenantSpecFiles(WORKSPACE_ROOT).map((file) => file.split('/').a
 
 describe.each(examples)('example tenant %s', (tenant) => {
   let workspace: TempWorkspace;
-  let stack: SynthesizedStack;
+  let stack: SynthesizedTenant;
   let managed: string[];
 
   beforeAll(() => {
     workspace = tempWorkspace();
-    [stack] = synthesizeTenants({ workspaceRoot: workspace.root, only: [tenant], mode: 'offline' }) as [SynthesizedStack];
+    [stack] = synthesizeTenants({ workspaceRoot: workspace.root, only: [tenant], mode: 'offline' }) as [SynthesizedTenant];
     const json = JSON.parse(readFileSync(stack.file, 'utf8')) as { resource: Record<string, Record<string, unknown>> };
     managed = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
   });

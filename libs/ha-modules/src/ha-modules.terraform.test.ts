@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveProviderMirror } from '@hafleet/terraform';
 import { Network } from './network/network.js';
-import { CERTIFICATE_ARN, networkProps, webTier } from './testing/fixtures.js';
+import { networkProps, webTier } from './testing/fixtures.js';
 import { offlineAwsProvider } from './testing/offline.js';
 import { planOffline } from './testing/plan-offline.js';
 
@@ -10,7 +10,7 @@ describe.skipIf(resolveProviderMirror() === undefined)('Network + WebTier with t
   it('initialises, validates and plans offline', async () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack);
-      webTier(stack, new Network(stack, 'network', networkProps()), { certificateArn: CERTIFICATE_ARN });
+      webTier(stack, new Network(stack, 'network', networkProps()));
     });
 
     expect(summary).toMatchObject({ change: 0, destroy: 0, replace: 0 });

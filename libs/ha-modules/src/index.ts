@@ -1,2 +1,16 @@
+/** The HA reference modules: one construct per concept, secure and highly available by default. */
+export { TenantKey, type TenantKeyProps } from './keys/tenant-key.js';
 export { Network, type NetworkProps, type NetworkSubnets, type NatGatewayMode } from './network/network.js';
-export { WebTier, type WebTierProps, ALB_TLS_POLICY } from './web-tier/web-tier.js';
+export { HardenedLaunchTemplate, type HardenedLaunchTemplateProps, type InstancePolicyStatement } from './compute/hardened-launch-template.js';
+export { WebTier, type WebTierProps, type AlbAccessLogs, type OriginVerifyHeader, ALB_TLS_POLICY } from './web-tier/web-tier.js';
+export { Worker, type WorkerProps } from './worker/worker.js';
+export { OriginVerifySecret, type OriginVerifySecretProps, DEFAULT_ORIGIN_VERIFY_HEADER } from './edge/origin-secret.js';
+export { RegionalWebAcl, type RegionalWebAclProps, DEFAULT_LARGE_BODY_PATHS } from './edge/web-acl.js';
+export { Database, type DatabaseProps, type DatabaseEngine } from './database/database.js';
+export { CacheCluster, type CacheClusterProps, type CachePurpose, type CacheEngine } from './cache/cache.js';
+export { LogBucket, type LogBucketProps, LOG_PREFIXES } from './files/log-bucket.js';
+export { ContentBucket, type ContentBucketProps } from './files/content-bucket.js';
+export { SharedFileSystem, type SharedFileSystemProps } from './files/shared-file-system.js';
+export { ContentDelivery, type ContentDeliveryProps, type PriceClass, MANAGED_POLICY_IDS } from './cdn/cdn.js';
+export { TenantObservability, type TenantObservabilityProps } from './observability/observability.js';
+export { TenantBackup, type TenantBackupProps } from './backup/backup-plan.js';

@@ -99,9 +99,6 @@ const certificateArnSchema = (where: string) =>
     .string({ error: `is required — fix: the ARN of the ACM certificate ${where}` })
     .regex(ACM_ARN, { error: `must be an ACM certificate ARN — fix: copy the ARN of the certificate ${where}` });
 
-/** Paths where large request bodies are normal: content uploads and the SCORM/xAPI runtime. */
-export const DEFAULT_LARGE_BODY_PATHS = ['/repository/', '/webservice/', '/mod/scorm/', '/pluginfile.php', '/draftfile.php'];
-
 const edgeSchema = z
   .strictObject({
     certificateArn: certificateArnSchema('for the domain, in the tenant region').describe(
@@ -110,8 +107,8 @@ const edgeSchema = z
     rateLimitPerFiveMinutes: z.number().int().min(100).max(2_000_000_000).default(2000).describe('WAF per-IP rate limit. Default 2000 requests per 5 minutes.'),
     largeBodyPaths: z
       .array(z.string().regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/"' }))
-      .default(DEFAULT_LARGE_BODY_PATHS)
-      .describe('Paths where the WAF allows large bodies (uploads, SCORM/xAPI runtime).'),
+      .optional()
+      .describe('Paths where the WAF allows large bodies. Default: the Moodle/Totara upload, web-service and SCORM runtime paths.'),
     shieldAdvanced: z.boolean().default(false).describe('Shield Advanced protection for the ALB (and CDN). Default off.'),
   })
   .describe('Load balancer edge: HTTPS, WAF, Shield.');

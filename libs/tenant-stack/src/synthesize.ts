@@ -17,7 +17,7 @@ export interface SynthesizeOptions {
   readonly mode?: StackMode;
 }
 
-export interface SynthesizedStack {
+export interface SynthesizedTenant {
   readonly tenant: string;
   readonly dir: string;
   readonly file: string;
@@ -28,12 +28,12 @@ export interface SynthesizedStack {
  * everything is synthesised into a staging folder first, so a bad spec or a failing construct
  * leaves the previous `cdktf.out` exactly as it was.
  */
-export function synthesizeTenants(options: SynthesizeOptions): SynthesizedStack[] {
+export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant[] {
   const workspaceRoot = resolve(options.workspaceRoot);
   const outdir = resolve(options.outdir ?? join(workspaceRoot, DEFAULT_OUTDIR));
   const mode = options.mode ?? stackModeFromEnv();
   const tenants = loadFleet(workspaceRoot, { only: options.only });
-  const { stateBackend } = loadFleetConfig(workspaceRoot);
+  const fleet = loadFleetConfig(workspaceRoot);
 
   mkdirSync(join(outdir, 'stacks'), { recursive: true });
   const staging = mkdtempSync(join(outdir, '.staging-'));
@@ -43,7 +43,7 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedStack[
       new TenantStack(app, {
         spec,
         mode,
-        stateBackend,
+        fleet,
         localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name),
       });
     }

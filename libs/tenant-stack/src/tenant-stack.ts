@@ -1,58 +1,102 @@
-import { Network, WebTier } from '@hafleet/ha-modules';
+import {
+  CacheCluster,
+  ContentBucket,
+  ContentDelivery,
+  Database,
+  LogBucket,
+  Network,
+  OriginVerifySecret,
+  RegionalWebAcl,
+  SharedFileSystem,
+  TenantBackup,
+  TenantKey,
+  TenantObservability,
+  WebTier,
+  Worker,
+  type InstancePolicyStatement,
+} from '@hafleet/ha-modules';
 import { subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StackMode } from './mode.js';
 
 export interface TenantStackProps {
   readonly spec: TenantSpec;
+  /** The fleet's settings: hosting account and remote state. */
+  readonly fleet: FleetConfig;
   /** Default: offline. */
   readonly mode?: StackMode;
-  /** Where remote state lives; required in remote mode. */
-  readonly stateBackend?: FleetConfig['stateBackend'];
   /** Offline state file, relative to the stack folder. Default `terraform.tfstate`. */
   readonly localStatePath?: string;
 }
 
-/** One tenant's whole, isolated stack. The stack name is the tenant name. */
+/** The web and worker instances reach the data tier on these ports, and nothing else. */
+const NFS_PORT = 2049;
+
+/**
+ * One tenant's whole, isolated high-availability platform: its own key, VPC, edge, web and worker
+ * tiers, database, cache, files, CDN, alarms and backups. The stack name is the tenant name.
+ */
 export class TenantStack extends TerraformStack {
+  readonly key: TenantKey;
   readonly network: Network;
   readonly webTier: WebTier;
+  readonly worker: Worker;
+  readonly database: Database;
+  readonly caches: CacheCluster[];
+  readonly fileSystem: SharedFileSystem;
+  readonly contentBucket: ContentBucket;
+  readonly cdn: ContentDelivery | undefined;
 
   constructor(scope: Construct, props: TenantStackProps) {
-    const { spec } = props;
+    const { spec, fleet } = props;
     const mode = props.mode ?? 'offline';
     super(scope, spec.name);
+    const name = spec.name;
+    const accountId = spec.account.id ?? fleet.defaultAccountId;
+    const offline = mode === 'offline' ? OFFLINE_AWS_PROVIDER_SETTINGS : {};
+    const defaultTags = [{ tags: { ...spec.tags, tenant: name, 'managed-by': 'hafleet' } }];
+    const assumeRole = spec.account.deployerRoleArn && mode === 'remote' ? [{ roleArn: spec.account.deployerRoleArn, sessionName: `hafleet-${name}` }] : undefined;
 
-    new AwsProvider(this, 'aws', {
-      region: spec.region,
-      defaultTags: [{ tags: { ...spec.tags, tenant: spec.name, 'managed-by': 'hafleet' } }],
-      ...(mode === 'offline' ? OFFLINE_AWS_PROVIDER_SETTINGS : {}),
-    });
-    this.configureBackend(spec.name, mode, props);
+    new AwsProvider(this, 'aws', { region: spec.region, defaultTags, assumeRole, ...offline });
+    this.configureBackend(mode, props);
 
+    this.key = new TenantKey(this, 'key', { name, accountId, region: spec.region });
+    const kmsKeyArn = this.key.keyArn;
     const zones = spec.availabilityZones;
+
     this.network = new Network(this, 'network', {
-      name: spec.name,
+      name,
       cidr: spec.network.vpcCidr,
       availabilityZones: zones,
       subnets: subnetLayout(spec.network.vpcCidr, zones.length),
       natGateways: spec.network.natGateways,
+      kmsKeyArn,
     });
+    const { vpcId, publicSubnetIds, appSubnetIds, dataSubnetIds } = this.network;
 
+    const logs = new LogBucket(this, 'logs', { name, accountId });
+    this.contentBucket = new ContentBucket(this, 'content', {
+      name,
+      accountId,
+      kmsKeyArn,
+      logBucket: { name: logs.bucketName },
+      noncurrentVersionExpirationDays: spec.files.noncurrentVersionDays,
+    });
+    // Behind the CDN the ALB answers only requests carrying this secret header.
+    const originVerify = spec.cdn ? new OriginVerifySecret(this, 'origin-verify') : undefined;
+
+    const compute = { vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, rootVolumeGiB: spec.app.rootVolumeGiB, rootDeviceName: spec.app.rootDeviceName };
     this.webTier = new WebTier(this, 'web', {
-      name: spec.name,
-      vpcId: this.network.vpcId,
-      publicSubnetIds: this.network.publicSubnetIds,
-      appSubnetIds: this.network.appSubnetIds,
-      amiId: spec.app.amiId,
+      ...compute,
+      name,
+      publicSubnetIds,
       instanceType: spec.app.instanceType,
       appPort: spec.app.port,
       healthCheckPath: spec.app.healthCheckPath,
-      rootVolumeGiB: spec.app.rootVolumeGiB,
-      rootDeviceName: spec.app.rootDeviceName,
       minCapacity: spec.web.minCapacity,
       maxCapacity: spec.web.maxCapacity,
       desiredCapacity: spec.web.desiredCapacity,
@@ -60,24 +104,169 @@ export class TenantStack extends TerraformStack {
       healthCheckGraceSeconds: spec.web.healthCheckGraceSeconds,
       minHealthyPercent: spec.web.minHealthyPercent,
       certificateArn: spec.edge.certificateArn,
+      accessLogs: { bucketName: logs.bucketName },
+      originVerify: originVerify && { headerName: originVerify.headerName, secret: originVerify.value },
+    });
+    this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType });
+    const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
+
+    new RegionalWebAcl(this, 'waf', {
+      name,
+      albArn: this.webTier.albArn,
+      rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
+      // Behind CloudFront every connection comes from an edge server; CloudFront's own web ACL
+      // limits each viewer by its real address, this one by the forwarded address.
+      clientIpHeader: spec.cdn ? 'X-Forwarded-For' : undefined,
+      largeBodyPaths: spec.edge.largeBodyPaths,
+      kmsKeyArn,
+      shieldAdvanced: spec.edge.shieldAdvanced,
     });
 
-    new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId });
+    this.database = new Database(this, 'database', {
+      name,
+      engine: spec.database.engine,
+      instanceClass: spec.database.instanceClass,
+      ...(spec.database.engine.startsWith('aurora') ? { readerCount: spec.database.readers } : { allocatedStorageGiB: spec.database.allocatedStorageGiB }),
+      vpcId,
+      dataSubnetIds,
+      availabilityZones: zones,
+      allowedSecurityGroupIds: instanceGroups,
+      kmsKeyArn,
+      backupRetentionDays: spec.database.backupRetentionDays,
+    });
+
+    const purposes = spec.cache.separateApplicationCache ? (['sessions', 'application'] as const) : (['sessions'] as const);
+    this.caches = purposes.map(
+      (purpose) =>
+        new CacheCluster(this, `cache-${purpose}`, {
+          name,
+          purpose,
+          engine: spec.cache.engine,
+          nodeType: spec.cache.nodeType,
+          replicasPerNodeGroup: spec.cache.replicas,
+          vpcId,
+          dataSubnetIds,
+          availabilityZones: zones,
+          allowedSecurityGroupIds: instanceGroups,
+          kmsKeyArn,
+        }),
+    );
+
+    this.fileSystem = new SharedFileSystem(this, 'user-data', {
+      name,
+      vpcId,
+      subnetIds: appSubnetIds,
+      allowedSecurityGroupIds: instanceGroups,
+      kmsKeyArn,
+      accountId,
+    });
+
+    // The data tier lets the instances in; the instances' own groups must let them out.
+    const dataTier: Array<[string, string, number]> = [
+      ['database', this.database.securityGroupId, this.database.port],
+      ...this.caches.map((cache, i): [string, string, number] => [`cache-${purposes[i]}`, cache.securityGroupId, cache.port]),
+      ['user-data', this.fileSystem.securityGroupId, NFS_PORT],
+    ];
+    for (const [from, fromGroup] of [['web', this.webTier.appSecurityGroupId], ['worker', this.worker.securityGroupId]] as const) {
+      for (const [to, toGroup, port] of dataTier) {
+        new VpcSecurityGroupEgressRule(this, `${from}-to-${to}`, {
+          securityGroupId: fromGroup,
+          referencedSecurityGroupId: toGroup,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          description: `${from} instances to the ${to} tier`,
+        });
+      }
+    }
+
+    const instanceAccess = this.instanceAccess(kmsKeyArn);
+    this.webTier.addInstancePolicy('platform-access', instanceAccess);
+    this.worker.addInstancePolicy('platform-access', instanceAccess);
+
+    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags }) : undefined;
+
+    const [sessions] = this.caches;
+    new TenantObservability(this, 'observability', {
+      name,
+      accountId,
+      region: spec.region,
+      kmsKeyArn,
+      alertEmails: spec.alerts.emails,
+      loadBalancer: { arnSuffix: this.webTier.albArnSuffix, targetGroupArnSuffix: this.webTier.targetGroupArnSuffix },
+      webAutoScalingGroup: { name: this.webTier.autoScalingGroupName, minCapacity: spec.web.minCapacity },
+      database: {
+        kind: this.database.kind,
+        identifier: this.database.identifier,
+        readerIdentifiers: this.database.readerIdentifiers,
+        ...(this.database.kind === 'instance' ? { allocatedStorageGiB: spec.database.allocatedStorageGiB } : {}),
+      },
+      cache: sessions && { replicationGroupId: sessions.replicationGroupId, memberClusterIds: sessions.memberClusterIds },
+      fileSystem: { id: this.fileSystem.fileSystemId },
+    });
+
+    new TenantBackup(this, 'backup', {
+      name,
+      kmsKeyArn,
+      retentionDays: spec.backup.retentionDays,
+      resourceArns: [this.database.arn, this.fileSystem.fileSystemArn],
+    });
+
+    new TerraformOutput(this, 'vpc_id', { value: vpcId });
     new TerraformOutput(this, 'alb_dns_name', { value: this.webTier.albDnsName });
     new TerraformOutput(this, 'web_asg_name', { value: this.webTier.autoScalingGroupName });
+    new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
+    new TerraformOutput(this, 'content_bucket', { value: this.contentBucket.bucketName });
+    if (this.cdn) new TerraformOutput(this, 'cdn_domain_name', { value: this.cdn.domainName });
   }
 
-  private configureBackend(tenant: string, mode: StackMode, props: TenantStackProps): void {
+  /** What the application on the instances may touch: its own data, with the tenant key. */
+  private instanceAccess(kmsKeyArn: string): InstancePolicyStatement[] {
+    const bucketArn = this.contentBucket.bucketArn;
+    return [
+      { actions: ['s3:ListBucket'], resources: [bucketArn] },
+      { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucketArn}/*`] },
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [kmsKeyArn] },
+      { actions: ['secretsmanager:GetSecretValue'], resources: [this.database.masterUserSecretArn] },
+      { actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], resources: [this.fileSystem.fileSystemArn] },
+      { actions: ['elasticache:Connect'], resources: this.caches.flatMap((c) => [c.replicationGroupArn, c.iamUserArn]) },
+    ];
+  }
+
+  /** CloudFront in front of the ALB and the content bucket; its web ACL must live in us-east-1. */
+  private contentDelivery(
+    spec: TenantSpec,
+    cdn: NonNullable<TenantSpec['cdn']>,
+    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[] },
+  ): ContentDelivery {
+    const usEast1 = new AwsProvider(this, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', defaultTags: deps.defaultTags, ...deps.offline });
+    const distribution = new ContentDelivery(this, 'cdn', {
+      name: spec.name,
+      albDnsName: this.webTier.albDnsName,
+      originVerifyHeaderName: deps.originVerify.headerName,
+      originVerifySecret: deps.originVerify.value,
+      contentBucket: this.contentBucket,
+      aliases: [spec.domain],
+      certificateArn: cdn.certificateArn,
+      priceClass: cdn.priceClass,
+      logBucketDomainName: deps.logs.bucketDomainName,
+      webAclProvider: usEast1,
+      rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
+    });
+    this.contentBucket.grantCloudFrontRead(distribution.distributionArn);
+    return distribution;
+  }
+
+  private configureBackend(mode: StackMode, props: TenantStackProps): void {
     if (mode === 'offline') {
       new LocalBackend(this, { path: props.localStatePath ?? 'terraform.tfstate' });
       return;
     }
-    const state = props.stateBackend;
-    if (!state) throw new Error(`tenant ${tenant}: remote mode needs fleet.json stateBackend — fix: add bucket and region`);
+    const state = props.fleet.stateBackend;
     new S3Backend(this, {
       bucket: state.bucket,
       region: state.region,
-      key: `${state.keyPrefix}/${tenant}/terraform.tfstate`,
+      key: `${state.keyPrefix}/${props.spec.name}/terraform.tfstate`,
       encrypt: true,
     });
     // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21 has no typed option for it.

@@ -17,6 +17,10 @@ export const networkProps = (overrides: Partial<NetworkProps> = {}): NetworkProp
 });
 
 export const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
+/** Test-only: the tenant's KMS key. */
+export const KMS_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111';
+/** Test-only: the bucket receiving the load balancer's access logs. */
+export const ACCESS_LOG_BUCKET = 'acme-access-logs-123456789012';
 
 /** Test-only: a web tier on top of `network`. */
 export const webTier = (scope: Construct, network: Network, overrides: Partial<WebTierProps> = {}): WebTier =>
@@ -29,5 +33,8 @@ export const webTier = (scope: Construct, network: Network, overrides: Partial<W
     instanceType: 't3.medium',
     minCapacity: 2,
     maxCapacity: 6,
+    certificateArn: CERTIFICATE_ARN,
+    kmsKeyArn: KMS_KEY_ARN,
+    accessLogs: { bucketName: ACCESS_LOG_BUCKET },
     ...overrides,
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TerraformOutput } from 'cdktf';
 import { Network } from '../network/network.js';
-import { CERTIFICATE_ARN, networkProps, webTier } from '../testing/fixtures.js';
+import { ACCESS_LOG_BUCKET, CERTIFICATE_ARN, KMS_KEY_ARN, networkProps, webTier } from '../testing/fixtures.js';
 import { synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { ALB_TLS_POLICY, type WebTierProps } from './web-tier.js';
+import { ALB_TLS_POLICY, WebTier, type WebTierProps } from './web-tier.js';
 
 const OUTPUTS = [
   'albArn',
@@ -16,12 +16,16 @@ const OUTPUTS = [
   'autoScalingGroupName',
   'launchTemplateId',
   'instanceRoleName',
+  'instanceRoleArn',
 ] as const;
 
-function synthWebTier(overrides: Partial<WebTierProps> = {}) {
+const SECRET = 'c0ffee00-1234-5678-9abc-def012345678';
+
+function synthWebTier(overrides: Partial<WebTierProps> = {}, extend?: (web: WebTier) => void) {
   const stack = testStack((scope) => {
     const web = webTier(scope, new Network(scope, 'network', networkProps()), overrides);
     for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: web[output] });
+    extend?.(web);
   });
   const { resources, outputs } = synthesize(stack);
   /** The only resource of a type. */
@@ -59,34 +63,63 @@ describe('WebTier', () => {
       expect([...(alb['subnets'] as string[])].sort()).toEqual(publicSubnets.sort());
     });
 
-    it('forwards HTTP to the instances when there is no certificate', () => {
-      const { single } = synthWebTier();
-      const [, listener] = single('aws_lb_listener');
-      const [targetGroupId] = single('aws_lb_target_group');
-      expect(listener).toMatchObject({
-        port: 80,
-        protocol: 'HTTP',
-        default_action: [{ type: 'forward', target_group_arn: ref('aws_lb_target_group', targetGroupId, 'arn') }],
-      });
-      expect(listener['ssl_policy']).toBeUndefined();
+    it('writes access logs to the given bucket, under "alb" unless told otherwise', () => {
+      expect(synthWebTier().single('aws_lb')[1]['access_logs']).toEqual({ bucket: ACCESS_LOG_BUCKET, prefix: 'alb', enabled: true });
+      const [, alb] = synthWebTier({ accessLogs: { bucketName: 'other-logs', prefix: 'tenants/acme' } }).single('aws_lb');
+      expect(alb['access_logs']).toEqual({ bucket: 'other-logs', prefix: 'tenants/acme', enabled: true });
     });
 
-    it('serves HTTPS with a TLS 1.2+ policy and redirects HTTP when given a certificate', () => {
-      const { resources, single } = synthWebTier({ certificateArn: CERTIFICATE_ARN });
-      const [targetGroupId] = single('aws_lb_target_group');
-      const listeners = Object.values(resources('aws_lb_listener'));
-      expect(listeners).toHaveLength(2);
-      expect(listeners.find((l) => l['port'] === 443)).toMatchObject({
-        protocol: 'HTTPS',
-        ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-        certificate_arn: CERTIFICATE_ARN,
-        default_action: [{ type: 'forward', target_group_arn: ref('aws_lb_target_group', targetGroupId, 'arn') }],
-      });
-      expect(listeners.find((l) => l['port'] === 80)).toMatchObject({
+    const listeners = (overrides: Partial<WebTierProps> = {}) => {
+      const { resources, single } = synthWebTier(overrides);
+      const all = Object.entries(resources('aws_lb_listener'));
+      expect(all).toHaveLength(2);
+      const byPort = (port: number) => all.find(([, l]) => l['port'] === port)!;
+      return { resources, https: byPort(443), http: byPort(80), targetGroupArn: ref('aws_lb_target_group', single('aws_lb_target_group')[0], 'arn') };
+    };
+
+    it('always redirects HTTP to HTTPS', () => {
+      const { http } = listeners();
+      expect(http[1]).toEqual({
+        load_balancer_arn: expect.stringMatching(/^\$\{aws_lb\.web_alb_\w+\.arn\}$/),
+        port: 80,
         protocol: 'HTTP',
         default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }],
       });
+    });
+
+    it('serves HTTPS with the certificate and a TLS 1.2+ policy, forwarding when there is no origin secret', () => {
+      const { https, targetGroupArn, resources } = listeners();
+      expect(https[1]).toMatchObject({
+        protocol: 'HTTPS',
+        ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        certificate_arn: CERTIFICATE_ARN,
+        default_action: [{ type: 'forward', target_group_arn: targetGroupArn }],
+      });
+      expect(resources('aws_lb_listener_rule')).toEqual({});
       expect(ALB_TLS_POLICY).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+    });
+
+    it('with an origin secret, forwards only requests carrying it and answers 403 to the rest', () => {
+      const { https, targetGroupArn, resources } = listeners({ originVerify: { headerName: 'X-Origin-Verify', secret: SECRET } });
+      expect(https[1]['default_action']).toEqual([
+        { type: 'fixed-response', fixed_response: { content_type: 'text/plain', status_code: '403', message_body: 'Forbidden' } },
+      ]);
+      const rules = Object.values(resources('aws_lb_listener_rule'));
+      expect(rules).toHaveLength(1);
+      expect(rules[0]).toMatchObject({
+        listener_arn: ref('aws_lb_listener', https[0], 'arn'),
+        priority: 1,
+        condition: [{ http_header: { http_header_name: 'X-Origin-Verify', values: [SECRET] } }],
+        action: [{ type: 'forward', target_group_arn: targetGroupArn }],
+      });
+    });
+
+    it('refuses origin secrets the load balancer would match loosely or not at all', () => {
+      const verify = (headerName: string, secret: string) => () => synthWebTier({ originVerify: { headerName, secret } });
+      expect(verify('X-Origin-Verify', 'abc*def-0123456789')).toThrow(/originVerify.secret must be 16-128 characters without "\*" or "\?"/);
+      expect(verify('X-Origin-Verify', 'short')).toThrow(/originVerify.secret/);
+      expect(verify('X-Origin-Verify', 'x'.repeat(129))).toThrow(/originVerify.secret/);
+      expect(verify('X Origin: Verify', SECRET)).toThrow(/originVerify.headerName/);
     });
 
     it('health-checks the instances on the application port and path', () => {
@@ -96,9 +129,12 @@ describe('WebTier', () => {
         port: 8080,
         protocol: 'HTTP',
         target_type: 'instance',
-        deregistration_delay: '45',
         health_check: { enabled: true, path: '/login/index.php', matcher: '200-399', port: 'traffic-port', protocol: 'HTTP' },
       });
+      // Long enough for in-flight requests, short enough for quick rolling refreshes.
+      const delay = Number(targetGroup['deregistration_delay']);
+      expect(delay).toBeGreaterThanOrEqual(30);
+      expect(delay).toBeLessThanOrEqual(60);
     });
 
     it('keeps load balancer and target group names within 32 characters for the longest tenant names', () => {
@@ -118,7 +154,7 @@ describe('WebTier', () => {
       const { resources } = synthWebTier({ appPort: 8080, ...overrides });
       const groups = resources('aws_security_group');
       const alb = ref('aws_security_group', byName(groups, 'acme-alb'));
-      const app = ref('aws_security_group', byName(groups, 'acme-app'));
+      const app = ref('aws_security_group', byName(groups, 'acme-web'));
       const strip = (rule: SynthResource) => {
         const { description: _description, ...rest } = rule;
         return rest;
@@ -195,19 +231,23 @@ describe('WebTier', () => {
       expect(single('aws_iam_instance_profile')[1]).toMatchObject({ role: ref('aws_iam_role', roleId, 'name') });
     });
 
-    it('launches with IMDSv2 only, an encrypted gp3 root volume and no key pair', () => {
+    it('launches with IMDSv2 only, a gp3 root volume encrypted with the tenant key and no key pair', () => {
       const { resources, single } = synthWebTier();
       const [, template] = single('aws_launch_template');
       const [profileId] = single('aws_iam_instance_profile');
       expect(template).toMatchObject({
+        name: 'acme-web',
         image_id: 'ami-0123456789abcdef0',
         instance_type: 't3.medium',
         metadata_options: { http_tokens: 'required', http_endpoint: 'enabled', http_put_response_hop_limit: 1 },
         block_device_mappings: [
-          { device_name: '/dev/xvda', ebs: { volume_type: 'gp3', volume_size: 30, encrypted: 'true', delete_on_termination: 'true' } },
+          {
+            device_name: '/dev/xvda',
+            ebs: { volume_type: 'gp3', volume_size: 30, encrypted: 'true', kms_key_id: KMS_KEY_ARN, delete_on_termination: 'true' },
+          },
         ],
         iam_instance_profile: { arn: ref('aws_iam_instance_profile', profileId, 'arn') },
-        vpc_security_group_ids: [ref('aws_security_group', byName(resources('aws_security_group'), 'acme-app'))],
+        vpc_security_group_ids: [ref('aws_security_group', byName(resources('aws_security_group'), 'acme-web'))],
         update_default_version: true,
         monitoring: { enabled: true },
         tag_specifications: [
@@ -217,18 +257,32 @@ describe('WebTier', () => {
       });
       expect(template).not.toHaveProperty('key_name');
       expect(template).not.toHaveProperty('user_data');
-      expect((template['block_device_mappings'] as SynthResource[])[0]!['ebs']).not.toHaveProperty('kms_key_id');
     });
 
-    it('encrypts the root volume with the tenant key when given', () => {
-      const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111';
-      const [, template] = synthWebTier({ kmsKeyArn, rootVolumeGiB: 50, rootDeviceName: '/dev/sda1' }).single('aws_launch_template');
+    it('passes the root volume and user data settings to the template', () => {
+      const userData = Buffer.from('#!/bin/bash\necho web\n').toString('base64');
+      const [, template] = synthWebTier({ rootVolumeGiB: 50, rootDeviceName: '/dev/sda1', userData }).single('aws_launch_template');
+      expect(template['user_data']).toBe(userData);
       expect(template['block_device_mappings']).toEqual([
         {
           device_name: '/dev/sda1',
-          ebs: { volume_type: 'gp3', volume_size: 50, encrypted: 'true', kms_key_id: kmsKeyArn, delete_on_termination: 'true' },
+          ebs: { volume_type: 'gp3', volume_size: 50, encrypted: 'true', kms_key_id: KMS_KEY_ARN, delete_on_termination: 'true' },
         },
       ]);
+    });
+
+    it('adds least-privilege inline policies to the instance role on request', () => {
+      const { resources } = synthWebTier({}, (web) =>
+        web.addInstancePolicy('read-content', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::acme-content/*'] }]),
+      );
+      const roleId = byName(resources('aws_iam_role'), 'acme-web-instance');
+      const policies = Object.values(resources('aws_iam_role_policy')).filter((p) => p['role'] === ref('aws_iam_role', roleId));
+      expect(policies).toHaveLength(1);
+      expect(policies[0]).toMatchObject({ name: 'read-content', role: ref('aws_iam_role', roleId) });
+      expect(JSON.parse(policies[0]!['policy'] as string)).toEqual({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::acme-content/*'] }],
+      });
     });
   });
 
@@ -311,8 +365,9 @@ describe('WebTier', () => {
       launchTemplateId: ref('aws_launch_template', templateId),
     });
     expect(outputs['albSecurityGroupId']).toMatch(/^\$\{aws_security_group\.web_alb-security-group_\w+\.id\}$/);
-    expect(outputs['appSecurityGroupId']).toMatch(/^\$\{aws_security_group\.web_app-security-group_\w+\.id\}$/);
-    expect(outputs['instanceRoleName']).toMatch(/^\$\{aws_iam_role\.web_instance-role_\w+\.name\}$/);
+    expect(outputs['appSecurityGroupId']).toMatch(/^\$\{aws_security_group\.web_instances_security-group_\w+\.id\}$/);
+    expect(outputs['instanceRoleName']).toMatch(/^\$\{aws_iam_role\.web_instances_instance-role_\w+\.name\}$/);
+    expect(outputs['instanceRoleArn']).toMatch(/^\$\{aws_iam_role\.web_instances_instance-role_\w+\.arn\}$/);
   });
 
   it('rejects inconsistent capacities and settings', () => {
@@ -320,5 +375,7 @@ describe('WebTier', () => {
     expect(() => synthWebTier({ minCapacity: 3, maxCapacity: 2 })).toThrow(/maxCapacity must be ≥ minCapacity/);
     expect(() => synthWebTier({ healthCheckPath: 'health' })).toThrow(/healthCheckPath must start with/);
     expect(() => synthWebTier({ minHealthyPercent: 120 })).toThrow(/minHealthyPercent/);
+    expect(() => synthWebTier({ accessLogs: { bucketName: ACCESS_LOG_BUCKET, prefix: '/alb' } })).toThrow(/accessLogs.prefix/);
+    expect(() => synthWebTier({ accessLogs: { bucketName: ACCESS_LOG_BUCKET, prefix: 'AWSLogs/alb' } })).toThrow(/accessLogs.prefix/);
   });
 });

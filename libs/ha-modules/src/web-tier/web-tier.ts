@@ -2,17 +2,36 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { LbListener, type LbListenerDefaultAction } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import {
+  GROUP_METRICS,
+  HardenedLaunchTemplate,
+  rollingInstanceRefresh,
+  type InstancePolicyStatement,
+} from '../compute/hardened-launch-template.js';
 import { boundedName } from '../naming.js';
+
+/** Where the load balancer writes its access logs. */
+export interface AlbAccessLogs {
+  /** S3 bucket that allows ELB log delivery; ALB access logs support SSE-S3 encryption only. */
+  readonly bucketName: string;
+  /** Key prefix of the logs, with no leading or trailing slash. @default 'alb' */
+  readonly prefix?: string;
+}
+
+/** The shared secret the CDN adds to every request it forwards to the load balancer. */
+export interface OriginVerifyHeader {
+  /** Request header carrying the secret, e.g. `X-Origin-Verify`. */
+  readonly headerName: string;
+  /** The secret itself (see `OriginVerifySecret`); matched exactly, so no `*` or `?`. */
+  readonly secret: string;
+}
 
 export interface WebTierProps {
   /** Tenant name: prefix of every resource name and Name tag. */
@@ -43,25 +62,35 @@ export interface WebTierProps {
   readonly rootVolumeGiB?: number;
   /** Root device of the AMI. @default '/dev/xvda' (Amazon Linux) */
   readonly rootDeviceName?: string;
+  /** Base64-encoded user data of the instances. @default none */
+  readonly userData?: string;
+  /** ACM certificate of the HTTPS listener (TLS 1.2/1.3 policy); HTTP is always redirected to HTTPS. */
+  readonly certificateArn: string;
+  /** The tenant's KMS key: encrypts the instances' root volumes. */
+  readonly kmsKeyArn: string;
+  /** Access logs of the load balancer (always on). */
+  readonly accessLogs: AlbAccessLogs;
   /**
-   * ACM certificate. When given: HTTPS on 443 (TLS 1.2/1.3 policy) and HTTP redirected to HTTPS.
-   * @default none: HTTP on 80 forwards to the instances
+   * When given, the HTTPS listener answers 403 to every request without this header and value, so
+   * that the load balancer cannot be used around the CDN (and its web ACL).
+   * @default none: every HTTPS request is forwarded to the instances
    */
-  readonly certificateArn?: string;
-  /** KMS key of the root volumes. @default the AWS-managed EBS key */
-  readonly kmsKeyArn?: string;
+  readonly originVerify?: OriginVerifyHeader;
 }
 
 /** TLS 1.3 and 1.2 only. */
 export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
-const SSM_MANAGED_POLICY_ARN = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore';
+/** ALB limits of listener-rule header conditions. */
+const HEADER_NAME_LIMIT = 40;
+const HEADER_VALUE_LIMIT = 128;
 const HTTP = 80;
 const HTTPS = 443;
 
 /**
- * The stateless web/app tier: an internet-facing ALB in front of an auto scaling group that
- * replaces its instances by a rolling instance refresh (with auto rollback) whenever the launch
- * template changes. Instances are reached through SSM only: no SSH, no key pair, IMDSv2 required.
+ * The stateless web/app tier: an internet-facing ALB (HTTPS only, access logs, optionally closed to
+ * everything but the CDN) in front of an auto scaling group that replaces its instances by a
+ * rolling instance refresh (with auto rollback) whenever the launch template changes. Instances
+ * start from the shared `HardenedLaunchTemplate`: SSM only, no SSH, IMDSv2, tenant-key encryption.
  */
 export class WebTier extends Construct {
   readonly albArn: string;
@@ -74,6 +103,8 @@ export class WebTier extends Construct {
   readonly autoScalingGroupName: string;
   readonly launchTemplateId: string;
   readonly instanceRoleName: string;
+  readonly instanceRoleArn: string;
+  private readonly instances: HardenedLaunchTemplate;
 
   constructor(scope: Construct, id: string, props: WebTierProps) {
     super(scope, id);
@@ -86,13 +117,19 @@ export class WebTier extends Construct {
       vpcId: props.vpcId,
       tags: { Name: `${name}-alb` },
     });
-    const appSg = new SecurityGroup(this, 'app-security-group', {
-      name: `${name}-app`,
-      description: `${name}: web/app instances, reachable from the load balancer only`,
+    this.instances = new HardenedLaunchTemplate(this, 'instances', {
+      name: `${name}-web`,
+      purpose: 'web/app instances, reachable from the load balancer only',
       vpcId: props.vpcId,
-      tags: { Name: `${name}-app` },
+      amiId: props.amiId,
+      instanceType: props.instanceType,
+      kmsKeyArn: props.kmsKeyArn,
+      rootVolumeGiB: props.rootVolumeGiB,
+      rootDeviceName: props.rootDeviceName,
+      userData: props.userData,
     });
-    this.createSecurityGroupRules(albSg.id, appSg.id, appPort);
+    const appSgId = this.instances.securityGroupId;
+    this.createSecurityGroupRules(albSg.id, appSgId, appPort);
 
     const targetGroup = new LbTargetGroup(this, 'target-group', {
       name: boundedName(name, 'web'),
@@ -124,51 +161,10 @@ export class WebTier extends Construct {
       securityGroups: [albSg.id],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: true,
+      accessLogs: { bucket: props.accessLogs.bucketName, prefix: settings.accessLogPrefix, enabled: true },
       tags: { Name: `${name}-alb` },
     });
-    this.createListeners(alb, targetGroup, props.certificateArn);
-
-    const role = new IamRole(this, 'instance-role', {
-      name: `${name}-web-instance`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
-      tags: { Name: `${name}-web-instance` },
-    });
-    // SSM Session Manager replaces SSH; nothing else is granted here.
-    new IamRolePolicyAttachment(this, 'instance-ssm-policy', { role: role.name, policyArn: SSM_MANAGED_POLICY_ARN });
-    const profile = new IamInstanceProfile(this, 'instance-profile', {
-      name: `${name}-web-instance`,
-      role: role.name,
-      tags: { Name: `${name}-web-instance` },
-    });
-
-    const launchTemplate = new LaunchTemplate(this, 'launch-template', {
-      name: `${name}-web`,
-      description: `${name} web/app instances`,
-      imageId: props.amiId,
-      instanceType: props.instanceType,
-      vpcSecurityGroupIds: [appSg.id],
-      iamInstanceProfile: { arn: profile.arn },
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      monitoring: { enabled: true },
-      blockDeviceMappings: [
-        {
-          deviceName: settings.rootDeviceName,
-          ebs: {
-            volumeType: 'gp3',
-            volumeSize: settings.rootVolumeGiB,
-            encrypted: 'true',
-            kmsKeyId: props.kmsKeyArn,
-            deleteOnTermination: 'true',
-          },
-        },
-      ],
-      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { Name: `${name}-web` } })),
-      updateDefaultVersion: true,
-      tags: { Name: `${name}-web` },
-    });
+    this.createListeners(alb, targetGroup, props);
 
     const asg = new AutoscalingGroup(this, 'asg', {
       name: `${name}-web`,
@@ -180,25 +176,12 @@ export class WebTier extends Construct {
       healthCheckGracePeriod: settings.healthCheckGraceSeconds,
       targetGroupArns: [targetGroup.arn],
       // A numbered version, not $Latest: every change is a new version the refresh can roll back from.
-      launchTemplate: { id: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
-      instanceRefresh: {
-        strategy: 'Rolling',
-        preferences: {
-          minHealthyPercentage: settings.minHealthyPercent,
-          instanceWarmup: String(settings.healthCheckGraceSeconds),
-          autoRollback: true,
-          skipMatching: true,
-        },
-      },
-      enabledMetrics: [
-        'GroupMinSize',
-        'GroupMaxSize',
-        'GroupDesiredCapacity',
-        'GroupInServiceInstances',
-        'GroupPendingInstances',
-        'GroupTerminatingInstances',
-        'GroupTotalInstances',
-      ],
+      launchTemplate: { id: this.instances.launchTemplateId, version: this.instances.launchTemplateVersion },
+      instanceRefresh: rollingInstanceRefresh({
+        minHealthyPercent: settings.minHealthyPercent,
+        warmupSeconds: settings.healthCheckGraceSeconds,
+      }),
+      enabledMetrics: GROUP_METRICS,
       tag: [{ key: 'Name', value: `${name}-web`, propagateAtLaunch: true }],
       // The scaling policy owns the running capacity; an apply must not shrink a busy group.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
@@ -219,12 +202,18 @@ export class WebTier extends Construct {
     this.albDnsName = alb.dnsName;
     this.albArnSuffix = alb.arnSuffix;
     this.albSecurityGroupId = albSg.id;
-    this.appSecurityGroupId = appSg.id;
+    this.appSecurityGroupId = appSgId;
     this.targetGroupArn = targetGroup.arn;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.autoScalingGroupName = asg.name;
-    this.launchTemplateId = launchTemplate.id;
-    this.instanceRoleName = role.name;
+    this.launchTemplateId = this.instances.launchTemplateId;
+    this.instanceRoleName = this.instances.instanceRoleName;
+    this.instanceRoleArn = this.instances.instanceRoleArn;
+  }
+
+  /** Grants the web/app instances more than SSM (one inline policy of their role). */
+  addInstancePolicy(policyName: string, statements: InstancePolicyStatement[]): void {
+    this.instances.addInlinePolicy(policyName, statements);
   }
 
   /** Standalone rule resources, so the two groups can reference each other without a cycle. */
@@ -267,30 +256,41 @@ export class WebTier extends Construct {
     });
   }
 
-  private createListeners(alb: Lb, targetGroup: LbTargetGroup, certificateArn: string | undefined): void {
-    const forward: LbListenerDefaultAction = { type: 'forward', targetGroupArn: targetGroup.arn };
-    if (certificateArn === undefined) {
-      new LbListener(this, 'http-listener', { loadBalancerArn: alb.arn, port: HTTP, protocol: 'HTTP', defaultAction: [forward] });
-      return;
-    }
-    new LbListener(this, 'https-listener', {
-      loadBalancerArn: alb.arn,
-      port: HTTPS,
-      protocol: 'HTTPS',
-      sslPolicy: ALB_TLS_POLICY,
-      certificateArn,
-      defaultAction: [forward],
-    });
+  private createListeners(alb: Lb, targetGroup: LbTargetGroup, props: WebTierProps): void {
     new LbListener(this, 'http-listener', {
       loadBalancerArn: alb.arn,
       port: HTTP,
       protocol: 'HTTP',
       defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: String(HTTPS), statusCode: 'HTTP_301' } }],
     });
+    const { originVerify } = props;
+    const https = new LbListener(this, 'https-listener', {
+      loadBalancerArn: alb.arn,
+      port: HTTPS,
+      protocol: 'HTTPS',
+      sslPolicy: ALB_TLS_POLICY,
+      certificateArn: props.certificateArn,
+      defaultAction: [
+        originVerify
+          ? { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '403', messageBody: 'Forbidden' } }
+          : { type: 'forward', targetGroupArn: targetGroup.arn },
+      ],
+    });
+    if (!originVerify) return;
+    // Only requests that came through the CDN carry the secret; everything else hits the 403 above.
+    new LbListenerRule(this, 'origin-verify-rule', {
+      listenerArn: https.arn,
+      priority: 1,
+      condition: [{ httpHeader: { httpHeaderName: originVerify.headerName, values: [originVerify.secret] } }],
+      action: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+      tags: { Name: `${props.name}-origin-verify` },
+    });
   }
 }
 
-type WebTierSettings = Required<Omit<WebTierProps, 'certificateArn' | 'kmsKeyArn'>>;
+type WebTierSettings = Required<
+  Omit<WebTierProps, 'certificateArn' | 'kmsKeyArn' | 'userData' | 'accessLogs' | 'originVerify' | 'rootVolumeGiB' | 'rootDeviceName'>
+> & { readonly accessLogPrefix: string };
 
 function withDefaults(props: WebTierProps): WebTierSettings {
   const settings: WebTierSettings = {
@@ -301,8 +301,7 @@ function withDefaults(props: WebTierProps): WebTierSettings {
     cpuTargetPercent: props.cpuTargetPercent ?? 50,
     healthCheckGraceSeconds: props.healthCheckGraceSeconds ?? 300,
     minHealthyPercent: props.minHealthyPercent ?? 90,
-    rootVolumeGiB: props.rootVolumeGiB ?? 30,
-    rootDeviceName: props.rootDeviceName ?? '/dev/xvda',
+    accessLogPrefix: props.accessLogs.prefix ?? 'alb',
   };
   const fail = (message: string) => {
     throw new Error(`WebTier ${props.name}: ${message}`);
@@ -317,5 +316,20 @@ function withDefaults(props: WebTierProps): WebTierSettings {
   if (!settings.healthCheckPath.startsWith('/')) fail(`healthCheckPath must start with "/", got "${settings.healthCheckPath}"`);
   if (!(settings.cpuTargetPercent > 0 && settings.cpuTargetPercent <= 100)) fail(`cpuTargetPercent must be in (0, 100], got ${settings.cpuTargetPercent}`);
   if (!(settings.minHealthyPercent >= 0 && settings.minHealthyPercent <= 100)) fail(`minHealthyPercent must be in [0, 100], got ${settings.minHealthyPercent}`);
+  const prefix = settings.accessLogPrefix;
+  if (!Token.isUnresolved(prefix) && (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('AWSLogs'))) {
+    fail(`accessLogs.prefix must not start or end with "/" nor contain "AWSLogs" (ELB adds it), got "${prefix}"`);
+  }
+  const verify = props.originVerify;
+  if (verify) {
+    const { headerName, secret } = verify;
+    if (!Token.isUnresolved(headerName) && !new RegExp(`^[A-Za-z0-9-]{1,${HEADER_NAME_LIMIT}}$`).test(headerName)) {
+      fail(`originVerify.headerName must be 1-${HEADER_NAME_LIMIT} letters, digits or hyphens, got "${headerName}"`);
+    }
+    // The ALB treats * and ? as wildcards: a secret containing them would match other values too.
+    if (!Token.isUnresolved(secret) && !new RegExp(`^[^*?]{16,${HEADER_VALUE_LIMIT}}$`).test(secret)) {
+      fail(`originVerify.secret must be 16-${HEADER_VALUE_LIMIT} characters without "*" or "?"`);
+    }
+  }
   return settings;
 }

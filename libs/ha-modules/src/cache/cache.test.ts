@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { TerraformOutput } from 'cdktf';
+import { resolveProviderMirror } from '@hafleet/terraform';
+import { cacheCluster } from '../testing/cache-fixtures.js';
+import { TEST_APP_SECURITY_GROUP_ID, TEST_DATA_SUBNET_IDS, TEST_KMS_KEY_ARN, TEST_VPC_ID, TEST_WORKER_SECURITY_GROUP_ID } from '../testing/database-fixtures.js';
+import { offlineAwsProvider, synthesize, testStack, TEST_ZONES, type SynthResource } from '../testing/offline.js';
+import { planOffline } from '../testing/plan-offline.js';
+import type { CacheClusterProps } from './cache.js';
+
+const OUTPUTS = [
+  'replicationGroupId',
+  'primaryEndpoint',
+  'readerEndpoint',
+  'port',
+  'securityGroupId',
+  'memberClusterIds',
+  'replicationGroupArn',
+  'iamUserArn',
+  'iamUserName',
+] as const;
+
+function synthCache(overrides: Partial<CacheClusterProps> = {}) {
+  const stack = testStack((scope) => {
+    const cache = cacheCluster(scope, overrides);
+    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: cache[output] });
+  });
+  const { resources, outputs } = synthesize(stack);
+  /** The only resource of a type. */
+  const single = (type: string): [string, SynthResource] => {
+    const entries = Object.entries(resources(type));
+    expect(entries, type).toHaveLength(1);
+    return entries[0]!;
+  };
+  const users = () => {
+    const byName = (name: string) => {
+      const entry = Object.entries(resources('aws_elasticache_user')).find(([, u]) => (name === 'default') === (u['user_name'] === 'default'));
+      if (!entry) throw new Error(`no ${name} user`);
+      return entry;
+    };
+    return { app: byName('app'), default: byName('default') };
+  };
+  return { resources, outputs, single, users };
+}
+
+const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
+
+describe('CacheCluster', () => {
+  it('fails over automatically across zones, with a primary and a replica by default', () => {
+    const [, group] = synthCache().single('aws_elasticache_replication_group');
+    expect(group).toMatchObject({
+      replication_group_id: 'acme-sessions',
+      engine: 'valkey',
+      engine_version: '8.0',
+      node_type: 'cache.r7g.large',
+      port: 6379,
+      num_cache_clusters: 2,
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+    });
+    expect(group).not.toHaveProperty('num_node_groups');
+    expect(group).not.toHaveProperty('preferred_cache_cluster_azs');
+  });
+
+  it('spreads the nodes over the given zones, primary first', () => {
+    const [, group] = synthCache({ replicasPerNodeGroup: 3, availabilityZones: TEST_ZONES }).single('aws_elasticache_replication_group');
+    expect(group).toMatchObject({
+      num_cache_clusters: 4,
+      preferred_cache_cluster_azs: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1a'],
+    });
+  });
+
+  it('encrypts at rest with the tenant key and requires TLS in transit', () => {
+    const [, group] = synthCache().single('aws_elasticache_replication_group');
+    expect(group).toMatchObject({
+      at_rest_encryption_enabled: 'true',
+      kms_key_id: TEST_KMS_KEY_ARN,
+      transit_encryption_enabled: true,
+      transit_encryption_mode: 'required',
+    });
+  });
+
+  it('keeps daily snapshots and a final one, and upgrades minor versions in its maintenance window', () => {
+    const { single } = synthCache({ snapshotRetentionDays: 14, snapshotWindow: '14:00-15:00', maintenanceWindow: 'sat:16:00-sat:17:00' });
+    expect(single('aws_elasticache_replication_group')[1]).toMatchObject({
+      snapshot_retention_limit: 14,
+      snapshot_window: '14:00-15:00',
+      maintenance_window: 'sat:16:00-sat:17:00',
+      final_snapshot_identifier: 'acme-sessions-final',
+      auto_minor_version_upgrade: 'true',
+      apply_immediately: false,
+    });
+    expect(synthCache().single('aws_elasticache_replication_group')[1]).toMatchObject({
+      snapshot_retention_limit: 7,
+      snapshot_window: '01:00-02:00',
+      maintenance_window: 'sun:02:30-sun:03:30',
+    });
+  });
+
+  it('sits in the data subnets, reachable on 6379 from the allowed security groups only', () => {
+    const { resources, single } = synthCache();
+    const [securityGroupId, securityGroup] = single('aws_security_group');
+    const [subnetGroupId, subnetGroup] = single('aws_elasticache_subnet_group');
+    expect(subnetGroup).toMatchObject({ name: 'acme-sessions', subnet_ids: TEST_DATA_SUBNET_IDS });
+    expect(securityGroup).toMatchObject({ name: 'acme-cache-sessions', vpc_id: TEST_VPC_ID });
+    expect(securityGroup['ingress']).toBeUndefined();
+    expect(securityGroup['egress']).toBeUndefined();
+    expect(single('aws_elasticache_replication_group')[1]).toMatchObject({
+      subnet_group_name: ref('aws_elasticache_subnet_group', subnetGroupId, 'name'),
+      security_group_ids: [ref('aws_security_group', securityGroupId)],
+    });
+    const rules = Object.values(resources('aws_vpc_security_group_ingress_rule')).map(({ description: _d, ...rule }) => rule);
+    expect(rules).toEqual(
+      [TEST_APP_SECURITY_GROUP_ID, TEST_WORKER_SECURITY_GROUP_ID].map((source) => ({
+        security_group_id: ref('aws_security_group', securityGroupId),
+        referenced_security_group_id: source,
+        ip_protocol: 'tcp',
+        from_port: 6379,
+        to_port: 6379,
+      })),
+    );
+    expect(resources('aws_vpc_security_group_egress_rule')).toEqual({});
+  });
+
+  describe('authentication', () => {
+    it('lets clients in through IAM only: no password, auth token or secret anywhere', () => {
+      const { single, users } = synthCache();
+      const [appId, app] = users().app;
+      expect(app).toEqual({
+        engine: 'redis',
+        user_id: 'acme-sessions-app',
+        user_name: 'acme-sessions-app',
+        access_string: 'on ~* +@all -@dangerous',
+        authentication_mode: { type: 'iam' },
+        tags: { Name: 'acme-cache-sessions' },
+      });
+      const [defaultId, defaultUser] = users().default;
+      expect(defaultUser).toEqual({
+        engine: 'redis',
+        user_id: 'acme-sessions-default',
+        user_name: 'default',
+        access_string: 'off -@all',
+        no_password_required: true,
+        tags: { Name: 'acme-cache-sessions' },
+      });
+      const [userGroupId, userGroup] = single('aws_elasticache_user_group');
+      expect(userGroup).toMatchObject({
+        engine: 'redis',
+        user_group_id: 'acme-sessions',
+        user_ids: [ref('aws_elasticache_user', defaultId, 'user_id'), ref('aws_elasticache_user', appId, 'user_id')],
+      });
+      const [, group] = single('aws_elasticache_replication_group');
+      expect(group['user_group_ids']).toEqual([ref('aws_elasticache_user_group', userGroupId, 'user_group_id')]);
+      expect(group).not.toHaveProperty('auth_token');
+    });
+
+    it('gives each purpose its own users, so a tenant can run both caches in one account', () => {
+      const { users, single } = synthCache({ purpose: 'application' });
+      expect(users().app[1]).toMatchObject({ user_id: 'acme-application-app', user_name: 'acme-application-app' });
+      expect(users().default[1]).toMatchObject({ user_id: 'acme-application-default', user_name: 'default' });
+      expect(single('aws_elasticache_replication_group')[1]['replication_group_id']).toBe('acme-application');
+    });
+  });
+
+  describe('parameter group', () => {
+    it('matches the engine family and keeps the engine eviction policy for sessions', () => {
+      const { single } = synthCache();
+      const [groupId, group] = single('aws_elasticache_parameter_group');
+      expect(group).toMatchObject({ name: 'acme-sessions-valkey8', family: 'valkey8', lifecycle: { create_before_destroy: true } });
+      expect(group).not.toHaveProperty('parameter');
+      expect(single('aws_elasticache_replication_group')[1]['parameter_group_name']).toBe(ref('aws_elasticache_parameter_group', groupId, 'name'));
+    });
+
+    it('runs Redis OSS 7.1 with the redis7 family when asked', () => {
+      const { single } = synthCache({ engine: 'redis' });
+      expect(single('aws_elasticache_replication_group')[1]).toMatchObject({ engine: 'redis', engine_version: '7.1' });
+      expect(single('aws_elasticache_parameter_group')[1]).toMatchObject({ name: 'acme-sessions-redis7', family: 'redis7' });
+    });
+
+    it('evicts any key of an application cache', () => {
+      const [, group] = synthCache({ purpose: 'application' }).single('aws_elasticache_parameter_group');
+      expect(group['parameter']).toEqual([{ name: 'maxmemory-policy', value: 'allkeys-lru' }]);
+    });
+  });
+
+  it('exposes its outputs, with the member ids ElastiCache gives the nodes', () => {
+    const { outputs, single, users } = synthCache({ replicasPerNodeGroup: 2 });
+    const [groupId] = single('aws_elasticache_replication_group');
+    const [appId] = users().app;
+    expect(outputs).toEqual({
+      replicationGroupId: ref('aws_elasticache_replication_group', groupId),
+      primaryEndpoint: ref('aws_elasticache_replication_group', groupId, 'primary_endpoint_address'),
+      readerEndpoint: ref('aws_elasticache_replication_group', groupId, 'reader_endpoint_address'),
+      port: 6379,
+      securityGroupId: ref('aws_security_group', single('aws_security_group')[0]),
+      memberClusterIds: ['acme-sessions-001', 'acme-sessions-002', 'acme-sessions-003'],
+      replicationGroupArn: ref('aws_elasticache_replication_group', groupId, 'arn'),
+      iamUserArn: ref('aws_elasticache_user', appId, 'arn'),
+      iamUserName: ref('aws_elasticache_user', appId, 'user_name'),
+    });
+  });
+
+  it('keeps ids within 40 characters and distinct for long tenant names', () => {
+    const name = 'a-very-long-tenant-name-of-forty-chars-x';
+    expect(name).toHaveLength(40);
+    const { resources, single } = synthCache({ name, purpose: 'application' });
+    const ids = [
+      single('aws_elasticache_replication_group')[1]['replication_group_id'],
+      single('aws_elasticache_user_group')[1]['user_group_id'],
+      ...Object.values(resources('aws_elasticache_user')).map((u) => u['user_id']),
+    ] as string[];
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) {
+      expect(id.length).toBeLessThanOrEqual(40);
+      expect(id).toMatch(/^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/);
+    }
+  });
+
+  it('rejects settings that would lose failover or reachability', () => {
+    expect(() => synthCache({ replicasPerNodeGroup: 0 })).toThrow(
+      'CacheCluster acme: replicasPerNodeGroup must be a whole number between 1 and 5 (failover needs a replica), got 0',
+    );
+    expect(() => synthCache({ dataSubnetIds: ['subnet-1'] })).toThrow(/dataSubnetIds needs at least 2 subnets/);
+    expect(() => synthCache({ availabilityZones: ['eu-west-1a'] })).toThrow(/availabilityZones must list at least 2 distinct zones/);
+    expect(() => synthCache({ allowedSecurityGroupIds: [] })).toThrow(/allowedSecurityGroupIds needs at least one/);
+    expect(() => synthCache({ snapshotRetentionDays: 0 })).toThrow(/snapshotRetentionDays must be a whole number between 1 and 35/);
+  });
+});
+
+/** The real terraform and AWS provider accept both engines and both purposes. */
+describe.skipIf(resolveProviderMirror() === undefined)('CacheCluster with the real terraform', () => {
+  it('initialises, validates and plans offline', async () => {
+    const summary = await planOffline((stack) => {
+      offlineAwsProvider(stack);
+      cacheCluster(stack, { availabilityZones: TEST_ZONES }, 'sessions');
+      cacheCluster(stack, { purpose: 'application', engine: 'redis', replicasPerNodeGroup: 2 }, 'application');
+    });
+
+    expect(summary).toMatchObject({ change: 0, destroy: 0, replace: 0 });
+    expect(summary.add).toBe(summary.changes.length);
+    const count = (type: string) => summary.changes.filter((c) => c.type === type && c.action === 'create').length;
+    expect(count('aws_elasticache_replication_group')).toBe(2);
+    expect(count('aws_elasticache_parameter_group')).toBe(2);
+    expect(count('aws_elasticache_subnet_group')).toBe(2);
+    expect(count('aws_elasticache_user')).toBe(4);
+    expect(count('aws_elasticache_user_group')).toBe(2);
+    expect(count('aws_security_group')).toBe(2);
+    expect(count('aws_vpc_security_group_ingress_rule')).toBe(4);
+    expect(summary.resourceCount).toBe(summary.add);
+  });
+});

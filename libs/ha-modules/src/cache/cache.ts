@@ -1,0 +1,245 @@
+import { Construct } from 'constructs';
+import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
+import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
+import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { boundedName } from '../naming.js';
+
+export type CachePurpose = 'sessions' | 'application';
+export type CacheEngine = 'valkey' | 'redis';
+
+export interface CacheClusterProps {
+  /** Tenant name: prefix of every resource name and Name tag. */
+  readonly name: string;
+  /**
+   * What the cache holds; part of every name, so a tenant can have both. Sessions keep the engine's
+   * `volatile-lru` eviction (only keys with a TTL go); an application cache evicts any key (`allkeys-lru`).
+   * @default 'sessions'
+   */
+  readonly purpose?: CachePurpose;
+  /** @default 'valkey' (version 8.0); 'redis' runs Redis OSS 7.1 */
+  readonly engine?: CacheEngine;
+  /** @default 'cache.r7g.large' */
+  readonly nodeType?: string;
+  /** Replicas of the primary (≥ 1, ≤ 5); the group has 1 + replicas nodes. @default 1 */
+  readonly replicasPerNodeGroup?: number;
+  readonly vpcId: string;
+  /** Private data subnets, ≥ 2, in different zones. */
+  readonly dataSubnetIds: string[];
+  /** Zones to spread the nodes over, primary first, in turn. @default ElastiCache places the nodes */
+  readonly availabilityZones?: string[];
+  /** Security groups of the app and worker instances: the only sources allowed on port 6379 (≥ 1). */
+  readonly allowedSecurityGroupIds: string[];
+  /** The tenant's KMS key for data at rest and snapshots. */
+  readonly kmsKeyArn: string;
+  /** Days of daily snapshots kept, 1–35. @default 7 */
+  readonly snapshotRetentionDays?: number;
+  /** Daily snapshot window, UTC `hh:mm-hh:mm`; choose the tenant's night. @default '01:00-02:00' */
+  readonly snapshotWindow?: string;
+  /** Weekly maintenance window, UTC `ddd:hh:mm-ddd:hh:mm`, not overlapping the snapshot window. @default 'sun:02:30-sun:03:30' */
+  readonly maintenanceWindow?: string;
+}
+
+const PORT = 6379;
+/** ElastiCache replication group, user and user group ids: 40 characters. */
+const ID_MAX = 40;
+const ENGINES: Record<CacheEngine, { version: string; family: string }> = {
+  valkey: { version: '8.0', family: 'valkey8' },
+  redis: { version: '7.1', family: 'redis7' },
+};
+/** Everything but administration (CONFIG, FLUSHALL, KEYS, MONITOR, DEBUG...). */
+const APP_ACCESS_STRING = 'on ~* +@all -@dangerous';
+/** The mandatory `default` user, switched off: connections must authenticate as the IAM user. */
+const DISABLED_ACCESS_STRING = 'off -@all';
+/**
+ * Users and user group of engine "redis": a "valkey" user group may not hold a user without a
+ * password, and a "redis" group is accepted by both Valkey and Redis OSS replication groups.
+ */
+const RBAC_ENGINE = 'redis';
+
+/**
+ * A Valkey/Redis OSS replication group (cluster mode disabled) that survives the loss of a node or
+ * a zone: a primary and replicas in several zones, automatic failover, Multi-AZ, TLS required,
+ * encrypted at rest with the tenant's key, daily snapshots and a final snapshot on deletion.
+ * Clients authenticate with IAM (no password in the repository or the state): grant the instance
+ * role `elasticache:Connect` on `replicationGroupArn` and `iamUserArn`, and connect as `iamUserName`.
+ */
+export class CacheCluster extends Construct {
+  readonly replicationGroupId: string;
+  /** Host name of the primary. */
+  readonly primaryEndpoint: string;
+  /** Host name spreading reads over the replicas. */
+  readonly readerEndpoint: string;
+  readonly port: number;
+  readonly securityGroupId: string;
+  /**
+   * Ids of the member cache clusters (nodes), `<replicationGroupId>-001`, `-002`...: the names
+   * ElastiCache gives them, known at synthesis so that per-node alarms can be declared.
+   */
+  readonly memberClusterIds: string[];
+  readonly replicationGroupArn: string;
+  /** ElastiCache user that authenticates with IAM. */
+  readonly iamUserArn: string;
+  /** User name to connect with (also its user id, as IAM authentication requires). */
+  readonly iamUserName: string;
+
+  constructor(scope: Construct, id: string, props: CacheClusterProps) {
+    super(scope, id);
+    const settings = withDefaults(props);
+    const { name, purpose, groupId } = settings;
+    const engine = ENGINES[settings.engine];
+    const tags = { Name: `${name}-cache-${purpose}` };
+
+    const securityGroup = new SecurityGroup(this, 'security-group', {
+      name: `${name}-cache-${purpose}`,
+      description: `${name}: ${purpose} cache, reachable from the app and worker instances only`,
+      vpcId: props.vpcId,
+      tags,
+    });
+    props.allowedSecurityGroupIds.forEach((source, index) => {
+      new VpcSecurityGroupIngressRule(this, `ingress-${index}`, {
+        securityGroupId: securityGroup.id,
+        description: `Cache port from allowed security group ${index + 1}`,
+        ipProtocol: 'tcp',
+        fromPort: PORT,
+        toPort: PORT,
+        referencedSecurityGroupId: source,
+      });
+    });
+
+    const subnetGroup = new ElasticacheSubnetGroup(this, 'subnet-group', {
+      name: groupId,
+      description: `${name}: ${purpose} cache subnets`,
+      subnetIds: props.dataSubnetIds,
+      tags,
+    });
+    const parameterGroup = new ElasticacheParameterGroup(this, 'parameter-group', {
+      // The family is in the name, so that an engine upgrade creates the new group before dropping the old.
+      name: `${groupId}-${engine.family}`,
+      family: engine.family,
+      description: `${name}: ${purpose} cache`,
+      parameter: purpose === 'application' ? [{ name: 'maxmemory-policy', value: 'allkeys-lru' }] : undefined,
+      tags,
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const appUserName = boundedName(groupId, 'app', ID_MAX);
+    const appUser = new ElasticacheUser(this, 'app-user', {
+      engine: RBAC_ENGINE,
+      userId: appUserName,
+      userName: appUserName,
+      accessString: APP_ACCESS_STRING,
+      authenticationMode: { type: 'iam' },
+      tags,
+    });
+    // `no_password_required` rather than authentication_mode "no-password-required": AWS reports
+    // that mode back as "no-password", which would show as a change in every plan.
+    const defaultUser = new ElasticacheUser(this, 'default-user', {
+      engine: RBAC_ENGINE,
+      userId: boundedName(groupId, 'default', ID_MAX),
+      userName: 'default',
+      accessString: DISABLED_ACCESS_STRING,
+      noPasswordRequired: true,
+      tags,
+    });
+    const userGroup = new ElasticacheUserGroup(this, 'user-group', {
+      engine: RBAC_ENGINE,
+      userGroupId: groupId,
+      userIds: [defaultUser.userId, appUser.userId],
+      tags,
+    });
+
+    const nodeCount = 1 + settings.replicasPerNodeGroup;
+    const zones = props.availabilityZones;
+    const replicationGroup = new ElasticacheReplicationGroup(this, 'replication-group', {
+      replicationGroupId: groupId,
+      description: `${name}: ${purpose} cache`,
+      engine: settings.engine,
+      engineVersion: engine.version,
+      parameterGroupName: parameterGroup.name,
+      nodeType: settings.nodeType,
+      port: PORT,
+      numCacheClusters: nodeCount,
+      preferredCacheClusterAzs: zones && Array.from({ length: nodeCount }, (_, index) => zones[index % zones.length]!),
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      subnetGroupName: subnetGroup.name,
+      securityGroupIds: [securityGroup.id],
+      atRestEncryptionEnabled: 'true',
+      kmsKeyId: props.kmsKeyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      userGroupIds: [userGroup.userGroupId],
+      snapshotRetentionLimit: settings.snapshotRetentionDays,
+      snapshotWindow: settings.snapshotWindow,
+      maintenanceWindow: settings.maintenanceWindow,
+      finalSnapshotIdentifier: `${groupId}-final`,
+      autoMinorVersionUpgrade: 'true',
+      applyImmediately: false,
+      tags,
+    });
+
+    this.replicationGroupId = replicationGroup.id;
+    this.primaryEndpoint = replicationGroup.primaryEndpointAddress;
+    this.readerEndpoint = replicationGroup.readerEndpointAddress;
+    this.port = PORT;
+    this.securityGroupId = securityGroup.id;
+    this.memberClusterIds = Array.from({ length: nodeCount }, (_, index) => `${groupId}-${String(index + 1).padStart(3, '0')}`);
+    this.replicationGroupArn = replicationGroup.arn;
+    this.iamUserArn = appUser.arn;
+    this.iamUserName = appUser.userName;
+  }
+}
+
+interface CacheSettings {
+  readonly name: string;
+  readonly purpose: CachePurpose;
+  readonly engine: CacheEngine;
+  readonly groupId: string;
+  readonly nodeType: string;
+  readonly replicasPerNodeGroup: number;
+  readonly snapshotRetentionDays: number;
+  readonly snapshotWindow: string;
+  readonly maintenanceWindow: string;
+}
+
+function withDefaults(props: CacheClusterProps): CacheSettings {
+  const fail = (message: string): never => {
+    throw new Error(`CacheCluster ${props.name}: ${message}`);
+  };
+  const purpose = props.purpose ?? 'sessions';
+  const engine = props.engine ?? 'valkey';
+  const replicasPerNodeGroup = props.replicasPerNodeGroup ?? 1;
+  const snapshotRetentionDays = props.snapshotRetentionDays ?? 7;
+
+  if (purpose !== 'sessions' && purpose !== 'application') fail(`purpose must be "sessions" or "application", got "${purpose}"`);
+  if (!(engine in ENGINES)) fail(`engine must be "valkey" or "redis", got "${engine}"`);
+  if (!Number.isInteger(replicasPerNodeGroup) || replicasPerNodeGroup < 1 || replicasPerNodeGroup > 5) {
+    fail(`replicasPerNodeGroup must be a whole number between 1 and 5 (failover needs a replica), got ${replicasPerNodeGroup}`);
+  }
+  if (!Number.isInteger(snapshotRetentionDays) || snapshotRetentionDays < 1 || snapshotRetentionDays > 35) {
+    fail(`snapshotRetentionDays must be a whole number between 1 and 35, got ${snapshotRetentionDays}`);
+  }
+  if (props.dataSubnetIds.length < 2) fail(`dataSubnetIds needs at least 2 subnets in different zones, got ${props.dataSubnetIds.length}`);
+  const zones = props.availabilityZones;
+  if (zones !== undefined && (zones.length < 2 || new Set(zones).size !== zones.length)) {
+    fail(`availabilityZones must list at least 2 distinct zones, got ${zones.join(', ') || 'none'}`);
+  }
+  if (props.allowedSecurityGroupIds.length === 0) fail('allowedSecurityGroupIds needs at least one security group (the app instances), or nothing can reach the cache');
+
+  return {
+    name: props.name,
+    purpose,
+    engine,
+    // ElastiCache ids are lower case; a hash keeps long tenant names apart.
+    groupId: boundedName(props.name.toLowerCase(), purpose, ID_MAX),
+    nodeType: props.nodeType ?? 'cache.r7g.large',
+    replicasPerNodeGroup,
+    snapshotRetentionDays,
+    snapshotWindow: props.snapshotWindow ?? '01:00-02:00',
+    maintenanceWindow: props.maintenanceWindow ?? 'sun:02:30-sun:03:30',
+  };
+}

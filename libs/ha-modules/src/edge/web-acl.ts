@@ -1,0 +1,228 @@
+import { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { ShieldProtection } from '@cdktf/provider-aws/lib/shield-protection';
+import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+
+export interface RegionalWebAclProps {
+  /** Tenant name: prefix of the web ACL, its metrics and its log group (`aws-waf-logs-<name>`). */
+  readonly name: string;
+  /** The load balancer the web ACL protects. */
+  readonly albArn: string;
+  /**
+   * Requests one client may send in any 5 minutes before it is blocked until its rate drops.
+   * @default 2000
+   */
+  readonly rateLimitPerFiveMinutes?: number;
+  /**
+   * Header holding the viewer's IP, set by the CDN (it must overwrite any value the client sent).
+   * Behind CloudFront the connection's source IP is an edge server shared by many viewers, so the
+   * per-IP rate limit should count this header instead.
+   * @default none: the rate limit counts the connection's source IP
+   */
+  readonly clientIpHeader?: string;
+  /**
+   * URI path prefixes where bodies over 8 KB are normal (content uploads, SCORM/xAPI runtime);
+   * everywhere else the core rule set's body size limit blocks them.
+   * @default DEFAULT_LARGE_BODY_PATHS
+   */
+  readonly largeBodyPaths?: string[];
+  /** The tenant's KMS key: encrypts the WAF log group (its key policy must allow CloudWatch Logs). */
+  readonly kmsKeyArn: string;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
+  /**
+   * Protect the load balancer with Shield Advanced; the account must already subscribe to it.
+   * @default false
+   */
+  readonly shieldAdvanced?: boolean;
+}
+
+/** Moodle/Totara upload, web-service and SCORM runtime paths. */
+export const DEFAULT_LARGE_BODY_PATHS = ['/repository/', '/webservice/', '/mod/scorm/', '/pluginfile.php', '/draftfile.php'];
+/** Label the core rule set puts on requests whose body exceeds its size limit. */
+export const BODY_SIZE_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** Headers that carry credentials: never written to the logs. */
+const REDACTED_HEADERS = ['authorization', 'cookie'];
+
+// The provider types rule statements as `any` (too deeply nested to generate), so this module
+// types the few it writes, in terraform's own (snake_case) block shape, checked by `terraform validate`.
+interface TextTransformation {
+  priority: number;
+  type: string;
+}
+type Statement =
+  | { managed_rule_group_statement: ManagedRuleGroupStatement }
+  | { rate_based_statement: RateBasedStatement }
+  | { label_match_statement: { scope: 'LABEL' | 'NAMESPACE'; key: string } }
+  | { byte_match_statement: ByteMatchStatement }
+  | { and_statement: { statement: Statement[] } }
+  | { or_statement: { statement: Statement[] } }
+  | { not_statement: { statement: Statement[] } };
+interface ManagedRuleGroupStatement {
+  vendor_name: 'AWS';
+  name: string;
+  rule_action_override?: { name: string; action_to_use: { count: Record<string, never> } }[];
+}
+interface RateBasedStatement {
+  limit: number;
+  evaluation_window_sec: number;
+  aggregate_key_type: 'IP' | 'FORWARDED_IP';
+  forwarded_ip_config?: { header_name: string; fallback_behavior: 'MATCH' | 'NO_MATCH' };
+}
+interface ByteMatchStatement {
+  field_to_match: { uri_path: Record<string, never> };
+  positional_constraint: 'STARTS_WITH';
+  search_string: string;
+  text_transformation: TextTransformation[];
+}
+
+/**
+ * The regional WAFv2 web ACL of a tenant's load balancer: AWS managed rule groups (core, known
+ * bad inputs, SQL injection, IP reputation), a body size limit relaxed only on upload/runtime
+ * paths, and a per-client rate limit. Every rule publishes metrics and sampled requests; full
+ * logs go to a CloudWatch log group encrypted with the tenant key, with credentials redacted.
+ */
+export class RegionalWebAcl extends Construct {
+  readonly webAclArn: string;
+  readonly webAclId: string;
+  readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, props: RegionalWebAclProps) {
+    super(scope, id);
+    const { name } = props;
+    const rateLimit = props.rateLimitPerFiveMinutes ?? 2000;
+    const largeBodyPaths = props.largeBodyPaths ?? DEFAULT_LARGE_BODY_PATHS;
+    const retentionInDays = props.logRetentionDays ?? 365;
+    validate(name, rateLimit, largeBodyPaths, retentionInDays, props.clientIpHeader);
+
+    const visibility = (metric: string) => ({
+      cloudwatchMetricsEnabled: true,
+      metricName: `${name}-${metric}`,
+      sampledRequestsEnabled: true,
+    });
+    const managed = (priority: number, group: string, metric: string, statement: Partial<ManagedRuleGroupStatement> = {}): Wafv2WebAclRule => ({
+      name: group,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managed_rule_group_statement: { vendor_name: 'AWS', name: group, ...statement } } satisfies Statement,
+      visibilityConfig: visibility(metric),
+    });
+
+    // Order matters: cheap verdicts on the client first; the body-size rule must follow the core
+    // rule set, because it reads the label that rule set adds.
+    const rules: Wafv2WebAclRule[] = [
+      managed(10, 'AWSManagedRulesAmazonIpReputationList', 'ip-reputation'),
+      {
+        name: 'rate-limit-per-client',
+        priority: 20,
+        action: { block: {} },
+        statement: { rate_based_statement: rateStatement(rateLimit, props.clientIpHeader) } satisfies Statement,
+        visibilityConfig: visibility('rate-limit'),
+      },
+      // Its body size rule only counts (and labels): the next rule decides where big bodies may go.
+      managed(30, 'AWSManagedRulesCommonRuleSet', 'common', {
+        rule_action_override: [{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }],
+      }),
+      {
+        name: 'large-body-outside-upload-paths',
+        priority: 40,
+        action: { block: {} },
+        statement: largeBodyStatement(largeBodyPaths),
+        visibilityConfig: visibility('large-body'),
+      },
+      managed(50, 'AWSManagedRulesKnownBadInputsRuleSet', 'known-bad-inputs'),
+      managed(60, 'AWSManagedRulesSQLiRuleSet', 'sqli'),
+    ];
+
+    const acl = new Wafv2WebAcl(this, 'web-acl', {
+      name: `${name}-alb`,
+      description: `${name}: load balancer`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      rule: rules,
+      visibilityConfig: visibility('alb'),
+      tags: { Name: `${name}-alb` },
+    });
+    new Wafv2WebAclAssociation(this, 'association', { resourceArn: props.albArn, webAclArn: acl.arn });
+
+    // WAF only delivers to log groups whose name starts with `aws-waf-logs-`. No log resource
+    // policy here: WAF maintains its own, and accounts hold at most 10 of them per region.
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `aws-waf-logs-${name}`,
+      retentionInDays,
+      kmsKeyId: props.kmsKeyArn,
+      tags: { Name: `aws-waf-logs-${name}` },
+    });
+    new Wafv2WebAclLoggingConfiguration(this, 'logging', {
+      resourceArn: acl.arn,
+      logDestinationConfigs: [logGroup.arn],
+      redactedFields: REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
+    });
+
+    if (props.shieldAdvanced ?? false) {
+      new ShieldProtection(this, 'shield-protection', {
+        name: `${name}-alb`,
+        resourceArn: props.albArn,
+        tags: { Name: `${name}-alb` },
+      });
+    }
+
+    this.webAclArn = acl.arn;
+    this.webAclId = acl.id;
+    this.logGroupName = logGroup.name;
+  }
+}
+
+function rateStatement(limit: number, clientIpHeader: string | undefined): RateBasedStatement {
+  const base = { limit, evaluation_window_sec: 300 };
+  if (clientIpHeader === undefined) return { ...base, aggregate_key_type: 'IP' };
+  // MATCH would block every request without a valid header: a CDN misconfiguration would then
+  // take the whole site down. Such requests did not come through the CDN and get the origin 403.
+  return { ...base, aggregate_key_type: 'FORWARDED_IP', forwarded_ip_config: { header_name: clientIpHeader, fallback_behavior: 'NO_MATCH' } };
+}
+
+/** AWS's documented pattern: block the core rule set's body-size label except on the given paths. */
+function largeBodyStatement(paths: readonly string[]): Statement {
+  const labelled: Statement = { label_match_statement: { scope: 'LABEL', key: BODY_SIZE_LABEL } };
+  if (paths.length === 0) return labelled;
+  const onPath = paths.map(
+    (path): Statement => ({
+      byte_match_statement: {
+        field_to_match: { uri_path: {} },
+        positional_constraint: 'STARTS_WITH',
+        search_string: path,
+        // Decoded and normalised first, so `/repository/../login.php` or `%2Frepository` cannot
+        // borrow an upload path's allowance.
+        text_transformation: [
+          { priority: 0, type: 'URL_DECODE' },
+          { priority: 1, type: 'NORMALIZE_PATH' },
+        ],
+      },
+    }),
+  );
+  const allowed: Statement = onPath.length === 1 ? onPath[0]! : { or_statement: { statement: onPath } };
+  return { and_statement: { statement: [labelled, { not_statement: { statement: [allowed] } }] } };
+}
+
+function validate(name: string, rateLimit: number, paths: readonly string[], retentionDays: number, clientIpHeader: string | undefined): void {
+  const fail = (message: string) => {
+    throw new Error(`RegionalWebAcl ${name}: ${message}`);
+  };
+  // Web ACL names and metric names allow letters, digits, hyphens and underscores.
+  if (!/^[\w-]{1,100}$/.test(name)) fail('name must be 1-100 letters, digits, hyphens or underscores');
+  if (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000) {
+    fail(`rateLimitPerFiveMinutes must be a whole number in [10, 2000000000], got ${rateLimit}`);
+  }
+  for (const path of paths) {
+    if (!Token.isUnresolved(path) && !/^\/\S{0,199}$/.test(path)) fail(`largeBodyPaths must start with "/" and hold no spaces, got "${path}"`);
+  }
+  if (new Set(paths).size !== paths.length) fail('largeBodyPaths has duplicates');
+  if (!LOG_RETENTION_DAYS.includes(retentionDays)) fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${retentionDays}`);
+  if (clientIpHeader !== undefined && !Token.isUnresolved(clientIpHeader) && !/^[A-Za-z0-9-]{1,255}$/.test(clientIpHeader)) {
+    fail(`clientIpHeader must be a header name (letters, digits, hyphens), got "${clientIpHeader}"`);
+  }
+}

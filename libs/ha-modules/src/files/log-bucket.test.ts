@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { TerraformOutput } from 'cdktf';
+import { ACCOUNT_ID } from '../testing/files-fixtures.js';
+import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
+import { planOffline } from '../testing/plan-offline.js';
+import { LogBucket, type LogBucketProps } from './log-bucket.js';
+
+const OUTPUTS = ['bucketName', 'bucketArn', 'bucketDomainName'] as const;
+
+function synthLogBucket(overrides: Partial<LogBucketProps> = {}) {
+  const stack = testStack((scope) => {
+    const logs = new LogBucket(scope, 'logs', { name: 'acme', accountId: ACCOUNT_ID, ...overrides });
+    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: logs[output] });
+  });
+  const { resources, outputs } = synthesize(stack);
+  const single = (type: string): [string, SynthResource] => {
+    const entries = Object.entries(resources(type));
+    expect(entries, type).toHaveLength(1);
+    return entries[0]!;
+  };
+  const policy = () => JSON.parse(single('aws_s3_bucket_policy')[1]['policy'] as string) as { Statement: Record<string, unknown>[] };
+  return { resources, outputs, single, policy };
+}
+
+const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
+
+describe('LogBucket', () => {
+  it('is named <name>-logs-<account> and cannot be force-destroyed', () => {
+    const [, bucket] = synthLogBucket().single('aws_s3_bucket');
+    expect(bucket).toMatchObject({ bucket: 'acme-logs-123456789012', force_destroy: false });
+  });
+
+  it('keeps long or mixed-case tenant names within 63 lower-case characters, distinct and with the account id', () => {
+    const nameOf = (name: string) => synthLogBucket({ name }).single('aws_s3_bucket')[1]['bucket'] as string;
+    const a = nameOf('University-of-Somewhere-Far-Away-Sydney-Campus-Number-1');
+    const b = nameOf('University-of-Somewhere-Far-Away-Sydney-Campus-Number-2');
+    for (const name of [a, b]) {
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(name).toMatch(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
+      expect(name.endsWith('-logs-123456789012')).toBe(true);
+    }
+    expect(a).not.toBe(b);
+  });
+
+  it('is versioned, encrypted with SSE-S3 (the only encryption ALB access logs accept) and blocks all public access', () => {
+    const { single } = synthLogBucket();
+    expect(single('aws_s3_bucket_versioning')[1]).toMatchObject({ versioning_configuration: { status: 'Enabled' } });
+    const [, sse] = single('aws_s3_bucket_server_side_encryption_configuration');
+    expect(sse['rule']).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }]);
+    expect(single('aws_s3_bucket_public_access_block')[1]).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  });
+
+  it('keeps ACLs enabled with the bucket owner owning objects, for CloudFront standard logging', () => {
+    const { single, resources } = synthLogBucket();
+    expect(single('aws_s3_bucket_ownership_controls')[1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerPreferred' } });
+    // CloudFront grants its own log-delivery account on the ACL; nothing here overrides that ACL.
+    expect(Object.keys(resources('aws_s3_bucket_acl'))).toHaveLength(0);
+  });
+
+  it('denies non-TLS requests and lets only ALB and S3 log delivery write, each under its own prefix', () => {
+    const arn = 'arn:aws:s3:::acme-logs-123456789012';
+    const { Statement } = synthLogBucket().policy();
+    expect(Statement).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: 'AllowAlbAccessLogs',
+        Effect: 'Allow',
+        Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/alb/AWSLogs/123456789012/*`,
+      },
+      {
+        Sid: 'AllowS3ServerAccessLogs',
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/s3/*`,
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      },
+    ]);
+  });
+
+  it('expires logs after a year by default, old versions after 30 days and abandoned uploads after 7', () => {
+    const [, lifecycle] = synthLogBucket().single('aws_s3_bucket_lifecycle_configuration');
+    expect(lifecycle['rule']).toEqual([
+      {
+        id: 'expire-logs',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        expiration: [{ days: 365 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
+    ]);
+  });
+
+  it('takes the retention from expireAfterDays', () => {
+    const [, lifecycle] = synthLogBucket({ expireAfterDays: 90 }).single('aws_s3_bucket_lifecycle_configuration');
+    expect((lifecycle['rule'] as { expiration: unknown }[])[0]!.expiration).toEqual([{ days: 90 }]);
+  });
+
+  it('exposes the name through the policy and the global domain name through the ownership controls', () => {
+    const { outputs, single } = synthLogBucket();
+    const [bucketId] = single('aws_s3_bucket');
+    const [policyId] = single('aws_s3_bucket_policy');
+    const [ownershipId] = single('aws_s3_bucket_ownership_controls');
+    // An ALB that logs here waits for the policy; a distribution waits for ACLs to be enabled.
+    expect(outputs['bucketName']).toBe(ref('aws_s3_bucket_policy', policyId, 'bucket'));
+    expect(outputs['bucketArn']).toBe(ref('aws_s3_bucket', bucketId, 'arn'));
+    expect(outputs['bucketDomainName']).toBe(`${ref('aws_s3_bucket_ownership_controls', ownershipId, 'bucket')}.s3.amazonaws.com`);
+  });
+
+  it('rejects an account id that is not 12 digits and a retention below one day', () => {
+    expect(() => synthLogBucket({ accountId: '1234' })).toThrow(/LogBucket acme: accountId must be a 12-digit AWS account id, got "1234"/);
+    expect(() => synthLogBucket({ expireAfterDays: 0 })).toThrow(/LogBucket acme: expireAfterDays must be a whole number ≥ 1, got 0/);
+  });
+
+  it('is accepted by the real terraform and AWS provider (offline plan)', async () => {
+    const summary = await planOffline((stack) => {
+      offlineAwsProvider(stack);
+      new LogBucket(stack, 'logs', { name: 'acme', accountId: ACCOUNT_ID });
+    });
+    const types = summary.changes.map((c) => c.type).sort();
+    expect(types).toEqual([
+      'aws_s3_bucket',
+      'aws_s3_bucket_lifecycle_configuration',
+      'aws_s3_bucket_ownership_controls',
+      'aws_s3_bucket_policy',
+      'aws_s3_bucket_public_access_block',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_s3_bucket_versioning',
+    ]);
+    expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+    expect(summary.resourceCount).toBe(7);
+  });
+});

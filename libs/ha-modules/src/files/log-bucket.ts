@@ -1,0 +1,106 @@
+import { Construct } from 'constructs';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { assertAccountId } from '../aws-account.js';
+import { bucketArn, bucketName, createPrivateBucket, denyInsecureTransport, policyDocument } from './private-bucket.js';
+
+export interface LogBucketProps {
+  /** Tenant name: the bucket is `<name>-logs-<accountId>` (cut with a hash past 63 characters). */
+  readonly name: string;
+  /** The tenant's AWS account: part of the bucket name and the only account allowed to deliver logs. */
+  readonly accountId: string;
+  /** Days a log file is kept. @default 365 */
+  readonly expireAfterDays?: number;
+}
+
+/** Key prefixes of the log sources, under which each service is allowed to write. */
+export const LOG_PREFIXES = { alb: 'alb/', s3: 's3/', cloudfront: 'cloudfront/' } as const;
+
+/** Versions left behind by an overwrite or delete are kept this long, then removed. */
+const NONCURRENT_LOG_DAYS = 30;
+
+/**
+ * The tenant's access-log bucket: ALB access logs under `alb/`, S3 server access logs under `s3/`,
+ * CloudFront standard logs under `cloudfront/` (WAF logs go to CloudWatch, not here).
+ *
+ * Encrypted with SSE-S3 (AES256), not the tenant KMS key: ALB access logs and S3 server access logs
+ * can only be delivered to buckets whose default encryption is SSE-S3.
+ *
+ * CloudFront standard logging (legacy) writes through bucket ACLs, so ACLs stay enabled here
+ * (`BucketOwnerPreferred`: the bucket owner still owns every object). CloudFront itself grants its
+ * `awslogsdelivery` account FULL_CONTROL on the bucket ACL when a distribution's logging is switched
+ * on; the ACL is not managed here because `aws_s3_bucket_acl` needs the owner's canonical user id,
+ * which only a data source that calls AWS can provide.
+ */
+export class LogBucket extends Construct {
+  /** Read through the bucket policy: an ALB or bucket that logs here waits until delivery is allowed. */
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /**
+   * `<bucket>.s3.amazonaws.com`, the form CloudFront logging wants (not the regional domain name).
+   * Read through the ownership controls: a distribution that logs here waits until ACLs are enabled.
+   */
+  readonly bucketDomainName: string;
+
+  constructor(scope: Construct, id: string, props: LogBucketProps) {
+    super(scope, id);
+    const expireAfterDays = props.expireAfterDays ?? 365;
+    if (!Number.isInteger(expireAfterDays) || expireAfterDays < 1) {
+      throw new Error(`LogBucket ${props.name}: expireAfterDays must be a whole number ≥ 1, got ${expireAfterDays}`);
+    }
+    assertAccountId(`LogBucket ${props.name}`, props.accountId);
+    const name = bucketName(props.name, 'logs', props.accountId);
+    const arn = bucketArn(name);
+    const { bucket, versioning, ownership, publicAccessBlock } = createPrivateBucket(this, {
+      bucketName: name,
+      objectOwnership: 'BucketOwnerPreferred',
+      encryption: { kind: 'sse-s3' },
+    });
+
+    const policy = new S3BucketPolicy(this, 'policy', {
+      bucket: bucket.id,
+      policy: policyDocument([
+        denyInsecureTransport(arn),
+        {
+          // The ELB log-delivery service principal (not the per-region ELB account); it also writes
+          // the test object `AWSLogs/<account>/ELBAccessLogTestFile` when logging is switched on.
+          Sid: 'AllowAlbAccessLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${arn}/${LOG_PREFIXES.alb}AWSLogs/${props.accountId}/*`,
+        },
+        {
+          Sid: 'AllowS3ServerAccessLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${arn}/${LOG_PREFIXES.s3}*`,
+          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+        },
+      ]),
+      // S3 rejects concurrent configuration changes on one bucket; a policy is also best written once public access is blocked.
+      dependsOn: [publicAccessBlock],
+    });
+
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: 'expire-logs',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          expiration: [{ days: expireAfterDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_LOG_DAYS }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+      // Noncurrent-version rules only mean something once versioning is on.
+      dependsOn: [versioning],
+    });
+
+    this.bucketName = policy.bucket;
+    this.bucketArn = bucket.arn;
+    this.bucketDomainName = `${ownership.bucket}.s3.amazonaws.com`;
+  }
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { TerraformOutput } from 'cdktf';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Network } from '../network/network.js';
+import { networkProps } from '../testing/fixtures.js';
+import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/files-fixtures.js';
+import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
+import { planOffline } from '../testing/plan-offline.js';
+import { SharedFileSystem, type SharedFileSystemProps } from './shared-file-system.js';
+
+const OUTPUTS = ['fileSystemId', 'fileSystemArn', 'securityGroupId', 'dnsName'] as const;
+const SUBNETS = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb', 'subnet-0cccccccccccccccc'];
+const APP_SG = 'sg-0app0000000000000';
+const WORKER_SG = 'sg-0worker0000000000';
+
+const props = (overrides: Partial<SharedFileSystemProps> = {}): SharedFileSystemProps => ({
+  name: 'acme',
+  vpcId: 'vpc-0123456789abcdef0',
+  subnetIds: SUBNETS,
+  allowedSecurityGroupIds: [APP_SG, WORKER_SG],
+  kmsKeyArn: KMS_KEY_ARN,
+  accountId: ACCOUNT_ID,
+  ...overrides,
+});
+
+function synthFileSystem(overrides: Partial<SharedFileSystemProps> = {}) {
+  const stack = testStack((scope) => {
+    const efs = new SharedFileSystem(scope, 'efs', props(overrides));
+    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: efs[output] });
+  });
+  const { resources, outputs } = synthesize(stack);
+  const single = (type: string): [string, SynthResource] => {
+    const entries = Object.entries(resources(type));
+    expect(entries, type).toHaveLength(1);
+    return entries[0]!;
+  };
+  return { resources, outputs, single };
+}
+
+const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
+
+describe('SharedFileSystem', () => {
+  it('is encrypted with the tenant key, general purpose with elastic throughput', () => {
+    const [, fs] = synthFileSystem().single('aws_efs_file_system');
+    expect(fs).toMatchObject({
+      creation_token: 'acme-shared-data',
+      encrypted: true,
+      kms_key_id: KMS_KEY_ARN,
+      performance_mode: 'generalPurpose',
+      throughput_mode: 'elastic',
+    });
+    expect(fs['provisioned_throughput_in_mibps']).toBeUndefined();
+  });
+
+  it('moves cold files to infrequent access after 30 days and back on first access', () => {
+    const [, fs] = synthFileSystem().single('aws_efs_file_system');
+    expect(fs['lifecycle_policy']).toEqual([{ transition_to_ia: 'AFTER_30_DAYS' }, { transition_to_primary_storage_class: 'AFTER_1_ACCESS' }]);
+  });
+
+  it('turns on automatic backups', () => {
+    const { single } = synthFileSystem();
+    const [fsId] = single('aws_efs_file_system');
+    expect(single('aws_efs_backup_policy')[1]).toEqual({ file_system_id: ref('aws_efs_file_system', fsId), backup_policy: { status: 'ENABLED' } });
+  });
+
+  it('puts one mount target in each subnet, behind its own security group', () => {
+    const { resources, single } = synthFileSystem();
+    const [fsId] = single('aws_efs_file_system');
+    const [sgId] = single('aws_security_group');
+    const targets = Object.values(resources('aws_efs_mount_target'));
+    expect(targets.map((t) => t['subnet_id'])).toEqual(SUBNETS);
+    for (const target of targets) {
+      expect(target).toMatchObject({ file_system_id: ref('aws_efs_file_system', fsId), security_groups: [ref('aws_security_group', sgId)] });
+    }
+  });
+
+  it('lets only the given security groups reach NFS, and nothing out', () => {
+    const { resources, single } = synthFileSystem();
+    const [sgId, sg] = single('aws_security_group');
+    expect(sg).toMatchObject({ name: 'acme-efs', vpc_id: 'vpc-0123456789abcdef0' });
+    expect(sg['ingress']).toBeUndefined();
+    expect(sg['egress']).toBeUndefined();
+    expect(Object.keys(resources('aws_vpc_security_group_egress_rule'))).toHaveLength(0);
+    const rules = Object.values(resources('aws_vpc_security_group_ingress_rule'));
+    expect(rules.map((r) => r['referenced_security_group_id'])).toEqual([APP_SG, WORKER_SG]);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ security_group_id: ref('aws_security_group', sgId), ip_protocol: 'tcp', from_port: 2049, to_port: 2049 });
+      expect(rule['cidr_ipv4']).toBeUndefined();
+      expect(rule['cidr_ipv6']).toBeUndefined();
+    }
+  });
+
+  it('refuses non-TLS access and lets only tenant-account principals mount and write through a mount target', () => {
+    const { single } = synthFileSystem();
+    const [fsId] = single('aws_efs_file_system');
+    const [, policy] = single('aws_efs_file_system_policy');
+    expect(policy['file_system_id']).toBe(ref('aws_efs_file_system', fsId));
+    expect(policy['bypass_policy_lockout_safety_check']).toBeUndefined();
+    const fsArn = ref('aws_efs_file_system', fsId, 'arn');
+    expect(JSON.parse(policy['policy'] as string)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: '*',
+          Resource: fsArn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          Sid: 'AllowTenantAccountMountAndWrite',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          Resource: fsArn,
+          Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+        },
+      ],
+    });
+  });
+
+  it('exposes the file system, its security group and DNS name', () => {
+    const { outputs, single } = synthFileSystem();
+    const [fsId] = single('aws_efs_file_system');
+    const [sgId] = single('aws_security_group');
+    expect(outputs).toEqual({
+      fileSystemId: ref('aws_efs_file_system', fsId),
+      fileSystemArn: ref('aws_efs_file_system', fsId, 'arn'),
+      securityGroupId: ref('aws_security_group', sgId),
+      dnsName: ref('aws_efs_file_system', fsId, 'dns_name'),
+    });
+  });
+
+  it('rejects fewer than two zones, a repeated subnet, no allowed group and a bad account id', () => {
+    expect(() => synthFileSystem({ subnetIds: [SUBNETS[0]!] })).toThrow(/SharedFileSystem acme: needs a subnet in at least 2 zones, got 1/);
+    expect(() => synthFileSystem({ subnetIds: [SUBNETS[0]!, SUBNETS[0]!] })).toThrow(/subnetIds holds the same subnet twice/);
+    expect(() => synthFileSystem({ allowedSecurityGroupIds: [] })).toThrow(/allowedSecurityGroupIds is empty/);
+    expect(() => synthFileSystem({ accountId: '12345678901x' })).toThrow(/SharedFileSystem acme: accountId must be a 12-digit AWS account id/);
+  });
+
+  it('is accepted by the real terraform and AWS provider (offline plan), in the app subnets of a tenant network', async () => {
+    const summary = await planOffline((stack) => {
+      offlineAwsProvider(stack);
+      const network = new Network(stack, 'network', networkProps());
+      const tierGroup = (id: string) => new SecurityGroup(stack, id, { name: `acme-${id}`, description: id, vpcId: network.vpcId }).id;
+      const allowedSecurityGroupIds = [tierGroup('app'), tierGroup('worker')];
+      new SharedFileSystem(stack, 'efs', props({ vpcId: network.vpcId, subnetIds: network.appSubnetIds, allowedSecurityGroupIds }));
+    });
+    const count = (type: string) => summary.changes.filter((c) => c.type === type).length;
+    expect(count('aws_efs_file_system')).toBe(1);
+    expect(count('aws_efs_mount_target')).toBe(3);
+    expect(count('aws_efs_backup_policy')).toBe(1);
+    expect(count('aws_efs_file_system_policy')).toBe(1);
+    expect(count('aws_vpc_security_group_ingress_rule')).toBe(2);
+    expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+  });
+});

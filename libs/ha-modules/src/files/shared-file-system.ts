@@ -1,0 +1,136 @@
+import { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
+import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
+import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
+import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { assertAccountId } from '../aws-account.js';
+
+export interface SharedFileSystemProps {
+  /** Tenant name: prefix of the security group, creation token and Name tags. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** One subnet per application zone (≥ 2): each gets a mount target, so losing a zone leaves the others mounted. */
+  readonly subnetIds: string[];
+  /** Security groups (web/app and worker) that may reach NFS (TCP 2049); nothing else can. */
+  readonly allowedSecurityGroupIds: string[];
+  /** The tenant's KMS key, encrypting the file system at rest. */
+  readonly kmsKeyArn: string;
+  /** The tenant's AWS account: only its IAM principals may mount and write. */
+  readonly accountId: string;
+}
+
+const NFS_PORT = 2049;
+
+/**
+ * Shared user data (e.g. Moodle's `moodledata`) on EFS: encrypted with the tenant key, elastic
+ * throughput, a mount target in every application zone, infrequent-access tiering, and automatic
+ * daily AWS Backup backups (AWS keeps them when the file system is deleted; EFS itself has no
+ * deletion protection).
+ *
+ * The file system policy refuses non-TLS access and allows mount/write only to IAM principals of
+ * the tenant account through a mount target, so clients must mount with IAM authorization and TLS
+ * (`mount -t efs -o tls,iam`, amazon-efs-utils) and their role needs `elasticfilesystem:ClientMount`
+ * and `ClientWrite` on `fileSystemArn`. Root on a client is squashed (no `ClientRootAccess`).
+ */
+export class SharedFileSystem extends Construct {
+  readonly fileSystemId: string;
+  readonly fileSystemArn: string;
+  readonly securityGroupId: string;
+  /** `<id>.efs.<region>.amazonaws.com`: resolves to the mount target in the client's own zone. */
+  readonly dnsName: string;
+
+  constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
+    super(scope, id);
+    validate(props);
+    const { name } = props;
+
+    const securityGroup = new SecurityGroup(this, 'security-group', {
+      name: `${name}-efs`,
+      description: `${name}: shared file system, NFS from the application tiers only`,
+      vpcId: props.vpcId,
+      // No egress rule: mount targets only answer connections, which security groups allow back statefully.
+      tags: { Name: `${name}-efs` },
+    });
+    props.allowedSecurityGroupIds.forEach((sourceId, index) => {
+      new VpcSecurityGroupIngressRule(this, `nfs-ingress-${index}`, {
+        securityGroupId: securityGroup.id,
+        description: 'NFS from an application tier',
+        ipProtocol: 'tcp',
+        fromPort: NFS_PORT,
+        toPort: NFS_PORT,
+        referencedSecurityGroupId: sourceId,
+      });
+    });
+
+    const fileSystem = new EfsFileSystem(this, 'file-system', {
+      creationToken: `${name}-shared-data`,
+      encrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      performanceMode: 'generalPurpose',
+      // Pay per use and scale with the load: no burst credits to run out of during a busy exam week.
+      throughputMode: 'elastic',
+      // Separate blocks: the API takes one transition per policy entry.
+      lifecyclePolicy: [{ transitionToIa: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
+      tags: { Name: `${name}-shared-data` },
+    });
+
+    new EfsBackupPolicy(this, 'backup-policy', {
+      fileSystemId: fileSystem.id,
+      backupPolicy: { status: 'ENABLED' },
+    });
+
+    new EfsFileSystemPolicy(this, 'policy', {
+      fileSystemId: fileSystem.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: '*',
+            Resource: fileSystem.arn,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Sid: 'AllowTenantAccountMountAndWrite',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+            Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+            Resource: fileSystem.arn,
+            Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+          },
+        ],
+      }),
+    });
+
+    props.subnetIds.forEach((subnetId, index) => {
+      new EfsMountTarget(this, `mount-target-${index}`, {
+        fileSystemId: fileSystem.id,
+        subnetId,
+        securityGroups: [securityGroup.id],
+      });
+    });
+
+    this.fileSystemId = fileSystem.id;
+    this.fileSystemArn = fileSystem.arn;
+    this.securityGroupId = securityGroup.id;
+    this.dnsName = fileSystem.dnsName;
+  }
+}
+
+function validate(props: SharedFileSystemProps): void {
+  const fail = (message: string) => {
+    throw new Error(`SharedFileSystem ${props.name}: ${message}`);
+  };
+  if (Token.isUnresolved(props.subnetIds) || Token.isUnresolved(props.allowedSecurityGroupIds)) {
+    fail('subnetIds and allowedSecurityGroupIds must be lists known at synthesis (one element per subnet or group)');
+  }
+  if (props.subnetIds.length < 2) fail(`needs a subnet in at least 2 zones, got ${props.subnetIds.length}`);
+  if (new Set(props.subnetIds).size !== props.subnetIds.length) fail('subnetIds holds the same subnet twice');
+  if (props.allowedSecurityGroupIds.length < 1) fail('allowedSecurityGroupIds is empty: nothing could mount the file system');
+  assertAccountId(`SharedFileSystem ${props.name}`, props.accountId);
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { TerraformOutput } from 'cdktf';
+import { resolveProviderMirror } from '@hafleet/terraform';
+import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
+import { planOffline } from '../testing/plan-offline.js';
+import { TenantKey, type TenantKeyProps } from './tenant-key.js';
+
+const ACCOUNT = '123456789012';
+const OUTPUTS = ['keyArn', 'keyId', 'aliasName', 'aliasArn'] as const;
+const props = (overrides: Partial<TenantKeyProps> = {}): TenantKeyProps => ({
+  name: 'acme',
+  accountId: ACCOUNT,
+  region: 'eu-west-1',
+  ...overrides,
+});
+
+function synthKey(overrides: Partial<TenantKeyProps> = {}) {
+  const { resources, outputs } = synthesize(
+    testStack((scope) => {
+      const key = new TenantKey(scope, 'key', props(overrides));
+      for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: key[output] });
+    }),
+  );
+  const [keyEntry, ...otherKeys] = Object.entries(resources('aws_kms_key'));
+  expect(otherKeys).toEqual([]);
+  const [keyId, key] = keyEntry!;
+  const policy = JSON.parse(key['policy'] as string) as { Version: string; Statement: SynthResource[] };
+  const statement = (sid: string) => policy.Statement.find((s) => s['Sid'] === sid);
+  return { resources, outputs, keyId, key, policy, statement };
+}
+
+const SLR = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+
+describe('TenantKey', () => {
+  it('is a symmetric, single-region key rotated yearly and recoverable for 30 days after deletion', () => {
+    const { key } = synthKey();
+    expect(key).toMatchObject({
+      key_usage: 'ENCRYPT_DECRYPT',
+      customer_master_key_spec: 'SYMMETRIC_DEFAULT',
+      multi_region: false,
+      enable_key_rotation: true,
+      rotation_period_in_days: 365,
+      deletion_window_in_days: 30,
+    });
+    expect(key['description']).toContain('tenant acme');
+    expect(key['bypass_policy_lockout_safety_check']).toBeUndefined();
+  });
+
+  it('takes a shorter deletion window and another rotation period when asked', () => {
+    const { key } = synthKey({ deletionWindowDays: 7, rotationPeriodDays: 90 });
+    expect(key).toMatchObject({ deletion_window_in_days: 7, rotation_period_in_days: 90, enable_key_rotation: true });
+  });
+
+  it('is reachable as alias/<tenant>', () => {
+    const { resources, keyId } = synthKey();
+    expect(Object.values(resources('aws_kms_alias'))).toEqual([{ name: 'alias/acme', target_key_id: `\${aws_kms_key.${keyId}.key_id}` }]);
+  });
+
+  it('exposes the key and alias identifiers', () => {
+    const { outputs, keyId, resources } = synthKey();
+    const aliasId = Object.keys(resources('aws_kms_alias'))[0]!;
+    expect(outputs).toEqual({
+      keyArn: `\${aws_kms_key.${keyId}.arn}`,
+      keyId: `\${aws_kms_key.${keyId}.key_id}`,
+      aliasName: `\${aws_kms_alias.${aliasId}.name}`,
+      aliasArn: `\${aws_kms_alias.${aliasId}.arn}`,
+    });
+  });
+
+  describe('key policy', () => {
+    it('lets the account root, and so IAM in the tenant account, govern the key', () => {
+      const { statement, policy } = synthKey();
+      expect(policy.Version).toBe('2012-10-17');
+      expect(statement('AccountIamGovernsUse')).toEqual({
+        Sid: 'AccountIamGovernsUse',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      });
+    });
+
+    it("lets CloudWatch Logs in the tenant's region use it for the account's log groups only", () => {
+      const { statement } = synthKey({ region: 'ap-southeast-2' });
+      expect(statement('CloudWatchLogsOwnLogGroups')).toEqual({
+        Sid: 'CloudWatchLogsOwnLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: 'logs.ap-southeast-2.amazonaws.com' },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:ap-southeast-2:${ACCOUNT}:log-group:*` } },
+      });
+    });
+
+    it("lets CloudWatch alarms of the account publish to a topic encrypted with it, and nothing more", () => {
+      const { statement } = synthKey();
+      expect(statement('CloudWatchAlarmsToEncryptedTopics')).toEqual({
+        Sid: 'CloudWatchAlarmsToEncryptedTopics',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:*` },
+        },
+      });
+    });
+
+    it("lets the Auto Scaling service-linked role launch encrypted volumes, with grants for AWS resources only", () => {
+      const { statement } = synthKey();
+      expect(statement('AutoScalingEncryptedVolumes')).toEqual({
+        Sid: 'AutoScalingEncryptedVolumes',
+        Effect: 'Allow',
+        Principal: { AWS: SLR },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+      });
+      expect(statement('AutoScalingGrantsForAwsResources')).toEqual({
+        Sid: 'AutoScalingGrantsForAwsResources',
+        Effect: 'Allow',
+        Principal: { AWS: SLR },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      });
+    });
+
+    it("lets CloudFront decrypt content only for this account's distributions", () => {
+      const { statement } = synthKey();
+      expect(statement('CloudFrontReadsContent')).toEqual({
+        Sid: 'CloudFrontReadsContent',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudfront::${ACCOUNT}:distribution/*` } },
+      });
+    });
+
+    it('has no other statement, no deny and no wildcard principal', () => {
+      const { policy } = synthKey();
+      expect(policy.Statement.map((s) => s['Sid'])).toEqual([
+        'AccountIamGovernsUse',
+        'CloudWatchLogsOwnLogGroups',
+        'CloudWatchAlarmsToEncryptedTopics',
+        'CloudFrontReadsContent',
+        'AutoScalingEncryptedVolumes',
+        'AutoScalingGrantsForAwsResources',
+      ]);
+      for (const s of policy.Statement) {
+        expect(s['Effect']).toBe('Allow');
+        expect(JSON.stringify(s['Principal'])).not.toContain('"*"');
+      }
+    });
+
+    it("names no account but the tenant's own, so two tenants' keys never open each other's data", () => {
+      const other = '210987654321';
+      const { key: keyA } = synthKey();
+      const { key: keyB } = synthKey({ name: 'globex', accountId: other });
+      expect(keyA['policy']).not.toContain(other);
+      expect(keyB['policy']).not.toContain(ACCOUNT);
+      const accounts = (policy: string) => new Set(policy.match(/\d{12}/g));
+      expect(accounts(keyA['policy'] as string)).toEqual(new Set([ACCOUNT]));
+      expect(accounts(keyB['policy'] as string)).toEqual(new Set([other]));
+    });
+  });
+
+  describe('rejects', () => {
+    it.each([
+      [{ accountId: '12345' }, /TenantKey acme: accountId must be a 12-digit AWS account id, got "12345"/],
+      [{ region: 'Europe' }, /TenantKey acme: region must be an AWS region/],
+      [{ deletionWindowDays: 31 }, /deletionWindowDays must be a whole number of days from 7 to 30, got 31/],
+      [{ deletionWindowDays: 6 }, /deletionWindowDays .* got 6/],
+      [{ rotationPeriodDays: 30 }, /rotationPeriodDays must be a whole number of days from 90 to 2560, got 30/],
+      [{ name: 'aws/acme' }, /must not start with "aws\/"/],
+      [{ name: 'acme corp' }, /TenantKey acme corp: name must be/],
+    ] as [Partial<TenantKeyProps>, RegExp][])('%j', (overrides, message) => {
+      expect(() => synthKey(overrides)).toThrow(message);
+    });
+  });
+
+  describe.skipIf(resolveProviderMirror() === undefined)('with the real terraform', () => {
+    it('validates and plans offline: one key and its alias', async () => {
+      const summary = await planOffline((stack) => {
+        offlineAwsProvider(stack);
+        new TenantKey(stack, 'key', props());
+      });
+      expect(summary).toMatchObject({ add: 2, change: 0, destroy: 0, resourceCount: 2 });
+      expect(summary.changes.map((c) => `${c.type}:${c.action}`).sort()).toEqual(['aws_kms_alias:create', 'aws_kms_key:create']);
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { Construct } from 'constructs';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { checkAccountAndRegion } from '../aws-account.js';
+
+export interface TenantKeyProps {
+  /** Tenant name: the alias is `alias/<name>`. Letters, digits, `/`, `_` and `-` only. */
+  readonly name: string;
+  /** Account that owns the key; its IAM policies govern every use of the key inside it. */
+  readonly accountId: string;
+  /** Region of the tenant's stack: the CloudWatch Logs service grant is limited to it. */
+  readonly region: string;
+  /** Days a deleted key stays recoverable before AWS destroys it, 7–30. @default 30 */
+  readonly deletionWindowDays?: number;
+  /** Days between automatic rotations of the key material, 90–2560. @default 365 */
+  readonly rotationPeriodDays?: number;
+}
+
+const AUTO_SCALING_SERVICE = 'autoscaling.amazonaws.com';
+
+/**
+ * The tenant's customer-managed KMS key (symmetric, single-region, rotated) and its alias. Every
+ * encrypted resource of the tenant takes this key, so no other tenant's key can read its data.
+ *
+ * The key policy gives the account root `kms:*`, so that IAM policies in the tenant's account
+ * decide who may use the key, plus the service grants that IAM cannot give: CloudWatch Logs in
+ * the tenant's region (its own log groups only), CloudWatch alarms publishing to an encrypted SNS
+ * topic, CloudFront reading SSE-KMS content of this account's distributions, and the Auto Scaling service-linked role launching instances with encrypted EBS volumes.
+ *
+ * KMS refuses a key policy naming a role that does not exist: the account must already have the
+ * `AWSServiceRoleForAutoScaling` service-linked role (AWS creates it with the first auto scaling
+ * group, or `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
+ */
+export class TenantKey extends Construct {
+  readonly keyArn: string;
+  readonly keyId: string;
+  readonly aliasName: string;
+  readonly aliasArn: string;
+
+  constructor(scope: Construct, id: string, props: TenantKeyProps) {
+    super(scope, id);
+    const { name, accountId, region } = props;
+    const deletionWindowDays = props.deletionWindowDays ?? 30;
+    const rotationPeriodDays = props.rotationPeriodDays ?? 365;
+    validate(props, deletionWindowDays, rotationPeriodDays);
+
+    const key = new KmsKey(this, 'key', {
+      description: `hafleet tenant ${name}: encrypts the tenant's data, logs, backups and alerts`,
+      keyUsage: 'ENCRYPT_DECRYPT',
+      customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+      multiRegion: false,
+      enableKeyRotation: true,
+      rotationPeriodInDays: rotationPeriodDays,
+      // A destroyed key only becomes pending deletion: recoverable for this long (30 days, the AWS maximum, by default).
+      deletionWindowInDays: deletionWindowDays,
+      policy: JSON.stringify(tenantKeyPolicy(accountId, region)),
+      tags: { Name: `${name}-key` },
+    });
+    const alias = new KmsAlias(this, 'alias', { name: `alias/${name}`, targetKeyId: key.keyId });
+
+    this.keyArn = key.arn;
+    this.keyId = key.keyId;
+    this.aliasName = alias.name;
+    this.aliasArn = alias.arn;
+  }
+}
+
+function tenantKeyPolicy(accountId: string, region: string) {
+  const autoScalingRole = `arn:aws:iam::${accountId}:role/aws-service-role/${AUTO_SCALING_SERVICE}/AWSServiceRoleForAutoScaling`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AccountIamGovernsUse',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'CloudWatchLogsOwnLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${accountId}:log-group:*` } },
+      },
+      {
+        Sid: 'CloudWatchAlarmsToEncryptedTopics',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        // Only alarms of this account and region (confused-deputy protection).
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': accountId },
+          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+        },
+      },
+      {
+        // Content bucket objects are SSE-KMS; CloudFront reads them through origin access control.
+        Sid: 'CloudFrontReadsContent',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudfront::${accountId}:distribution/*` } },
+      },
+      {
+        Sid: 'AutoScalingEncryptedVolumes',
+        Effect: 'Allow',
+        Principal: { AWS: autoScalingRole },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+      },
+      {
+        Sid: 'AutoScalingGrantsForAwsResources',
+        Effect: 'Allow',
+        Principal: { AWS: autoScalingRole },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      },
+    ],
+  };
+}
+
+function validate(props: TenantKeyProps, deletionWindowDays: number, rotationPeriodDays: number): void {
+  const fail = (message: string): never => {
+    throw new Error(`TenantKey ${props.name}: ${message}`);
+  };
+  if (!/^[A-Za-z0-9/_-]{1,250}$/.test(props.name)) fail('name must be 1–250 letters, digits, "/", "_" or "-" (it becomes the key alias)');
+  if (props.name.startsWith('aws/')) fail('name must not start with "aws/": AWS reserves those aliases');
+  checkAccountAndRegion(`TenantKey ${props.name}`, props.accountId, props.region);
+  if (!Number.isInteger(deletionWindowDays) || deletionWindowDays < 7 || deletionWindowDays > 30) {
+    fail(`deletionWindowDays must be a whole number of days from 7 to 30, got ${deletionWindowDays}`);
+  }
+  if (!Number.isInteger(rotationPeriodDays) || rotationPeriodDays < 90 || rotationPeriodDays > 2560) {
+    fail(`rotationPeriodDays must be a whole number of days from 90 to 2560, got ${rotationPeriodDays}`);
+  }
+}

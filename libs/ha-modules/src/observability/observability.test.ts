@@ -1,0 +1,473 @@
+import { describe, expect, it } from 'vitest';
+import { TerraformOutput } from 'cdktf';
+import { resolveProviderMirror } from '@hafleet/terraform';
+import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
+import { planOffline } from '../testing/plan-offline.js';
+import { TenantObservability, type TenantObservabilityProps } from './observability.js';
+
+const ACCOUNT = '123456789012';
+const KMS_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+const ALB = 'app/acme-alb/0123456789abcdef';
+const TARGET_GROUP = 'targetgroup/acme-web/fedcba9876543210';
+const GIB = 1024 ** 3;
+
+const minimal = (overrides: Partial<TenantObservabilityProps> = {}): TenantObservabilityProps => ({
+  name: 'acme',
+  accountId: ACCOUNT,
+  region: 'eu-west-1',
+  kmsKeyArn: KMS_KEY_ARN,
+  alertEmails: ['ops@example.com', 'Dean@Uni.example.edu'],
+  ...overrides,
+});
+
+/** Every tier watched; the database is an Aurora cluster with two readers. */
+const full = (overrides: Partial<TenantObservabilityProps> = {}): TenantObservabilityProps =>
+  minimal({
+    loadBalancer: { arnSuffix: ALB, targetGroupArnSuffix: TARGET_GROUP },
+    webAutoScalingGroup: { name: 'acme-web', minCapacity: 2 },
+    database: { kind: 'cluster', identifier: 'acme-db', readerIdentifiers: ['acme-db-reader-1', 'acme-db-reader-2'] },
+    cache: { replicationGroupId: 'acme-sessions', memberClusterIds: ['acme-sessions-001', 'acme-sessions-002', 'acme-sessions-003'] },
+    fileSystem: { id: 'fs-0123456789abcdef0' },
+    ...overrides,
+  });
+
+function synthObservability(props: TenantObservabilityProps) {
+  const { resources, outputs } = synthesize(
+    testStack((scope) => {
+      const observability = new TenantObservability(scope, 'observability', props);
+      new TerraformOutput(scope, 'topicArn', { value: observability.topicArn });
+      new TerraformOutput(scope, 'alarmNames', { value: observability.alarmNames });
+      new TerraformOutput(scope, 'dashboardName', { value: observability.dashboardName });
+    }),
+  );
+  const [topicId, topic] = Object.entries(resources('aws_sns_topic'))[0]!;
+  const topicArn = `\${aws_sns_topic.${topicId}.arn}`;
+  const alarms = Object.values(resources('aws_cloudwatch_metric_alarm'));
+  const alarm = (name: string): SynthResource => {
+    const found = alarms.find((a) => a['alarm_name'] === name);
+    if (!found) throw new Error(`no alarm ${name}; have ${alarms.map((a) => a['alarm_name']).join(', ')}`);
+    return found;
+  };
+  const dashboards = Object.values(resources('aws_cloudwatch_dashboard'));
+  expect(dashboards).toHaveLength(1);
+  const dashboard = dashboards[0]!;
+  const body = JSON.parse(dashboard['dashboard_body'] as string) as { widgets: { type: string; properties: Record<string, unknown> }[] };
+  return { resources, outputs, topic, topicArn, alarms, alarm, dashboard, body };
+}
+
+const names = (alarms: SynthResource[]) => alarms.map((a) => a['alarm_name'] as string).sort();
+
+describe('TenantObservability', () => {
+  describe('alert topic', () => {
+    it("is encrypted with the tenant's key", () => {
+      const { topic } = synthObservability(minimal());
+      expect(topic).toMatchObject({ name: 'acme-alerts', kms_master_key_id: KMS_KEY_ARN });
+    });
+
+    it("lets only the tenant's own CloudWatch alarms publish, and the account manage it", () => {
+      const { resources, topicArn } = synthObservability(minimal());
+      const policies = Object.values(resources('aws_sns_topic_policy'));
+      expect(policies).toHaveLength(1);
+      expect(policies[0]!['arn']).toBe(topicArn);
+      const policy = JSON.parse(policies[0]!['policy'] as string) as { Statement: SynthResource[] };
+      expect(policy.Statement).toEqual([
+        {
+          Sid: 'AccountManagesTopic',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: [
+            'sns:GetTopicAttributes',
+            'sns:SetTopicAttributes',
+            'sns:AddPermission',
+            'sns:RemovePermission',
+            'sns:DeleteTopic',
+            'sns:Subscribe',
+            'sns:ListSubscriptionsByTopic',
+          ],
+          Resource: topicArn,
+        },
+        {
+          Sid: 'TenantAlarmsPublish',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: topicArn,
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:acme-*` },
+          },
+        },
+      ]);
+    });
+
+    it('subscribes every owner address by email', () => {
+      const { resources, topicArn } = synthObservability(minimal());
+      const subscriptions = Object.values(resources('aws_sns_topic_subscription'));
+      expect(subscriptions).toHaveLength(2);
+      expect(subscriptions).toEqual(
+        expect.arrayContaining([
+          { topic_arn: topicArn, protocol: 'email', endpoint: 'ops@example.com' },
+          { topic_arn: topicArn, protocol: 'email', endpoint: 'Dean@Uni.example.edu' },
+        ]),
+      );
+    });
+  });
+
+  describe('alarms', () => {
+    it('watches nothing until a tier is given', () => {
+      const { alarms, body, outputs } = synthObservability(minimal());
+      expect(alarms).toEqual([]);
+      expect(body.widgets).toEqual([]);
+      expect(outputs['alarmNames']).toEqual([]);
+    });
+
+    it('covers every tier, each alarm named after the tenant', () => {
+      const { alarms } = synthObservability(full());
+      expect(names(alarms)).toEqual(
+        [
+          'alb-5xx-rate',
+          'alb-response-time',
+          'alb-unhealthy-hosts',
+          'web-in-service',
+          'db-writer-cpu',
+          'db-writer-connections',
+          'db-writer-free-local-storage',
+          'db-reader-1-cpu',
+          'db-reader-1-connections',
+          'db-reader-1-free-local-storage',
+          'db-reader-1-replica-lag',
+          'db-reader-2-cpu',
+          'db-reader-2-connections',
+          'db-reader-2-free-local-storage',
+          'db-reader-2-replica-lag',
+          'cache-node-1-memory',
+          'cache-node-1-evictions',
+          'cache-node-2-memory',
+          'cache-node-2-evictions',
+          'cache-node-3-memory',
+          'cache-node-3-evictions',
+          'efs-io-limit',
+        ]
+          .map((suffix) => `acme-${suffix}`)
+          .sort(),
+      );
+    });
+
+    it('notifies the topic of every alarm and every recovery, and needs every evaluated period to breach', () => {
+      const { alarms, topicArn } = synthObservability(full());
+      for (const alarm of alarms) {
+        expect(alarm, alarm['alarm_name'] as string).toMatchObject({ actions_enabled: true, alarm_actions: [topicArn], ok_actions: [topicArn] });
+        expect(alarm['datapoints_to_alarm']).toBe(alarm['evaluation_periods']);
+        expect(alarm['insufficient_data_actions']).toBeUndefined();
+        expect(alarm['alarm_description']).toBeTruthy();
+      }
+    });
+
+    it('treats missing data by what silence means for each metric', () => {
+      const { alarms } = synthObservability(full());
+      const treatment = Object.fromEntries(alarms.map((a) => [a['alarm_name'], a['treat_missing_data']]));
+      expect(treatment).toMatchObject({
+        'acme-alb-5xx-rate': 'notBreaching',
+        'acme-alb-unhealthy-hosts': 'notBreaching',
+        'acme-alb-response-time': 'notBreaching',
+        'acme-web-in-service': 'breaching',
+        'acme-db-writer-cpu': 'missing',
+        'acme-db-writer-connections': 'missing',
+        'acme-db-writer-free-local-storage': 'missing',
+        'acme-db-reader-1-replica-lag': 'missing',
+        'acme-cache-node-1-memory': 'missing',
+        'acme-cache-node-1-evictions': 'notBreaching',
+        'acme-efs-io-limit': 'notBreaching',
+      });
+    });
+
+    describe('load balancer', () => {
+      it('alarms when more than 5 % of requests get a 5xx, counting the ones the load balancer answers itself', () => {
+        const alarm = synthObservability(full()).alarm('acme-alb-5xx-rate');
+        expect(alarm).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 5, evaluation_periods: 5 });
+        expect(alarm['metric_name']).toBeUndefined();
+        const queries = alarm['metric_query'] as SynthResource[];
+        const metric = (id: string) => queries.find((q) => q['id'] === id)!;
+        for (const [id, metricName] of [
+          ['requests', 'RequestCount'],
+          ['elb5xx', 'HTTPCode_ELB_5XX_Count'],
+          ['target5xx', 'HTTPCode_Target_5XX_Count'],
+        ]) {
+          expect(metric(id!)).toEqual({
+            id,
+            return_data: false,
+            metric: { namespace: 'AWS/ApplicationELB', metric_name: metricName, dimensions: { LoadBalancer: ALB }, stat: 'Sum', period: 60 },
+          });
+        }
+        const result = queries.filter((q) => q['return_data'] === true);
+        expect(result).toHaveLength(1);
+        expect(result[0]!['expression']).toBe(
+          'IF((FILL(requests, 0) + FILL(elb5xx, 0)) > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
+        );
+      });
+
+      it('alarms on unhealthy instances in the target group', () => {
+        expect(synthObservability(full()).alarm('acme-alb-unhealthy-hosts')).toMatchObject({
+          namespace: 'AWS/ApplicationELB',
+          metric_name: 'UnHealthyHostCount',
+          dimensions: { LoadBalancer: ALB, TargetGroup: TARGET_GROUP },
+          statistic: 'Maximum',
+          comparison_operator: 'GreaterThanThreshold',
+          threshold: 0,
+        });
+      });
+
+      it('alarms on the p95 target response time, 2 s unless told otherwise', () => {
+        const expected = {
+          metric_name: 'TargetResponseTime',
+          dimensions: { LoadBalancer: ALB, TargetGroup: TARGET_GROUP },
+          extended_statistic: 'p95',
+          comparison_operator: 'GreaterThanThreshold',
+          period: 60,
+        };
+        const byDefault = synthObservability(full()).alarm('acme-alb-response-time');
+        expect(byDefault).toMatchObject({ ...expected, threshold: 2 });
+        expect(byDefault['statistic']).toBeUndefined();
+        const custom = full({ loadBalancer: { arnSuffix: ALB, targetGroupArnSuffix: TARGET_GROUP, targetResponseTimeSeconds: 0.8 } });
+        expect(synthObservability(custom).alarm('acme-alb-response-time')).toMatchObject({ ...expected, threshold: 0.8 });
+      });
+    });
+
+    it('alarms when the web tier runs fewer instances than its minimum for 10 minutes', () => {
+      expect(synthObservability(full()).alarm('acme-web-in-service')).toMatchObject({
+        namespace: 'AWS/AutoScaling',
+        metric_name: 'GroupInServiceInstances',
+        dimensions: { AutoScalingGroupName: 'acme-web' },
+        statistic: 'Minimum',
+        comparison_operator: 'LessThanThreshold',
+        threshold: 2,
+        period: 60,
+        evaluation_periods: 10,
+      });
+    });
+
+    describe('database', () => {
+      it('watches the Aurora writer through its role, so the alarms follow it across failovers', () => {
+        const { alarm } = synthObservability(full());
+        const writer = { DBClusterIdentifier: 'acme-db', Role: 'WRITER' };
+        expect(alarm('acme-db-writer-cpu')).toMatchObject({
+          namespace: 'AWS/RDS',
+          metric_name: 'CPUUtilization',
+          dimensions: writer,
+          statistic: 'Average',
+          comparison_operator: 'GreaterThanThreshold',
+          threshold: 80,
+          period: 300,
+          evaluation_periods: 3,
+        });
+        expect(alarm('acme-db-writer-free-local-storage')).toMatchObject({
+          metric_name: 'FreeLocalStorage',
+          dimensions: writer,
+          statistic: 'Minimum',
+          comparison_operator: 'LessThanThreshold',
+          threshold: 2 * GIB,
+        });
+      });
+
+      it('watches each Aurora reader, including its replica lag', () => {
+        const { alarm } = synthObservability(full());
+        for (const [index, reader] of [
+          [1, 'acme-db-reader-1'],
+          [2, 'acme-db-reader-2'],
+        ] as const) {
+          const dimensions = { DBInstanceIdentifier: reader };
+          expect(alarm(`acme-db-reader-${index}-cpu`)).toMatchObject({ metric_name: 'CPUUtilization', dimensions, threshold: 80 });
+          expect(alarm(`acme-db-reader-${index}-free-local-storage`)).toMatchObject({ metric_name: 'FreeLocalStorage', dimensions });
+          expect(alarm(`acme-db-reader-${index}-replica-lag`)).toMatchObject({
+            metric_name: 'AuroraReplicaLag',
+            dimensions,
+            statistic: 'Average',
+            comparison_operator: 'GreaterThanThreshold',
+            threshold: 1000,
+          });
+        }
+      });
+
+      it('alarms on connections above the band anomaly detection learns, as max_connections depends on the class', () => {
+        const alarm = synthObservability(full()).alarm('acme-db-writer-connections');
+        expect(alarm).toMatchObject({ comparison_operator: 'GreaterThanUpperThreshold', threshold_metric_id: 'band' });
+        expect(alarm['threshold']).toBeUndefined();
+        expect(alarm['metric_query']).toEqual([
+          {
+            id: 'value',
+            return_data: true,
+            metric: {
+              namespace: 'AWS/RDS',
+              metric_name: 'DatabaseConnections',
+              dimensions: { DBClusterIdentifier: 'acme-db', Role: 'WRITER' },
+              stat: 'Average',
+              period: 300,
+            },
+          },
+          { id: 'band', expression: 'ANOMALY_DETECTION_BAND(value, 3)', label: 'expected', return_data: true },
+        ]);
+      });
+
+      it('watches a Multi-AZ instance by its identifier, with free storage under 10 % of what is allocated', () => {
+        const { alarms, alarm } = synthObservability(
+          minimal({ database: { kind: 'instance', identifier: 'acme-db', allocatedStorageGiB: 100, readerIdentifiers: [] } }),
+        );
+        expect(names(alarms)).toEqual(['acme-db-connections', 'acme-db-cpu', 'acme-db-free-storage']);
+        const dimensions = { DBInstanceIdentifier: 'acme-db' };
+        expect(alarm('acme-db-cpu')).toMatchObject({ metric_name: 'CPUUtilization', dimensions, threshold: 80 });
+        expect(alarm('acme-db-free-storage')).toMatchObject({
+          metric_name: 'FreeStorageSpace',
+          dimensions,
+          statistic: 'Minimum',
+          comparison_operator: 'LessThanThreshold',
+          threshold: 10 * GIB,
+        });
+        expect((alarm('acme-db-connections')['metric_query'] as SynthResource[])[0]).toMatchObject({
+          metric: { metric_name: 'DatabaseConnections', dimensions },
+        });
+      });
+    });
+
+    describe('cache', () => {
+      it('watches memory and sustained evictions on every member node', () => {
+        const { alarm } = synthObservability(full());
+        for (const index of [1, 2, 3]) {
+          const dimensions = { CacheClusterId: `acme-sessions-00${index}` };
+          expect(alarm(`acme-cache-node-${index}-memory`)).toMatchObject({
+            namespace: 'AWS/ElastiCache',
+            metric_name: 'DatabaseMemoryUsagePercentage',
+            dimensions,
+            comparison_operator: 'GreaterThanThreshold',
+            threshold: 80,
+          });
+          expect(alarm(`acme-cache-node-${index}-evictions`)).toMatchObject({
+            metric_name: 'Evictions',
+            dimensions,
+            statistic: 'Sum',
+            comparison_operator: 'GreaterThanThreshold',
+            threshold: 0,
+            period: 300,
+            evaluation_periods: 3,
+          });
+        }
+      });
+
+      it('defaults to the primary and first replica ElastiCache names', () => {
+        const { alarms } = synthObservability(minimal({ cache: { replicationGroupId: 'acme-sessions' } }));
+        expect(alarms.map((a) => (a['dimensions'] as Record<string, string>)['CacheClusterId']).sort()).toEqual([
+          'acme-sessions-001',
+          'acme-sessions-001',
+          'acme-sessions-002',
+          'acme-sessions-002',
+        ]);
+      });
+    });
+
+    it('alarms when the file system nears the General Purpose I/O limit (no burst credits with Elastic throughput)', () => {
+      const { alarms, alarm } = synthObservability(minimal({ fileSystem: { id: 'fs-0123456789abcdef0' } }));
+      expect(alarms).toHaveLength(1);
+      expect(alarm('acme-efs-io-limit')).toMatchObject({
+        namespace: 'AWS/EFS',
+        metric_name: 'PercentIOLimit',
+        dimensions: { FileSystemId: 'fs-0123456789abcdef0' },
+        comparison_operator: 'GreaterThanThreshold',
+        threshold: 90,
+      });
+      expect(JSON.stringify(alarms)).not.toContain('BurstCreditBalance');
+    });
+  });
+
+  describe('dashboard', () => {
+    it("is named after the tenant and shows every alarm's state, then one graph per alarm", () => {
+      const { resources, dashboard, body, alarms } = synthObservability(full());
+      expect(dashboard['dashboard_name']).toBe('acme');
+      const alarmArns = Object.keys(resources('aws_cloudwatch_metric_alarm')).map((id) => `\${aws_cloudwatch_metric_alarm.${id}.arn}`);
+      const status = body.widgets.filter((w) => w.type === 'alarm');
+      expect(status).toHaveLength(1);
+      expect([...(status[0]!.properties['alarms'] as string[])].sort()).toEqual(alarmArns.sort());
+      const graphs = body.widgets.filter((w) => w.type === 'metric');
+      expect(graphs).toHaveLength(alarms.length);
+      for (const graph of graphs) expect(graph.properties).toMatchObject({ region: 'eu-west-1', view: 'timeSeries' });
+    });
+
+    it('graphs the same metrics, dimensions and thresholds as the alarms', () => {
+      const { body } = synthObservability(full());
+      const graph = (title: string) => body.widgets.find((w) => w.properties['title'] === title)!.properties;
+      expect(graph('Load balancer: target response time p95 (s)')).toMatchObject({
+        metrics: [['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', ALB, 'TargetGroup', TARGET_GROUP, { stat: 'p95' }]],
+        annotations: { horizontal: [{ value: 2 }] },
+      });
+      expect(graph('Web tier: instances in service')).toMatchObject({
+        metrics: [['AWS/AutoScaling', 'GroupInServiceInstances', 'AutoScalingGroupName', 'acme-web', { stat: 'Minimum' }]],
+        annotations: { horizontal: [{ value: 2 }] },
+      });
+      const errors = graph('Load balancer: 5xx responses (% of requests)')['metrics'] as unknown[][];
+      expect(errors.at(-1)).toEqual([
+        {
+          id: 'result',
+          label: '5xx %',
+          expression:
+            'IF((FILL(requests, 0) + FILL(elb5xx, 0)) > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
+        },
+      ]);
+      expect(graph('Database db-writer: connections')['metrics']).toEqual([
+        ['AWS/RDS', 'DatabaseConnections', 'DBClusterIdentifier', 'acme-db', 'Role', 'WRITER', { stat: 'Average', id: 'value', label: 'DatabaseConnections' }],
+        [{ id: 'band', expression: 'ANOMALY_DETECTION_BAND(value, 3)', label: 'expected' }],
+      ]);
+      const body_ = JSON.stringify(body);
+      for (const metric of ['UnHealthyHostCount', 'AuroraReplicaLag', 'DatabaseMemoryUsagePercentage', 'Evictions', 'PercentIOLimit']) {
+        expect(body_).toContain(`"${metric}"`);
+      }
+    });
+  });
+
+  it('exposes the topic, the alarm names and the dashboard name', () => {
+    const { outputs, resources, topicArn } = synthObservability(minimal({ fileSystem: { id: 'fs-1' } }));
+    const [alarmId] = Object.keys(resources('aws_cloudwatch_metric_alarm'));
+    const [dashboardId] = Object.keys(resources('aws_cloudwatch_dashboard'));
+    expect(outputs).toEqual({
+      topicArn,
+      alarmNames: [`\${aws_cloudwatch_metric_alarm.${alarmId}.alarm_name}`],
+      dashboardName: `\${aws_cloudwatch_dashboard.${dashboardId}.dashboard_name}`,
+    });
+  });
+
+  describe('rejects', () => {
+    it.each([
+      [{ alertEmails: [] }, /TenantObservability acme: alertEmails must list at least one owner address to receive the alarms/],
+      [{ alertEmails: ['ops.example.com'] }, /alertEmails: "ops.example.com" is not an email address/],
+      [{ alertEmails: ['ops@example.com', 'OPS@example.com'] }, /alertEmails lists "OPS@example.com" twice/],
+      [{ accountId: 'acme' }, /accountId must be a 12-digit AWS account id/],
+      [{ name: 'acme tenant' }, /TenantObservability acme tenant: name must be/],
+      [{ webAutoScalingGroup: { name: 'acme-web', minCapacity: 0 } }, /webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got 0/],
+      [{ loadBalancer: { arnSuffix: ALB, targetGroupArnSuffix: TARGET_GROUP, targetResponseTimeSeconds: 0 } }, /targetResponseTimeSeconds must be > 0/],
+      [{ database: { kind: 'instance', identifier: 'acme-db' } }, /database.allocatedStorageGiB must be given \(> 0\) for an RDS instance/],
+      [
+        { database: { kind: 'instance', identifier: 'acme-db', allocatedStorageGiB: 50, readerIdentifiers: ['acme-db-replica'] } },
+        /database.readerIdentifiers is for Aurora clusters/,
+      ],
+      [{ database: { kind: 'cluster', identifier: 'acme-db', readerIdentifiers: ['r', 'r'] } }, /database.readerIdentifiers lists the same node twice/],
+      [{ cache: { replicationGroupId: 'acme-sessions', memberClusterIds: [] } }, /cache.memberClusterIds is empty/],
+    ] as [Partial<TenantObservabilityProps>, RegExp][])('%j', (overrides, message) => {
+      expect(() => synthObservability(minimal(overrides))).toThrow(message);
+    });
+  });
+
+  describe.skipIf(resolveProviderMirror() === undefined)('with the real terraform', () => {
+    it('validates and plans offline: topic, policy, subscriptions, every alarm and the dashboard', async () => {
+      const summary = await planOffline((stack) => {
+        offlineAwsProvider(stack);
+        new TenantObservability(stack, 'observability', full());
+      });
+      expect(summary).toMatchObject({ change: 0, destroy: 0 });
+      expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+      const count = (type: string) => summary.changes.filter((c) => c.type === type).length;
+      expect(count('aws_sns_topic')).toBe(1);
+      expect(count('aws_sns_topic_policy')).toBe(1);
+      expect(count('aws_sns_topic_subscription')).toBe(2);
+      expect(count('aws_cloudwatch_metric_alarm')).toBe(22);
+      expect(count('aws_cloudwatch_dashboard')).toBe(1);
+      expect(summary.add).toBe(27);
+    });
+  });
+});

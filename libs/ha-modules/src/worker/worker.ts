@@ -1,0 +1,104 @@
+import { Construct } from 'constructs';
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import {
+  GROUP_METRICS,
+  HardenedLaunchTemplate,
+  rollingInstanceRefresh,
+  type InstancePolicyStatement,
+} from '../compute/hardened-launch-template.js';
+
+export interface WorkerProps {
+  /** Tenant name: prefix of every resource name and Name tag. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Private app subnets, one per zone: the instance comes back in another zone when one fails. */
+  readonly appSubnetIds: string[];
+  /** AMI of the worker; normally the web tier's, so cron runs the same release. */
+  readonly amiId: string;
+  /** @default 't3.medium' */
+  readonly instanceType?: string;
+  /** The tenant's KMS key: encrypts the root volume. */
+  readonly kmsKeyArn: string;
+  /** Root volume size. @default 30 */
+  readonly rootVolumeGiB?: number;
+  /** Root device of the AMI. @default '/dev/xvda' (Amazon Linux) */
+  readonly rootDeviceName?: string;
+  /** Base64-encoded user data, e.g. what installs the cron entry. @default none */
+  readonly userData?: string;
+}
+
+/** Seconds a new worker gets before its EC2 health check counts. */
+const HEALTH_CHECK_GRACE_SECONDS = 300;
+const HTTPS = 443;
+
+/**
+ * The node that runs scheduled jobs (Moodle/Totara cron must run on exactly one node): one
+ * instance kept alive by an auto scaling group over every app zone, never behind the load
+ * balancer, started from the same hardened template as the web tier. Its security group accepts
+ * nothing; the data tier opens its own groups to `securityGroupId`.
+ */
+export class Worker extends Construct {
+  readonly autoScalingGroupName: string;
+  readonly securityGroupId: string;
+  readonly instanceRoleName: string;
+  readonly instanceRoleArn: string;
+  private readonly instances: HardenedLaunchTemplate;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    const { name } = props;
+    if (props.appSubnetIds.length === 0) throw new Error(`Worker ${name}: appSubnetIds is empty: give the app subnets of every zone`);
+
+    this.instances = new HardenedLaunchTemplate(this, 'instances', {
+      name: `${name}-worker`,
+      purpose: 'scheduled-job worker, accepts no connections',
+      vpcId: props.vpcId,
+      amiId: props.amiId,
+      instanceType: props.instanceType ?? 't3.medium',
+      kmsKeyArn: props.kmsKeyArn,
+      rootVolumeGiB: props.rootVolumeGiB,
+      rootDeviceName: props.rootDeviceName,
+      userData: props.userData,
+    });
+    new VpcSecurityGroupEgressRule(this, 'egress-https', {
+      securityGroupId: this.instances.securityGroupId,
+      description: 'HTTPS out through NAT: SSM, package repositories',
+      ipProtocol: 'tcp',
+      fromPort: HTTPS,
+      toPort: HTTPS,
+      cidrIpv4: '0.0.0.0/0',
+    });
+
+    const asg = new AutoscalingGroup(this, 'asg', {
+      name: `${name}-worker`,
+      vpcZoneIdentifier: props.appSubnetIds,
+      minSize: 1,
+      maxSize: 1,
+      desiredCapacity: 1,
+      // No target group: a dead instance is replaced, a busy one is left alone.
+      healthCheckType: 'EC2',
+      healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
+      launchTemplate: { id: this.instances.launchTemplateId, version: this.instances.launchTemplateVersion },
+      // Terminate before launch (0 % healthy, never above 100 %): two cron nodes must never overlap;
+      // a few minutes without cron only delay the next run.
+      instanceRefresh: rollingInstanceRefresh({
+        minHealthyPercent: 0,
+        maxHealthyPercent: 100,
+        warmupSeconds: HEALTH_CHECK_GRACE_SECONDS,
+      }),
+      enabledMetrics: GROUP_METRICS,
+      tag: [{ key: 'Name', value: `${name}-worker`, propagateAtLaunch: true }],
+    });
+
+    this.autoScalingGroupName = asg.name;
+    this.securityGroupId = this.instances.securityGroupId;
+    this.instanceRoleName = this.instances.instanceRoleName;
+    this.instanceRoleArn = this.instances.instanceRoleArn;
+  }
+
+  /** Grants the worker more than SSM (one inline policy of its role). */
+  addInstancePolicy(policyName: string, statements: InstancePolicyStatement[]): void {
+    this.instances.addInlinePolicy(policyName, statements);
+  }
+}
