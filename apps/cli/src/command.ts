@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ParseArgsConfig } from 'node:util';
+
+/** The workspace this CLI belongs to; HAFLEET_WORKSPACE points it at another (tests use copies). */
+export const workspaceRoot = resolve(process.env['HAFLEET_WORKSPACE'] ?? resolve(fileURLToPath(import.meta.url), '../../../..'));
+
+/** Bad arguments: exit 2 with the message. */
+export class UsageError extends Error {}
+
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+export interface CommandInput {
+  /** Positional arguments after the command name (usually tenant names). */
+  readonly args: string[];
+  readonly options: OptionValues;
+  readonly workspaceRoot: string;
+}
+
+/** One `fleet <name>` command, in its own file under commands/. Returns the exit code. */
+export interface Command {
+  readonly name: string;
+  /** `fleet <name> <usage>`, one line. */
+  readonly usage: string;
+  readonly summary: string;
+  readonly options?: NonNullable<ParseArgsConfig['options']>;
+  run(input: CommandInput): Promise<number>;
+}
+
+/** Options most fleet-wide commands share. */
+export const FLEET_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  'max-parallel': { type: 'string', default: '2' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export function maxParallel(options: OptionValues): number {
+  const value = Number(options['max-parallel']);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UsageError(`--max-parallel "${String(options['max-parallel'])}" must be a whole number ≥ 1 — fix: e.g. --max-parallel 4`);
+  }
+  return value;
+}
+
+/** The named tenants, or undefined for the whole fleet. */
+export const selectedTenants = (args: string[]): string[] | undefined => (args.length > 0 ? args : undefined);
