@@ -1,7 +1,15 @@
 /** The HA reference modules: one construct per concept, secure and highly available by default. */
 export { TenantKey, type TenantKeyProps } from './keys/tenant-key.js';
 export { Network, type NetworkProps, type NetworkSubnets, type NatGatewayMode } from './network/network.js';
-export { HardenedLaunchTemplate, type HardenedLaunchTemplateProps, type InstancePolicyStatement } from './compute/hardened-launch-template.js';
+export { TierSecurityGroup, type TierSecurityGroupProps, type AllowFromOptions } from './network/tier-security-group.js';
+export {
+  HardenedLaunchTemplate,
+  allowHttpsOut,
+  type HardenedLaunchTemplateProps,
+  type InstanceGroupSettings,
+  type InstanceGroupArguments,
+  type InstancePolicyStatement,
+} from './compute/hardened-launch-template.js';
 export { WebTier, type WebTierProps, type AlbAccessLogs, type OriginVerifyHeader, ALB_TLS_POLICY } from './web-tier/web-tier.js';
 export { Worker, type WorkerProps } from './worker/worker.js';
 export { OriginVerifySecret, type OriginVerifySecretProps, DEFAULT_ORIGIN_VERIFY_HEADER } from './edge/origin-secret.js';

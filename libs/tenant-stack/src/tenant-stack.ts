@@ -17,8 +17,7 @@ import {
 } from '@hafleet/ha-modules';
 import { subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { AwsProvider, type AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StackMode } from './mode.js';
@@ -32,9 +31,6 @@ export interface TenantStackProps {
   /** Offline state file, relative to the stack folder. Default `terraform.tfstate`. */
   readonly localStatePath?: string;
 }
-
-/** The web and worker instances reach the data tier on these ports, and nothing else. */
-const NFS_PORT = 2049;
 
 /**
  * One tenant's whole, isolated high-availability platform: its own key, VPC, edge, web and worker
@@ -58,7 +54,8 @@ export class TenantStack extends TerraformStack {
     const name = spec.name;
     const accountId = spec.account.id ?? fleet.defaultAccountId;
     const offline = mode === 'offline' ? OFFLINE_AWS_PROVIDER_SETTINGS : {};
-    const defaultTags = [{ tags: { ...spec.tags, tenant: name, 'managed-by': 'hafleet' } }];
+    const tenantTags = { ...spec.tags, tenant: name, 'managed-by': 'hafleet' };
+    const defaultTags = [{ tags: tenantTags }];
     const assumeRole = spec.account.deployerRoleArn && mode === 'remote' ? [{ roleArn: spec.account.deployerRoleArn, sessionName: `hafleet-${name}` }] : undefined;
 
     new AwsProvider(this, 'aws', { region: spec.region, defaultTags, assumeRole, ...offline });
@@ -78,7 +75,8 @@ export class TenantStack extends TerraformStack {
     });
     const { vpcId, publicSubnetIds, appSubnetIds, dataSubnetIds } = this.network;
 
-    const logs = new LogBucket(this, 'logs', { name, accountId });
+    // ACLs stay on only where CloudFront standard logs need them.
+    const logs = new LogBucket(this, 'logs', { name, accountId, cloudFrontLogs: spec.cdn !== undefined });
     this.contentBucket = new ContentBucket(this, 'content', {
       name,
       accountId,
@@ -89,7 +87,8 @@ export class TenantStack extends TerraformStack {
     // Behind the CDN the ALB answers only requests carrying this secret header.
     const originVerify = spec.cdn ? new OriginVerifySecret(this, 'origin-verify') : undefined;
 
-    const compute = { vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, rootVolumeGiB: spec.app.rootVolumeGiB, rootDeviceName: spec.app.rootDeviceName };
+    // default_tags reach neither auto scaling groups nor what they launch: the tenant tags go explicitly.
+    const compute = { vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, rootVolumeGiB: spec.app.rootVolumeGiB, rootDeviceName: spec.app.rootDeviceName, launchTags: tenantTags };
     this.webTier = new WebTier(this, 'web', {
       ...compute,
       name,
@@ -108,6 +107,7 @@ export class TenantStack extends TerraformStack {
       originVerify: originVerify && { headerName: originVerify.headerName, secret: originVerify.value },
     });
     this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType });
+    // Each data tier opens the connection from these groups: ingress on its own group, egress on theirs.
     const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
 
     new RegionalWebAcl(this, 'waf', {
@@ -161,30 +161,11 @@ export class TenantStack extends TerraformStack {
       accountId,
     });
 
-    // The data tier lets the instances in; the instances' own groups must let them out.
-    const dataTier: Array<[string, string, number]> = [
-      ['database', this.database.securityGroupId, this.database.port],
-      ...this.caches.map((cache, i): [string, string, number] => [`cache-${purposes[i]}`, cache.securityGroupId, cache.port]),
-      ['user-data', this.fileSystem.securityGroupId, NFS_PORT],
-    ];
-    for (const [from, fromGroup] of [['web', this.webTier.appSecurityGroupId], ['worker', this.worker.securityGroupId]] as const) {
-      for (const [to, toGroup, port] of dataTier) {
-        new VpcSecurityGroupEgressRule(this, `${from}-to-${to}`, {
-          securityGroupId: fromGroup,
-          referencedSecurityGroupId: toGroup,
-          ipProtocol: 'tcp',
-          fromPort: port,
-          toPort: port,
-          description: `${from} instances to the ${to} tier`,
-        });
-      }
-    }
-
     const instanceAccess = this.instanceAccess(kmsKeyArn);
     this.webTier.addInstancePolicy('platform-access', instanceAccess);
     this.worker.addInstancePolicy('platform-access', instanceAccess);
 
-    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags }) : undefined;
+    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole }) : undefined;
 
     const [sessions] = this.caches;
     new TenantObservability(this, 'observability', {
@@ -237,9 +218,10 @@ export class TenantStack extends TerraformStack {
   private contentDelivery(
     spec: TenantSpec,
     cdn: NonNullable<TenantSpec['cdn']>,
-    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[] },
+    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined },
   ): ContentDelivery {
-    const usEast1 = new AwsProvider(this, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', defaultTags: deps.defaultTags, ...deps.offline });
+    // Same account as the main provider: without the deployer role, the CloudFront web ACL would land in the caller's account.
+    const usEast1 = new AwsProvider(this, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', defaultTags: deps.defaultTags, assumeRole: deps.assumeRole, ...deps.offline });
     const distribution = new ContentDelivery(this, 'cdn', {
       name: spec.name,
       albDnsName: this.webTier.albDnsName,
@@ -268,6 +250,8 @@ export class TenantStack extends TerraformStack {
       region: state.region,
       key: `${state.keyPrefix}/${props.spec.name}/terraform.tfstate`,
       encrypt: true,
+      // The state bucket usually lives in the fleet's account, not the tenant's: its own role.
+      assumeRole: state.roleArn ? { roleArn: state.roleArn, sessionName: `hafleet-state-${props.spec.name}` } : undefined,
     });
     // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21 has no typed option for it.
     this.addOverride('terraform.backend.s3.use_lockfile', true);

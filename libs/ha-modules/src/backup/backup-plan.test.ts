@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { resolveProviderMirror } from '@hafleet/terraform';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { describeWithTerraform, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { policyOf, serviceTrust } from '../testing/policy.js';
+import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
+import { KMS_KEY_ARN } from '../testing/values.js';
 import { TenantBackup, type TenantBackupProps } from './backup-plan.js';
 
-const KMS_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 const DB_ARN = 'arn:aws:rds:eu-west-1:123456789012:cluster:acme-db';
 const EFS_ARN = 'arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0';
 const OUTPUTS = ['vaultName', 'vaultArn', 'planId', 'roleArn'] as const;
@@ -17,22 +17,8 @@ const props = (overrides: Partial<TenantBackupProps> = {}): TenantBackupProps =>
   ...overrides,
 });
 
-function synthBackup(overrides: Partial<TenantBackupProps> = {}) {
-  const { resources, outputs } = synthesize(
-    testStack((scope) => {
-      const backup = new TenantBackup(scope, 'backup', props(overrides));
-      for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: backup[output] });
-    }),
-  );
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  return { resources, outputs, single };
-}
-
-const ref = (type: string, logicalId: string, attribute: string) => `\${${type}.${logicalId}.${attribute}}`;
+const synthBackup = (overrides: Partial<TenantBackupProps> = {}) =>
+  synthesize(testStack((scope) => addOutputs(scope, new TenantBackup(scope, 'backup', props(overrides)), OUTPUTS)));
 
 describe('TenantBackup', () => {
   it("keeps recovery points in a vault encrypted with the tenant's key, that AWS will not delete while it holds any", () => {
@@ -77,10 +63,7 @@ describe('TenantBackup', () => {
     const { single, resources } = synthBackup();
     const [roleId, role] = single('aws_iam_role');
     expect(role['name']).toBe('acme-backup');
-    expect(JSON.parse(role['assume_role_policy'] as string)).toEqual({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    });
+    expect(policyOf(role, 'assume_role_policy')).toEqual(serviceTrust('backup.amazonaws.com'));
     const attachments = Object.values(resources('aws_iam_role_policy_attachment'));
     expect(attachments.every((a) => a['role'] === ref('aws_iam_role', roleId, 'name'))).toBe(true);
     expect(attachments.map((a) => a['policy_arn']).sort()).toEqual([
@@ -139,14 +122,14 @@ describe('TenantBackup', () => {
     });
   });
 
-  describe.skipIf(resolveProviderMirror() === undefined)('with the real terraform', () => {
+  describeWithTerraform('with the real terraform', () => {
     it('validates and plans offline: vault, lock, plan, role with two policies, selection', async () => {
       const summary = await planOffline((stack) => {
         offlineAwsProvider(stack);
         new TenantBackup(stack, 'backup', props());
       });
-      expect(summary).toMatchObject({ add: 7, change: 0, destroy: 0, resourceCount: 7 });
-      expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+      expectOnlyCreates(summary);
+      expect(summary).toMatchObject({ add: 7, resourceCount: 7 });
       expect(summary.changes.map((c) => c.type).sort()).toEqual([
         'aws_backup_plan',
         'aws_backup_selection',

@@ -6,6 +6,7 @@ import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IAM_ROLE_NAME_MAX, serviceTrustPolicy } from '../iam.js';
 import { boundedName } from '../naming.js';
 
 export interface TenantBackupProps {
@@ -31,7 +32,6 @@ const MANAGED_POLICY_ARNS = {
 } as const;
 /** AWS Backup names (vault, plan, selection): at most 50 characters. */
 const BACKUP_NAME_MAX = 50;
-const IAM_ROLE_NAME_MAX = 64;
 /** A job that has not started within an hour is skipped rather than run into business hours. */
 const START_WINDOW_MINUTES = 60;
 /** A daily job gets a day to finish, so it never runs into the next day's job. */
@@ -85,10 +85,7 @@ export class TenantBackup extends Construct {
 
     const role = new IamRole(this, 'role', {
       name: boundedName(name, 'backup', IAM_ROLE_NAME_MAX),
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: BACKUP_SERVICE }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy(BACKUP_SERVICE),
       tags: { Name: `${name}-backup` },
     });
     for (const [purpose, policyArn] of Object.entries(MANAGED_POLICY_ARNS)) {

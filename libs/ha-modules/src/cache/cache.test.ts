@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { resolveProviderMirror } from '@hafleet/terraform';
-import { cacheCluster } from '../testing/cache-fixtures.js';
-import { TEST_APP_SECURITY_GROUP_ID, TEST_DATA_SUBNET_IDS, TEST_KMS_KEY_ARN, TEST_VPC_ID, TEST_WORKER_SECURITY_GROUP_ID } from '../testing/database-fixtures.js';
-import { offlineAwsProvider, synthesize, testStack, TEST_ZONES, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { cacheCluster } from '../testing/data-fixtures.js';
+import { offlineAwsProvider, TEST_ZONES } from '../testing/offline.js';
+import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { connectionRules, securityGroupRules } from '../testing/security-group-rules.js';
+import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
+import { APP_SECURITY_GROUP_ID, DATA_SUBNET_IDS, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import type { CacheClusterProps } from './cache.js';
 
 const OUTPUTS = [
@@ -20,29 +20,17 @@ const OUTPUTS = [
 ] as const;
 
 function synthCache(overrides: Partial<CacheClusterProps> = {}) {
-  const stack = testStack((scope) => {
-    const cache = cacheCluster(scope, overrides);
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: cache[output] });
-  });
-  const { resources, outputs } = synthesize(stack);
-  /** The only resource of a type. */
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
+  const synth = synthesize(testStack((scope) => addOutputs(scope, cacheCluster(scope, overrides), OUTPUTS)));
   const users = () => {
     const byName = (name: string) => {
-      const entry = Object.entries(resources('aws_elasticache_user')).find(([, u]) => (name === 'default') === (u['user_name'] === 'default'));
+      const entry = Object.entries(synth.resources('aws_elasticache_user')).find(([, u]) => (name === 'default') === (u['user_name'] === 'default'));
       if (!entry) throw new Error(`no ${name} user`);
       return entry;
     };
     return { app: byName('app'), default: byName('default') };
   };
-  return { resources, outputs, single, users };
+  return { ...synth, users };
 }
-
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
 
 describe('CacheCluster', () => {
   it('fails over automatically across zones, with a primary and a replica by default', () => {
@@ -73,7 +61,7 @@ describe('CacheCluster', () => {
     const [, group] = synthCache().single('aws_elasticache_replication_group');
     expect(group).toMatchObject({
       at_rest_encryption_enabled: 'true',
-      kms_key_id: TEST_KMS_KEY_ARN,
+      kms_key_id: KMS_KEY_ARN,
       transit_encryption_enabled: true,
       transit_encryption_mode: 'required',
     });
@@ -96,29 +84,21 @@ describe('CacheCluster', () => {
     });
   });
 
-  it('sits in the data subnets, reachable on 6379 from the allowed security groups only', () => {
-    const { resources, single } = synthCache();
+  it('sits in the data subnets, reachable on 6379 from the allowed security groups only, ingress and egress', () => {
+    const synth = synthCache();
+    const { single } = synth;
     const [securityGroupId, securityGroup] = single('aws_security_group');
     const [subnetGroupId, subnetGroup] = single('aws_elasticache_subnet_group');
-    expect(subnetGroup).toMatchObject({ name: 'acme-sessions', subnet_ids: TEST_DATA_SUBNET_IDS });
-    expect(securityGroup).toMatchObject({ name: 'acme-cache-sessions', vpc_id: TEST_VPC_ID });
+    expect(subnetGroup).toMatchObject({ name: 'acme-sessions', subnet_ids: DATA_SUBNET_IDS });
+    expect(securityGroup).toMatchObject({ name: 'acme-cache-sessions', vpc_id: VPC_ID });
     expect(securityGroup['ingress']).toBeUndefined();
     expect(securityGroup['egress']).toBeUndefined();
     expect(single('aws_elasticache_replication_group')[1]).toMatchObject({
       subnet_group_name: ref('aws_elasticache_subnet_group', subnetGroupId, 'name'),
       security_group_ids: [ref('aws_security_group', securityGroupId)],
     });
-    const rules = Object.values(resources('aws_vpc_security_group_ingress_rule')).map(({ description: _d, ...rule }) => rule);
-    expect(rules).toEqual(
-      [TEST_APP_SECURITY_GROUP_ID, TEST_WORKER_SECURITY_GROUP_ID].map((source) => ({
-        security_group_id: ref('aws_security_group', securityGroupId),
-        referenced_security_group_id: source,
-        ip_protocol: 'tcp',
-        from_port: 6379,
-        to_port: 6379,
-      })),
-    );
-    expect(resources('aws_vpc_security_group_egress_rule')).toEqual({});
+    const sources = [APP_SECURITY_GROUP_ID, WORKER_SECURITY_GROUP_ID];
+    expect(securityGroupRules(synth)).toEqual(connectionRules(ref('aws_security_group', securityGroupId), sources, 6379));
   });
 
   describe('authentication', () => {
@@ -227,7 +207,7 @@ describe('CacheCluster', () => {
 });
 
 /** The real terraform and AWS provider accept both engines and both purposes. */
-describe.skipIf(resolveProviderMirror() === undefined)('CacheCluster with the real terraform', () => {
+describeWithTerraform('CacheCluster with the real terraform', () => {
   it('initialises, validates and plans offline', async () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack);
@@ -235,16 +215,17 @@ describe.skipIf(resolveProviderMirror() === undefined)('CacheCluster with the re
       cacheCluster(stack, { purpose: 'application', engine: 'redis', replicasPerNodeGroup: 2 }, 'application');
     });
 
-    expect(summary).toMatchObject({ change: 0, destroy: 0, replace: 0 });
-    expect(summary.add).toBe(summary.changes.length);
-    const count = (type: string) => summary.changes.filter((c) => c.type === type && c.action === 'create').length;
-    expect(count('aws_elasticache_replication_group')).toBe(2);
-    expect(count('aws_elasticache_parameter_group')).toBe(2);
-    expect(count('aws_elasticache_subnet_group')).toBe(2);
-    expect(count('aws_elasticache_user')).toBe(4);
-    expect(count('aws_elasticache_user_group')).toBe(2);
-    expect(count('aws_security_group')).toBe(2);
-    expect(count('aws_vpc_security_group_ingress_rule')).toBe(4);
+    expectOnlyCreates(summary);
+    expect(createdCounts(summary)).toMatchObject({
+      aws_elasticache_replication_group: 2,
+      aws_elasticache_parameter_group: 2,
+      aws_elasticache_subnet_group: 2,
+      aws_elasticache_user: 4,
+      aws_elasticache_user_group: 2,
+      aws_security_group: 2,
+      aws_vpc_security_group_ingress_rule: 4,
+      aws_vpc_security_group_egress_rule: 4,
+    });
     expect(summary.resourceCount).toBe(summary.add);
   });
 });

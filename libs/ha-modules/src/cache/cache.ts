@@ -4,9 +4,8 @@ import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
 import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { boundedName } from '../naming.js';
+import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 export type CachePurpose = 'sessions' | 'application';
 export type CacheEngine = 'valkey' | 'redis';
@@ -31,7 +30,10 @@ export interface CacheClusterProps {
   readonly dataSubnetIds: string[];
   /** Zones to spread the nodes over, primary first, in turn. @default ElastiCache places the nodes */
   readonly availabilityZones?: string[];
-  /** Security groups of the app and worker instances: the only sources allowed on port 6379 (≥ 1). */
+  /**
+   * Security groups of the app and worker instances: the only sources allowed on port 6379 (≥ 1).
+   * Each also gets its egress rule to the cache, so the connection is complete.
+   */
   readonly allowedSecurityGroupIds: string[];
   /** The tenant's KMS key for data at rest and snapshots. */
   readonly kmsKeyArn: string;
@@ -93,22 +95,12 @@ export class CacheCluster extends Construct {
     const engine = ENGINES[settings.engine];
     const tags = { Name: `${name}-cache-${purpose}` };
 
-    const securityGroup = new SecurityGroup(this, 'security-group', {
+    const securityGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-cache-${purpose}`,
       description: `${name}: ${purpose} cache, reachable from the app and worker instances only`,
       vpcId: props.vpcId,
-      tags,
     });
-    props.allowedSecurityGroupIds.forEach((source, index) => {
-      new VpcSecurityGroupIngressRule(this, `ingress-${index}`, {
-        securityGroupId: securityGroup.id,
-        description: `Cache port from allowed security group ${index + 1}`,
-        ipProtocol: 'tcp',
-        fromPort: PORT,
-        toPort: PORT,
-        referencedSecurityGroupId: source,
-      });
-    });
+    securityGroup.allowFrom(props.allowedSecurityGroupIds, PORT, (n) => `Cache port from allowed security group ${n}`);
 
     const subnetGroup = new ElasticacheSubnetGroup(this, 'subnet-group', {
       name: groupId,
@@ -167,7 +159,7 @@ export class CacheCluster extends Construct {
       automaticFailoverEnabled: true,
       multiAzEnabled: true,
       subnetGroupName: subnetGroup.name,
-      securityGroupIds: [securityGroup.id],
+      securityGroupIds: [securityGroup.securityGroupId],
       atRestEncryptionEnabled: 'true',
       kmsKeyId: props.kmsKeyArn,
       transitEncryptionEnabled: true,
@@ -186,7 +178,7 @@ export class CacheCluster extends Construct {
     this.primaryEndpoint = replicationGroup.primaryEndpointAddress;
     this.readerEndpoint = replicationGroup.readerEndpointAddress;
     this.port = PORT;
-    this.securityGroupId = securityGroup.id;
+    this.securityGroupId = securityGroup.securityGroupId;
     this.memberClusterIds = Array.from({ length: nodeCount }, (_, index) => `${groupId}-${String(index + 1).padStart(3, '0')}`);
     this.replicationGroupArn = replicationGroup.arn;
     this.iamUserArn = appUser.arn;

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput, type TerraformStack } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ContentBucket } from '../files/content-bucket.js';
 import { LogBucket } from '../files/log-bucket.js';
 import { CLOUDFRONT_CERTIFICATE_ARN, ORIGIN_VERIFY_SECRET, usEast1Provider } from '../testing/cdn-fixtures.js';
-import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/files-fixtures.js';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { createdCounts, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { addOutputs, ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
+import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/values.js';
 import { ContentDelivery, MANAGED_POLICY_IDS, type ContentDeliveryProps } from './cdn.js';
 
 const OUTPUTS = ['distributionId', 'distributionArn', 'domainName', 'webAclArn'] as const;
@@ -29,23 +30,12 @@ const props = (stack: TerraformStack, overrides: Overrides = {}): ContentDeliver
 });
 
 function synthCdn(overrides: Overrides = {}) {
-  const stack = testStack((scope) => {
-    const cdn = new ContentDelivery(scope, 'cdn', props(scope, overrides));
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: cdn[output] });
-  });
-  const { resources, outputs } = synthesize(stack);
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  const distribution = () => single('aws_cloudfront_distribution')[1];
+  const synth = synthesize(testStack((scope) => addOutputs(scope, new ContentDelivery(scope, 'cdn', props(scope, overrides)), OUTPUTS)));
+  const distribution = () => synth.single('aws_cloudfront_distribution')[1];
   const origin = (id: string) => (distribution()['origin'] as SynthResource[]).find((o) => o['origin_id'] === id)!;
-  const rules = () => single('aws_wafv2_web_acl')[1]['rule'] as SynthResource[];
-  return { resources, outputs, single, distribution, origin, rules };
+  const rules = () => synth.single('aws_wafv2_web_acl')[1]['rule'] as SynthResource[];
+  return { ...synth, distribution, origin, rules };
 }
-
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
 
 describe('ContentDelivery', () => {
   describe('distribution', () => {
@@ -255,13 +245,14 @@ describe('ContentDelivery', () => {
       });
       content.grantCloudFrontRead(cdn.distributionArn);
     });
-    const count = (type: string) => summary.changes.filter((c) => c.type === type).length;
-    expect(count('aws_cloudfront_distribution')).toBe(1);
-    expect(count('aws_cloudfront_origin_access_control')).toBe(1);
-    expect(count('aws_wafv2_web_acl')).toBe(1);
-    expect(count('aws_s3_bucket')).toBe(2);
-    expect(count('aws_s3_bucket_policy')).toBe(2);
-    expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+    expectOnlyCreates(summary);
+    expect(createdCounts(summary)).toMatchObject({
+      aws_cloudfront_distribution: 1,
+      aws_cloudfront_origin_access_control: 1,
+      aws_wafv2_web_acl: 1,
+      aws_s3_bucket: 2,
+      aws_s3_bucket_policy: 2,
+    });
     expect(summary.resourceCount).toBe(18);
   });
 });

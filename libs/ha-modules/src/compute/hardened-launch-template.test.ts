@@ -1,31 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { KMS_KEY_ARN } from '../testing/fixtures.js';
-import { synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { HardenedLaunchTemplate, type HardenedLaunchTemplateProps, type InstancePolicyStatement } from './hardened-launch-template.js';
+import { TerraformOutput } from 'cdktf';
+import { policyOf, serviceTrust } from '../testing/policy.js';
+import { ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
+import { KMS_KEY_ARN, VPC_ID } from '../testing/values.js';
+import { HardenedLaunchTemplate, type HardenedLaunchTemplateProps, type InstanceGroupSettings, type InstancePolicyStatement } from './hardened-launch-template.js';
 
-function synthTemplate(overrides: Partial<HardenedLaunchTemplateProps> = {}, policies: [string, InstancePolicyStatement[]][] = []) {
-  const stack = testStack((scope) => {
-    const template = new HardenedLaunchTemplate(scope, 'instances', {
-      name: 'acme-web',
-      purpose: 'web/app instances',
-      vpcId: 'vpc-0123456789abcdef0',
-      amiId: 'ami-0123456789abcdef0',
-      instanceType: 't3.large',
-      kmsKeyArn: KMS_KEY_ARN,
-      ...overrides,
-    });
-    for (const [name, statements] of policies) template.addInlinePolicy(name, statements);
-  });
-  const { resources } = synthesize(stack);
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  return { resources, single };
+function synthTemplate(
+  overrides: Partial<HardenedLaunchTemplateProps> = {},
+  policies: [string, InstancePolicyStatement[]][] = [],
+  group?: InstanceGroupSettings,
+) {
+  return synthesize(
+    testStack((scope) => {
+      const template = new HardenedLaunchTemplate(scope, 'instances', {
+        name: 'acme-web',
+        purpose: 'web/app instances',
+        vpcId: VPC_ID,
+        amiId: 'ami-0123456789abcdef0',
+        instanceType: 't3.large',
+        kmsKeyArn: KMS_KEY_ARN,
+        ...overrides,
+      });
+      for (const [name, statements] of policies) template.addInlinePolicy(name, statements);
+      if (group) new TerraformOutput(scope, 'group', { value: template.autoScalingGroupSettings(group) });
+    }),
+  );
 }
-
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
 
 describe('HardenedLaunchTemplate', () => {
   it('requires IMDSv2 with one hop, encrypts a gp3 root volume with the tenant key and has no key pair', () => {
@@ -51,7 +51,7 @@ describe('HardenedLaunchTemplate', () => {
   it('gives the instances their own security group with no rule in it', () => {
     const { single, resources } = synthTemplate();
     const [groupId, group] = single('aws_security_group');
-    expect(group).toMatchObject({ name: 'acme-web', vpc_id: 'vpc-0123456789abcdef0' });
+    expect(group).toMatchObject({ name: 'acme-web', vpc_id: VPC_ID });
     expect(group).not.toHaveProperty('ingress');
     expect(group).not.toHaveProperty('egress');
     expect(single('aws_launch_template')[1]['vpc_security_group_ids']).toEqual([ref('aws_security_group', groupId)]);
@@ -63,10 +63,7 @@ describe('HardenedLaunchTemplate', () => {
     const { single, resources } = synthTemplate();
     const [roleId, role] = single('aws_iam_role');
     expect(role['name']).toBe('acme-web-instance');
-    expect(JSON.parse(role['assume_role_policy'] as string)).toEqual({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    });
+    expect(policyOf(role, 'assume_role_policy')).toEqual(serviceTrust('ec2.amazonaws.com'));
     expect(Object.values(resources('aws_iam_role_policy_attachment'))).toEqual([
       { role: ref('aws_iam_role', roleId, 'name'), policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' },
     ]);
@@ -95,7 +92,7 @@ describe('HardenedLaunchTemplate', () => {
     );
     expect(Object.keys(policies).sort()).toEqual(['cache-connect', 'read-content']);
     for (const policy of Object.values(policies)) expect(policy['role']).toBe(ref('aws_iam_role', roleId));
-    expect(JSON.parse(policies['cache-connect']!['policy'] as string)).toEqual({
+    expect(policyOf(policies['cache-connect']!)).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
@@ -127,6 +124,37 @@ describe('HardenedLaunchTemplate', () => {
     const longer = synthTemplate({ name: `${'x'.repeat(60)}-web` }).single('aws_iam_role')[1]['name'] as string;
     expect(longer.length).toBe(64);
     expect(longer.endsWith('-instance')).toBe(true);
+  });
+
+  it('gives its auto scaling groups its name, a pinned version, a rolling refresh that rolls back, metrics and the Name tag', () => {
+    const subnetIds = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'];
+    const settings = (group: InstanceGroupSettings) => {
+      const { outputs, single } = synthTemplate({}, [], group);
+      return { templateId: single('aws_launch_template')[0], group: outputs['group'] as SynthResource };
+    };
+    const { templateId, group } = settings({ subnetIds, healthCheckGraceSeconds: 240, minHealthyPercent: 90 });
+    expect(group).toEqual({
+      name: 'acme-web',
+      vpcZoneIdentifier: subnetIds,
+      healthCheckGracePeriod: 240,
+      launchTemplate: { id: ref('aws_launch_template', templateId), version: ref('aws_launch_template', templateId, 'latest_version') },
+      instanceRefresh: {
+        strategy: 'Rolling',
+        preferences: { minHealthyPercentage: 90, instanceWarmup: '240', autoRollback: true, skipMatching: true },
+      },
+      enabledMetrics: [
+        'GroupMinSize',
+        'GroupMaxSize',
+        'GroupDesiredCapacity',
+        'GroupInServiceInstances',
+        'GroupPendingInstances',
+        'GroupTerminatingInstances',
+        'GroupTotalInstances',
+      ],
+      tag: [{ key: 'Name', value: 'acme-web', propagateAtLaunch: true }],
+    });
+    const capped = settings({ subnetIds, healthCheckGraceSeconds: 300, minHealthyPercent: 0, maxHealthyPercent: 100 }).group;
+    expect(capped['instanceRefresh']).toMatchObject({ preferences: { minHealthyPercentage: 0, maxHealthyPercentage: 100, instanceWarmup: '300' } });
   });
 
   it('rejects root volume sizes gp3 cannot have', () => {

@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
 import { Fn, Token } from 'cdktf';
-import type { AutoscalingGroupInstanceRefresh } from '@cdktf/provider-aws/lib/autoscaling-group';
+import type { AutoscalingGroupConfig } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { IAM_ROLE_NAME_MAX, serviceTrustPolicy } from '../iam.js';
 import { boundedName } from '../naming.js';
+import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 export interface HardenedLaunchTemplateProps {
   /** Name of the launch template and security group, prefix of the role and profile, e.g. `acme-web`. */
@@ -27,7 +29,30 @@ export interface HardenedLaunchTemplateProps {
   readonly rootDeviceName?: string;
   /** Base64-encoded user data (e.g. `Fn.base64encode(script)`). @default none */
   readonly userData?: string;
+  /**
+   * Tags for the instances and volumes launched, and their auto scaling group, besides Name (e.g.
+   * the tenant tags): the provider's default_tags reach neither tag specifications nor groups.
+   * @default none
+   */
+  readonly launchTags?: Readonly<Record<string, string>>;
 }
+
+/** How an auto scaling group runs the instances of a `HardenedLaunchTemplate`. */
+export interface InstanceGroupSettings {
+  /** Subnets of the instances, one per zone. */
+  readonly subnetIds: string[];
+  /** Seconds a new instance gets before health checks count; also its warm-up in an instance refresh. */
+  readonly healthCheckGraceSeconds: number;
+  /** Share of capacity that must stay healthy during an instance refresh, in percent. */
+  readonly minHealthyPercent: number;
+  /** Share of capacity an instance refresh may reach, in percent. @default AWS: 100 */
+  readonly maxHealthyPercent?: number;
+}
+
+/** The auto scaling group arguments that `HardenedLaunchTemplate.autoScalingGroupSettings` fills in. */
+export type InstanceGroupArguments = Required<
+  Pick<AutoscalingGroupConfig, 'name' | 'vpcZoneIdentifier' | 'healthCheckGracePeriod' | 'launchTemplate' | 'instanceRefresh' | 'enabledMetrics' | 'tag'>
+>;
 
 /** One statement of an inline policy of the instance role. */
 export interface InstancePolicyStatement {
@@ -41,8 +66,6 @@ export interface InstancePolicyStatement {
 }
 
 const SSM_MANAGED_POLICY_ARN = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore';
-/** IAM role names are limited to 64 characters. */
-const ROLE_NAME_LIMIT = 64;
 
 /**
  * The launch template every tenant instance starts from, with what makes it safe to run:
@@ -59,6 +82,8 @@ export class HardenedLaunchTemplate extends Construct {
   readonly instanceRoleName: string;
   readonly instanceRoleArn: string;
   private readonly role: IamRole;
+  private readonly templateName: string;
+  private readonly launchTags: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: HardenedLaunchTemplateProps) {
     super(scope, id);
@@ -69,20 +94,12 @@ export class HardenedLaunchTemplate extends Construct {
     }
 
     // Rules are separate resources added by the owner, so groups can reference each other.
-    const securityGroup = new SecurityGroup(this, 'security-group', {
-      name,
-      description: `${name}: ${props.purpose}`,
-      vpcId: props.vpcId,
-      tags: { Name: name },
-    });
+    const securityGroup = new TierSecurityGroup(this, 'Default', { name, description: `${name}: ${props.purpose}`, vpcId: props.vpcId });
 
-    const roleName = boundedName(name, 'instance', ROLE_NAME_LIMIT);
+    const roleName = boundedName(name, 'instance', IAM_ROLE_NAME_MAX);
     this.role = new IamRole(this, 'instance-role', {
       name: roleName,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
       tags: { Name: roleName },
     });
     // SSM Session Manager replaces SSH; anything else comes from addInlinePolicy.
@@ -99,7 +116,7 @@ export class HardenedLaunchTemplate extends Construct {
       imageId: props.amiId,
       instanceType: props.instanceType,
       userData: props.userData,
-      vpcSecurityGroupIds: [securityGroup.id],
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
       iamInstanceProfile: { arn: profile.arn },
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       monitoring: { enabled: true },
@@ -115,16 +132,50 @@ export class HardenedLaunchTemplate extends Construct {
           },
         },
       ],
-      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { Name: name } })),
+      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { ...props.launchTags, Name: name } })),
       updateDefaultVersion: true,
       tags: { Name: name },
     });
 
     this.launchTemplateId = template.id;
     this.launchTemplateVersion = Token.asString(template.latestVersion);
-    this.securityGroupId = securityGroup.id;
+    this.securityGroupId = securityGroup.securityGroupId;
     this.instanceRoleName = this.role.name;
     this.instanceRoleArn = this.role.arn;
+    this.templateName = name;
+    this.launchTags = props.launchTags ?? {};
+  }
+
+  /**
+   * The arguments every auto scaling group of these instances shares: named like the template, over
+   * `subnetIds`, pinned to the newest template version (every change is a version to roll back to),
+   * replaced by a rolling instance refresh that skips instances already on that version and rolls
+   * back by itself, group metrics on, and the Name and launch tags on it and each instance. The owner adds capacity,
+   * the health-check type and the rest.
+   */
+  autoScalingGroupSettings(settings: InstanceGroupSettings): InstanceGroupArguments {
+    return {
+      name: this.templateName,
+      vpcZoneIdentifier: settings.subnetIds,
+      healthCheckGracePeriod: settings.healthCheckGraceSeconds,
+      launchTemplate: { id: this.launchTemplateId, version: this.launchTemplateVersion },
+      instanceRefresh: {
+        strategy: 'Rolling',
+        preferences: {
+          minHealthyPercentage: settings.minHealthyPercent,
+          ...(settings.maxHealthyPercent === undefined ? {} : { maxHealthyPercentage: settings.maxHealthyPercent }),
+          // A new instance gets its health-check grace period before the refresh moves on.
+          instanceWarmup: String(settings.healthCheckGraceSeconds),
+          autoRollback: true,
+          skipMatching: true,
+        },
+      },
+      enabledMetrics: GROUP_METRICS,
+      tag: [
+        { key: 'Name', value: this.templateName, propagateAtLaunch: true },
+        ...Object.entries(this.launchTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      ],
+    };
   }
 
   /**
@@ -162,7 +213,7 @@ export class HardenedLaunchTemplate extends Construct {
 }
 
 /** Group metrics every auto scaling group publishes (capacity alarms and dashboards read them). */
-export const GROUP_METRICS = [
+const GROUP_METRICS = [
   'GroupMinSize',
   'GroupMaxSize',
   'GroupDesiredCapacity',
@@ -172,24 +223,19 @@ export const GROUP_METRICS = [
   'GroupTotalInstances',
 ];
 
+const HTTPS = 443;
+
 /**
- * The rolling instance refresh shared by the auto scaling groups: a new template version replaces
- * the instances, instances already on it are skipped, and a failed refresh rolls back by itself.
+ * Lets the instances behind `securityGroupId` out on HTTPS, and nothing else, through NAT: SSM,
+ * package repositories. The rule is `id` in `scope`, the owner of the instances.
  */
-export function rollingInstanceRefresh(settings: {
-  minHealthyPercent: number;
-  /** @default AWS: 100 */
-  maxHealthyPercent?: number;
-  warmupSeconds: number;
-}): AutoscalingGroupInstanceRefresh {
-  return {
-    strategy: 'Rolling',
-    preferences: {
-      minHealthyPercentage: settings.minHealthyPercent,
-      ...(settings.maxHealthyPercent === undefined ? {} : { maxHealthyPercentage: settings.maxHealthyPercent }),
-      instanceWarmup: String(settings.warmupSeconds),
-      autoRollback: true,
-      skipMatching: true,
-    },
-  };
+export function allowHttpsOut(scope: Construct, id: string, securityGroupId: string): void {
+  new VpcSecurityGroupEgressRule(scope, id, {
+    securityGroupId,
+    description: 'HTTPS out through NAT: SSM, package repositories',
+    ipProtocol: 'tcp',
+    fromPort: HTTPS,
+    toPort: HTTPS,
+    cidrIpv4: '0.0.0.0/0',
+  });
 }

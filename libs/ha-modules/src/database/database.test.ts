@@ -1,43 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { resolveProviderMirror } from '@hafleet/terraform';
-import {
-  TEST_APP_SECURITY_GROUP_ID,
-  TEST_DATA_SUBNET_IDS,
-  TEST_KMS_KEY_ARN,
-  TEST_VPC_ID,
-  TEST_WORKER_SECURITY_GROUP_ID,
-  database,
-} from '../testing/database-fixtures.js';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { database } from '../testing/data-fixtures.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { policyOf, serviceTrust } from '../testing/policy.js';
+import { connectionRules, securityGroupRules } from '../testing/security-group-rules.js';
+import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
+import { APP_SECURITY_GROUP_ID, DATA_SUBNET_IDS, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import type { DatabaseProps } from './database.js';
 
 const OUTPUTS = ['endpoint', 'readerEndpoint', 'port', 'securityGroupId', 'masterUserSecretArn', 'arn', 'identifier', 'kind', 'readerIdentifiers'] as const;
 
-function synthDatabase(overrides: Partial<DatabaseProps> = {}) {
-  const stack = testStack((scope) => {
-    const db = database(scope, overrides);
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: db[output] });
-  });
-  const { resources, outputs } = synthesize(stack);
-  /** The only resource of a type. */
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  return { resources, outputs, single };
-}
-
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
+const synthDatabase = (overrides: Partial<DatabaseProps> = {}) =>
+  synthesize(testStack((scope) => addOutputs(scope, database(scope, overrides), OUTPUTS)));
 
 /** Guarantees the RDS instance and the Aurora cluster share. */
 const DATA_GUARANTEES = {
   storage_encrypted: true,
-  kms_key_id: TEST_KMS_KEY_ARN,
+  kms_key_id: KMS_KEY_ARN,
   manage_master_user_password: true,
-  master_user_secret_kms_key_id: TEST_KMS_KEY_ARN,
+  master_user_secret_kms_key_id: KMS_KEY_ARN,
   backup_retention_period: 14,
   deletion_protection: true,
   skip_final_snapshot: false,
@@ -54,7 +35,7 @@ const INSTANCE_GUARANTEES = {
   publicly_accessible: false,
   auto_minor_version_upgrade: true,
   performance_insights_enabled: true,
-  performance_insights_kms_key_id: TEST_KMS_KEY_ARN,
+  performance_insights_kms_key_id: KMS_KEY_ARN,
   monitoring_interval: 60,
 };
 
@@ -88,7 +69,7 @@ describe('Database', () => {
 
     it('places the subnet group over the data subnets', () => {
       const [, subnetGroup] = synthDatabase().single('aws_db_subnet_group');
-      expect(subnetGroup).toMatchObject({ name: 'acme-db', subnet_ids: TEST_DATA_SUBNET_IDS });
+      expect(subnetGroup).toMatchObject({ name: 'acme-db', subnet_ids: DATA_SUBNET_IDS });
     });
 
     it('forces TLS and fills the slow-query log on MySQL', () => {
@@ -225,24 +206,15 @@ describe('Database', () => {
     });
   });
 
-  it('opens the engine port to the app and worker security groups only, one rule each', () => {
+  it('opens the engine port to the app and worker security groups only, ingress and egress, one rule each', () => {
     for (const [engine, port] of [['postgres', 5432], ['aurora-mysql', 3306]] as const) {
-      const { resources, single } = synthDatabase({ engine });
-      const [securityGroupId, securityGroup] = single('aws_security_group');
-      expect(securityGroup).toMatchObject({ name: 'acme-db', vpc_id: TEST_VPC_ID });
+      const synth = synthDatabase({ engine });
+      const [securityGroupId, securityGroup] = synth.single('aws_security_group');
+      expect(securityGroup).toMatchObject({ name: 'acme-db', vpc_id: VPC_ID });
       expect(securityGroup['ingress']).toBeUndefined();
       expect(securityGroup['egress']).toBeUndefined();
-      const rules = Object.values(resources('aws_vpc_security_group_ingress_rule')).map(({ description: _d, ...rule }) => rule);
-      expect(rules).toEqual(
-        [TEST_APP_SECURITY_GROUP_ID, TEST_WORKER_SECURITY_GROUP_ID].map((source) => ({
-          security_group_id: ref('aws_security_group', securityGroupId),
-          referenced_security_group_id: source,
-          ip_protocol: 'tcp',
-          from_port: port,
-          to_port: port,
-        })),
-      );
-      expect(resources('aws_vpc_security_group_egress_rule')).toEqual({});
+      const sources = [APP_SECURITY_GROUP_ID, WORKER_SECURITY_GROUP_ID];
+      expect(securityGroupRules(synth)).toEqual(connectionRules(ref('aws_security_group', securityGroupId), sources, port));
     }
   });
 
@@ -250,10 +222,7 @@ describe('Database', () => {
     const { single } = synthDatabase();
     const [roleId, role] = single('aws_iam_role');
     expect(role['name']).toBe('acme-db-monitoring');
-    expect(JSON.parse(role['assume_role_policy'] as string)).toEqual({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    });
+    expect(policyOf(role, 'assume_role_policy')).toEqual(serviceTrust('monitoring.rds.amazonaws.com'));
     const [attachmentId, attachment] = single('aws_iam_role_policy_attachment');
     expect(attachment).toEqual({ role: ref('aws_iam_role', roleId, 'name'), policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole' });
     expect(single('aws_db_instance')[1]).toMatchObject({
@@ -299,7 +268,7 @@ describe('Database', () => {
 });
 
 /** The real terraform and AWS provider accept all four engines, planned together in one stack. */
-describe.skipIf(resolveProviderMirror() === undefined)('Database with the real terraform', () => {
+describeWithTerraform('Database with the real terraform', () => {
   it('initialises, validates and plans every engine offline', async () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack);
@@ -309,19 +278,20 @@ describe.skipIf(resolveProviderMirror() === undefined)('Database with the real t
       database(stack, { name: 'acme-aurora-pg', engine: 'aurora-postgresql' }, 'aurora-postgresql');
     });
 
-    expect(summary).toMatchObject({ change: 0, destroy: 0, replace: 0 });
-    expect(summary.add).toBe(summary.changes.length);
-    const count = (type: string) => summary.changes.filter((c) => c.type === type && c.action === 'create').length;
-    expect(count('aws_db_instance')).toBe(2);
-    expect(count('aws_db_parameter_group')).toBe(2);
-    expect(count('aws_rds_cluster')).toBe(2);
-    expect(count('aws_rds_cluster_parameter_group')).toBe(2);
-    expect(count('aws_rds_cluster_instance')).toBe(5);
-    expect(count('aws_db_subnet_group')).toBe(4);
-    expect(count('aws_security_group')).toBe(4);
-    expect(count('aws_vpc_security_group_ingress_rule')).toBe(8);
-    expect(count('aws_iam_role')).toBe(4);
-    expect(count('aws_iam_role_policy_attachment')).toBe(4);
+    expectOnlyCreates(summary);
+    expect(createdCounts(summary)).toMatchObject({
+      aws_db_instance: 2,
+      aws_db_parameter_group: 2,
+      aws_rds_cluster: 2,
+      aws_rds_cluster_parameter_group: 2,
+      aws_rds_cluster_instance: 5,
+      aws_db_subnet_group: 4,
+      aws_security_group: 4,
+      aws_vpc_security_group_ingress_rule: 8,
+      aws_vpc_security_group_egress_rule: 8,
+      aws_iam_role: 4,
+      aws_iam_role_policy_attachment: 4,
+    });
     expect(summary.resourceCount).toBe(summary.add);
   });
 });

@@ -7,9 +7,9 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { IAM_ROLE_NAME_MAX, serviceTrustPolicy } from '../iam.js';
 import { boundedName } from '../naming.js';
+import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 export type DatabaseEngine = 'mysql' | 'postgres' | 'aurora-mysql' | 'aurora-postgresql';
 
@@ -35,7 +35,10 @@ export interface DatabaseProps {
   readonly dataSubnetIds: string[];
   /** Zones of `dataSubnetIds`, in the same order. Aurora's writer goes to the first one. */
   readonly availabilityZones: string[];
-  /** Security groups of the app and worker instances: the only sources allowed on the engine port (≥ 1). */
+  /**
+   * Security groups of the app and worker instances: the only sources allowed on the engine port (≥ 1).
+   * Each also gets its egress rule to the database, so the connection is complete.
+   */
   readonly allowedSecurityGroupIds: string[];
   /** The tenant's KMS key: storage, master-password secret and Performance Insights. */
   readonly kmsKeyArn: string;
@@ -155,23 +158,13 @@ export class Database extends Construct {
     this.kind = traits.kind;
     this.port = traits.port;
 
-    const securityGroup = new SecurityGroup(this, 'security-group', {
+    const securityGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-db`,
       description: `${name}: database, reachable from the app and worker instances only`,
       vpcId: props.vpcId,
-      tags: { Name: `${name}-db` },
     });
-    props.allowedSecurityGroupIds.forEach((source, index) => {
-      new VpcSecurityGroupIngressRule(this, `ingress-${index}`, {
-        securityGroupId: securityGroup.id,
-        description: `Database port from allowed security group ${index + 1}`,
-        ipProtocol: 'tcp',
-        fromPort: traits.port,
-        toPort: traits.port,
-        referencedSecurityGroupId: source,
-      });
-    });
-    this.securityGroupId = securityGroup.id;
+    securityGroup.allowFrom(props.allowedSecurityGroupIds, traits.port, (n) => `Database port from allowed security group ${n}`);
+    this.securityGroupId = securityGroup.securityGroupId;
 
     const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
       name: identifier,
@@ -181,11 +174,8 @@ export class Database extends Construct {
     });
 
     const monitoringRole = new IamRole(this, 'monitoring-role', {
-      name: boundedName(name, 'db-monitoring', 64),
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      name: boundedName(name, 'db-monitoring', IAM_ROLE_NAME_MAX),
+      assumeRolePolicy: serviceTrustPolicy('monitoring.rds.amazonaws.com'),
       tags: { Name: `${name}-db-monitoring` },
     });
     const monitoringPolicy = new IamRolePolicyAttachment(this, 'monitoring-policy', {
@@ -227,7 +217,7 @@ export class Database extends Construct {
       iamDatabaseAuthenticationEnabled: true,
       applyImmediately: false,
       dbSubnetGroupName: subnetGroup.name,
-      vpcSecurityGroupIds: [securityGroup.id],
+      vpcSecurityGroupIds: [this.securityGroupId],
       tags: { Name: `${name}-db` },
     };
     const parameterGroup = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App, DataResource, Fn, LocalBackend, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { TerraformRunner, summarisePlan } from '@hafleet/terraform';
-import { synthesize } from '../testing/offline.js';
+import { synthesize } from '../testing/synth.js';
 import { DEFAULT_ORIGIN_VERIFY_HEADER, OriginVerifySecret, type OriginVerifySecretProps } from './origin-secret.js';
 
 function synthSecret(props?: OriginVerifySecretProps) {

@@ -1,34 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { resolveProviderMirror } from '@hafleet/terraform';
 import { ALB_ARN, webAcl } from '../testing/edge-fixtures.js';
-import { KMS_KEY_ARN } from '../testing/fixtures.js';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { describeWithTerraform, planOffline } from '../testing/plan-offline.js';
+import { addOutputs, ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
+import { KMS_KEY_ARN } from '../testing/values.js';
 import { BODY_SIZE_LABEL, DEFAULT_LARGE_BODY_PATHS, type RegionalWebAclProps } from './web-acl.js';
 
 function synthAcl(overrides: Partial<RegionalWebAclProps> = {}) {
-  const stack = testStack((scope) => {
-    const acl = webAcl(scope, ALB_ARN, overrides);
-    for (const output of ['webAclArn', 'webAclId', 'logGroupName'] as const) new TerraformOutput(scope, output, { value: acl[output] });
-  });
-  const { resources, outputs } = synthesize(stack);
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  const [aclId, acl] = single('aws_wafv2_web_acl');
+  const synth = synthesize(testStack((scope) => addOutputs(scope, webAcl(scope, ALB_ARN, overrides), ['webAclArn', 'webAclId', 'logGroupName'])));
+  const [aclId, acl] = synth.single('aws_wafv2_web_acl');
   const rules = acl['rule'] as SynthResource[];
   const rule = (name: string) => {
     const found = rules.find((r) => r['name'] === name);
     if (!found) throw new Error(`no rule ${name}`);
     return found;
   };
-  return { resources, outputs, single, aclId, acl, rules, rule };
+  return { ...synth, aclId, acl, rules, rule };
 }
 
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
 const startsWith = (path: string) => ({
   byte_match_statement: {
     field_to_match: { uri_path: {} },
@@ -184,17 +173,19 @@ describe('RegionalWebAcl', () => {
 
   // The complete edge is planned in edge.terraform.test.ts; this plans the other statement shapes
   // (forwarded IP, a single large-body path), which the provider types only as `any`.
-  it.skipIf(resolveProviderMirror() === undefined)('is accepted by the real AWS provider with a forwarded client IP and one path', async () => {
-    const summary = await planOffline((stack) => {
-      offlineAwsProvider(stack);
-      webAcl(stack, ALB_ARN, { clientIpHeader: 'X-Viewer-Ip', largeBodyPaths: ['/repository/'], logRetentionDays: 90 });
+  describeWithTerraform('with the real terraform', () => {
+    it('is accepted by the real AWS provider with a forwarded client IP and one path', async () => {
+      const summary = await planOffline((stack) => {
+        offlineAwsProvider(stack);
+        webAcl(stack, ALB_ARN, { clientIpHeader: 'X-Viewer-Ip', largeBodyPaths: ['/repository/'], logRetentionDays: 90 });
+      });
+      expect(summary).toMatchObject({ add: 4, change: 0, destroy: 0 });
+      expect(summary.changes.map((c) => c.type).sort()).toEqual([
+        'aws_cloudwatch_log_group',
+        'aws_wafv2_web_acl',
+        'aws_wafv2_web_acl_association',
+        'aws_wafv2_web_acl_logging_configuration',
+      ]);
     });
-    expect(summary).toMatchObject({ add: 4, change: 0, destroy: 0 });
-    expect(summary.changes.map((c) => c.type).sort()).toEqual([
-      'aws_cloudwatch_log_group',
-      'aws_wafv2_web_acl',
-      'aws_wafv2_web_acl_association',
-      'aws_wafv2_web_acl_logging_configuration',
-    ]);
   });
 });

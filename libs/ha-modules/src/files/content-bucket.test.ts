@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/files-fixtures.js';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { createdCounts, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { policyOf } from '../testing/policy.js';
+import { addOutputs, synthesize, testStack } from '../testing/synth.js';
+import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/values.js';
 import { ContentBucket, type ContentBucketProps } from './content-bucket.js';
 import { LogBucket } from './log-bucket.js';
 
@@ -19,26 +20,15 @@ const props = (overrides: Partial<ContentBucketProps> = {}): ContentBucketProps 
   ...overrides,
 });
 
-interface Statement {
-  readonly Sid: string;
-  readonly Effect: string;
-  readonly [key: string]: unknown;
-}
-
 function synthContentBucket(overrides: Partial<ContentBucketProps> = {}, grants: string[] = []) {
-  const stack = testStack((scope) => {
-    const content = new ContentBucket(scope, 'content', props(overrides));
-    for (const arn of grants) content.grantCloudFrontRead(arn);
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: content[output] });
-  });
-  const { resources, outputs } = synthesize(stack);
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  const statements = () => (JSON.parse(single('aws_s3_bucket_policy')[1]['policy'] as string) as { Statement: Statement[] }).Statement;
-  return { resources, outputs, single, statements };
+  const synth = synthesize(
+    testStack((scope) => {
+      const content = new ContentBucket(scope, 'content', props(overrides));
+      for (const arn of grants) content.grantCloudFrontRead(arn);
+      addOutputs(scope, content, OUTPUTS);
+    }),
+  );
+  return { ...synth, statements: () => policyOf(synth.single('aws_s3_bucket_policy')[1]).Statement };
 }
 
 describe('ContentBucket', () => {
@@ -156,12 +146,13 @@ describe('ContentBucket', () => {
       const logs = new LogBucket(stack, 'logs', { name: 'acme', accountId: ACCOUNT_ID });
       new ContentBucket(stack, 'content', props({ logBucket: { name: logs.bucketName } })).grantCloudFrontRead(DISTRIBUTION_A);
     });
-    const count = (type: string) => summary.changes.filter((c) => c.type === type).length;
-    expect(count('aws_s3_bucket')).toBe(2);
-    expect(count('aws_s3_bucket_policy')).toBe(2);
-    expect(count('aws_s3_bucket_server_side_encryption_configuration')).toBe(2);
-    expect(count('aws_s3_bucket_logging')).toBe(1);
-    expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+    expectOnlyCreates(summary);
+    expect(createdCounts(summary)).toMatchObject({
+      aws_s3_bucket: 2,
+      aws_s3_bucket_policy: 2,
+      aws_s3_bucket_server_side_encryption_configuration: 2,
+      aws_s3_bucket_logging: 1,
+    });
     expect(summary.resourceCount).toBe(15);
   });
 });

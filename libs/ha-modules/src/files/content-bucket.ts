@@ -1,11 +1,7 @@
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { assertAccountId } from '../aws-account.js';
 import { LOG_PREFIXES } from './log-bucket.js';
-import { bucketArn, bucketName, createPrivateBucket, denyInsecureTransport, policyDocument, type PolicyStatement } from './private-bucket.js';
+import { assertDays, createPrivateBucket, type PolicyStatement } from './private-bucket.js';
 
 export interface ContentBucketProps {
   /** Tenant name: the bucket is `<name>-content-<accountId>` (cut with a hash past 63 characters). */
@@ -35,46 +31,24 @@ export class ContentBucket extends Construct {
   /** `<bucket>.s3.<region>.amazonaws.com`: the origin domain CloudFront's origin access control signs for. */
   readonly bucketRegionalDomainName: string;
 
-  private readonly arn: string;
   private readonly cloudFrontDistributionArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: ContentBucketProps) {
     super(scope, id);
+    const owner = `ContentBucket ${props.name}`;
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
-    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
-      throw new Error(`ContentBucket ${props.name}: noncurrentVersionExpirationDays must be a whole number ≥ 1, got ${noncurrentDays}`);
-    }
-    assertAccountId(`ContentBucket ${props.name}`, props.accountId);
-    const name = bucketName(props.name, 'content', props.accountId);
-    this.arn = bucketArn(name);
-    const { bucket, versioning, publicAccessBlock } = createPrivateBucket(this, {
-      bucketName: name,
+    assertDays(owner, 'noncurrentVersionExpirationDays', noncurrentDays);
+    const { bucket, name } = createPrivateBucket(this, {
+      owner,
+      name: props.name,
+      kind: 'content',
+      accountId: props.accountId,
       objectOwnership: 'BucketOwnerEnforced',
       encryption: { kind: 'sse-kms', kmsKeyArn: props.kmsKeyArn },
-    });
-
-    // S3 holds one policy per bucket: this resource carries every statement, the CloudFront grant
-    // included, resolved at synthesis once `grantCloudFrontRead` has been called.
-    new S3BucketPolicy(this, 'policy', {
-      bucket: bucket.id,
-      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements(props.kmsKeyArn)) }),
-      dependsOn: [publicAccessBlock],
-    });
-
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: bucket.id,
-      rule: [
-        {
-          id: 'expire-old-versions',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          // Current objects are course content: kept until someone deletes them.
-          expiration: [{ expiredObjectDeleteMarker: true }],
-          noncurrentVersionExpiration: [{ noncurrentDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-      dependsOn: [versioning],
+      // Read at synthesis: the CloudFront grant is included once `grantCloudFrontRead` has been called.
+      statements: (arn) => this.statements(arn, props.kmsKeyArn),
+      // Current objects are course content: kept until someone deletes them.
+      lifecycle: { id: 'expire-old-versions', expiration: { expiredObjectDeleteMarker: true }, noncurrentDays },
     });
 
     new S3BucketLoggingA(this, 'access-logging', {
@@ -96,10 +70,9 @@ export class ContentBucket extends Construct {
     this.cloudFrontDistributionArns.push(distributionArn);
   }
 
-  private statements(kmsKeyArn: string): PolicyStatement[] {
-    const objects = `${this.arn}/*`;
+  private statements(arn: string, kmsKeyArn: string): PolicyStatement[] {
+    const objects = `${arn}/*`;
     const statements: PolicyStatement[] = [
-      denyInsecureTransport(this.arn),
       // Default encryption already uses the tenant key; these two stop an upload that asks for another.
       {
         Sid: 'DenyOtherEncryption',

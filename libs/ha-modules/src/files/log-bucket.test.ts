@@ -1,28 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { ACCOUNT_ID } from '../testing/files-fixtures.js';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { policyOf } from '../testing/policy.js';
+import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
+import { ACCOUNT_ID } from '../testing/values.js';
 import { LogBucket, type LogBucketProps } from './log-bucket.js';
 
 const OUTPUTS = ['bucketName', 'bucketArn', 'bucketDomainName'] as const;
 
 function synthLogBucket(overrides: Partial<LogBucketProps> = {}) {
-  const stack = testStack((scope) => {
-    const logs = new LogBucket(scope, 'logs', { name: 'acme', accountId: ACCOUNT_ID, ...overrides });
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: logs[output] });
-  });
-  const { resources, outputs } = synthesize(stack);
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  const policy = () => JSON.parse(single('aws_s3_bucket_policy')[1]['policy'] as string) as { Statement: Record<string, unknown>[] };
-  return { resources, outputs, single, policy };
+  const synth = synthesize(testStack((scope) => addOutputs(scope, new LogBucket(scope, 'logs', { name: 'acme', accountId: ACCOUNT_ID, ...overrides }), OUTPUTS)));
+  return { ...synth, policy: () => policyOf(synth.single('aws_s3_bucket_policy')[1]) };
 }
-
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
 
 describe('LogBucket', () => {
   it('is named <name>-logs-<account> and cannot be force-destroyed', () => {
@@ -142,7 +131,7 @@ describe('LogBucket', () => {
       'aws_s3_bucket_server_side_encryption_configuration',
       'aws_s3_bucket_versioning',
     ]);
-    expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+    expectOnlyCreates(summary);
     expect(summary.resourceCount).toBe(7);
   });
 });

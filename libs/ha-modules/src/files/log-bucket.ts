@@ -1,8 +1,5 @@
 import { Construct } from 'constructs';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { assertAccountId } from '../aws-account.js';
-import { bucketArn, bucketName, createPrivateBucket, denyInsecureTransport, policyDocument } from './private-bucket.js';
+import { assertDays, createPrivateBucket } from './private-bucket.js';
 
 export interface LogBucketProps {
   /** Tenant name: the bucket is `<name>-logs-<accountId>` (cut with a hash past 63 characters). */
@@ -11,6 +8,12 @@ export interface LogBucketProps {
   readonly accountId: string;
   /** Days a log file is kept. @default 365 */
   readonly expireAfterDays?: number;
+  /**
+   * Whether CloudFront standard logs come here: they are written through ACLs, so only then are
+   * ACLs kept enabled (`BucketOwnerPreferred`); otherwise they are off (`BucketOwnerEnforced`).
+   * @default true
+   */
+  readonly cloudFrontLogs?: boolean;
 }
 
 /** Key prefixes of the log sources, under which each service is allowed to write. */
@@ -26,8 +29,8 @@ const NONCURRENT_LOG_DAYS = 30;
  * Encrypted with SSE-S3 (AES256), not the tenant KMS key: ALB access logs and S3 server access logs
  * can only be delivered to buckets whose default encryption is SSE-S3.
  *
- * CloudFront standard logging (legacy) writes through bucket ACLs, so ACLs stay enabled here
- * (`BucketOwnerPreferred`: the bucket owner still owns every object). CloudFront itself grants its
+ * CloudFront standard logging (legacy) writes through bucket ACLs, so ACLs stay enabled here when
+ * `cloudFrontLogs` (`BucketOwnerPreferred`: the bucket owner still owns every object). CloudFront itself grants its
  * `awslogsdelivery` account FULL_CONTROL on the bucket ACL when a distribution's logging is switched
  * on; the ACL is not managed here because `aws_s3_bucket_acl` needs the owner's canonical user id,
  * which only a data source that calls AWS can provide.
@@ -44,23 +47,17 @@ export class LogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: LogBucketProps) {
     super(scope, id);
+    const owner = `LogBucket ${props.name}`;
     const expireAfterDays = props.expireAfterDays ?? 365;
-    if (!Number.isInteger(expireAfterDays) || expireAfterDays < 1) {
-      throw new Error(`LogBucket ${props.name}: expireAfterDays must be a whole number ≥ 1, got ${expireAfterDays}`);
-    }
-    assertAccountId(`LogBucket ${props.name}`, props.accountId);
-    const name = bucketName(props.name, 'logs', props.accountId);
-    const arn = bucketArn(name);
-    const { bucket, versioning, ownership, publicAccessBlock } = createPrivateBucket(this, {
-      bucketName: name,
-      objectOwnership: 'BucketOwnerPreferred',
+    assertDays(owner, 'expireAfterDays', expireAfterDays);
+    const { bucket, policy, ownership } = createPrivateBucket(this, {
+      owner,
+      name: props.name,
+      kind: 'logs',
+      accountId: props.accountId,
+      objectOwnership: (props.cloudFrontLogs ?? true) ? 'BucketOwnerPreferred' : 'BucketOwnerEnforced',
       encryption: { kind: 'sse-s3' },
-    });
-
-    const policy = new S3BucketPolicy(this, 'policy', {
-      bucket: bucket.id,
-      policy: policyDocument([
-        denyInsecureTransport(arn),
+      statements: (arn) => [
         {
           // The ELB log-delivery service principal (not the per-region ELB account); it also writes
           // the test object `AWSLogs/<account>/ELBAccessLogTestFile` when logging is switched on.
@@ -78,25 +75,8 @@ export class LogBucket extends Construct {
           Resource: `${arn}/${LOG_PREFIXES.s3}*`,
           Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
         },
-      ]),
-      // S3 rejects concurrent configuration changes on one bucket; a policy is also best written once public access is blocked.
-      dependsOn: [publicAccessBlock],
-    });
-
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: bucket.id,
-      rule: [
-        {
-          id: 'expire-logs',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          expiration: [{ days: expireAfterDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_LOG_DAYS }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
       ],
-      // Noncurrent-version rules only mean something once versioning is on.
-      dependsOn: [versioning],
+      lifecycle: { id: 'expire-logs', expiration: { days: expireAfterDays }, noncurrentDays: NONCURRENT_LOG_DAYS },
     });
 
     this.bucketName = policy.bucket;

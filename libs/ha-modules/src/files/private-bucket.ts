@@ -1,27 +1,26 @@
 import type { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRuleExpiration,
+} from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { assertAccountId } from '../aws-account.js';
 import { boundedName } from '../naming.js';
 
 /**
- * Internal to `files/`: the parts every tenant bucket shares (private, versioned, encrypted,
- * public access blocked), so `LogBucket` and `ContentBucket` only add what differs.
+ * Internal to `files/`: what every tenant bucket shares (private, versioned, encrypted, TLS only,
+ * one lifecycle rule), so `LogBucket` and `ContentBucket` only add what differs.
  */
 
 const S3_BUCKET_NAME_MAX = 63;
-
-/**
- * `<name>-<kind>-<accountId>`, lower case, ≤ 63 characters. Bucket names are global across all
- * AWS accounts: the account id keeps a tenant's name from colliding with anyone else's.
- */
-export function bucketName(name: string, kind: string, accountId: string): string {
-  return boundedName(name.toLowerCase(), `${kind}-${accountId}`, S3_BUCKET_NAME_MAX);
-}
-
-export const bucketArn = (name: string): string => `arn:aws:s3:::${name}`;
+/** Multipart uploads nobody finished are removed after this many days. */
+const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -32,44 +31,59 @@ export interface PolicyStatement {
   readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-export const policyDocument = (statements: PolicyStatement[]): string =>
-  JSON.stringify({ Version: '2012-10-17', Statement: statements });
-
-/** Refuses every request that does not come over TLS, whoever makes it. */
-export function denyInsecureTransport(arn: string): PolicyStatement {
-  return {
-    Sid: 'DenyInsecureTransport',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: [arn, `${arn}/*`],
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  };
-}
-
 export type BucketEncryption = { readonly kind: 'sse-s3' } | { readonly kind: 'sse-kms'; readonly kmsKeyArn: string };
 
 export interface PrivateBucketOptions {
-  readonly bucketName: string;
+  /** Who asks, for error messages, e.g. `LogBucket acme`. */
+  readonly owner: string;
+  /** Tenant name: the bucket is `<name>-<kind>-<accountId>`. */
+  readonly name: string;
+  readonly kind: string;
+  /** The tenant's AWS account: part of the globally unique bucket name. */
+  readonly accountId: string;
   /** `BucketOwnerEnforced` disables ACLs; `BucketOwnerPreferred` keeps them for services that need them. */
   readonly objectOwnership: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
   readonly encryption: BucketEncryption;
+  /**
+   * The bucket policy's statements after `DenyInsecureTransport`, given the bucket ARN. Read at
+   * synthesis, so statements the owner adds after construction are included.
+   */
+  readonly statements: (arn: string) => PolicyStatement[];
+  /** The bucket's one lifecycle rule; it also removes uploads left unfinished for 7 days. */
+  readonly lifecycle: {
+    readonly id: string;
+    /** What happens to current objects. */
+    readonly expiration: S3BucketLifecycleConfigurationRuleExpiration;
+    /** Days an overwritten or deleted version is kept before it is removed for good. */
+    readonly noncurrentDays: number;
+  };
 }
 
 export interface PrivateBucket {
   readonly bucket: S3Bucket;
-  readonly versioning: S3BucketVersioningA;
+  /** The bucket name, known at synthesis. */
+  readonly name: string;
+  /** `arn:aws:s3:::<bucket>`, known at synthesis. */
+  readonly arn: string;
+  readonly policy: S3BucketPolicy;
   readonly ownership: S3BucketOwnershipControls;
-  readonly publicAccessBlock: S3BucketPublicAccessBlock;
 }
 
-/** A versioned, encrypted bucket no one outside the account can reach; AWS refuses to delete it while it holds objects. */
+/**
+ * A versioned, encrypted bucket no one outside the account can reach and nobody can use without
+ * TLS; AWS refuses to delete it while it holds objects. Its resources are children of `scope`.
+ */
 export function createPrivateBucket(scope: Construct, options: PrivateBucketOptions): PrivateBucket {
+  assertAccountId(options.owner, options.accountId);
+  // Bucket names are global across all AWS accounts: the account id keeps a tenant's name from colliding with anyone else's.
+  const bucketName = boundedName(options.name.toLowerCase(), `${options.kind}-${options.accountId}`, S3_BUCKET_NAME_MAX);
+  const arn = `arn:aws:s3:::${bucketName}`;
+
   const bucket = new S3Bucket(scope, 'bucket', {
-    bucket: options.bucketName,
+    bucket: bucketName,
     // A non-empty bucket cannot be deleted: the data outlives an accidental `destroy`.
     forceDestroy: false,
-    tags: { Name: options.bucketName },
+    tags: { Name: bucketName },
   });
   const versioning = new S3BucketVersioningA(scope, 'versioning', {
     bucket: bucket.id,
@@ -99,5 +113,50 @@ export function createPrivateBucket(scope: Construct, options: PrivateBucketOpti
     bucket: bucket.id,
     rule: { objectOwnership: options.objectOwnership },
   });
-  return { bucket, versioning, ownership, publicAccessBlock };
+
+  // S3 holds one policy per bucket: this resource carries every statement.
+  const policy = new S3BucketPolicy(scope, 'policy', {
+    bucket: bucket.id,
+    policy: Lazy.stringValue({
+      produce: () => JSON.stringify({ Version: '2012-10-17', Statement: [denyInsecureTransport(arn), ...options.statements(arn)] }),
+    }),
+    // S3 rejects concurrent configuration changes on one bucket; a policy is also best written once public access is blocked.
+    dependsOn: [publicAccessBlock],
+  });
+
+  const { lifecycle } = options;
+  new S3BucketLifecycleConfiguration(scope, 'lifecycle', {
+    bucket: bucket.id,
+    rule: [
+      {
+        id: lifecycle.id,
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        expiration: [lifecycle.expiration],
+        noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.noncurrentDays }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
+      },
+    ],
+    // Noncurrent-version rules only mean something once versioning is on.
+    dependsOn: [versioning],
+  });
+
+  return { bucket, name: bucketName, arn, policy, ownership };
+}
+
+/** Throws unless `days` (the setting `field` of `owner`) is a whole number of days ≥ 1. */
+export function assertDays(owner: string, field: string, days: number): void {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`${owner}: ${field} must be a whole number ≥ 1, got ${days}`);
+}
+
+/** Refuses every request that does not come over TLS, whoever makes it. */
+function denyInsecureTransport(arn: string): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [arn, `${arn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 }

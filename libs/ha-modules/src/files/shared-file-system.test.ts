@@ -1,43 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Network } from '../network/network.js';
 import { networkProps } from '../testing/fixtures.js';
-import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/files-fixtures.js';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { createdCounts, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { policyOf } from '../testing/policy.js';
+import { connectionRules, securityGroupRules } from '../testing/security-group-rules.js';
+import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
+import { ACCOUNT_ID, APP_SECURITY_GROUP_ID, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import { SharedFileSystem, type SharedFileSystemProps } from './shared-file-system.js';
 
 const OUTPUTS = ['fileSystemId', 'fileSystemArn', 'securityGroupId', 'dnsName'] as const;
+/** One subnet per app zone. */
 const SUBNETS = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb', 'subnet-0cccccccccccccccc'];
-const APP_SG = 'sg-0app0000000000000';
-const WORKER_SG = 'sg-0worker0000000000';
 
 const props = (overrides: Partial<SharedFileSystemProps> = {}): SharedFileSystemProps => ({
   name: 'acme',
-  vpcId: 'vpc-0123456789abcdef0',
+  vpcId: VPC_ID,
   subnetIds: SUBNETS,
-  allowedSecurityGroupIds: [APP_SG, WORKER_SG],
+  allowedSecurityGroupIds: [APP_SECURITY_GROUP_ID, WORKER_SECURITY_GROUP_ID],
   kmsKeyArn: KMS_KEY_ARN,
   accountId: ACCOUNT_ID,
   ...overrides,
 });
 
-function synthFileSystem(overrides: Partial<SharedFileSystemProps> = {}) {
-  const stack = testStack((scope) => {
-    const efs = new SharedFileSystem(scope, 'efs', props(overrides));
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: efs[output] });
-  });
-  const { resources, outputs } = synthesize(stack);
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  return { resources, outputs, single };
-}
-
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
+const synthFileSystem = (overrides: Partial<SharedFileSystemProps> = {}) =>
+  synthesize(testStack((scope) => addOutputs(scope, new SharedFileSystem(scope, 'efs', props(overrides)), OUTPUTS)));
 
 describe('SharedFileSystem', () => {
   it('is encrypted with the tenant key, general purpose with elastic throughput', () => {
@@ -74,20 +62,14 @@ describe('SharedFileSystem', () => {
     }
   });
 
-  it('lets only the given security groups reach NFS, and nothing out', () => {
-    const { resources, single } = synthFileSystem();
-    const [sgId, sg] = single('aws_security_group');
-    expect(sg).toMatchObject({ name: 'acme-efs', vpc_id: 'vpc-0123456789abcdef0' });
+  it('lets only the given security groups reach NFS (their egress included), and nothing out of its own group', () => {
+    const synth = synthFileSystem();
+    const [sgId, sg] = synth.single('aws_security_group');
+    expect(sg).toMatchObject({ name: 'acme-efs', vpc_id: VPC_ID });
     expect(sg['ingress']).toBeUndefined();
     expect(sg['egress']).toBeUndefined();
-    expect(Object.keys(resources('aws_vpc_security_group_egress_rule'))).toHaveLength(0);
-    const rules = Object.values(resources('aws_vpc_security_group_ingress_rule'));
-    expect(rules.map((r) => r['referenced_security_group_id'])).toEqual([APP_SG, WORKER_SG]);
-    for (const rule of rules) {
-      expect(rule).toMatchObject({ security_group_id: ref('aws_security_group', sgId), ip_protocol: 'tcp', from_port: 2049, to_port: 2049 });
-      expect(rule['cidr_ipv4']).toBeUndefined();
-      expect(rule['cidr_ipv6']).toBeUndefined();
-    }
+    const sources = [APP_SECURITY_GROUP_ID, WORKER_SECURITY_GROUP_ID];
+    expect(securityGroupRules(synth)).toEqual(connectionRules(ref('aws_security_group', sgId), sources, 2049));
   });
 
   it('refuses non-TLS access and lets only tenant-account principals mount and write through a mount target', () => {
@@ -97,7 +79,7 @@ describe('SharedFileSystem', () => {
     expect(policy['file_system_id']).toBe(ref('aws_efs_file_system', fsId));
     expect(policy['bypass_policy_lockout_safety_check']).toBeUndefined();
     const fsArn = ref('aws_efs_file_system', fsId, 'arn');
-    expect(JSON.parse(policy['policy'] as string)).toEqual({
+    expect(policyOf(policy)).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
@@ -147,12 +129,14 @@ describe('SharedFileSystem', () => {
       const allowedSecurityGroupIds = [tierGroup('app'), tierGroup('worker')];
       new SharedFileSystem(stack, 'efs', props({ vpcId: network.vpcId, subnetIds: network.appSubnetIds, allowedSecurityGroupIds }));
     });
-    const count = (type: string) => summary.changes.filter((c) => c.type === type).length;
-    expect(count('aws_efs_file_system')).toBe(1);
-    expect(count('aws_efs_mount_target')).toBe(3);
-    expect(count('aws_efs_backup_policy')).toBe(1);
-    expect(count('aws_efs_file_system_policy')).toBe(1);
-    expect(count('aws_vpc_security_group_ingress_rule')).toBe(2);
-    expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
+    expectOnlyCreates(summary);
+    expect(createdCounts(summary)).toMatchObject({
+      aws_efs_file_system: 1,
+      aws_efs_mount_target: 3,
+      aws_efs_backup_policy: 1,
+      aws_efs_file_system_policy: 1,
+      aws_vpc_security_group_ingress_rule: 2,
+      aws_vpc_security_group_egress_rule: 2,
+    });
   });
 });

@@ -4,9 +4,8 @@ import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { assertAccountId } from '../aws-account.js';
+import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 export interface SharedFileSystemProps {
   /** Tenant name: prefix of the security group, creation token and Name tags. */
@@ -14,7 +13,10 @@ export interface SharedFileSystemProps {
   readonly vpcId: string;
   /** One subnet per application zone (≥ 2): each gets a mount target, so losing a zone leaves the others mounted. */
   readonly subnetIds: string[];
-  /** Security groups (web/app and worker) that may reach NFS (TCP 2049); nothing else can. */
+  /**
+   * Security groups (web/app and worker) that may reach NFS (TCP 2049); nothing else can. Each also
+   * gets its egress rule to the mount targets, so the connection is complete.
+   */
   readonly allowedSecurityGroupIds: string[];
   /** The tenant's KMS key, encrypting the file system at rest. */
   readonly kmsKeyArn: string;
@@ -47,23 +49,13 @@ export class SharedFileSystem extends Construct {
     validate(props);
     const { name } = props;
 
-    const securityGroup = new SecurityGroup(this, 'security-group', {
+    // No egress rule on this group: mount targets only answer connections, which security groups allow back statefully.
+    const securityGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-efs`,
       description: `${name}: shared file system, NFS from the application tiers only`,
       vpcId: props.vpcId,
-      // No egress rule: mount targets only answer connections, which security groups allow back statefully.
-      tags: { Name: `${name}-efs` },
     });
-    props.allowedSecurityGroupIds.forEach((sourceId, index) => {
-      new VpcSecurityGroupIngressRule(this, `nfs-ingress-${index}`, {
-        securityGroupId: securityGroup.id,
-        description: 'NFS from an application tier',
-        ipProtocol: 'tcp',
-        fromPort: NFS_PORT,
-        toPort: NFS_PORT,
-        referencedSecurityGroupId: sourceId,
-      });
-    });
+    securityGroup.allowFrom(props.allowedSecurityGroupIds, NFS_PORT, 'NFS from an application tier', { idPrefix: 'nfs-' });
 
     const fileSystem = new EfsFileSystem(this, 'file-system', {
       creationToken: `${name}-shared-data`,
@@ -111,13 +103,13 @@ export class SharedFileSystem extends Construct {
       new EfsMountTarget(this, `mount-target-${index}`, {
         fileSystemId: fileSystem.id,
         subnetId,
-        securityGroups: [securityGroup.id],
+        securityGroups: [securityGroup.securityGroupId],
       });
     });
 
     this.fileSystemId = fileSystem.id;
     this.fileSystemArn = fileSystem.arn;
-    this.securityGroupId = securityGroup.id;
+    this.securityGroupId = securityGroup.securityGroupId;
     this.dnsName = fileSystem.dnsName;
   }
 }

@@ -1,35 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { resolveProviderMirror } from '@hafleet/terraform';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { describeWithTerraform, planOffline } from '../testing/plan-offline.js';
+import { policyOf } from '../testing/policy.js';
+import { addOutputs, synthesize, testStack } from '../testing/synth.js';
+import { ACCOUNT_ID } from '../testing/values.js';
 import { TenantKey, type TenantKeyProps } from './tenant-key.js';
 
-const ACCOUNT = '123456789012';
 const OUTPUTS = ['keyArn', 'keyId', 'aliasName', 'aliasArn'] as const;
 const props = (overrides: Partial<TenantKeyProps> = {}): TenantKeyProps => ({
   name: 'acme',
-  accountId: ACCOUNT,
+  accountId: ACCOUNT_ID,
   region: 'eu-west-1',
   ...overrides,
 });
 
 function synthKey(overrides: Partial<TenantKeyProps> = {}) {
-  const { resources, outputs } = synthesize(
-    testStack((scope) => {
-      const key = new TenantKey(scope, 'key', props(overrides));
-      for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: key[output] });
-    }),
-  );
-  const [keyEntry, ...otherKeys] = Object.entries(resources('aws_kms_key'));
-  expect(otherKeys).toEqual([]);
-  const [keyId, key] = keyEntry!;
-  const policy = JSON.parse(key['policy'] as string) as { Version: string; Statement: SynthResource[] };
-  const statement = (sid: string) => policy.Statement.find((s) => s['Sid'] === sid);
+  const { resources, outputs, single } = synthesize(testStack((scope) => addOutputs(scope, new TenantKey(scope, 'key', props(overrides)), OUTPUTS)));
+  const [keyId, key] = single('aws_kms_key');
+  const policy = policyOf(key);
+  const statement = (sid: string) => policy.Statement.find((s) => s.Sid === sid);
   return { resources, outputs, keyId, key, policy, statement };
 }
 
-const SLR = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+const SLR = `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 
 describe('TenantKey', () => {
   it('is a symmetric, single-region key rotated yearly and recoverable for 30 days after deletion', () => {
@@ -74,7 +67,7 @@ describe('TenantKey', () => {
       expect(statement('AccountIamGovernsUse')).toEqual({
         Sid: 'AccountIamGovernsUse',
         Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
         Action: 'kms:*',
         Resource: '*',
       });
@@ -88,7 +81,7 @@ describe('TenantKey', () => {
         Principal: { Service: 'logs.ap-southeast-2.amazonaws.com' },
         Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         Resource: '*',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:ap-southeast-2:${ACCOUNT}:log-group:*` } },
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:ap-southeast-2:${ACCOUNT_ID}:log-group:*` } },
       });
     });
 
@@ -101,8 +94,8 @@ describe('TenantKey', () => {
         Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         Resource: '*',
         Condition: {
-          StringEquals: { 'aws:SourceAccount': ACCOUNT },
-          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:*` },
+          StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT_ID}:alarm:*` },
         },
       });
     });
@@ -134,7 +127,7 @@ describe('TenantKey', () => {
         Principal: { Service: 'cloudfront.amazonaws.com' },
         Action: 'kms:Decrypt',
         Resource: '*',
-        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudfront::${ACCOUNT}:distribution/*` } },
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/*` } },
       });
     });
 
@@ -159,9 +152,9 @@ describe('TenantKey', () => {
       const { key: keyA } = synthKey();
       const { key: keyB } = synthKey({ name: 'globex', accountId: other });
       expect(keyA['policy']).not.toContain(other);
-      expect(keyB['policy']).not.toContain(ACCOUNT);
+      expect(keyB['policy']).not.toContain(ACCOUNT_ID);
       const accounts = (policy: string) => new Set(policy.match(/\d{12}/g));
-      expect(accounts(keyA['policy'] as string)).toEqual(new Set([ACCOUNT]));
+      expect(accounts(keyA['policy'] as string)).toEqual(new Set([ACCOUNT_ID]));
       expect(accounts(keyB['policy'] as string)).toEqual(new Set([other]));
     });
   });
@@ -180,7 +173,7 @@ describe('TenantKey', () => {
     });
   });
 
-  describe.skipIf(resolveProviderMirror() === undefined)('with the real terraform', () => {
+  describeWithTerraform('with the real terraform', () => {
     it('validates and plans offline: one key and its alias', async () => {
       const summary = await planOffline((stack) => {
         offlineAwsProvider(stack);

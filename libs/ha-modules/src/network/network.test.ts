@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { Network, type NetworkProps } from './network.js';
 import { networkProps } from '../testing/fixtures.js';
-import { TerraformOutput } from 'cdktf';
-import { synthesize, testStack, type SynthResource } from '../testing/offline.js';
+import { policyOf, serviceTrust } from '../testing/policy.js';
+import { addOutputs, ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
+import { Network, type NetworkProps } from './network.js';
 
 function synthNetwork(overrides: Partial<NetworkProps> = {}) {
   let network: Network | undefined;
   const stack = testStack((scope) => {
     network = new Network(scope, 'network', networkProps(overrides));
-    for (const output of ['publicSubnetIds', 'appSubnetIds', 'dataSubnetIds', 'vpcId', 'vpcCidr'] as const) {
-      new TerraformOutput(scope, output, { value: network[output] });
-    }
+    addOutputs(scope, network, ['publicSubnetIds', 'appSubnetIds', 'dataSubnetIds', 'vpcId', 'vpcCidr']);
   });
   const { resources, outputs } = synthesize(stack);
   return { network: network!, resources, outputs };
 }
 
-/** Terraform reference to an attribute of a resource given its logical id. */
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
 const idOf = (resources: Record<string, SynthResource>, name: string) => {
   const entry = Object.entries(resources).find(([, r]) => (r['tags'] as Record<string, string> | undefined)?.['Name'] === name);
   if (!entry) throw new Error(`no resource tagged ${name}`);
@@ -130,10 +126,7 @@ describe('Network', () => {
     expect(group['kms_key_id']).toBeUndefined();
 
     const [roleId, role] = Object.entries(resources('aws_iam_role'))[0]!;
-    expect(JSON.parse(role['assume_role_policy'] as string)).toEqual({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    });
+    expect(policyOf(role, 'assume_role_policy')).toEqual(serviceTrust('vpc-flow-logs.amazonaws.com'));
     const policies = Object.values(resources('aws_iam_role_policy'));
     expect(policies).toHaveLength(1);
     const policy = policies[0]!['policy'] as string;

@@ -13,6 +13,7 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { serviceTrustPolicy } from '../iam.js';
 
 export type NatGatewayMode = 'per-az' | 'single';
 
@@ -163,12 +164,7 @@ export class Network extends Construct {
     });
     const role = new IamRole(this, 'flow-log-role', {
       name: `${name}-vpc-flow-logs`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('vpc-flow-logs.amazonaws.com'),
       tags: { Name: `${name}-vpc-flow-logs` },
     });
     new IamRolePolicy(this, 'flow-log-policy', {

@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
-import { resolveProviderMirror } from '@hafleet/terraform';
-import { offlineAwsProvider, synthesize, testStack, type SynthResource } from '../testing/offline.js';
-import { planOffline } from '../testing/plan-offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
+import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
+import { policyOf } from '../testing/policy.js';
+import { addOutputs, synthesize, testStack, type SynthResource } from '../testing/synth.js';
+import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/values.js';
 import { TenantObservability, type TenantObservabilityProps } from './observability.js';
 
-const ACCOUNT = '123456789012';
-const KMS_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 const ALB = 'app/acme-alb/0123456789abcdef';
 const TARGET_GROUP = 'targetgroup/acme-web/fedcba9876543210';
 const GIB = 1024 ** 3;
 
 const minimal = (overrides: Partial<TenantObservabilityProps> = {}): TenantObservabilityProps => ({
   name: 'acme',
-  accountId: ACCOUNT,
+  accountId: ACCOUNT_ID,
   region: 'eu-west-1',
   kmsKeyArn: KMS_KEY_ARN,
   alertEmails: ['ops@example.com', 'Dean@Uni.example.edu'],
@@ -34,10 +33,7 @@ const full = (overrides: Partial<TenantObservabilityProps> = {}): TenantObservab
 function synthObservability(props: TenantObservabilityProps) {
   const { resources, outputs } = synthesize(
     testStack((scope) => {
-      const observability = new TenantObservability(scope, 'observability', props);
-      new TerraformOutput(scope, 'topicArn', { value: observability.topicArn });
-      new TerraformOutput(scope, 'alarmNames', { value: observability.alarmNames });
-      new TerraformOutput(scope, 'dashboardName', { value: observability.dashboardName });
+      addOutputs(scope, new TenantObservability(scope, 'observability', props), ['topicArn', 'alarmNames', 'dashboardName']);
     }),
   );
   const [topicId, topic] = Object.entries(resources('aws_sns_topic'))[0]!;
@@ -69,12 +65,12 @@ describe('TenantObservability', () => {
       const policies = Object.values(resources('aws_sns_topic_policy'));
       expect(policies).toHaveLength(1);
       expect(policies[0]!['arn']).toBe(topicArn);
-      const policy = JSON.parse(policies[0]!['policy'] as string) as { Statement: SynthResource[] };
+      const policy = policyOf(policies[0]!);
       expect(policy.Statement).toEqual([
         {
           Sid: 'AccountManagesTopic',
           Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
           Action: [
             'sns:GetTopicAttributes',
             'sns:SetTopicAttributes',
@@ -93,8 +89,8 @@ describe('TenantObservability', () => {
           Action: 'sns:Publish',
           Resource: topicArn,
           Condition: {
-            StringEquals: { 'aws:SourceAccount': ACCOUNT },
-            ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:acme-*` },
+            StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT_ID}:alarm:acme-*` },
           },
         },
       ]);
@@ -453,20 +449,20 @@ describe('TenantObservability', () => {
     });
   });
 
-  describe.skipIf(resolveProviderMirror() === undefined)('with the real terraform', () => {
+  describeWithTerraform('with the real terraform', () => {
     it('validates and plans offline: topic, policy, subscriptions, every alarm and the dashboard', async () => {
       const summary = await planOffline((stack) => {
         offlineAwsProvider(stack);
         new TenantObservability(stack, 'observability', full());
       });
-      expect(summary).toMatchObject({ change: 0, destroy: 0 });
-      expect(summary.changes.every((c) => c.action === 'create')).toBe(true);
-      const count = (type: string) => summary.changes.filter((c) => c.type === type).length;
-      expect(count('aws_sns_topic')).toBe(1);
-      expect(count('aws_sns_topic_policy')).toBe(1);
-      expect(count('aws_sns_topic_subscription')).toBe(2);
-      expect(count('aws_cloudwatch_metric_alarm')).toBe(22);
-      expect(count('aws_cloudwatch_dashboard')).toBe(1);
+      expectOnlyCreates(summary);
+      expect(createdCounts(summary)).toMatchObject({
+        aws_sns_topic: 1,
+        aws_sns_topic_policy: 1,
+        aws_sns_topic_subscription: 2,
+        aws_cloudwatch_metric_alarm: 22,
+        aws_cloudwatch_dashboard: 1,
+      });
       expect(summary.add).toBe(27);
     });
   });

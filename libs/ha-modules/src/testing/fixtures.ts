@@ -1,7 +1,10 @@
 import type { Construct } from 'constructs';
 import { Network, type NetworkProps } from '../network/network.js';
 import { WebTier, type WebTierProps } from '../web-tier/web-tier.js';
+import { Worker, type WorkerProps } from '../worker/worker.js';
 import { TEST_ZONES } from './offline.js';
+import { ref, type Synthesized } from './synth.js';
+import { ACCESS_LOG_BUCKET, CERTIFICATE_ARN, KMS_KEY_ARN } from './values.js';
 
 /** Test-only: a three-zone network laid out like the tenant spec's subnet layout (/20 in 16 /24s). */
 export const networkProps = (overrides: Partial<NetworkProps> = {}): NetworkProps => ({
@@ -16,25 +19,34 @@ export const networkProps = (overrides: Partial<NetworkProps> = {}): NetworkProp
   ...overrides,
 });
 
-export const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
-/** Test-only: the tenant's KMS key. */
-export const KMS_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111';
-/** Test-only: the bucket receiving the load balancer's access logs. */
-export const ACCESS_LOG_BUCKET = 'acme-access-logs-123456789012';
+/** Test-only: references to the subnets of one tier of the `networkProps` network, in zone order. */
+export const subnetRefs = ({ resources }: Pick<Synthesized, 'resources'>, tier: keyof NetworkProps['subnets']): string[] =>
+  Object.entries(resources('aws_subnet'))
+    .filter(([, s]) => (s['tags'] as Record<string, string>)['Name']!.startsWith(`acme-${tier}-`))
+    .map(([id]) => ref('aws_subnet', id));
+
+/** What the web and worker instances of tenant "acme" are given. */
+const instances = (network: Network) => ({
+  name: 'acme',
+  vpcId: network.vpcId,
+  appSubnetIds: network.appSubnetIds,
+  amiId: 'ami-0123456789abcdef0',
+  kmsKeyArn: KMS_KEY_ARN,
+});
 
 /** Test-only: a web tier on top of `network`. */
 export const webTier = (scope: Construct, network: Network, overrides: Partial<WebTierProps> = {}): WebTier =>
   new WebTier(scope, 'web', {
-    name: 'acme',
-    vpcId: network.vpcId,
+    ...instances(network),
     publicSubnetIds: network.publicSubnetIds,
-    appSubnetIds: network.appSubnetIds,
-    amiId: 'ami-0123456789abcdef0',
     instanceType: 't3.medium',
     minCapacity: 2,
     maxCapacity: 6,
     certificateArn: CERTIFICATE_ARN,
-    kmsKeyArn: KMS_KEY_ARN,
     accessLogs: { bucketName: ACCESS_LOG_BUCKET },
     ...overrides,
   });
+
+/** Test-only: the cron worker in the app subnets of `network`. */
+export const worker = (scope: Construct, network: Network, overrides: Partial<WorkerProps> = {}): Worker =>
+  new Worker(scope, 'worker', { ...instances(network), ...overrides });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
 import { Network } from '../network/network.js';
-import { ACCESS_LOG_BUCKET, CERTIFICATE_ARN, KMS_KEY_ARN, networkProps, webTier } from '../testing/fixtures.js';
-import { synthesize, testStack, type SynthResource } from '../testing/offline.js';
+import { networkProps, subnetRefs, webTier } from '../testing/fixtures.js';
+import { policyOf, serviceTrust } from '../testing/policy.js';
+import { securityGroupRules } from '../testing/security-group-rules.js';
+import { addOutputs, ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
+import { ACCESS_LOG_BUCKET, CERTIFICATE_ARN, KMS_KEY_ARN } from '../testing/values.js';
 import { ALB_TLS_POLICY, WebTier, type WebTierProps } from './web-tier.js';
 
 const OUTPUTS = [
@@ -22,22 +24,15 @@ const OUTPUTS = [
 const SECRET = 'c0ffee00-1234-5678-9abc-def012345678';
 
 function synthWebTier(overrides: Partial<WebTierProps> = {}, extend?: (web: WebTier) => void) {
-  const stack = testStack((scope) => {
-    const web = webTier(scope, new Network(scope, 'network', networkProps()), overrides);
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: web[output] });
-    extend?.(web);
-  });
-  const { resources, outputs } = synthesize(stack);
-  /** The only resource of a type. */
-  const single = (type: string): [string, SynthResource] => {
-    const entries = Object.entries(resources(type));
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  return { resources, outputs, single };
+  return synthesize(
+    testStack((scope) => {
+      const web = webTier(scope, new Network(scope, 'network', networkProps()), overrides);
+      addOutputs(scope, web, OUTPUTS);
+      extend?.(web);
+    }),
+  );
 }
 
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
 const byName = (resources: Record<string, SynthResource>, name: string): string => {
   const entry = Object.entries(resources).find(([, r]) => r['name'] === name);
   if (!entry) throw new Error(`no resource named ${name}`);
@@ -47,11 +42,10 @@ const byName = (resources: Record<string, SynthResource>, name: string): string 
 describe('WebTier', () => {
   describe('load balancer', () => {
     it('is internet-facing in the public subnets, drops invalid headers and resists deletion', () => {
-      const { single, resources } = synthWebTier();
+      const synth = synthWebTier();
+      const { single, resources } = synth;
       const [, alb] = single('aws_lb');
-      const publicSubnets = Object.entries(resources('aws_subnet'))
-        .filter(([, s]) => (s['tags'] as Record<string, string>)['Name']!.startsWith('acme-public-'))
-        .map(([id]) => ref('aws_subnet', id));
+      const publicSubnets = subnetRefs(synth, 'public');
       expect(alb).toMatchObject({
         name: 'acme-alb',
         load_balancer_type: 'application',
@@ -151,21 +145,11 @@ describe('WebTier', () => {
 
   describe('security groups', () => {
     const rules = (overrides: Partial<WebTierProps> = {}) => {
-      const { resources } = synthWebTier({ appPort: 8080, ...overrides });
-      const groups = resources('aws_security_group');
+      const synth = synthWebTier({ appPort: 8080, ...overrides });
+      const groups = synth.resources('aws_security_group');
       const alb = ref('aws_security_group', byName(groups, 'acme-alb'));
       const app = ref('aws_security_group', byName(groups, 'acme-web'));
-      const strip = (rule: SynthResource) => {
-        const { description: _description, ...rest } = rule;
-        return rest;
-      };
-      return {
-        groups: Object.values(groups),
-        alb,
-        app,
-        ingress: Object.values(resources('aws_vpc_security_group_ingress_rule')).map(strip),
-        egress: Object.values(resources('aws_vpc_security_group_egress_rule')).map(strip),
-      };
+      return { groups: Object.values(groups), alb, app, ...securityGroupRules(synth) };
     };
 
     it('opens only 80 and 443 from the internet, and only on the load balancer', () => {
@@ -218,10 +202,7 @@ describe('WebTier', () => {
       const { resources, single } = synthWebTier();
       const roles = Object.values(resources('aws_iam_role')).filter((r) => r['name'] === 'acme-web-instance');
       expect(roles).toHaveLength(1);
-      expect(JSON.parse(roles[0]!['assume_role_policy'] as string)).toEqual({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      });
+      expect(policyOf(roles[0]!, 'assume_role_policy')).toEqual(serviceTrust('ec2.amazonaws.com'));
       const roleId = byName(resources('aws_iam_role'), 'acme-web-instance');
       expect(Object.values(resources('aws_iam_role_policy_attachment'))).toEqual([
         { role: ref('aws_iam_role', roleId, 'name'), policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' },
@@ -279,7 +260,7 @@ describe('WebTier', () => {
       const policies = Object.values(resources('aws_iam_role_policy')).filter((p) => p['role'] === ref('aws_iam_role', roleId));
       expect(policies).toHaveLength(1);
       expect(policies[0]).toMatchObject({ name: 'read-content', role: ref('aws_iam_role', roleId) });
-      expect(JSON.parse(policies[0]!['policy'] as string)).toEqual({
+      expect(policyOf(policies[0]!)).toEqual({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::acme-content/*'] }],
       });
@@ -288,13 +269,12 @@ describe('WebTier', () => {
 
   describe('auto scaling group', () => {
     it('runs on a pinned template version in the app subnets, health-checked by the load balancer', () => {
-      const { resources, single } = synthWebTier();
+      const synth = synthWebTier();
+      const { single } = synth;
       const [, asg] = single('aws_autoscaling_group');
       const [templateId] = single('aws_launch_template');
       const [targetGroupId] = single('aws_lb_target_group');
-      const appSubnets = Object.entries(resources('aws_subnet'))
-        .filter(([, s]) => (s['tags'] as Record<string, string>)['Name']!.startsWith('acme-app-'))
-        .map(([id]) => ref('aws_subnet', id));
+      const appSubnets = subnetRefs(synth, 'app');
       expect(asg).toMatchObject({
         min_size: 2,
         max_size: 6,

@@ -9,12 +9,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import {
-  GROUP_METRICS,
-  HardenedLaunchTemplate,
-  rollingInstanceRefresh,
-  type InstancePolicyStatement,
-} from '../compute/hardened-launch-template.js';
+import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
 import { boundedName } from '../naming.js';
 
 /** Where the load balancer writes its access logs. */
@@ -64,6 +59,8 @@ export interface WebTierProps {
   readonly rootDeviceName?: string;
   /** Base64-encoded user data of the instances. @default none */
   readonly userData?: string;
+  /** Tags for the group, its instances and their volumes, besides Name (default_tags do not reach them). @default none */
+  readonly launchTags?: Readonly<Record<string, string>>;
   /** ACM certificate of the HTTPS listener (TLS 1.2/1.3 policy); HTTP is always redirected to HTTPS. */
   readonly certificateArn: string;
   /** The tenant's KMS key: encrypts the instances' root volumes. */
@@ -127,6 +124,7 @@ export class WebTier extends Construct {
       rootVolumeGiB: props.rootVolumeGiB,
       rootDeviceName: props.rootDeviceName,
       userData: props.userData,
+      launchTags: props.launchTags,
     });
     const appSgId = this.instances.securityGroupId;
     this.createSecurityGroupRules(albSg.id, appSgId, appPort);
@@ -167,22 +165,16 @@ export class WebTier extends Construct {
     this.createListeners(alb, targetGroup, props);
 
     const asg = new AutoscalingGroup(this, 'asg', {
-      name: `${name}-web`,
-      vpcZoneIdentifier: props.appSubnetIds,
+      ...this.instances.autoScalingGroupSettings({
+        subnetIds: props.appSubnetIds,
+        healthCheckGraceSeconds: settings.healthCheckGraceSeconds,
+        minHealthyPercent: settings.minHealthyPercent,
+      }),
       minSize: settings.minCapacity,
       maxSize: settings.maxCapacity,
       desiredCapacity: settings.desiredCapacity,
       healthCheckType: 'ELB',
-      healthCheckGracePeriod: settings.healthCheckGraceSeconds,
       targetGroupArns: [targetGroup.arn],
-      // A numbered version, not $Latest: every change is a new version the refresh can roll back from.
-      launchTemplate: { id: this.instances.launchTemplateId, version: this.instances.launchTemplateVersion },
-      instanceRefresh: rollingInstanceRefresh({
-        minHealthyPercent: settings.minHealthyPercent,
-        warmupSeconds: settings.healthCheckGraceSeconds,
-      }),
-      enabledMetrics: GROUP_METRICS,
-      tag: [{ key: 'Name', value: `${name}-web`, propagateAtLaunch: true }],
       // The scaling policy owns the running capacity; an apply must not shrink a busy group.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
     });
@@ -246,14 +238,7 @@ export class WebTier extends Construct {
       toPort: appPort,
       referencedSecurityGroupId: albSgId,
     });
-    new VpcSecurityGroupEgressRule(this, 'app-egress-https', {
-      securityGroupId: appSgId,
-      description: 'HTTPS out through NAT: SSM, package repositories',
-      ipProtocol: 'tcp',
-      fromPort: HTTPS,
-      toPort: HTTPS,
-      cidrIpv4: '0.0.0.0/0',
-    });
+    allowHttpsOut(this, 'app-egress-https', appSgId);
   }
 
   private createListeners(alb: Lb, targetGroup: LbTargetGroup, props: WebTierProps): void {
@@ -289,7 +274,7 @@ export class WebTier extends Construct {
 }
 
 type WebTierSettings = Required<
-  Omit<WebTierProps, 'certificateArn' | 'kmsKeyArn' | 'userData' | 'accessLogs' | 'originVerify' | 'rootVolumeGiB' | 'rootDeviceName'>
+  Omit<WebTierProps, 'certificateArn' | 'kmsKeyArn' | 'userData' | 'launchTags' | 'accessLogs' | 'originVerify' | 'rootVolumeGiB' | 'rootDeviceName'>
 > & { readonly accessLogPrefix: string };
 
 function withDefaults(props: WebTierProps): WebTierSettings {

@@ -1,42 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformOutput } from 'cdktf';
 import { Network } from '../network/network.js';
-import { worker } from '../testing/edge-fixtures.js';
-import { KMS_KEY_ARN, networkProps, webTier } from '../testing/fixtures.js';
-import { synthesize, testStack, type SynthResource } from '../testing/offline.js';
+import { networkProps, subnetRefs, webTier, worker } from '../testing/fixtures.js';
+import { withoutDescription } from '../testing/security-group-rules.js';
+import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
+import { KMS_KEY_ARN } from '../testing/values.js';
 import type { Worker, WorkerProps } from './worker.js';
 
 const OUTPUTS = ['autoScalingGroupName', 'securityGroupId', 'instanceRoleName', 'instanceRoleArn'] as const;
 
 function synthWorker(overrides: Partial<WorkerProps> = {}, options: { withWebTier?: boolean; extend?: (w: Worker) => void } = {}) {
-  const stack = testStack((scope) => {
-    const network = new Network(scope, 'network', networkProps());
-    if (options.withWebTier) webTier(scope, network);
-    const cron = worker(scope, network, overrides);
-    for (const output of OUTPUTS) new TerraformOutput(scope, output, { value: cron[output] });
-    options.extend?.(cron);
-  });
-  const { resources, outputs } = synthesize(stack);
+  const synth = synthesize(
+    testStack((scope) => {
+      const network = new Network(scope, 'network', networkProps());
+      if (options.withWebTier) webTier(scope, network);
+      const cron = worker(scope, network, overrides);
+      addOutputs(scope, cron, OUTPUTS);
+      options.extend?.(cron);
+    }),
+  );
   /** Resources of `type` created by the worker construct (logical ids start with its path). */
-  const own = (type: string) => Object.entries(resources(type)).filter(([id]) => id.startsWith('worker_'));
-  const single = (type: string): [string, SynthResource] => {
-    const entries = own(type);
-    expect(entries, type).toHaveLength(1);
-    return entries[0]!;
-  };
-  return { resources, outputs, own, single };
+  const own = (type: string) => Object.entries(synth.resources(type)).filter(([id]) => id.startsWith('worker_'));
+  return { ...synth, own, single: (type: string) => synth.single(type, 'worker') };
 }
-
-const ref = (type: string, logicalId: string, attribute = 'id') => `\${${type}.${logicalId}.${attribute}}`;
-const strip = ({ description: _description, ...rest }: SynthResource) => rest;
 
 describe('Worker', () => {
   it('keeps exactly one instance, in any of the app subnets, replaced when EC2 finds it unhealthy', () => {
-    const { resources, single } = synthWorker();
-    const [, asg] = single('aws_autoscaling_group');
-    const appSubnets = Object.entries(resources('aws_subnet'))
-      .filter(([, s]) => (s['tags'] as Record<string, string>)['Name']!.startsWith('acme-app-'))
-      .map(([id]) => ref('aws_subnet', id));
+    const synth = synthWorker();
+    const [, asg] = synth.single('aws_autoscaling_group');
+    const appSubnets = subnetRefs(synth, 'app');
     expect(appSubnets).toHaveLength(3);
     expect(asg).toMatchObject({
       name: 'acme-worker',
@@ -97,7 +88,7 @@ describe('Worker', () => {
     const { single, own } = synthWorker({}, { withWebTier: true });
     const [roleId, role] = single('aws_iam_role');
     expect(role['name']).toBe('acme-worker-instance');
-    expect(own('aws_iam_role_policy_attachment').map(([, r]) => strip(r))).toEqual([
+    expect(own('aws_iam_role_policy_attachment').map(([, r]) => r)).toEqual([
       { role: ref('aws_iam_role', roleId, 'name'), policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' },
     ]);
     expect(own('aws_iam_role_policy')).toEqual([]);
@@ -113,7 +104,7 @@ describe('Worker', () => {
     const touching = (type: string) =>
       Object.values(resources(type)).filter((r) => r['security_group_id'] === sg || r['referenced_security_group_id'] === sg);
     expect(touching('aws_vpc_security_group_ingress_rule')).toEqual([]);
-    expect(touching('aws_vpc_security_group_egress_rule').map(strip)).toEqual([
+    expect(touching('aws_vpc_security_group_egress_rule').map(withoutDescription)).toEqual([
       { security_group_id: sg, ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' },
     ]);
     expect(own('aws_vpc_security_group_egress_rule')).toHaveLength(1);
@@ -127,7 +118,7 @@ describe('Worker', () => {
         ]),
     });
     const [roleId] = single('aws_iam_role');
-    const policies = own('aws_iam_role_policy').map(([, r]) => strip(r));
+    const policies = own('aws_iam_role_policy').map(([, r]) => r);
     expect(policies).toHaveLength(1);
     expect(policies[0]).toMatchObject({ name: 'cache-connect', role: ref('aws_iam_role', roleId) });
     const policy = policies[0]!['policy'] as string;

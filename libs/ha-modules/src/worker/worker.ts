@@ -1,12 +1,6 @@
 import { Construct } from 'constructs';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import {
-  GROUP_METRICS,
-  HardenedLaunchTemplate,
-  rollingInstanceRefresh,
-  type InstancePolicyStatement,
-} from '../compute/hardened-launch-template.js';
+import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
 
 export interface WorkerProps {
   /** Tenant name: prefix of every resource name and Name tag. */
@@ -26,17 +20,18 @@ export interface WorkerProps {
   readonly rootDeviceName?: string;
   /** Base64-encoded user data, e.g. what installs the cron entry. @default none */
   readonly userData?: string;
+  /** Tags for the group, its instance and volume, besides Name (default_tags do not reach them). @default none */
+  readonly launchTags?: Readonly<Record<string, string>>;
 }
 
 /** Seconds a new worker gets before its EC2 health check counts. */
 const HEALTH_CHECK_GRACE_SECONDS = 300;
-const HTTPS = 443;
 
 /**
  * The node that runs scheduled jobs (Moodle/Totara cron must run on exactly one node): one
  * instance kept alive by an auto scaling group over every app zone, never behind the load
  * balancer, started from the same hardened template as the web tier. Its security group accepts
- * nothing; the data tier opens its own groups to `securityGroupId`.
+ * nothing; each data tier opens the connection from `securityGroupId` (ingress and egress rule).
  */
 export class Worker extends Construct {
   readonly autoScalingGroupName: string;
@@ -60,35 +55,24 @@ export class Worker extends Construct {
       rootVolumeGiB: props.rootVolumeGiB,
       rootDeviceName: props.rootDeviceName,
       userData: props.userData,
+      launchTags: props.launchTags,
     });
-    new VpcSecurityGroupEgressRule(this, 'egress-https', {
-      securityGroupId: this.instances.securityGroupId,
-      description: 'HTTPS out through NAT: SSM, package repositories',
-      ipProtocol: 'tcp',
-      fromPort: HTTPS,
-      toPort: HTTPS,
-      cidrIpv4: '0.0.0.0/0',
-    });
+    allowHttpsOut(this, 'egress-https', this.instances.securityGroupId);
 
     const asg = new AutoscalingGroup(this, 'asg', {
-      name: `${name}-worker`,
-      vpcZoneIdentifier: props.appSubnetIds,
+      ...this.instances.autoScalingGroupSettings({
+        subnetIds: props.appSubnetIds,
+        healthCheckGraceSeconds: HEALTH_CHECK_GRACE_SECONDS,
+        // Terminate before launch (0 % healthy, never above 100 %): two cron nodes must never overlap;
+        // a few minutes without cron only delay the next run.
+        minHealthyPercent: 0,
+        maxHealthyPercent: 100,
+      }),
       minSize: 1,
       maxSize: 1,
       desiredCapacity: 1,
       // No target group: a dead instance is replaced, a busy one is left alone.
       healthCheckType: 'EC2',
-      healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
-      launchTemplate: { id: this.instances.launchTemplateId, version: this.instances.launchTemplateVersion },
-      // Terminate before launch (0 % healthy, never above 100 %): two cron nodes must never overlap;
-      // a few minutes without cron only delay the next run.
-      instanceRefresh: rollingInstanceRefresh({
-        minHealthyPercent: 0,
-        maxHealthyPercent: 100,
-        warmupSeconds: HEALTH_CHECK_GRACE_SECONDS,
-      }),
-      enabledMetrics: GROUP_METRICS,
-      tag: [{ key: 'Name', value: `${name}-worker`, propagateAtLaunch: true }],
     });
 
     this.autoScalingGroupName = asg.name;
