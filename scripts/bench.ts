@@ -4,12 +4,12 @@
  * peak memory is its own. Usage: npm run bench [-- 10 50 100]
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KNOWN_REGIONS, defaultAvailabilityZones } from '@hafleet/tenant-spec';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
+import { writeSyntheticFleet } from './synthetic-fleet.js';
 
 const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -21,34 +21,6 @@ interface Figures {
   perTenantMs: number;
   peakRssMb: number;
   resources: number;
-}
-
-/** A synthetic fleet: distinct /16s, regions in turn, a mix of sizes and NAT modes. */
-function writeSyntheticFleet(root: string, count: number): void {
-  cpSync(join(workspaceRoot, 'fleet.json'), join(root, 'fleet.json'));
-  for (let i = 0; i < count; i++) {
-    const name = `bench-${String(i).padStart(3, '0')}`;
-    const region = KNOWN_REGIONS[i % KNOWN_REGIONS.length]!;
-    mkdirSync(join(root, 'tenants', name), { recursive: true });
-    writeFileSync(
-      join(root, 'tenants', name, 'tenant.json'),
-      JSON.stringify({
-        name,
-        displayName: `Bench tenant ${i}`,
-        region,
-        availabilityZones: defaultAvailabilityZones(region).slice(0, 2 + (i % 2)),
-        domain: `${name}.learn.example.org`,
-        alerts: { emails: ['ops@example.org'] },
-        database: { engine: (['mysql', 'postgres', 'aurora-mysql', 'aurora-postgresql'] as const)[i % 4] },
-        cache: { separateApplicationCache: i % 5 === 0 },
-        ...(i % 2 === 0 ? { cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' } } : {}),
-        network: { vpcCidr: `10.${i % 256}.0.0/16`, natGateways: i % 3 === 0 ? 'single' : 'per-az' },
-        app: { amiId: 'ami-0123456789abcdef0', instanceType: 'm7i.large', healthCheckPath: '/login/index.php' },
-        web: { minCapacity: 2, maxCapacity: 4 + (i % 8) },
-        edge: { certificateArn: `arn:aws:acm:${region}:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` },
-      }),
-    );
-  }
 }
 
 function runOne(count: number): Figures {

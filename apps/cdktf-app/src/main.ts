@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { PolicyViolationError } from '@hafleet/guardrails';
 import { SpecValidationError } from '@hafleet/tenant-spec';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 
@@ -18,6 +19,6 @@ try {
   });
   console.log(`synthesized ${stacks.length} tenant stack(s): ${stacks.map((s) => s.tenant).join(', ')}`);
 } catch (error) {
-  console.error(error instanceof SpecValidationError ? error.message : error);
+  console.error(error instanceof SpecValidationError || error instanceof PolicyViolationError ? error.message : error);
   process.exitCode = 1;
 }

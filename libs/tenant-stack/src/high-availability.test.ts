@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFleet } from '@hafleet/tenant-spec';
 import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
-import { SynthesizedStack, type StackResource } from './synthesized-stack.js';
+import { SynthesizedStack, type StackResource } from '@hafleet/guardrails';
 import { synthesizeTenants } from './synthesize.js';
 
 /**
@@ -22,7 +22,7 @@ const tenants = () => loadFleet(workspace.root).map((t) => t.spec);
 const zonesOf = (subnets: StackResource[]) => new Set(subnets.map((s) => s.values['availability_zone']));
 const subnetsOf = (stack: SynthesizedStack, value: unknown) => stack.referenced(value).filter((r) => r.type === 'aws_subnet');
 
-describe.each(['harbour-health', 'northwind-university'])('%s', (tenant) => {
+describe.each(['harbour-health', 'lakeside-state', 'northwind-university'])('%s', (tenant) => {
   const stack = () => stacks.get(tenant)!;
   const spec = () => tenants().find((t) => t.name === tenant)!;
 

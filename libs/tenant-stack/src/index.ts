@@ -2,4 +2,5 @@ export * from './mode.js';
 export * from './paths.js';
 export * from './synthesize.js';
 export * from './tenant-stack.js';
-export * from './synthesized-stack.js';
+// The JSON view moved to guardrails (which synthesis runs); re-exported for existing readers.
+export { SynthesizedStack, type StackResource } from '@hafleet/guardrails';

@@ -38,13 +38,13 @@ describe('synthesizeTenants', () => {
 
   it('writes one plain Terraform JSON stack per tenant, and the manifest for a whole-fleet synth', () => {
     const stacks = synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' });
-    expect(stacks.map((s) => s.tenant)).toEqual(['harbour-health', 'northwind-university']);
+    expect(stacks.map((s) => s.tenant)).toEqual(['harbour-health', 'lakeside-state', 'northwind-university']);
     for (const stack of stacks) {
       const json = JSON.parse(readFileSync(stack.file, 'utf8'));
       expect(json.terraform.backend.local.path).toBe(`../../../.hafleet/tenants/${stack.tenant}/terraform.tfstate`);
       expect(json.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
     }
-    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks).sort()).toEqual(['harbour-health', 'northwind-university']);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks).sort()).toEqual(['harbour-health', 'lakeside-state', 'northwind-university']);
     expect(readdirSync(outdir).filter((f) => f.startsWith('.staging'))).toEqual([]);
   });
 
@@ -64,6 +64,28 @@ describe('synthesizeTenants', () => {
       use_lockfile: true,
     });
     expect(json.provider.aws[0].access_key).toBeUndefined();
+  });
+
+  it('in remote mode, every provider assumes the tenant deployer role and the backend its own state role', () => {
+    const role = 'arn:aws:iam::444455556666:role/hafleet-deployer';
+    editSpec((s) => (s.account = { id: '444455556666', deployerRoleArn: role }));
+    // An ALB or distribution only uses certificates of its own account (guardrail HAF-ISO-003).
+    editSpec((s) => (s.edge.certificateArn = s.edge.certificateArn.replace(/:\d{12}:/, ':444455556666:')));
+    const fleetFile = join(workspace.root, 'fleet.json');
+    const fleet = JSON.parse(readFileSync(fleetFile, 'utf8'));
+    writeFileSync(fleetFile, JSON.stringify({ ...fleet, stateBackend: { ...fleet.stateBackend, roleArn: 'arn:aws:iam::111122223333:role/hafleet-state' } }));
+    editSpec((s) => (s.cdn = { certificateArn: 'arn:aws:acm:us-east-1:444455556666:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' }));
+
+    const [remote] = synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'remote' });
+    const json = JSON.parse(readFileSync(remote!.file, 'utf8'));
+    expect(json.provider.aws.map((p: { alias?: string }) => p.alias ?? 'default')).toEqual(['default', 'us_east_1']);
+    for (const provider of json.provider.aws) expect(provider.assume_role).toEqual([{ role_arn: role, session_name: `hafleet-${TENANT}` }]);
+    expect(json.terraform.backend.s3.assume_role).toEqual({ role_arn: 'arn:aws:iam::111122223333:role/hafleet-state', session_name: `hafleet-state-${TENANT}` });
+
+    // Offline, nothing is assumed: there is no account to assume into.
+    const [offline] = synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'offline' });
+    const offlineJson = JSON.parse(readFileSync(offline!.file, 'utf8'));
+    for (const provider of offlineJson.provider.aws) expect(provider.assume_role).toBeUndefined();
   });
 
   const badSpecs: Array<[string, (spec: Record<string, any>) => void, RegExp]> = [

@@ -1,0 +1,25 @@
+import { violations } from '@hafleet/guardrails';
+import { evaluateTenantPolicies } from '@hafleet/tenant-stack';
+import { EXIT, selectedTenants, type Command } from '../command.js';
+import { findingLines, policyJson, policySummaryTable, policyTable } from '../policy-output.js';
+
+export const policy: Command = {
+  name: 'policy',
+  usage: '[tenant...] [--all] [--json]',
+  summary: 'run the guardrails over freshly synthesised stacks (nothing written): rule, resource, result per tenant; exit 1 on any unsuppressed error',
+  options: { json: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
+  async run({ args, options, workspaceRoot }) {
+    const reports = evaluateTenantPolicies({ workspaceRoot, only: selectedTenants(args) });
+    if (options['json'] === true) {
+      console.log(JSON.stringify(policyJson(reports), null, 2));
+    } else {
+      for (const report of reports) {
+        console.log(`\n${report.tenant}\n\n${policyTable(report, options['all'] === true)}`);
+        const lines = findingLines(report);
+        if (lines.length > 0) console.log(`\n${lines.join('\n')}`);
+      }
+      console.log(`\n${policySummaryTable(reports)}`);
+    }
+    return reports.some((r) => violations(r).length > 0) ? EXIT.failed : EXIT.ok;
+  },
+};

@@ -1,0 +1,259 @@
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RULES, SynthesizedStack, evaluatePolicy, policyContext, type PolicyContext, type PolicyRule, type StackJson } from '@hafleet/guardrails';
+import { defaultAvailabilityZones, loadFleet, loadFleetConfig, tenantSpecFiles } from '@hafleet/tenant-spec';
+import { tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
+import { synthesizeTenants, type SynthesizedTenant } from './synthesize.js';
+
+/**
+ * Every guardrail against real synthesized stacks: it passes on two fixture tenants built from
+ * the example specs (one RDS without CDN and with one NAT gateway, one Aurora with CDN, Shield and
+ * a NAT gateway per zone), and fails on a copy of one of them broken in exactly the way the rule
+ * exists to catch. Plus: every example tenant passes with no unsuppressed finding.
+ */
+
+const EXAMPLES = tenantSpecFiles(WORKSPACE_ROOT).map((file) => basename(dirname(file)));
+const FIXTURES = { rds: 'fixture-rds', aurora: 'fixture-aurora' } as const;
+type FixtureKind = keyof typeof FIXTURES;
+
+let workspace: TempWorkspace;
+let synthesized: Map<string, SynthesizedTenant>;
+const stackText = new Map<string, string>();
+const contexts = new Map<string, PolicyContext>();
+
+/** Two tenants from the first example's spec (whatever the schema asks today), differing where the rules do. */
+function writeFixtureTenants(root: string): void {
+  const base = JSON.parse(readFileSync(tenantSpecFiles(root)[0]!, 'utf8')) as Record<string, any>;
+  const zones = defaultAvailabilityZones(base['region']);
+  const variants: Record<FixtureKind, Record<string, unknown>> = {
+    rds: {
+      availabilityZones: zones.slice(0, 2),
+      network: { vpcCidr: '10.250.0.0/16', natGateways: 'single' },
+      database: { engine: 'mysql' },
+      edge: { ...base['edge'], shieldAdvanced: false },
+      cdn: undefined,
+    },
+    aurora: {
+      availabilityZones: zones.slice(0, 3),
+      network: { vpcCidr: '10.251.0.0/16', natGateways: 'per-az' },
+      database: { engine: 'aurora-postgresql', readers: 1 },
+      edge: { ...base['edge'], shieldAdvanced: true },
+      cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' },
+      cache: { separateApplicationCache: true },
+    },
+  };
+  for (const [kind, name] of Object.entries(FIXTURES) as Array<[FixtureKind, string]>) {
+    const spec = { ...base, ...variants[kind], name, displayName: `Guardrails fixture ${kind}`, domain: `${name}.example.test` };
+    mkdirSync(join(root, 'tenants', name), { recursive: true });
+    writeFileSync(join(root, 'tenants', name, 'tenant.json'), JSON.stringify(spec));
+  }
+}
+
+beforeAll(() => {
+  workspace = tempWorkspace();
+  writeFixtureTenants(workspace.root);
+  // Synthesis runs the pack: it throws on any unsuppressed finding, examples and fixtures alike.
+  synthesized = new Map(synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, s]));
+  const fleet = loadFleetConfig(workspace.root);
+  const fleetTenants = tenantSpecFiles(workspace.root).map((file) => basename(dirname(file)));
+  for (const { spec } of loadFleet(workspace.root)) {
+    stackText.set(spec.name, readFileSync(synthesized.get(spec.name)!.file, 'utf8'));
+    contexts.set(spec.name, policyContext({ spec, fleet, fleetTenants }));
+  }
+});
+afterAll(() => workspace.dispose());
+
+describe.each(EXAMPLES)('example tenant %s', (tenant) => {
+  it('passes every guardrail with no unsuppressed finding and no stale suppression', () => {
+    const report = synthesized.get(tenant)!.policy;
+    expect(report.outcomes.filter((o) => o.result === 'fail')).toEqual([]);
+    expect(report.unusedSuppressions).toEqual([]);
+    expect(report.outcomes.filter((o) => o.result === 'pass').length).toBeGreaterThan(100);
+  });
+});
+
+/** A resource of the broken copy, found by type and construct path ending (or a test). */
+interface Target {
+  readonly address: string;
+  readonly path: string;
+  readonly values: Record<string, any>;
+}
+
+/** A deep copy of a fixture tenant's stack and context, to break in one place. */
+class Broken {
+  readonly json: StackJson & { resource: Record<string, Record<string, Record<string, any>>> };
+  readonly context: PolicyContext;
+
+  constructor(readonly tenant: string) {
+    this.json = JSON.parse(stackText.get(tenant)!);
+    this.context = structuredClone(contexts.get(tenant)!);
+  }
+
+  all(type: string): Target[] {
+    return Object.entries(this.json.resource[type] ?? {}).map(([name, values]) => ({
+      address: `${type}.${name}`,
+      path: String(values['//']?.metadata?.path ?? '').replace(`${this.tenant}/`, ''),
+      values,
+    }));
+  }
+
+  at(type: string, which: string | ((t: Target) => boolean) = () => true): Target {
+    const test = typeof which === 'string' ? (t: Target) => t.path.endsWith(which) : which;
+    const found = this.all(type).find(test);
+    if (!found) throw new Error(`${this.tenant}: no ${type} matching ${String(which)} — the fixture changed`);
+    return found;
+  }
+
+  /** The resource a `${type.name.attr}` reference points at. */
+  ref(reference: string): Target {
+    const [, type, name] = /^\$\{([a-z0-9_]+)\.([^.}]+)/.exec(reference) ?? [];
+    return this.at(type!, (t) => t.address === `${type}.${name}`);
+  }
+
+  add(type: string, name: string, values: Record<string, unknown>): Target {
+    (this.json.resource[type] ??= {})[name] = values;
+    return { address: `${type}.${name}`, path: '', values };
+  }
+
+  remove(type: string, which?: string | ((t: Target) => boolean)): void {
+    const target = this.at(type, which);
+    delete this.json.resource[type]![target.address.slice(type.length + 1)];
+  }
+
+  /** Edits a JSON policy document held as text in `attribute`. */
+  policy(target: Target, edit: (document: { Statement: Array<Record<string, any>> }) => void, attribute = 'policy'): void {
+    const document = JSON.parse(target.values[attribute]);
+    edit(document);
+    target.values[attribute] = JSON.stringify(document);
+  }
+
+  webGroup = () => this.at('aws_autoscaling_group', (g) => (g.values['target_group_arns'] ?? []).length > 0);
+  workerGroup = () => this.at('aws_autoscaling_group', (g) => !g.values['target_group_arns']);
+  publicSubnets = (): string[] => this.at('aws_lb').values['subnets'];
+}
+
+interface BreakCase {
+  readonly rule: string;
+  readonly tenant: FixtureKind;
+  readonly label: string;
+  /** Breaks the copy and returns the resource that must now fail (address for providers and the backend). */
+  readonly breaks: (f: Broken) => Target | string;
+  readonly message: RegExp;
+}
+
+const OTHER_ACCOUNT = '999999999999';
+const FOREIGN_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+
+const CASES: BreakCase[] = [
+  // encryption
+  { rule: 'HAF-ENC-001', tenant: 'rds', label: 'database storage without a key', breaks: (f) => { const db = f.at('aws_db_instance'); delete db.values['kms_key_id']; return db; }, message: /storage has no KMS key/ },
+  { rule: 'HAF-ENC-001', tenant: 'aurora', label: 'Performance Insights with a foreign key', breaks: (f) => { const w = f.at('aws_rds_cluster_instance'); w.values['performance_insights_kms_key_id'] = FOREIGN_KEY; return w; }, message: /Performance Insights uses .* not the tenant's own aws_kms_key/ },
+  { rule: 'HAF-ENC-002', tenant: 'aurora', label: 'file system with a pasted key ARN', breaks: (f) => { const fs = f.at('aws_efs_file_system'); fs.values['kms_key_id'] = FOREIGN_KEY; return fs; }, message: /the file system uses .* not the tenant's own aws_kms_key/ },
+  { rule: 'HAF-ENC-003', tenant: 'rds', label: 'content bucket on SSE-S3', breaks: (f) => { const c = f.at('aws_s3_bucket_server_side_encryption_configuration', 'content/encryption'); c.values['rule'][0].apply_server_side_encryption_by_default = { sse_algorithm: 'AES256' }; return f.at('aws_s3_bucket', 'content/bucket'); }, message: /uses SSE-S3 \(AES256\) though it receives no ALB or S3 access logs/ },
+  { rule: 'HAF-ENC-003', tenant: 'aurora', label: 'content bucket without default encryption', breaks: (f) => { f.remove('aws_s3_bucket_server_side_encryption_configuration', 'content/encryption'); return f.at('aws_s3_bucket', 'content/bucket'); }, message: /no default encryption configuration/ },
+  { rule: 'HAF-ENC-004', tenant: 'rds', label: 'cache not encrypted at rest', breaks: (f) => { const g = f.at('aws_elasticache_replication_group'); g.values['at_rest_encryption_enabled'] = 'false'; return g; }, message: /at_rest_encryption_enabled is "false"/ },
+  { rule: 'HAF-ENC-005', tenant: 'rds', label: 'alert topic without a key', breaks: (f) => { const t = f.at('aws_sns_topic'); delete t.values['kms_master_key_id']; return t; }, message: /the topic has no KMS key/ },
+  { rule: 'HAF-ENC-006', tenant: 'aurora', label: 'flow-log group without a key', breaks: (f) => { const g = f.at('aws_cloudwatch_log_group', (l) => /flow/.test(l.path)); delete g.values['kms_key_id']; return g; }, message: /the log group has no KMS key/ },
+  { rule: 'HAF-ENC-007', tenant: 'rds', label: 'unencrypted root volume', breaks: (f) => { const t = f.at('aws_launch_template'); t.values['block_device_mappings'][0].ebs.encrypted = 'false'; return t; }, message: /encrypted is "false"/ },
+  { rule: 'HAF-ENC-008', tenant: 'aurora', label: 'backup vault without a key', breaks: (f) => { const v = f.at('aws_backup_vault'); delete v.values['kms_key_arn']; return v; }, message: /the vault has no KMS key/ },
+  // transit
+  { rule: 'HAF-TLS-001', tenant: 'rds', label: 'HTTPS listener allowing TLS 1.0', breaks: (f) => { const l = f.at('aws_lb_listener', (x) => x.values['protocol'] === 'HTTPS'); l.values['ssl_policy'] = 'ELBSecurityPolicy-2016-08'; return l; }, message: /ssl_policy is "ELBSecurityPolicy-2016-08"/ },
+  { rule: 'HAF-TLS-002', tenant: 'rds', label: 'HTTP listener serving the application', breaks: (f) => { const l = f.at('aws_lb_listener', (x) => x.values['protocol'] === 'HTTP'); l.values['default_action'] = [{ type: 'forward', target_group_arn: '${aws_lb_target_group.x.arn}' }]; return l; }, message: /the default action is "forward", not a redirect to HTTPS/ },
+  { rule: 'HAF-TLS-003', tenant: 'aurora', label: 'CloudFront allowing plain HTTP', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); d.values['default_cache_behavior'].viewer_protocol_policy = 'allow-all'; return d; }, message: /behavior "default" has viewer_protocol_policy "allow-all"/ },
+  { rule: 'HAF-TLS-004', tenant: 'aurora', label: 'CloudFront reaching the ALB over HTTP', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); d.values['origin'].find((o: any) => o.custom_origin_config).custom_origin_config.origin_protocol_policy = 'match-viewer'; return d; }, message: /has origin_protocol_policy "match-viewer"/ },
+  { rule: 'HAF-TLS-005', tenant: 'aurora', label: 'cache accepting plaintext', breaks: (f) => { const g = f.at('aws_elasticache_replication_group'); g.values['transit_encryption_mode'] = 'preferred'; return g; }, message: /transit_encryption_mode is "preferred"/ },
+  { rule: 'HAF-TLS-006', tenant: 'rds', label: 'bucket policy without the TLS denial', breaks: (f) => { f.policy(f.at('aws_s3_bucket_policy', 'content/policy'), (d) => (d.Statement = d.Statement.filter((s) => s['Sid'] !== 'DenyInsecureTransport'))); return f.at('aws_s3_bucket', 'content/bucket'); }, message: /no bucket policy statement denies aws:SecureTransport = false/ },
+  { rule: 'HAF-TLS-007', tenant: 'aurora', label: 'file system policy without the TLS denial', breaks: (f) => { f.policy(f.at('aws_efs_file_system_policy'), (d) => (d.Statement = d.Statement.filter((s) => s['Effect'] !== 'Deny'))); return f.at('aws_efs_file_system'); }, message: /no file system policy denies aws:SecureTransport = false/ },
+  { rule: 'HAF-TLS-008', tenant: 'rds', label: 'MySQL accepting plaintext', breaks: (f) => { const g = f.at('aws_db_parameter_group'); g.values['parameter'].find((p: any) => p.name === 'require_secure_transport').value = '0'; return f.at('aws_db_instance'); }, message: /sets require_secure_transport to "0"/ },
+  { rule: 'HAF-TLS-008', tenant: 'aurora', label: 'Aurora PostgreSQL on the default parameter group', breaks: (f) => { const c = f.at('aws_rds_cluster'); delete c.values['db_cluster_parameter_group_name']; return c; }, message: /the default group accepts plaintext/ },
+  // exposure
+  { rule: 'HAF-NET-001', tenant: 'rds', label: 'public database', breaks: (f) => { const db = f.at('aws_db_instance'); db.values['publicly_accessible'] = true; return db; }, message: /publicly_accessible is true/ },
+  { rule: 'HAF-NET-002', tenant: 'rds', label: 'bucket with public policies allowed', breaks: (f) => { f.at('aws_s3_bucket_public_access_block', 'content/public-access-block').values['restrict_public_buckets'] = false; return f.at('aws_s3_bucket', 'content/bucket'); }, message: /restrict_public_buckets is false/ },
+  { rule: 'HAF-NET-003', tenant: 'aurora', label: 'bucket policy reading to everyone', breaks: (f) => { const p = f.at('aws_s3_bucket_policy', 'content/policy'); f.policy(p, (d) => d.Statement.push({ Sid: 'Anyone', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' })); return p; }, message: /statement "Anyone" allows everyone/ },
+  { rule: 'HAF-NET-004', tenant: 'rds', label: 'database port open to the internet', breaks: (f) => { const sg = f.ref(f.at('aws_db_instance').values['vpc_security_group_ids'][0]); return f.add('aws_vpc_security_group_ingress_rule', 'db-world', { security_group_id: `\${${sg.address}.id}`, cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 3306, to_port: 3306 }); }, message: /opens tcp 3306-3306 to 0\.0\.0\.0\/0 on a group that is not a load balancer's/ },
+  { rule: 'HAF-NET-004', tenant: 'aurora', label: 'load balancer open on another port', breaks: (f) => { const sg = f.ref(f.at('aws_lb').values['security_groups'][0]); return f.add('aws_vpc_security_group_ingress_rule', 'alb-8080', { security_group_id: `\${${sg.address}.id}`, cidr_ipv6: '::/0', ip_protocol: 'tcp', from_port: 8080, to_port: 8080 }); }, message: /opens tcp 8080-8080 to ::\/0$/ },
+  { rule: 'HAF-NET-005', tenant: 'rds', label: 'SSH from the load balancer group', breaks: (f) => { const sg = f.ref(f.at('aws_launch_template').values['vpc_security_group_ids'][0]); const alb = f.ref(f.at('aws_lb').values['security_groups'][0]); return f.add('aws_vpc_security_group_ingress_rule', 'ssh', { security_group_id: `\${${sg.address}.id}`, referenced_security_group_id: `\${${alb.address}.id}`, ip_protocol: 'tcp', from_port: 22, to_port: 22 }); }, message: /allows SSH \(port 22\)/ },
+  { rule: 'HAF-NET-006', tenant: 'aurora', label: 'default security group left to AWS', breaks: (f) => { f.remove('aws_default_security_group'); return f.at('aws_vpc'); }, message: /the default security group is not managed/ },
+  { rule: 'HAF-NET-007', tenant: 'rds', label: 'worker in the public subnets', breaks: (f) => { const w = f.workerGroup(); w.values['vpc_zone_identifier'] = f.publicSubnets(); return w; }, message: /runs in aws_subnet\..*, which routes to an internet gateway/ },
+  { rule: 'HAF-NET-008', tenant: 'aurora', label: 'database in the public subnets', breaks: (f) => { const g = f.at('aws_db_subnet_group'); g.values['subnet_ids'] = f.publicSubnets(); return g; }, message: /uses aws_subnet\..*, which routes to an internet gateway/ },
+  { rule: 'HAF-NET-009', tenant: 'rds', label: 'content bucket with ACLs', breaks: (f) => { f.at('aws_s3_bucket_ownership_controls', 'content/ownership').values['rule'].object_ownership = 'BucketOwnerPreferred'; return f.at('aws_s3_bucket', 'content/bucket'); }, message: /object ownership is "BucketOwnerPreferred", so ACLs can grant access/ },
+  { rule: 'HAF-NET-010', tenant: 'aurora', label: 'CloudFront reading the bucket without origin access control', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['origin'].find((o: any) => o.origin_access_control_id).origin_access_control_id; return d; }, message: /has no origin access control/ },
+  // compute
+  { rule: 'HAF-EC2-001', tenant: 'rds', label: 'IMDSv1 allowed', breaks: (f) => { const t = f.at('aws_launch_template'); t.values['metadata_options'].http_tokens = 'optional'; return t; }, message: /http_tokens is "optional"/ },
+  { rule: 'HAF-EC2-002', tenant: 'aurora', label: 'an SSH key pair', breaks: (f) => { const t = f.at('aws_launch_template'); t.values['key_name'] = 'ops-keypair'; return t; }, message: /key_name is "ops-keypair"/ },
+  { rule: 'HAF-IAM-001', tenant: 'rds', label: 'instance policy granting s3:*', breaks: (f) => { const p = f.at('aws_iam_role_policy', (x) => String(x.values['policy']).includes('s3:GetObject')); p.values['policy'] = String(p.values['policy']).replace('"s3:GetObject"', '"s3:*"'); return p; }, message: /grants "s3:\*"/ },
+  { rule: 'HAF-IAM-002', tenant: 'aurora', label: 'administrator access attached', breaks: (f) => { const a = f.at('aws_iam_role_policy_attachment'); a.values['policy_arn'] = 'arn:aws:iam::aws:policy/AdministratorAccess'; return a; }, message: /attaches arn:aws:iam::aws:policy\/AdministratorAccess/ },
+  // availability
+  { rule: 'HAF-HA-001', tenant: 'rds', label: 'load balancer in one zone', breaks: (f) => { const lb = f.at('aws_lb'); lb.values['subnets'] = lb.values['subnets'].slice(0, 1); return lb; }, message: /spans [a-z0-9-]+$/ },
+  { rule: 'HAF-HA-002', tenant: 'aurora', label: 'worker group in one zone', breaks: (f) => { const w = f.workerGroup(); w.values['vpc_zone_identifier'] = w.values['vpc_zone_identifier'].slice(0, 1); return w; }, message: /spans [a-z0-9-]+$/ },
+  { rule: 'HAF-HA-003', tenant: 'rds', label: 'single-AZ database', breaks: (f) => { const db = f.at('aws_db_instance'); db.values['multi_az'] = false; return db; }, message: /multi_az is false/ },
+  { rule: 'HAF-HA-003', tenant: 'aurora', label: 'Aurora without a reader', breaks: (f) => { f.remove('aws_rds_cluster_instance', (i) => i.values['promotion_tier'] !== undefined && !i.path.endsWith('writer')); return f.at('aws_rds_cluster'); }, message: /has 1 instance\(s\): nothing to fail over to/ },
+  { rule: 'HAF-HA-004', tenant: 'rds', label: 'cache without failover', breaks: (f) => { const g = f.at('aws_elasticache_replication_group'); g.values['automatic_failover_enabled'] = false; return g; }, message: /automatic_failover_enabled is false/ },
+  { rule: 'HAF-HA-005', tenant: 'aurora', label: 'production web tier on one instance', breaks: (f) => { const g = f.webGroup(); g.values['min_size'] = 1; return g; }, message: /min_size is 1; the spec needs \d+ \(production/ },
+  { rule: 'HAF-HA-006', tenant: 'aurora', label: 'a zone without its NAT gateway', breaks: (f) => { f.remove('aws_nat_gateway', (n) => n.path.endsWith(f.context.spec.availabilityZones[2]!)); return f.at('aws_vpc'); }, message: /no NAT gateway in [a-z0-9-]+ \(spec natGateways "per-az"\)/ },
+  { rule: 'HAF-HA-006', tenant: 'rds', label: 'one shared NAT gateway the spec does not accept', breaks: (f) => { f.context.spec.network.natGateways = 'per-az'; return f.at('aws_vpc'); }, message: /no NAT gateway in [a-z0-9-]+ \(spec natGateways "per-az"\)/ },
+  { rule: 'HAF-HA-007', tenant: 'aurora', label: 'a zone without a mount target', breaks: (f) => { f.remove('aws_efs_mount_target'); return f.at('aws_efs_file_system'); }, message: /no mount target in [a-z0-9-]+/ },
+  { rule: 'HAF-HA-008', tenant: 'rds', label: 'web group blind to the load balancer health check', breaks: (f) => { const g = f.webGroup(); g.values['health_check_type'] = 'EC2'; return g; }, message: /health_check_type is "EC2"/ },
+  { rule: 'HAF-HA-009', tenant: 'aurora', label: 'instance refresh without rollback', breaks: (f) => { const g = f.webGroup(); g.values['instance_refresh'].preferences.auto_rollback = false; return g; }, message: /auto_rollback is off/ },
+  // protection
+  { rule: 'HAF-PROT-001', tenant: 'rds', label: 'database without deletion protection', breaks: (f) => { const db = f.at('aws_db_instance'); db.values['deletion_protection'] = false; return db; }, message: /deletion_protection is false/ },
+  { rule: 'HAF-PROT-002', tenant: 'aurora', label: 'cluster deleted without a final snapshot', breaks: (f) => { const c = f.at('aws_rds_cluster'); c.values['skip_final_snapshot'] = true; return c; }, message: /skip_final_snapshot is true/ },
+  { rule: 'HAF-PROT-003', tenant: 'rds', label: 'one day of backups', breaks: (f) => { const db = f.at('aws_db_instance'); db.values['backup_retention_period'] = 1; return db; }, message: /backup_retention_period is 1/ },
+  { rule: 'HAF-PROT-004', tenant: 'aurora', label: 'file system left out of AWS Backup', breaks: (f) => { const s = f.at('aws_backup_selection'); s.values['resources'] = s.values['resources'].filter((r: string) => !r.includes('aws_efs_file_system')); return f.at('aws_efs_file_system'); }, message: /no AWS Backup selection covers it/ },
+  { rule: 'HAF-PROT-004', tenant: 'rds', label: 'backups kept three days', breaks: (f) => { const p = f.at('aws_backup_plan'); for (const r of p.values['rule']) r.lifecycle = { delete_after: 3 }; return f.at('aws_db_instance'); }, message: /backups are deleted after 3 days/ },
+  { rule: 'HAF-PROT-005', tenant: 'rds', label: 'versioning suspended', breaks: (f) => { f.at('aws_s3_bucket_versioning', 'content/versioning').values['versioning_configuration'].status = 'Suspended'; return f.at('aws_s3_bucket', 'content/bucket'); }, message: /versioning is \["Suspended"\]/ },
+  { rule: 'HAF-PROT-006', tenant: 'aurora', label: 'bucket terraform may empty', breaks: (f) => { const b = f.at('aws_s3_bucket', 'content/bucket'); b.values['force_destroy'] = true; return b; }, message: /force_destroy is true/ },
+  { rule: 'HAF-PROT-007', tenant: 'rds', label: 'key that never rotates', breaks: (f) => { const k = f.at('aws_kms_key'); k.values['enable_key_rotation'] = false; return k; }, message: /enable_key_rotation is false/ },
+  { rule: 'HAF-PROT-008', tenant: 'aurora', label: 'load balancer without deletion protection', breaks: (f) => { const lb = f.at('aws_lb'); lb.values['enable_deletion_protection'] = false; return lb; }, message: /enable_deletion_protection is false/ },
+  // observability
+  { rule: 'HAF-LOG-001', tenant: 'rds', label: 'VPC without flow logs', breaks: (f) => { f.remove('aws_flow_log'); return f.at('aws_vpc'); }, message: /no flow log/ },
+  { rule: 'HAF-LOG-002', tenant: 'aurora', label: 'access logs off', breaks: (f) => { const lb = f.at('aws_lb'); lb.values['access_logs'].enabled = false; return lb; }, message: /access_logs is / },
+  { rule: 'HAF-LOG-003', tenant: 'aurora', label: 'CloudFront without standard logs', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['logging_config']; return d; }, message: /no logging_config bucket/ },
+  { rule: 'HAF-LOG-004', tenant: 'rds', label: 'regional web ACL without logging', breaks: (f) => { f.remove('aws_wafv2_web_acl_logging_configuration'); return f.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'REGIONAL'); }, message: /no aws_wafv2_web_acl_logging_configuration/ },
+  { rule: 'HAF-LOG-004', tenant: 'aurora', label: 'CloudFront web ACL with no log at all', breaks: (f) => { delete f.at('aws_cloudfront_distribution').values['logging_config']; return f.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'CLOUDFRONT'); }, message: /no WAF logging, and no distribution it protects writes standard logs/ },
+  { rule: 'HAF-LOG-005', tenant: 'rds', label: 'content bucket without access logs', breaks: (f) => { f.remove('aws_s3_bucket_logging'); return f.at('aws_s3_bucket', 'content/bucket'); }, message: /no aws_s3_bucket_logging/ },
+  { rule: 'HAF-LOG-006', tenant: 'aurora', label: 'alarm that tells nobody', breaks: (f) => { const a = f.at('aws_cloudwatch_metric_alarm'); a.values['alarm_actions'] = []; return a; }, message: /alarm_actions is \[\]: no topic of this stack/ },
+  { rule: 'HAF-LOG-007', tenant: 'rds', label: 'an alert address never subscribed', breaks: (f) => { f.context.spec.alerts.emails.push('oncall@example.test'); return f.at('aws_sns_topic'); }, message: /oncall@example\.test not subscribed/ },
+  { rule: 'HAF-LOG-008', tenant: 'rds', label: 'database exporting no logs', breaks: (f) => { const db = f.at('aws_db_instance'); db.values['enabled_cloudwatch_logs_exports'] = []; return db; }, message: /exports no logs/ },
+  // waf
+  { rule: 'HAF-WAF-001', tenant: 'rds', label: 'load balancer without its web ACL', breaks: (f) => { f.remove('aws_wafv2_web_acl_association'); return f.at('aws_lb'); }, message: /no regional web ACL is associated/ },
+  { rule: 'HAF-WAF-002', tenant: 'aurora', label: 'CloudFront without a web ACL', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['web_acl_id']; return d; }, message: /web_acl_id is not a CloudFront web ACL of this stack/ },
+  { rule: 'HAF-WAF-003', tenant: 'rds', label: 'common rule set only counting', breaks: (f) => { const acl = f.at('aws_wafv2_web_acl'); acl.values['rule'].find((r: any) => r.statement?.managed_rule_group_statement?.name === 'AWSManagedRulesCommonRuleSet').override_action = { count: {} }; return acl; }, message: /AWSManagedRulesCommonRuleSet only counts/ },
+  { rule: 'HAF-WAF-004', tenant: 'aurora', label: 'Shield Advanced asked for but missing', breaks: (f) => { f.remove('aws_shield_protection'); return f.at('aws_lb'); }, message: /spec edge.shieldAdvanced is true but no aws_shield_protection covers it/ },
+  // isolation
+  { rule: 'HAF-ISO-001', tenant: 'rds', label: 'provider labelled with another tenant', breaks: (f) => { (f.json.provider as any).aws[0].default_tags[0].tags.tenant = 'someone-else'; return 'provider.aws'; }, message: /default_tags has tenant="someone-else", not "fixture-rds"/ },
+  { rule: 'HAF-ISO-001', tenant: 'aurora', label: 'worker group without the tenant tag', breaks: (f) => { const g = f.workerGroup(); g.values['tag'] = g.values['tag'].filter((t: any) => t.key !== 'tenant'); return g; }, message: /the group lacks tenant=fixture-aurora/ },
+  { rule: 'HAF-ISO-001', tenant: 'rds', label: 'volumes launched without the tenant tags', breaks: (f) => { const t = f.at('aws_launch_template'); t.values['tag_specifications'] = t.values['tag_specifications'].filter((s: any) => s.resource_type !== 'volume'); return t; }, message: /launched volumes lacks tenant=fixture-rds/ },
+  { rule: 'HAF-ISO-001', tenant: 'aurora', label: 'a resource relabelled', breaks: (f) => { const b = f.at('aws_s3_bucket', 'content/bucket'); b.values['tags'] = { ...b.values['tags'], 'managed-by': 'console' }; return b; }, message: /tags has managed-by="console", not "hafleet"/ },
+  { rule: 'HAF-ISO-002', tenant: 'rds', label: 'flow logs written through a role made elsewhere', breaks: (f) => { const l = f.at('aws_flow_log'); l.values['iam_role_arn'] = 'arn:aws:iam::111122223333:role/shared-flow-logs'; return l; }, message: /iam_role_arn is "arn:aws:iam::111122223333:role\/shared-flow-logs", not a role of this stack/ },
+  { rule: 'HAF-ISO-002', tenant: 'aurora', label: 'key alias on a key made elsewhere', breaks: (f) => { const a = f.at('aws_kms_alias'); a.values['target_key_id'] = FOREIGN_KEY; return a; }, message: /target_key_id is .*, not a key of this stack/ },
+  { rule: 'HAF-ISO-003', tenant: 'rds', label: "another account's certificate", breaks: (f) => { const l = f.at('aws_lb_listener', (x) => x.values['protocol'] === 'HTTPS'); l.values['certificate_arn'] = String(l.values['certificate_arn']).replace(/:\d{12}:/, `:${OTHER_ACCOUNT}:`); return l; }, message: new RegExp(`refers to account ${OTHER_ACCOUNT}; the tenant's is \\d{12}`) },
+  { rule: 'HAF-ISO-004', tenant: 'rds', label: "access logs into another tenant's bucket", breaks: (f) => { const l = f.at('aws_s3_bucket_logging'); l.values['target_bucket'] = 'fixture-aurora-logs-111122223333'; return l; }, message: /names tenant fixture-aurora/ },
+  { rule: 'HAF-ISO-005', tenant: 'rds', label: "another tenant's state file", breaks: (f) => { f.json.terraform!.backend = { local: { path: '../../../.hafleet/tenants/fixture-aurora/terraform.tfstate' } }; return 'terraform.backend.local'; }, message: /local state .* is not in the tenant's own folder/ },
+  { rule: 'HAF-ISO-005', tenant: 'aurora', label: "another tenant's deployer role", breaks: (f) => { (f.json.provider as any).aws[0].assume_role = [{ role_arn: 'arn:aws:iam::111122223333:role/fixture-rds-deployer' }]; return 'provider.aws'; }, message: /assumes "arn:aws:iam::111122223333:role\/fixture-rds-deployer"; the tenant's deployer role is not set in the spec/ },
+  { rule: 'HAF-ISO-005', tenant: 'rds', label: "reading another stack's state", breaks: (f) => { f.json.data = { terraform_remote_state: { neighbour: { backend: 'local', config: { path: '../fixture-aurora/terraform.tfstate' } } } }; return 'data.terraform_remote_state.neighbour'; }, message: /reads the state of another stack/ },
+  { rule: 'HAF-ISO-006', tenant: 'aurora', label: 'role another account can assume', breaks: (f) => { const r = f.at('aws_iam_role'); f.policy(r, (d) => (d.Statement[0]!['Principal'] = { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }), 'assume_role_policy'); return r; }, message: new RegExp(`trusts arn:aws:iam::${OTHER_ACCOUNT}:root`) },
+];
+
+const outcomesOf = (rule: PolicyRule, json: StackJson, context: PolicyContext) => evaluatePolicy(new SynthesizedStack(json), context, [rule]).outcomes;
+
+describe.each(RULES.map((rule) => [rule.id, rule] as const))('%s', (id, rule) => {
+  it('passes on the fixture tenants (and applies to at least one resource)', () => {
+    const outcomes = Object.values(FIXTURES).flatMap((tenant) => outcomesOf(rule, JSON.parse(stackText.get(tenant)!), contexts.get(tenant)!));
+    expect(outcomes.filter((o) => o.result !== 'pass')).toEqual([]);
+    expect(outcomes.length).toBeGreaterThan(0);
+  });
+
+  const cases = CASES.filter((c) => c.rule === id);
+  it('has a failing fixture', () => expect(cases.length).toBeGreaterThan(0));
+
+  it.each(cases.map((c) => [c.label, c] as const))('fails on %s', (_label, c) => {
+    const broken = new Broken(FIXTURES[c.tenant]);
+    const target = c.breaks(broken);
+    const resource = typeof target === 'string' ? target : target.path || target.address;
+    const failures = outcomesOf(rule, broken.json, broken.context).filter((o) => o.result === 'fail');
+    expect(failures.map((o) => o.path || o.resource)).toContain(resource);
+    expect(failures.find((o) => (o.path || o.resource) === resource)).toMatchObject({ severity: rule.severity, fix: rule.fix, message: expect.stringMatching(c.message) });
+  });
+});
