@@ -1,7 +1,40 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { formatCidr, parseCidr, type Cidr } from './cidr.js';
 import { SpecValidationError } from './problems.js';
+import { AMI_ID } from './schema.js';
+import { LARGEST_VPC_PREFIX, SMALLEST_VPC_PREFIX } from './subnet-layout.js';
+
+/** Where onboarding takes new tenants' VPC ranges from, unless fleet.json says otherwise. */
+export const DEFAULT_NETWORK_POOL = { cidr: '10.0.0.0/8', prefix: 16 } as const;
+
+const networkPoolSchema = z
+  .strictObject({
+    cidr: z
+      .string()
+      .refine((text) => parseCidr(text) !== undefined, { error: (issue) => `"${String(issue.input)}" is not an IPv4 network in CIDR form — fix: e.g. "10.0.0.0/8"` })
+      .default(DEFAULT_NETWORK_POOL.cidr)
+      .describe(`The range every tenant VPC is allocated from. Default ${DEFAULT_NETWORK_POOL.cidr}.`),
+    prefix: z
+      .number()
+      .int()
+      .min(LARGEST_VPC_PREFIX, { error: `must be /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX} — fix: AWS allows VPCs from /16 to /28, and hafleet's subnets need a /24 or larger` })
+      .max(SMALLEST_VPC_PREFIX, { error: `must be /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX} — fix: hafleet's 16 subnet blocks of at least /28 need a /24 or larger` })
+      .default(DEFAULT_NETWORK_POOL.prefix)
+      .describe(`Size of each new tenant VPC. Default /${DEFAULT_NETWORK_POOL.prefix}.`),
+  })
+  .refine((pool) => (parseCidr(pool.cidr)?.prefix ?? 0) <= pool.prefix, {
+    path: ['prefix'],
+    error: 'is larger than the pool itself — fix: make networkPool.cidr wider or networkPool.prefix longer',
+  })
+  .describe('Onboarding picks the first free block of this size in this range that overlaps no tenant.');
+
+/** A pool with its CIDR parsed: the schema has checked it. */
+export function parsedNetworkPool(pool: FleetConfig['networkPool']): { cidr: Cidr; prefix: number; text: string } {
+  const cidr = parseCidr(pool.cidr)!;
+  return { cidr, prefix: pool.prefix, text: formatCidr(cidr) };
+}
 
 /** `fleet.json` at the workspace root: settings that hold for every tenant. */
 export const fleetConfigSchema = z.strictObject({
@@ -15,8 +48,21 @@ export const fleetConfigSchema = z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }).describe('S3 bucket holding every tenant state.'),
       region: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, { error: 'must be an AWS region like "eu-west-1"' }),
       keyPrefix: z.string().regex(/^[a-zA-Z0-9._/-]+$/).default('tenants').describe('State key is <keyPrefix>/<tenant>/terraform.tfstate.'),
+      roleArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-state"' })
+        .optional()
+        .describe('Role the S3 backend assumes to read and write state (and its lock file). Default: the caller\'s own credentials.'),
     })
     .describe('Remote state used outside offline mode.'),
+  networkPool: networkPoolSchema.prefault({}),
+  defaultRelease: z
+    .strictObject({
+      amiId: z.string().regex(AMI_ID, { error: 'must be an AMI id like "ami-0123456789abcdef0" — fix: copy the id of the release image' }),
+      release: z.string().min(1).max(64).optional().describe('Release label, copied to app.release.'),
+    })
+    .optional()
+    .describe('The release new tenants are onboarded with (copied into their spec; rollouts then change each spec).'),
 });
 
 export type FleetConfig = z.output<typeof fleetConfigSchema>;

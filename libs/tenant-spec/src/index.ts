@@ -6,3 +6,4 @@ export * from './regions.js';
 export * from './schema.js';
 export * from './subnet-layout.js';
 export * from './json-schema.js';
+export * from './network-pool.js';

@@ -20,6 +20,7 @@ const spec = (name: string, vpcCidr: string, domain = `${name}.example.org`) => 
   displayName: name,
   region: 'eu-west-1',
   domain,
+  expectedLoad: { concurrentUsers: 100, population: 2_000 },
   alerts: { emails: ['ops@example.org'] },
   network: { vpcCidr },
   app: { amiId: 'ami-0123456789abcdef0' },

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { cidrsOverlap, parseCidr } from './cidr.js';
@@ -112,6 +112,8 @@ export function tenantSpecFiles(workspaceRoot: string): string[] {
 export interface LoadFleetOptions {
   /** Only these tenants must be valid (cross-tenant rules still compare them with everyone). */
   readonly only?: readonly string[];
+  /** Specs not on disk yet, checked as if they were: onboarding validates a new tenant before writing it. */
+  readonly candidates?: ReadonlyArray<{ readonly file: string; readonly text: string }>;
 }
 
 /**
@@ -122,9 +124,18 @@ export interface LoadFleetOptions {
 export function loadFleet(workspaceRoot: string, options: LoadFleetOptions = {}): LoadedTenant[] {
   const problems: SpecProblem[] = [];
   const loaded: LoadedTenant[] = [];
-  for (const file of tenantSpecFiles(workspaceRoot)) {
+  const candidates = options.candidates ?? [];
+  const onDisk = tenantSpecFiles(workspaceRoot).filter((file) => !candidates.some((c) => resolve(c.file) === resolve(file)));
+  const reads: Array<() => LoadedTenant> = [
+    ...onDisk.map((file) => () => loadTenantSpec(file, workspaceRoot)),
+    ...candidates.map(({ file, text }) => () => ({
+      spec: parseTenantSpec(text, { file: relative(workspaceRoot, file) || file, folder: basename(dirname(file)) }),
+      file: resolve(file),
+    })),
+  ];
+  for (const read of reads) {
     try {
-      loaded.push(loadTenantSpec(file, workspaceRoot));
+      loaded.push(read());
     } catch (error) {
       if (!(error instanceof SpecValidationError)) throw error;
       problems.push(...error.problems);

@@ -8,6 +8,7 @@ const minimal = {
   displayName: 'Acme College',
   region: 'eu-west-1',
   domain: 'learn.acme.ac.uk',
+  expectedLoad: { concurrentUsers: 800, population: 40_000 },
   alerts: { emails: ['ops@acme.ac.uk'] },
   network: { vpcCidr: '10.40.0.0/16' },
   app: { amiId: 'ami-0123456789abcdef0' },
@@ -26,18 +27,37 @@ function problemsOf(spec: unknown): string[] {
 }
 
 describe('tenant spec', () => {
-  it('fills every default from a minimal spec', () => {
+  it('fills every default from a minimal spec, the sizes from the sizing model', () => {
     const spec = parseTenantSpec(JSON.stringify(minimal), source);
     expect(spec.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
-    expect(spec.network.natGateways).toBe('per-az');
     expect(spec.environment).toBe('production');
-    expect(spec.web).toMatchObject({ minCapacity: 2, maxCapacity: 6, desiredCapacity: 2 });
-    expect(spec.app).toMatchObject({ port: 80, healthCheckPath: '/', instanceType: 'm7i.large' });
-    expect(spec.database).toMatchObject({ engine: 'aurora-mysql', readers: 1, backupRetentionDays: 14 });
+    expect(spec.rollout.ring).toBe('general');
+    expect(spec.app).toMatchObject({ port: 80, healthCheckPath: '/' });
+    expect(spec.database).toMatchObject({ engine: 'aurora-mysql' });
     expect(spec.cache).toMatchObject({ engine: 'valkey', replicas: 1, separateApplicationCache: false });
     expect(spec.edge).toMatchObject({ rateLimitPerFiveMinutes: 2000, shieldAdvanced: false });
     expect(spec.cdn).toBeUndefined();
+    // 800 concurrent users: the medium band.
+    expect(spec.sizing.band.name).toBe('medium');
+    expect(spec.network.natGateways).toBe('per-az');
+    expect(spec.web).toMatchObject({ minCapacity: 4, desiredCapacity: 8, maxCapacity: 24 });
+    expect(spec.app.instanceType).toBe('m7i.xlarge');
+    expect(spec.worker.instanceType).toBe('t3.large');
+    expect(spec.database).toMatchObject({ instanceClass: 'db.r6g.large', readers: 1, backupRetentionDays: 14 });
+    expect(spec.cache.nodeType).toBe('cache.r7g.large');
     expect(spec.backup.retentionDays).toBe(35);
+    expect(spec.sizing.decisions.every((d) => d.source === 'model')).toBe(true);
+  });
+
+  it('lets explicit sizes win over the model and keeps the rest consistent with them', () => {
+    const spec = parseTenantSpec(
+      JSON.stringify({ ...minimal, web: { maxCapacity: 6 }, database: { instanceClass: 'db.r6g.xlarge' }, network: { ...minimal.network, natGateways: 'single' } }),
+      source,
+    );
+    expect(spec.web).toMatchObject({ minCapacity: 4, desiredCapacity: 6, maxCapacity: 6 });
+    expect(spec.database.instanceClass).toBe('db.r6g.xlarge');
+    expect(spec.network.natGateways).toBe('single');
+    expect(spec.sizing.decisions.filter((d) => d.source === 'spec').map((d) => d.field)).toEqual(['web.maxCapacity', 'database.instanceClass', 'network.natGateways']);
   });
 
   // Each bad spec names the field and says how to fix it.
@@ -52,6 +72,13 @@ describe('tenant spec', () => {
     ['missing AMI', { ...minimal, app: {} }, /^app\.amiId: is required — fix: set app\.amiId/],
     ['malformed AMI', { ...minimal, app: { amiId: 'ami-xyz' } }, /^app\.amiId: must be an AMI id/],
     ['min above max', { ...minimal, web: { minCapacity: 5, maxCapacity: 3 } }, /^web\.minCapacity: 5 is above maxCapacity 3 — fix/],
+    ['min above the model max', { ...minimal, web: { minCapacity: 2, maxCapacity: 1 } }, /^web\.minCapacity: 2 is above maxCapacity 1 — fix/],
+    ['no expected load', { ...minimal, expectedLoad: undefined }, /^expectedLoad: is required — fix: add "expectedLoad"/],
+    ['zero concurrent users', { ...minimal, expectedLoad: { concurrentUsers: 0, population: 10 } }, /^expectedLoad\.concurrentUsers: 0 concurrent users is not a load — fix/],
+    ['fractional users', { ...minimal, expectedLoad: { concurrentUsers: 2.5, population: 10 } }, /^expectedLoad\.concurrentUsers: must be a whole number/],
+    ['more users than the model sizes', { ...minimal, expectedLoad: { concurrentUsers: 60_000, population: 100_000 } }, /^expectedLoad\.concurrentUsers: 60000 is above the sizing model's largest band \(50,000\)/],
+    ['population below concurrent users', { ...minimal, expectedLoad: { concurrentUsers: 800, population: 500 } }, /^expectedLoad\.population: 500 is below concurrentUsers 800 — fix/],
+    ['unknown rollout ring', { ...minimal, rollout: { ring: 'beta' } }, /^rollout\.ring: must be one of canary, early, general/],
     ['desired outside range', { ...minimal, web: { minCapacity: 2, maxCapacity: 3, desiredCapacity: 9 } }, /^web\.desiredCapacity: 9 is outside 2–3/],
     ['production on one instance', { ...minimal, web: { minCapacity: 1 } }, /^web\.minCapacity: 1 leaves production on one instance/],
     ['name not DNS-safe', { ...minimal, name: 'Acme_College' }, /^name: must be DNS-safe/],

@@ -1,20 +1,27 @@
 import { z } from 'zod';
+import { MAX_CONCURRENT_USERS, MAX_POPULATION, MAX_WEB_INSTANCES, sizeTenant, type SizingReport } from '@hafleet/sizing';
 import { parseCidr } from './cidr.js';
 import { KNOWN_REGIONS, REGION_AVAILABILITY_ZONES, defaultAvailabilityZones } from './regions.js';
 import { LARGEST_VPC_PREFIX, MAX_AVAILABILITY_ZONES, SMALLEST_VPC_PREFIX } from './subnet-layout.js';
 
 /**
- * The tenant spec: `tenants/<name>/tenant.json`. Data only; every default lives here, so that a
- * spec says only what is particular to its client. Messages end with the fix an operator needs.
+ * The tenant spec: `tenants/<name>/tenant.json`. Data only; every default lives here, except the
+ * sizes: those come from the sizing model (`@hafleet/sizing`) fed with `expectedLoad`, and a value
+ * set in the spec wins over the model. So a spec says only what is particular to its client.
+ * Messages end with the fix an operator needs.
  */
 
 /** Names that would collide with the workspace's own Nx projects or fleet-wide words. */
 export const RESERVED_TENANT_NAMES = [
-  'all', 'apps', 'bootstrap', 'cdktf-app', 'cli', 'default', 'fleet', 'ha-modules', 'libs',
-  'nx-plugin', 'tenant-spec', 'tenant-stack', 'tenants', 'terraform', 'test',
+  'all', 'apps', 'bootstrap', 'cdktf-app', 'cli', 'default', 'fleet', 'fs-safe', 'guardrails', 'ha-modules', 'libs',
+  'nx-plugin', 'onboarding', 'sizing', 'tenant-spec', 'tenant-stack', 'tenants', 'terraform', 'test', 'testing',
 ] as const;
 
 const TENANT_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,30}[a-z0-9]$/;
+export const DATABASE_ENGINES = ['mysql', 'postgres', 'aurora-mysql', 'aurora-postgresql'] as const;
+export const ENVIRONMENTS = ['production', 'staging'] as const;
+/** The AMI id form, shared with fleet.json's defaultRelease. */
+export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export const tenantNameSchema = z
   .string()
@@ -48,8 +55,8 @@ const networkSchema = z
     vpcCidr: vpcCidrSchema,
     natGateways: z
       .enum(['per-az', 'single'], { error: 'must be "per-az" or "single" — fix: use "per-az" unless this is a small tenant that accepts losing egress with one zone' })
-      .default('per-az')
-      .describe('"per-az" (default, survives the loss of a zone) or "single" (one shared NAT gateway, cheaper, for small tenants).'),
+      .optional()
+      .describe('"per-az" (survives the loss of a zone) or "single" (one shared NAT gateway, cheaper). Default: sizing model (single only in the small band).'),
   })
   .describe('Network layer.');
 
@@ -57,13 +64,13 @@ const appSchema = z
   .strictObject({
     amiId: z
       .string({ error: 'is required — fix: set app.amiId to the release AMI, e.g. "ami-0123456789abcdef0"' })
-      .regex(/^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, { error: 'must be an AMI id like "ami-0123456789abcdef0" — fix: copy the id of the release image' })
+      .regex(AMI_ID, { error: 'must be an AMI id like "ami-0123456789abcdef0" — fix: copy the id of the release image' })
       .describe('The immutable release image the web and worker tiers boot.'),
     instanceType: z
       .string()
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type like "m7i.large"' })
-      .default('m7i.large')
-      .describe('Web tier instance type. Default m7i.large.'),
+      .optional()
+      .describe('Web tier instance type. Default: sizing model.'),
     port: z.number().int().min(1).max(65535, { error: 'must be a TCP port 1–65535' }).default(80).describe('Port the application listens on. Default 80.'),
     healthCheckPath: z
       .string()
@@ -78,9 +85,9 @@ const appSchema = z
 
 const webSchema = z
   .strictObject({
-    minCapacity: z.number().int().min(1, { error: 'must be at least 1' }).max(100).default(2).describe('Default 2.'),
-    maxCapacity: z.number().int().min(1).max(200).default(6).describe('Default 6.'),
-    desiredCapacity: z.number().int().min(1).max(200).optional().describe('Default: minCapacity.'),
+    minCapacity: z.number().int().min(1, { error: 'must be at least 1' }).max(100).optional().describe('Default: sizing model (half the instances the expected peak needs, ≥ 2 in production).'),
+    maxCapacity: z.number().int().min(1).max(MAX_WEB_INSTANCES).optional().describe('Default: sizing model (3× desired, for the end-of-term pile-on).'),
+    desiredCapacity: z.number().int().min(1).max(MAX_WEB_INSTANCES).optional().describe('Default: sizing model (the instances the expected peak needs), within min and max.'),
     cpuTargetPercent: z.number().int().min(10).max(90).default(50).describe('Target-tracking CPU target. Default 50 %.'),
     healthCheckGraceSeconds: z.number().int().min(0).max(3600).default(300).describe('Default 300 s.'),
     minHealthyPercent: z.number().int().min(50).max(100).default(90).describe('Instance refresh floor. Default 90 %.'),
@@ -125,28 +132,42 @@ const cdnSchema = z
 const databaseSchema = z
   .strictObject({
     engine: z
-      .enum(['mysql', 'postgres', 'aurora-mysql', 'aurora-postgresql'], {
+      .enum(DATABASE_ENGINES, {
         error: 'must be one of mysql, postgres, aurora-mysql, aurora-postgresql',
       })
       .default('aurora-mysql')
       .describe('RDS Multi-AZ (mysql, postgres) or Aurora (aurora-mysql, aurora-postgresql). Default aurora-mysql.'),
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS instance class like "db.r6g.large"' }).default('db.r6g.large'),
-    allocatedStorageGiB: z.number().int().min(20).max(65536).default(100).describe('RDS only. Default 100 GiB (autoscaling to 4×).'),
-    readers: z.number().int().min(1, { error: 'must be at least 1 so the cluster survives the loss of its writer' }).max(15).default(1).describe('Aurora readers in other zones. Default 1.'),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS instance class like "db.r6g.large"' })
+      .optional()
+      .describe('Default: sizing model.'),
+    allocatedStorageGiB: z.number().int().min(20).max(65536).optional().describe('RDS only (autoscales to 4×). Default: sizing model, from the population.'),
+    readers: z
+      .number()
+      .int()
+      .min(1, { error: 'must be at least 1 so the cluster survives the loss of its writer' })
+      .max(15)
+      .optional()
+      .describe('Aurora readers in other zones. Default: sizing model.'),
     backupRetentionDays: z
       .number()
       .int()
       .min(7, { error: 'must be at least 7 days — fix: set 7 or more' })
       .max(35)
-      .default(14)
-      .describe('Automated backups and point-in-time recovery window. Default 14 days.'),
+      .optional()
+      .describe('Automated backups and point-in-time recovery window. Default: sizing model.'),
   })
   .describe('The relational database.');
 
 const cacheSchema = z
   .strictObject({
     engine: z.enum(['valkey', 'redis']).default('valkey').describe('Default valkey.'),
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be a node type like "cache.r7g.large"' }).default('cache.r7g.large'),
+    nodeType: z
+      .string()
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be a node type like "cache.r7g.large"' })
+      .optional()
+      .describe('Default: sizing model.'),
     replicas: z.number().int().min(1, { error: 'must be at least 1 so sessions survive the loss of a node' }).max(5).default(1).describe('Replicas per group. Default 1 (2 nodes).'),
     separateApplicationCache: z
       .boolean()
@@ -156,6 +177,76 @@ const cacheSchema = z
   .describe('Session (and application) cache.');
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Rollout rings, in the order a fleet-wide rollout visits them. */
+export const ROLLOUT_RINGS = ['canary', 'early', 'general'] as const;
+export type RolloutRing = (typeof ROLLOUT_RINGS)[number];
+
+const wholeNumber = (what: string, fix: string) =>
+  z
+    .number({ error: (issue) => (issue.input === undefined ? `is required — fix: ${fix}` : `must be a whole number — fix: ${fix}`) })
+    .int({ error: `must be a whole number — fix: ${fix}` })
+    .min(1, { error: (issue) => `${String(issue.input)} ${what} is not a load — fix: ${fix}` });
+
+const expectedLoadSchema = z
+  .strictObject(
+    {
+      concurrentUsers: wholeNumber('concurrent users', 'the number of learners expected online at the same time at peak, e.g. 800')
+        .max(MAX_CONCURRENT_USERS, {
+          error: (issue) =>
+            `${String(issue.input)} is above the sizing model's largest band (${MAX_CONCURRENT_USERS.toLocaleString('en-US')}) — fix: split the client into several tenants`,
+        })
+        .describe('Learners online at the same time at the expected peak; drives the web, database and cache sizes.'),
+      population: wholeNumber('accounts', 'every account that can log in, e.g. 40000')
+        .max(MAX_POPULATION, { error: `must be at most ${MAX_POPULATION.toLocaleString('en-US')} — fix: split the client into several tenants` })
+        .describe('Every account that can log in; drives the database storage.'),
+    },
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required — fix: add "expectedLoad": { "concurrentUsers": …, "population": … } (the sizing model sizes the stack from it)'
+          : 'must be an object { concurrentUsers, population }',
+    },
+  )
+  .superRefine((load, ctx) => {
+    if (load.population < load.concurrentUsers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['population'],
+        message: `${load.population} is below concurrentUsers ${load.concurrentUsers} — fix: population counts every account that can log in, so it is at least the concurrent users`,
+      });
+    }
+  })
+  .describe('The expected load the sizing model sizes the stack from. Explicit sizes in the spec win over the model; `fleet size <tenant>` shows both.');
+
+/**
+ * Exceptions to the guardrails (`@hafleet/guardrails`), one per rule and resource, each with the
+ * reason it is safe. Rule ids are checked against the pack when it runs (it lives above this lib).
+ */
+const guardrailsSchema = z
+  .strictObject({
+    suppressions: z
+      .array(
+        z.strictObject({
+          rule: z
+            .string({ error: 'is required — fix: the id of the rule to suppress, e.g. "HAF-ENC-003" (`fleet policy` lists them)' })
+            .regex(/^HAF-[A-Z0-9]+-\d{3}$/, { error: 'must be a guardrails rule id like "HAF-ENC-003" — fix: copy the id from `fleet policy`' }),
+          resource: z
+            .string({ error: 'is required — fix: the construct path (e.g. "logs/bucket") or terraform address the finding names' })
+            .min(1, { error: 'is required — fix: the construct path (e.g. "logs/bucket") or terraform address the finding names' })
+            .describe('Construct path without the tenant (e.g. "logs/bucket") or terraform address (e.g. "aws_s3_bucket.logs_bucket_5A22438C"), as `fleet policy` shows it.'),
+          reason: z
+            .string({ error: 'is required — fix: say why this exception is safe for this tenant' })
+            .trim()
+            .min(1, { error: 'must not be empty — fix: say why this exception is safe for this tenant' })
+            .describe('Why the exception is safe; printed in every policy report.'),
+        }),
+      )
+      .default([])
+      .describe('Findings accepted for this tenant. Unknown rule ids are an error.'),
+  })
+  .prefault({})
+  .describe('Policy pack settings: suppressions with a reason each.');
 
 const tagsSchema = z
   .record(
@@ -170,7 +261,17 @@ export const tenantSpecSchema = z
     $schema: z.string().optional(),
     name: tenantNameSchema,
     displayName: z.string().min(1, { error: 'is required — fix: the client organisation name' }).max(100),
-    environment: z.enum(['production', 'staging']).default('production').describe('Default production.'),
+    environment: z.enum(ENVIRONMENTS).default('production').describe('Default production.'),
+    expectedLoad: expectedLoadSchema,
+    rollout: z
+      .strictObject({
+        ring: z
+          .enum(ROLLOUT_RINGS, { error: `must be one of ${ROLLOUT_RINGS.join(', ')} — fix: "canary" for internal tenants, "early" for the first clients, else "general"` })
+          .default('general')
+          .describe(`Rollout ring: ${ROLLOUT_RINGS.join(' → ')}, the order fleet-wide rollouts visit tenants. Default general.`),
+      })
+      .prefault({})
+      .describe('How fleet-wide rollouts treat this tenant.'),
     region: z.enum(KNOWN_REGIONS as [string, ...string[]], {
       error: (issue) =>
         `"${String(issue.input)}" is not a region hafleet knows — fix: one of ${KNOWN_REGIONS.join(', ')}`,
@@ -207,7 +308,11 @@ export const tenantSpecSchema = z
     web: webSchema.prefault({}),
     worker: z
       .strictObject({
-        instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type like "t3.medium"' }).default('t3.medium'),
+        instanceType: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type like "t3.medium"' })
+          .optional()
+          .describe('Default: sizing model.'),
       })
       .prefault({})
       .describe('The single cron/scheduled-jobs instance.'),
@@ -222,9 +327,10 @@ export const tenantSpecSchema = z
       .prefault({}),
     backup: z
       .strictObject({
-        retentionDays: z.number().int().min(7, { error: 'must be at least 7 days' }).max(3650).default(35).describe('AWS Backup retention. Default 35 days.'),
+        retentionDays: z.number().int().min(7, { error: 'must be at least 7 days' }).max(3650).optional().describe('AWS Backup retention. Default: sizing model.'),
       })
       .prefault({}),
+    guardrails: guardrailsSchema,
     tags: tagsSchema,
   })
   .superRefine((spec, ctx) => {
@@ -240,21 +346,6 @@ export const tenantSpecSchema = z
     });
     if (spec.availabilityZones && new Set(spec.availabilityZones).size !== spec.availabilityZones.length) {
       ctx.addIssue({ code: 'custom', path: ['availabilityZones'], message: 'lists a zone twice — fix: list each zone once' });
-    }
-    const { minCapacity, maxCapacity, desiredCapacity } = spec.web;
-    if (minCapacity > maxCapacity) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['web', 'minCapacity'],
-        message: `${minCapacity} is above maxCapacity ${maxCapacity} — fix: make minCapacity ≤ maxCapacity`,
-      });
-    }
-    if (desiredCapacity !== undefined && (desiredCapacity < minCapacity || desiredCapacity > maxCapacity)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['web', 'desiredCapacity'],
-        message: `${desiredCapacity} is outside ${minCapacity}–${maxCapacity} — fix: pick a value between minCapacity and maxCapacity`,
-      });
     }
     const edgeRegion = certificateRegion(spec.edge.certificateArn);
     if (edgeRegion && edgeRegion !== spec.region) {
@@ -272,6 +363,47 @@ export const tenantSpecSchema = z
         message: `is in ${cdnRegion} — fix: CloudFront only uses certificates issued in us-east-1`,
       });
     }
+  })
+  .transform((spec) => {
+    // The sizing model fills every size the spec leaves out; explicit values win.
+    const sizing: SizingReport = sizeTenant(
+      { load: spec.expectedLoad, environment: spec.environment, aurora: spec.database.engine.startsWith('aurora') },
+      { app: spec.app, web: spec.web, worker: spec.worker, database: spec.database, cache: spec.cache, network: spec.network, backup: spec.backup },
+    );
+    const sized = sizing.effective;
+    return {
+      ...spec,
+      availabilityZones: spec.availabilityZones ?? defaultAvailabilityZones(spec.region),
+      network: { ...spec.network, ...sized.network },
+      app: { ...spec.app, ...sized.app },
+      web: { ...spec.web, ...sized.web },
+      worker: { ...spec.worker, ...sized.worker },
+      database: { ...spec.database, ...sized.database },
+      cache: { ...spec.cache, ...sized.cache },
+      backup: { ...spec.backup, ...sized.backup },
+      /** How each size was chosen: model, override, effective and why (`fleet size`). */
+      sizing,
+    };
+  })
+  .superRefine((spec, ctx) => {
+    // On the effective values: an explicit value can contradict another one, or the model's.
+    const { minCapacity, maxCapacity, desiredCapacity } = spec.web;
+    const from = (field: 'minCapacity' | 'maxCapacity' | 'desiredCapacity') =>
+      spec.sizing.decisions.find((d) => d.field === `web.${field}`)?.source === 'model' ? ' (from the sizing model)' : '';
+    if (minCapacity > maxCapacity) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['web', 'minCapacity'],
+        message: `${minCapacity} is above maxCapacity ${maxCapacity}${from('maxCapacity')} — fix: make minCapacity ≤ maxCapacity`,
+      });
+    }
+    if (minCapacity <= maxCapacity && (desiredCapacity < minCapacity || desiredCapacity > maxCapacity)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['web', 'desiredCapacity'],
+        message: `${desiredCapacity} is outside ${minCapacity}–${maxCapacity} — fix: pick a value between minCapacity and maxCapacity`,
+      });
+    }
     if (spec.environment === 'production' && minCapacity < 2) {
       ctx.addIssue({
         code: 'custom',
@@ -279,12 +411,7 @@ export const tenantSpecSchema = z
         message: `${minCapacity} leaves production on one instance — fix: set at least 2 (or environment "staging")`,
       });
     }
-  })
-  .transform((spec) => ({
-    ...spec,
-    availabilityZones: spec.availabilityZones ?? defaultAvailabilityZones(spec.region),
-    web: { ...spec.web, desiredCapacity: spec.web.desiredCapacity ?? spec.web.minCapacity },
-  }));
+  });
 
 /** A validated spec with every default filled in. */
 export type TenantSpec = z.output<typeof tenantSpecSchema>;

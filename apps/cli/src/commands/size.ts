@@ -1,0 +1,43 @@
+import { renderTable } from '@hafleet/fleet';
+import { SIZING_TABLE_HEADERS, bandRange, sizingRows } from '@hafleet/sizing';
+import { loadFleet } from '@hafleet/tenant-spec';
+import { selectedTenants, type Command } from '../command.js';
+
+export const size: Command = {
+  name: 'size',
+  usage: '[tenant...] [--json]',
+  summary: "the sizing model's choice, the spec's overrides and the effective size of every field, with why",
+  options: { json: { type: 'boolean', default: false } },
+  async run({ args, options, workspaceRoot }) {
+    const specs = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec);
+    if (options['json'] === true) {
+      console.log(JSON.stringify(specs.map((spec) => ({ tenant: spec.name, ...spec.sizing })), null, 2));
+      return 0;
+    }
+    if (args.length === 0) {
+      // The whole fleet at a glance; name tenants for the field-by-field view.
+      const rows = specs.map(({ name, region, sizing, app, web, database, cache, network }) => [
+        name,
+        region,
+        sizing.load.concurrentUsers,
+        sizing.load.population,
+        sizing.band.name,
+        `${web.minCapacity}/${web.desiredCapacity}/${web.maxCapacity} × ${app.instanceType}`,
+        `${database.engine} ${database.instanceClass}`,
+        cache.nodeType,
+        network.natGateways,
+        sizing.decisions.filter((d) => d.source === 'spec').length,
+      ]);
+      console.log(renderTable(['tenant', 'region', 'users', 'population', 'band', 'web min/desired/max', 'database', 'cache', 'NAT', 'overrides'], rows));
+      return 0;
+    }
+    for (const { name, sizing } of specs) {
+      const { band, load, environment } = sizing;
+      console.log(
+        `${name}: ${band.name} band (${bandRange(band)} concurrent users) for ${load.concurrentUsers.toLocaleString('en-US')} concurrent users of ${load.population.toLocaleString('en-US')}, ${environment}\n`,
+      );
+      console.log(`${renderTable(SIZING_TABLE_HEADERS, sizingRows(sizing))}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,4 @@
+export * from './onboard.js';
+export * from './prompt.js';
+export * from './questions.js';
+export * from './examples.js';

@@ -1,0 +1,3 @@
+export * from './bands.js';
+export * from './size.js';
+export * from './table.js';
