@@ -25,18 +25,53 @@ export function fleetContext(workspaceRoot: string, options: { outdir?: string; 
 }
 
 /**
- * A runner in the tenant's synthesized stack folder. Terraform's data dir lives in the tenant's
- * work folder, so re-synthesising never throws away the initialised providers or the plan.
+ * One stack terraform runs in: a tenant's, or another of the workspace's (the state bootstrap).
+ * Everything terraform writes for it (data dir, plan, offline state, summaries) is in `workDir`
+ * and nowhere else, so stacks never share a file under `nx run-many --parallel`.
  */
-export function tenantRunner(ctx: FleetContext, tenant: string, onOutput?: (chunk: string) => void): TerraformRunner {
-  const dir = stackDir(ctx.outdir, tenant);
-  if (!existsSync(join(dir, STACK_FILE))) {
-    throw new Error(`tenant ${tenant}: no synthesized stack in ${dir} — fix: run \`npx nx run ${tenant}:synth\` first`);
+export interface StackLocation {
+  /** The tenant (or stack) name used in messages and summaries. */
+  readonly name: string;
+  /** The synthesized stack folder holding `cdk.tf.json`. */
+  readonly dir: string;
+  /** This stack's own working folder. */
+  readonly workDir: string;
+  /** The command that synthesises the stack, for the "run it first" message. */
+  readonly synthCommand: string;
+}
+
+export function tenantLocation(ctx: FleetContext, tenant: string): StackLocation {
+  return {
+    name: tenant,
+    dir: stackDir(ctx.outdir, tenant),
+    workDir: tenantWorkDir(ctx.workspaceRoot, tenant),
+    synthCommand: `npx nx run ${tenant}:synth`,
+  };
+}
+
+export const stackFile = (location: StackLocation): string => join(location.dir, STACK_FILE);
+
+/**
+ * A runner in the stack folder. Terraform's data dir lives in the stack's work folder, so
+ * re-synthesising never throws away the initialised providers or the plan. With a provider mirror,
+ * `init` links the provider from the mirror (nothing copied, nothing shared to race on), so a
+ * plugin cache — which terraform does not make safe for concurrent inits — is switched off.
+ */
+export function stackRunner(ctx: FleetContext, location: StackLocation, onOutput?: (chunk: string) => void): TerraformRunner {
+  if (!existsSync(stackFile(location))) {
+    throw new Error(`tenant ${location.name}: no synthesized stack in ${location.dir} — fix: run \`${location.synthCommand}\` first`);
   }
+  const env: Env = { ...ctx.env, TF_DATA_DIR: join(location.workDir, '.terraform') };
+  if (ctx.cliConfigFile) delete env['TF_PLUGIN_CACHE_DIR'];
   return new TerraformRunner({
-    workingDir: dir,
+    workingDir: location.dir,
     cliConfigFile: ctx.cliConfigFile,
-    env: { ...ctx.env, TF_DATA_DIR: join(tenantWorkDir(ctx.workspaceRoot, tenant), '.terraform') },
+    env,
     onOutput: onOutput && ((chunk) => onOutput(chunk)),
   });
+}
+
+/** A runner in the tenant's synthesized stack folder (see stackRunner). */
+export function tenantRunner(ctx: FleetContext, tenant: string, onOutput?: (chunk: string) => void): TerraformRunner {
+  return stackRunner(ctx, tenantLocation(ctx, tenant), onOutput);
 }

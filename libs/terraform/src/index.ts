@@ -3,3 +3,4 @@ export * from './cli-config.js';
 export * from './plan-summary.js';
 export * from './runner.js';
 export * from './offline.js';
+export * from './stateful.js';

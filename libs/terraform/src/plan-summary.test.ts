@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyActions, formatPlanSummary, summarisePlan, type PlanJson } from './plan-summary.js';
+import { classifyActions, formatPlanSummary, planHasChanges, summariseDrift, summarisePlan, type PlanJson } from './plan-summary.js';
+import { STATEFUL_RESOURCE_TYPES, statefulClassifier, statefulMarks } from './stateful.js';
 
 const rc = (address: string, actions: string[], mode: 'managed' | 'data' = 'managed') => ({
   address,
@@ -35,7 +36,14 @@ describe('summarisePlan (synthetic JSON)', () => {
     expect(s.resourceCount).toBe(2);
     expect(s.replacements.map((r) => r.address)).toEqual(['aws_db_instance.main', 'aws_s3_bucket.content']);
     expect(s.deletions).toEqual([
-      { address: 'aws_efs_file_system.shared', type: 'aws_efs_file_system', actions: ['delete'], action: 'delete' },
+      {
+        address: 'aws_efs_file_system.shared',
+        type: 'aws_efs_file_system',
+        actions: ['delete'],
+        action: 'delete',
+        stateful: true,
+        holds: 'an EFS file system and every file on it',
+      },
     ]);
     expect(s.changes).toHaveLength(7);
     expect(s.changes.find((c) => c.address === 'data.aws_ami.latest')?.action).toBe('read');
@@ -54,5 +62,86 @@ describe('summarisePlan (synthetic JSON)', () => {
   it('refuses unknown action lists rather than guessing', () => {
     expect(classifyActions(['create', 'delete'])).toBe('replace');
     expect(() => classifyActions(['explode'])).toThrow(/Unknown terraform plan actions/);
+  });
+});
+
+describe('stateful flag', () => {
+  const plan: PlanJson = {
+    resource_changes: [
+      rc('aws_db_instance.main', ['delete', 'create']),
+      rc('aws_s3_bucket.content', ['create', 'delete']),
+      rc('aws_kms_key.tenant', ['delete']),
+      rc('aws_backup_vault.main', ['delete']),
+      rc('aws_elasticache_replication_group.sessions', ['delete', 'create']),
+      rc('aws_rds_cluster.main', ['delete']),
+      rc('aws_autoscaling_group.web', ['delete', 'create']),
+      rc('aws_security_group.old', ['delete']),
+      rc('aws_efs_file_system.shared', ['update']),
+      rc('aws_vpc.main', ['create']),
+      rc('aws_iam_role.legacy', ['forget']),
+    ],
+  };
+
+  it('flags every replaced or deleted stateful resource, and only those, as data loss', () => {
+    const s = summarisePlan(plan);
+    expect(s.dataLoss.map((c) => c.address)).toEqual([
+      'aws_db_instance.main',
+      'aws_s3_bucket.content',
+      'aws_kms_key.tenant',
+      'aws_backup_vault.main',
+      'aws_elasticache_replication_group.sessions',
+      'aws_rds_cluster.main',
+    ]);
+    expect(s.dataLoss.every((c) => c.stateful && c.holds === STATEFUL_RESOURCE_TYPES[c.type])).toBe(true);
+    // Stateful but only updated in place: flagged, not a loss.
+    expect(s.changes.find((c) => c.address === 'aws_efs_file_system.shared')).toMatchObject({ stateful: true, action: 'update' });
+    expect(s.replacements.find((c) => c.address === 'aws_autoscaling_group.web')?.stateful).toBe(false);
+  });
+
+  it('takes an injected classifier, and marks from the stack JSON', () => {
+    const marks = statefulMarks({
+      resource: {
+        terraform_data: {
+          database: { '//': { metadata: {}, hafleet: { stateful: 'the fixture database' } }, input: 'x' },
+          flag: { '//': { hafleet: { stateful: true } } },
+          web: { input: 'y' },
+        },
+      },
+    });
+    expect([...marks]).toEqual([
+      ['terraform_data.database', 'the fixture database'],
+      ['terraform_data.flag', 'terraform_data.flag (marked stateful in the stack)'],
+    ]);
+    const s = summarisePlan(
+      { resource_changes: [rc('terraform_data.database', ['delete', 'create']), rc('terraform_data.web', ['delete', 'create']), rc('aws_s3_bucket.b["eu"]', ['delete'])] },
+      { stateful: statefulClassifier(marks) },
+    );
+    expect(s.dataLoss.map((c) => [c.address, c.holds])).toEqual([
+      ['terraform_data.database', 'the fixture database'],
+      ['aws_s3_bucket.b["eu"]', STATEFUL_RESOURCE_TYPES['aws_s3_bucket']],
+    ]);
+  });
+});
+
+describe('changes and drift', () => {
+  it('counts output-only changes as changes', () => {
+    expect(planHasChanges(summarisePlan({}))).toBe(false);
+    expect(planHasChanges(summarisePlan({ output_changes: { x: { actions: ['update'] }, y: { actions: ['no-op'] } } }))).toBe(true);
+    expect(summarisePlan({ resource_changes: [rc('data.aws_ami.a', ['read'], 'data')] }).changes).toHaveLength(1);
+    expect(planHasChanges(summarisePlan({ resource_changes: [rc('data.aws_ami.a', ['read'], 'data')] }))).toBe(false);
+  });
+
+  it('summarises resource drift and output drift from a refresh-only plan', () => {
+    expect(summariseDrift({})).toEqual({ drifted: false, resources: [], outputs: [] });
+    const drift = summariseDrift({
+      resource_drift: [rc('aws_s3_bucket.content', ['update']), rc('aws_db_instance.main', ['delete']), rc('aws_vpc.main', ['no-op'])],
+      output_changes: { vpc_id: { actions: ['update'] } },
+    });
+    expect(drift.drifted).toBe(true);
+    expect(drift.resources.map((r) => [r.address, r.action, r.stateful])).toEqual([
+      ['aws_s3_bucket.content', 'update', true],
+      ['aws_db_instance.main', 'delete', true],
+    ]);
+    expect(drift.outputs).toEqual(['vpc_id']);
   });
 });

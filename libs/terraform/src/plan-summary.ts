@@ -1,8 +1,13 @@
+import { statefulByType, type StatefulClassifier } from './stateful.js';
+
 /** The parts of `terraform show -json <plan>` the summary reads (format_version 1.x). */
 export interface PlanJson {
   format_version?: string;
   terraform_version?: string;
   resource_changes?: PlanResourceChange[];
+  /** Changes made outside terraform, found by the refresh (what a drift check reports). */
+  resource_drift?: PlanResourceChange[];
+  output_changes?: Record<string, { actions: string[] }>;
   planned_values?: { root_module?: PlanModule };
   [key: string]: unknown;
 }
@@ -28,6 +33,10 @@ export interface ResourceChangeSummary {
   /** Terraform's raw actions, e.g. ["delete","create"]. */
   actions: string[];
   action: ChangeAction;
+  /** The resource holds data (see STATEFUL_RESOURCE_TYPES): replacing or deleting it loses that. */
+  stateful: boolean;
+  /** What it holds, when stateful: the message a person reads before allowing its loss. */
+  holds?: string;
 }
 
 export interface PlanSummary {
@@ -44,6 +53,15 @@ export interface PlanSummary {
   deletions: ResourceChangeSummary[];
   /** Every change that is not a no-op (data source reads included). */
   changes: ResourceChangeSummary[];
+  /** Stateful resources replaced or deleted: what apply refuses without an explicit allowance. */
+  dataLoss: ResourceChangeSummary[];
+  /** Root outputs whose value changes. */
+  outputChanges: string[];
+}
+
+export interface SummariseOptions {
+  /** Decides which resources hold data; default by type (STATEFUL_RESOURCE_TYPES). */
+  readonly stateful?: StatefulClassifier;
 }
 
 export function classifyActions(actions: readonly string[]): ChangeAction {
@@ -66,7 +84,7 @@ export function classifyActions(actions: readonly string[]): ChangeAction {
 }
 
 /** Summarises the JSON plan; counts match terraform's "Plan: X to add, Y to change, Z to destroy." */
-export function summarisePlan(plan: PlanJson): PlanSummary {
+export function summarisePlan(plan: PlanJson, options: SummariseOptions = {}): PlanSummary {
   const summary: PlanSummary = {
     add: 0,
     change: 0,
@@ -78,10 +96,11 @@ export function summarisePlan(plan: PlanJson): PlanSummary {
     replacements: [],
     deletions: [],
     changes: [],
+    dataLoss: [],
+    outputChanges: changedOutputs(plan),
   };
   for (const rc of plan.resource_changes ?? []) {
-    const actions = rc.change.actions;
-    const entry: ResourceChangeSummary = { address: rc.address, type: rc.type, actions, action: classifyActions(actions) };
+    const entry = changeEntry(rc, rc.mode === 'data' ? undefined : options.stateful ?? statefulByType);
     if (entry.action !== 'no-op') summary.changes.push(entry);
     if (rc.mode === 'data') continue; // data sources never count towards add/change/destroy
     switch (entry.action) {
@@ -94,12 +113,14 @@ export function summarisePlan(plan: PlanJson): PlanSummary {
       case 'delete':
         summary.destroy++;
         summary.deletions.push(entry);
+        if (entry.stateful) summary.dataLoss.push(entry);
         break;
       case 'replace':
         summary.add++;
         summary.destroy++;
         summary.replace++;
         summary.replacements.push(entry);
+        if (entry.stateful) summary.dataLoss.push(entry);
         break;
       case 'forget':
         summary.forget++;
@@ -110,6 +131,42 @@ export function summarisePlan(plan: PlanJson): PlanSummary {
     }
   }
   return summary;
+}
+
+function changeEntry(rc: PlanResourceChange, stateful: StatefulClassifier | undefined): ResourceChangeSummary {
+  const actions = rc.change.actions;
+  const holds = stateful?.({ address: rc.address, type: rc.type });
+  return { address: rc.address, type: rc.type, actions, action: classifyActions(actions), stateful: holds !== undefined, ...(holds ? { holds } : {}) };
+}
+
+function changedOutputs(plan: PlanJson): string[] {
+  return Object.entries(plan.output_changes ?? {})
+    .filter(([, change]) => classifyActions(change.actions) !== 'no-op')
+    .map(([name]) => name);
+}
+
+/** True when applying the plan would change anything: a resource or an output. */
+export function planHasChanges(summary: PlanSummary): boolean {
+  return summary.changes.some((c) => c.action !== 'read') || summary.outputChanges.length > 0;
+}
+
+/** What a refresh-only plan found changed outside terraform. */
+export interface DriftSummary {
+  /** True when the real infrastructure (or state) no longer matches what terraform last recorded. */
+  drifted: boolean;
+  /** Resources changed or deleted outside terraform (`resource_drift`). */
+  resources: ResourceChangeSummary[];
+  /** Root outputs whose recorded value no longer matches. */
+  outputs: string[];
+}
+
+/** Summarises a `plan -refresh-only` JSON plan. */
+export function summariseDrift(plan: PlanJson, options: SummariseOptions = {}): DriftSummary {
+  const resources = (plan.resource_drift ?? [])
+    .map((rc) => changeEntry(rc, rc.mode === 'data' ? undefined : options.stateful ?? statefulByType))
+    .filter((entry) => entry.action !== 'no-op');
+  const outputs = changedOutputs(plan);
+  return { drifted: resources.length > 0 || outputs.length > 0, resources, outputs };
 }
 
 function countResources(module: PlanModule | undefined): number {

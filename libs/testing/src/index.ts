@@ -39,3 +39,5 @@ export function tempWorkspace(options: { tenants?: readonly string[] } = {}): Te
   symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
+export * from './fixture-stack.js';
+export * from './processes.js';

@@ -1,32 +1,56 @@
-import { fleetContext, forEachTenant, planTenant } from '@hafleet/fleet';
+import {
+  buildRunReport,
+  dataLossLines,
+  fleetContext,
+  forEachTenant,
+  planTenant,
+  renderPlanTable,
+  runReportFile,
+  writeFleetPlanView,
+  writeRunReport,
+  type FleetPlanEntry,
+  type TenantPlan,
+} from '@hafleet/fleet';
 import { loadFleet } from '@hafleet/tenant-spec';
 import { formatPlanSummary } from '@hafleet/terraform';
-import { FLEET_OPTIONS, maxParallel, selectedTenants, type Command } from '../command.js';
-import { progress, reportOutcomes } from '../output.js';
+import { relative } from 'node:path';
+import { EXIT, FLEET_OPTIONS, TENANT_ONLY_OPTION, maxParallel, selectedTenants, type Command } from '../command.js';
+import { progress } from '../output.js';
+
+const describePlan = (p: TenantPlan) =>
+  `${formatPlanSummary(p.summary)}${p.summary.dataLoss.length ? `; ${p.summary.dataLoss.length} stateful resource(s) replaced or destroyed` : ''}`;
 
 export const plan: Command = {
   name: 'plan',
-  usage: '[tenant...] [--max-parallel N] [--json]',
-  summary: 'terraform plan of the synthesized stacks, with a summary per tenant',
-  options: FLEET_OPTIONS,
+  usage: '[tenant...] [--max-parallel N] [--json] [--tenant-only]',
+  summary: 'terraform plan per tenant (saved for apply), stateful losses flagged; fleet view in .hafleet/plan-summary.{json,md}',
+  options: { ...FLEET_OPTIONS, ...TENANT_ONLY_OPTION },
   async run({ args, options, workspaceRoot }) {
+    const started = new Date();
     const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
     const ctx = fleetContext(workspaceRoot);
-    const outcomes = await forEachTenant(tenants, (t) => planTenant(ctx, t), {
+    const outcomes = await forEachTenant(tenants, (t, step) => planTenant(ctx, t, { onStep: step }), {
       maxParallel: maxParallel(options),
-      onProgress: progress('plan', (p: Awaited<ReturnType<typeof planTenant>>) => formatPlanSummary(p.summary)),
+      onProgress: progress('plan', describePlan),
     });
-    return reportOutcomes(
-      outcomes,
-      {
-        headers: ['tenant', 'add', 'change', 'destroy', 'replace', 'resources', 'result'],
-        row: (o) => {
-          if (!o.ok) return [o.tenant, '-', '-', '-', '-', '-', 'FAILED'];
-          const s = o.value.summary;
-          return [o.tenant, s.add, s.change, s.destroy, s.replace, s.resourceCount, 'planned'];
-        },
-      },
-      options['json'] === true,
-    );
+    const entries: FleetPlanEntry[] = outcomes.map((o) => (o.ok ? { tenant: o.tenant, plan: o.value } : { tenant: o.tenant, error: o.error.message }));
+
+    const files: string[] = [];
+    if (!options['tenant-only']) {
+      const view = writeFleetPlanView(workspaceRoot, entries);
+      const reportFile = runReportFile(workspaceRoot, 'plan');
+      writeRunReport(reportFile, buildRunReport('plan', started, outcomes, (p) => ({ status: 'succeeded', detail: describePlan(p) })));
+      files.push(view.markdownFile, view.jsonFile, reportFile);
+    }
+    if (options['json']) {
+      console.log(JSON.stringify(entries.map((e) => (e.plan ? { tenant: e.tenant, plannedAt: e.plan.plannedAt, summary: e.plan.summary } : e)), null, 2));
+    } else {
+      console.log(`\n${renderPlanTable(entries)}`);
+      const losses = dataLossLines(entries);
+      if (losses.length) console.log(`\nstateful resources replaced or destroyed — apply refuses these without --allow-destroy:\n${losses.map((l) => `  ${l}`).join('\n')}`);
+      for (const e of entries) if (e.error) console.error(`\n${e.tenant}: ${e.error}`);
+    }
+    if (files.length) console.error(`\nwrote ${files.map((f) => relative(workspaceRoot, f)).join(', ')}`);
+    return outcomes.every((o) => o.ok) ? EXIT.ok : EXIT.failed;
   },
 };

@@ -1,0 +1,92 @@
+import { relative } from 'node:path';
+import {
+  InvalidAllowanceError,
+  applyTenant,
+  buildRunReport,
+  fleetContext,
+  forEachTenant,
+  parseAllowances,
+  refusalMessage,
+  renderTable,
+  runReportFile,
+  writeRunReport,
+  type ApplyResult,
+  type DestroyAllowance,
+} from '@hafleet/fleet';
+import { loadFleet } from '@hafleet/tenant-spec';
+import { formatPlanSummary } from '@hafleet/terraform';
+import { EXIT, FLEET_OPTIONS, TENANT_ONLY_OPTION, UsageError, maxParallel, selectedTenants, type Command, type OptionValues } from '../command.js';
+import { progress } from '../output.js';
+
+function allowances(options: OptionValues, tenants: readonly string[]): DestroyAllowance[] {
+  let parsed: DestroyAllowance[];
+  try {
+    parsed = parseAllowances((options['allow-destroy'] as string[] | undefined) ?? []);
+  } catch (error) {
+    if (error instanceof InvalidAllowanceError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const a of parsed) {
+    if (!tenants.includes(a.tenant)) {
+      throw new UsageError(`--allow-destroy ${a.tenant}:${a.address} names tenant ${a.tenant}, which this run does not apply — fix: one of ${tenants.join(', ')}`);
+    }
+  }
+  return parsed;
+}
+
+const describe = (r: ApplyResult): string =>
+  r.status === 'refused' ? `REFUSED: would lose ${r.verdict.blocked.length} stateful resource(s)` : r.status === 'unchanged' ? 'no changes' : `applied: ${formatPlanSummary(r.summary)}`;
+
+export const apply: Command = {
+  name: 'apply',
+  usage: '[tenant...] [--allow-destroy <tenant>:<address>]... [--keep-going] [--max-parallel N] [--json] [--tenant-only]',
+  summary: 'apply each tenant’s saved plan (never a new one); refuses to lose a stateful resource unless allowed (exit 3)',
+  options: {
+    ...FLEET_OPTIONS,
+    ...TENANT_ONLY_OPTION,
+    'allow-destroy': { type: 'string', multiple: true, default: [] },
+    'keep-going': { type: 'boolean', default: false },
+  },
+  async run({ args, options, workspaceRoot }) {
+    const started = new Date();
+    const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
+    const allowDestroy = allowances(options, tenants);
+    const ctx = fleetContext(workspaceRoot);
+    const outcomes = await forEachTenant(tenants, (t, step) => applyTenant(ctx, t, { allowDestroy, onStep: step }), {
+      maxParallel: maxParallel(options),
+      onProgress: progress('apply', describe),
+      // By default the first failure or refusal stops the run: the tenants left are skipped, untouched.
+      stopWhen: options['keep-going'] ? undefined : (o) => !o.ok || o.value.status === 'refused',
+    });
+
+    if (!options['tenant-only']) {
+      const reportFile = runReportFile(workspaceRoot, 'apply');
+      const report = buildRunReport('apply', started, outcomes, (r) => ({
+        status: r.status === 'applied' ? 'succeeded' : r.status === 'unchanged' ? 'skipped' : 'failed',
+        detail: describe(r),
+      }));
+      writeRunReport(reportFile, report);
+      console.error(`run report: ${relative(workspaceRoot, reportFile)}`);
+    }
+    if (options['json']) {
+      console.log(JSON.stringify(outcomes.map((o) => (o.ok ? o.value : { tenant: o.tenant, status: o.skipped ? 'skipped' : 'failed', error: o.error.message })), null, 2));
+    } else {
+      const rows = outcomes.map((o) => {
+        if (!o.ok) return [o.tenant, o.skipped ? 'skipped' : 'FAILED', '-', '-', '-', '-'];
+        const s = o.value.summary;
+        const allowed = o.value.status === 'applied' ? o.value.verdict.allowed.length : 0;
+        return [o.tenant, o.value.status === 'refused' ? 'REFUSED' : o.value.status, s.add, s.change, s.destroy, allowed];
+      });
+      console.log(`\n${renderTable(['tenant', 'result', 'add', 'change', 'destroy', 'data loss allowed'], rows)}`);
+    }
+    for (const o of outcomes) {
+      if (!o.ok) console.error(`\n${o.tenant}: ${o.error.message}`);
+      else if (o.value.status === 'refused') console.error(`\n${refusalMessage(o.value.verdict)}`);
+      else if (o.value.status === 'applied' && o.value.verdict.allowed.length) console.error(`\n${o.tenant}: allowed and applied the loss of ${o.value.verdict.allowed.map((c) => c.address).join(', ')}`);
+      // A typo in an allowance never allows anything; say so, so the operator is not left guessing.
+      if (o.ok) for (const a of o.value.verdict.unused) console.error(`warning: --allow-destroy ${a.tenant}:${a.address} matched nothing in the plan`);
+    }
+    if (outcomes.some((o) => !o.ok && !o.skipped)) return EXIT.failed;
+    return outcomes.some((o) => o.ok && o.value.status === 'refused') ? EXIT.refused : EXIT.ok;
+  },
+};

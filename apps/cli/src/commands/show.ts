@@ -1,0 +1,53 @@
+import { relative } from 'node:path';
+import {
+  SavedPlanError,
+  dataLossLines,
+  fleetContext,
+  readSavedPlan,
+  renderPlanMarkdown,
+  renderPlanTable,
+  tenantLocation,
+  writeFleetPlanView,
+  type FleetPlanEntry,
+} from '@hafleet/fleet';
+import { loadFleet } from '@hafleet/tenant-spec';
+import { EXIT, TENANT_ONLY_OPTION, selectedTenants, type Command } from '../command.js';
+
+export const show: Command = {
+  name: 'show',
+  usage: '[tenant...] [--markdown] [--json] [--tenant-only]',
+  summary: 'the saved plans apply would run, as a table (or --markdown for a PR comment); rewrites .hafleet/plan-summary.{json,md}',
+  options: { json: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false }, ...TENANT_ONLY_OPTION },
+  async run({ args, options, workspaceRoot }) {
+    const named = selectedTenants(args);
+    const tenants = loadFleet(workspaceRoot, { only: named }).map((t) => t.spec.name);
+    const ctx = fleetContext(workspaceRoot);
+    const entries: FleetPlanEntry[] = [];
+    for (const tenant of tenants) {
+      try {
+        entries.push({ tenant, plan: readSavedPlan(ctx, tenantLocation(ctx, tenant)) });
+      } catch (error) {
+        // The whole fleet: tenants never planned are simply not in the view. A named tenant must have a plan.
+        if (!named && error instanceof SavedPlanError && error.reason === 'missing') continue;
+        entries.push({ tenant, error: (error as Error).message });
+      }
+    }
+    if (!options['tenant-only']) {
+      const view = writeFleetPlanView(workspaceRoot, entries);
+      console.error(`wrote ${relative(workspaceRoot, view.markdownFile)}, ${relative(workspaceRoot, view.jsonFile)}`);
+    }
+    if (options['markdown']) {
+      process.stdout.write(renderPlanMarkdown(entries));
+    } else if (options['json']) {
+      console.log(JSON.stringify(entries, null, 2));
+    } else if (entries.length === 0) {
+      console.log('no saved plans — run `npm run fleet -- plan` (or `npx nx run-many -t plan`) first');
+    } else {
+      console.log(renderPlanTable(entries));
+      const losses = dataLossLines(entries);
+      if (losses.length) console.log(`\nstateful resources replaced or destroyed — apply refuses these without --allow-destroy:\n${losses.map((l) => `  ${l}`).join('\n')}`);
+      for (const e of entries) if (e.error) console.error(`\n${e.error}`);
+    }
+    return entries.some((e) => e.error) ? EXIT.failed : EXIT.ok;
+  },
+};
