@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RolloutJournal, journalChecksum, journalFile, newRolloutId, type JournalData } from './journal.js';
+
+function journalOf(root: string): RolloutJournal {
+  return RolloutJournal.create(root, {
+    id: newRolloutId(new Date('2025-06-12T10:15:00Z')),
+    createdAt: '2025-06-12T10:15:00.000Z',
+    status: 'running',
+    request: {
+      changes: [{ path: 'app.release', value: '2025.4.0' }],
+      reapply: false,
+      selection: { tenants: [], tags: [], where: [] },
+      waves: 'canary,100%',
+      maxParallel: 2,
+      waveDelayMs: 0,
+      maxFailures: 1,
+      allowDestroy: [],
+      gates: [{ kind: 'http', expectStatus: '200', retries: 5, intervalMs: 5000, timeoutMs: 10000 }],
+    },
+    waves: [
+      { label: 'canary', tenants: ['a'] },
+      { label: '100%', tenants: ['b', 'c'] },
+    ],
+    tenants: {
+      a: { wave: 0, state: 'pending', attempts: 0, steps: [] },
+      b: { wave: 1, state: 'pending', attempts: 0, steps: [] },
+      c: { wave: 1, state: 'pending', attempts: 0, steps: [] },
+    },
+    runs: [],
+  });
+}
+
+describe('rollout journal', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'hafleet-journal-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('names rollouts by start time and reads back exactly what it wrote', () => {
+    const journal = journalOf(root);
+    expect(journal.id).toMatch(/^20250612-101500-[0-9a-f]{4}$/);
+    expect(journal.displayPath).toBe(`.hafleet/rollouts/${journal.id}.json`);
+    journal.tenant('a').state = 'healthy';
+    journal.save();
+    expect(RolloutJournal.load(root, journal.id).data).toEqual(journal.data);
+  });
+
+  it('accepts a journal reformatted without changing its content', () => {
+    const journal = journalOf(root);
+    const file = journalFile(root, journal.id);
+    writeFileSync(file, JSON.stringify(JSON.parse(readFileSync(file, 'utf8')), null, 4));
+    expect(RolloutJournal.load(root, journal.id).data.tenants['a']!.state).toBe('pending');
+  });
+
+  it('refuses a hand edit, even one that keeps the format valid', () => {
+    const journal = journalOf(root);
+    const file = journalFile(root, journal.id);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"maxFailures": 1', '"maxFailures": 5'));
+    expect(() => RolloutJournal.load(root, journal.id)).toThrow(/journal \.hafleet\/rollouts\/\S+ was changed outside hafleet \(its checksum does not match its content\) — nothing was applied/);
+  });
+
+  it('refuses records that do not match the waves, even with a recomputed checksum', () => {
+    const journal = journalOf(root);
+    const data = JSON.parse(readFileSync(journalFile(root, journal.id), 'utf8')) as JournalData;
+    delete data.tenants['c'];
+    data.checksum = journalChecksum(data);
+    writeFileSync(journalFile(root, journal.id), JSON.stringify(data));
+    expect(() => RolloutJournal.load(root, journal.id)).toThrow(/lists different tenants in its waves and its tenant records/);
+  });
+
+  it('refuses an id that is not a rollout id, and lists the rollouts there are', () => {
+    const journal = journalOf(root);
+    expect(() => RolloutJournal.load(root, '../../etc/passwd')).toThrow(new RegExp(`is not a rollout id — fix: one of ${journal.id}`));
+  });
+
+  it('refuses a rollout another live process is running; a dead runner does not block', async () => {
+    const journal = journalOf(root);
+    const other = spawn('sleep', ['30']);
+    try {
+      journal.data.runner = { pid: other.pid!, host: hostname(), since: '2025-06-12T10:15:00.000Z' };
+      expect(() => journal.assertNotRunning()).toThrow(new RegExp(`is being run by process ${other.pid} .* — fix: wait for it, or stop it with kill -INT ${other.pid} and resume`));
+    } finally {
+      other.kill();
+      await new Promise((r) => other.on('close', r));
+    }
+    expect(() => journal.assertNotRunning()).not.toThrow();
+  });
+});
