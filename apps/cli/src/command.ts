@@ -8,6 +8,16 @@ export const workspaceRoot = resolve(process.env['HAFLEET_WORKSPACE'] ?? resolve
 /** Bad arguments: exit 2 with the message. */
 export class UsageError extends Error {}
 
+/**
+ * Exit codes, the same for every command: 0 ok; 1 a tenant or terraform failed; 2 bad input
+ * (spec, fleet config, arguments); 3 apply refused a plan that would lose data; 4 drift found.
+ * When several apply, the lowest non-zero code wins (a failure hides neither: both are printed).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, drift: 4 } as const;
+
+/** For per-tenant Nx targets: each runs one tenant in its own process, so fleet-wide files are skipped. */
+export const TENANT_ONLY_OPTION = { 'tenant-only': { type: 'boolean', default: false } } as const satisfies NonNullable<ParseArgsConfig['options']>;
+
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface CommandInput {
@@ -23,6 +33,8 @@ export interface Command {
   /** `fleet <name> <usage>`, one line. */
   readonly usage: string;
   readonly summary: string;
+  /** More for `fleet <name> --help`, e.g. every option. */
+  readonly details?: string;
   readonly options?: NonNullable<ParseArgsConfig['options']>;
   run(input: CommandInput): Promise<number>;
 }

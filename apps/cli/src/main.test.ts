@@ -26,7 +26,7 @@ describe('fleet CLI', () => {
   it('validates the example fleet', () => {
     const { code, stdout } = fleet(workspace, 'validate');
     expect(code).toBe(0);
-    expect(stdout).toContain('2 tenant spec(s) valid: harbour-health, northwind-university');
+    expect(stdout).toContain('3 tenant spec(s) valid: harbour-health, lakeside-state, northwind-university');
   });
 
   it('reports a JSON syntax error with line and column, exit 2, nothing synthesised', () => {
@@ -49,9 +49,9 @@ describe('fleet CLI', () => {
   });
 
   it.each([
-    [['frobnicate'], /unknown command "frobnicate" — fix: one of validate, synth, plan, schema/],
+    [['frobnicate'], /unknown command "frobnicate" — fix: one of [a-z, ]*\bplan, show, apply, drift\b/],
     [['plan', '--max-parallel', '0'], /--max-parallel "0" must be a whole number ≥ 1 — fix/],
-    [['synth', 'nobody'], /tenant nobody: no such tenant — fix: one of harbour-health, northwind-university/],
+    [['synth', 'nobody'], /tenant nobody: no such tenant — fix: one of harbour-health, lakeside-state, northwind-university/],
     [['synth', '--frobnicate'], /Unknown option '--frobnicate'/],
   ])('exits 2 on bad arguments %j', (args, message) => {
     const { code, stderr } = fleet(workspace, ...args);

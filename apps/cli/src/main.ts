@@ -8,9 +8,9 @@ import { SpecValidationError } from '@hafleet/tenant-spec';
 import { UsageError, workspaceRoot, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.usage}`.length));
-  const lines = COMMANDS.map((c) => `  ${`${c.name} ${c.usage}`.padEnd(width)}  ${c.summary}`);
+async function usage(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map(([, load]) => load()));
+  const lines = commands.map((c) => `  ${c.name} ${c.usage}\n      ${c.summary}`);
   return `usage: fleet <command> [tenant...] [options]
 
 commands:
@@ -25,11 +25,12 @@ HAFLEET_MODE=remote uses the fleet's S3 state and real credentials.`;
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '-h' || name === '--help' || name === 'help') {
-    console.log(usage());
+    console.log(await usage());
     return name ? 0 : 2;
   }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}" — fix: one of ${COMMANDS.map((c) => c.name).join(', ')} (fleet --help)`);
+  const load = COMMANDS.find(([known]) => known === name)?.[1];
+  if (!load) throw new UsageError(`unknown command "${name}" — fix: one of ${COMMANDS.map(([known]) => known).join(', ')} (fleet --help)`);
+  const command: Command = await load();
   let parsed;
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, help: { type: 'boolean', short: 'h' } } });
@@ -37,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`${(error as Error).message} — fix: fleet ${command.name} ${command.usage}`);
   }
   if (parsed.values.help) {
-    console.log(`usage: fleet ${command.name} ${command.usage}\n\n${command.summary}`);
+    console.log(`usage: fleet ${command.name} ${command.usage}\n\n${command.summary}${command.details ? `\n\n${command.details}` : ''}`);
     return 0;
   }
   return command.run({ args: parsed.positionals, options: parsed.values, workspaceRoot });

@@ -1,14 +1,24 @@
 import { renderTable, type ProgressEvent, type TenantOutcome } from '@hafleet/fleet';
 
-/** Progress goes to stderr, so stdout stays a clean table or JSON. */
+/**
+ * Progress goes to stderr, so stdout stays a clean table or JSON: which tenant, which step, and how
+ * many are done and left, e.g. `[3/40 done, 2 running] harbour-health: plan › apply`.
+ */
 export function progress<T>(step: string, describe: (value: T) => string = () => 'ok') {
+  let running = 0;
   return (event: ProgressEvent<T>): void => {
     if (event.kind === 'start') {
-      console.error(`… ${event.tenant}: ${step}`);
+      running = event.running;
+      console.error(`… ${event.tenant}: ${step} (${event.left} waiting)`);
       return;
     }
+    if (event.kind === 'step') {
+      console.error(`[${event.done}/${event.total} done, ${running} running] ${event.tenant}: ${step} › ${event.step}`);
+      return;
+    }
+    running = Math.max(0, running - 1);
     const { outcome } = event;
-    const what = outcome.ok ? describe(outcome.value) : 'FAILED';
+    const what = outcome.ok ? describe(outcome.value) : 'skipped' in outcome && outcome.skipped ? 'SKIPPED' : 'FAILED';
     console.error(`[${event.done}/${event.total}] ${outcome.tenant}: ${step} ${what} (${(outcome.durationMs / 1000).toFixed(1)}s)`);
   };
 }

@@ -3,8 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import type { CreateNodes, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 
 /**
- * hafleet's Nx plugin. Every `tenants/<name>/tenant.json` becomes a project with synth, validate
- * and plan targets; every lib and app gets typecheck and test. Nothing is copied per tenant.
+ * hafleet's Nx plugin. Every `tenants/<name>/tenant.json` becomes a project with synth, validate,
+ * plan, apply, drift and show targets; every lib and app gets typecheck and test. Nothing is copied per tenant.
  * (Nx 23 calls the `createNodesV2` API `createNodes`; the signature is the same.)
  */
 
@@ -29,7 +29,7 @@ export function tenantTargets(tenant: string): Record<string, TargetConfiguratio
       cache: true,
       inputs: STACK_INPUTS,
       outputs: [`{workspaceRoot}/cdktf.out/stacks/${tenant}`],
-      metadata: { description: 'Validate the spec and synthesise the Terraform JSON stack.' },
+      metadata: { description: 'Validate the spec, synthesise the Terraform JSON stack and hold it to the guardrails.' },
     },
     validate: {
       executor: 'nx:run-commands',
@@ -37,15 +37,41 @@ export function tenantTargets(tenant: string): Record<string, TargetConfiguratio
       dependsOn: ['synth'],
       cache: true,
       inputs: [...STACK_INPUTS, { runtime: 'terraform version' }],
-      metadata: { description: 'Fleet rules plus a real `terraform validate` of the synthesized stack.' },
+      metadata: { description: 'Fleet rules, the guardrails and a real `terraform validate` of the synthesized stack.' },
     },
+    // Each task runs one tenant in its own process and writes only that tenant's folder
+    // (`--tenant-only`), so `--parallel` is safe; `fleet show` assembles the fleet view afterwards.
     plan: {
       executor: 'nx:run-commands',
-      options: run(`plan ${tenant}`),
-      dependsOn: ['validate'],
+      options: run(`plan ${tenant} --tenant-only`),
+      // Synth already holds the stack to the fleet rules and guardrails, and terraform plan
+      // validates the configuration itself: a validate step first would only add a provider start.
+      dependsOn: ['synth'],
       // A plan depends on real infrastructure and state, which Nx cannot hash.
       cache: false,
-      metadata: { description: 'terraform plan (offline unless HAFLEET_MODE=remote) and its summary.' },
+      metadata: { description: 'terraform plan (offline unless HAFLEET_MODE=remote), saved for apply, with its summary.' },
+    },
+    apply: {
+      executor: 'nx:run-commands',
+      // Extra arguments reach the CLI: `nx run <t>:apply --allow-destroy=<t>:<address>`.
+      options: run(`apply ${tenant} --tenant-only`),
+      // The plan of this same run, and nothing else, is what gets applied.
+      dependsOn: ['plan'],
+      cache: false,
+      metadata: { description: 'Apply the saved plan; refuses (exit 3) to lose a stateful resource unless allowed.' },
+    },
+    drift: {
+      executor: 'nx:run-commands',
+      options: run(`drift ${tenant} --tenant-only`),
+      dependsOn: ['synth'],
+      cache: false,
+      metadata: { description: 'terraform plan -refresh-only -detailed-exitcode; exit 4 when drifted.' },
+    },
+    show: {
+      executor: 'nx:run-commands',
+      options: run(`show ${tenant} --tenant-only`),
+      cache: false,
+      metadata: { description: 'The saved plan apply would run, and any stateful resource it would lose.' },
     },
   };
 }
@@ -100,13 +126,17 @@ function tenantProject(specFile: string, workspaceRoot: string): CreateNodesResu
   };
 }
 
-/** Region and environment as tags, so `nx run-many --projects tag:region:eu-west-1` works. */
+/**
+ * Region, environment and rollout ring as tags, so `nx run-many --projects tag:region:eu-west-1`
+ * works; `fleet rollout --tag` selects by the same tags (libs/rollout tenantTags, kept equal by its test).
+ */
 function tenantTags(specFile: string): string[] {
   try {
-    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { region?: unknown; environment?: unknown };
+    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { region?: unknown; environment?: unknown; rollout?: { ring?: unknown } };
     return [
       typeof spec.region === 'string' ? `region:${spec.region}` : undefined,
       `env:${typeof spec.environment === 'string' ? spec.environment : 'production'}`,
+      `ring:${typeof spec.rollout?.ring === 'string' ? spec.rollout.ring : 'general'}`,
     ].filter((tag): tag is string => tag !== undefined);
   } catch {
     return []; // an unreadable spec still becomes a project, so `synth` can report why

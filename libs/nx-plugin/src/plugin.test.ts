@@ -19,14 +19,17 @@ describe('hafleet Nx plugin', () => {
   });
   afterAll(() => workspace.dispose());
 
-  it('makes every tenant folder a project with synth, validate and plan, tagged by region', () => {
+  it('makes every tenant folder a project with synth, validate, plan, apply, drift and show, tagged by region', () => {
     const { code, output } = nx(workspace, 'show', 'project', 'harbour-health', '--json');
     expect(code, output).toBe(0);
     const project = JSON.parse(output.slice(output.indexOf('{')));
-    expect(Object.keys(project.targets).sort()).toEqual(['plan', 'synth', 'validate']);
-    expect(project.tags).toEqual(['type:tenant', 'region:eu-west-2', 'env:production']);
+    expect(Object.keys(project.targets).sort()).toEqual(['apply', 'drift', 'plan', 'show', 'synth', 'validate']);
+    expect(project.targets.apply).toMatchObject({ dependsOn: ['plan'], cache: false });
+    expect(project.targets.drift).toMatchObject({ dependsOn: ['synth'], cache: false });
+    expect(project.targets.show.cache).toBe(false);
+    expect(project.tags).toEqual(['type:tenant', 'region:eu-west-2', 'env:production', 'ring:early']);
     expect(project.targets.synth.outputs).toEqual(['{workspaceRoot}/cdktf.out/stacks/harbour-health']);
-    expect(project.targets.plan.cache).toBe(false);
+    expect(project.targets.plan).toMatchObject({ dependsOn: ['synth'], cache: false });
   });
 
   it('gives every lib and app typecheck and test targets', () => {

@@ -1,24 +1,31 @@
 import { fleetContext, forEachTenant, validateTenantStack } from '@hafleet/fleet';
+import { violations } from '@hafleet/guardrails';
 import { loadFleet } from '@hafleet/tenant-spec';
-import { FLEET_OPTIONS, maxParallel, selectedTenants, type Command } from '../command.js';
+import { evaluateTenantPolicies } from '@hafleet/tenant-stack';
+import { EXIT, FLEET_OPTIONS, maxParallel, selectedTenants, type Command } from '../command.js';
 import { progress, reportOutcomes } from '../output.js';
+import { policyBrief } from '../policy-output.js';
 
 export const validate: Command = {
   name: 'validate',
   usage: '[tenant...] [--terraform]',
-  summary: 'check specs and fleet rules; --terraform also runs terraform validate on the synthesized stacks',
+  summary: 'check specs, fleet rules and the guardrails (on a fresh synthesis, nothing written); --terraform also runs terraform validate on the synthesized stacks',
   options: { ...FLEET_OPTIONS, terraform: { type: 'boolean', default: false } },
   async run({ args, options, workspaceRoot }) {
     const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
-    if (!options['terraform']) {
-      console.log(`${tenants.length} tenant spec(s) valid: ${tenants.join(', ')}`);
-      return 0;
-    }
+    const reports = evaluateTenantPolicies({ workspaceRoot, only: selectedTenants(args) });
+    const policyCode = reports.some((r) => violations(r).length > 0) ? EXIT.failed : EXIT.ok;
+    // With --json, stdout is the terraform outcomes only.
+    const say = options['json'] === true && options['terraform'] ? console.error : console.log;
+    if (!options['terraform']) say(`${tenants.length} tenant spec(s) valid: ${tenants.join(', ')}`);
+    say(policyBrief(reports, { errors: true }).join('\n'));
+    if (!options['terraform']) return policyCode;
     const ctx = fleetContext(workspaceRoot);
     const outcomes = await forEachTenant(tenants, (t) => validateTenantStack(ctx, t), {
       maxParallel: maxParallel(options),
       onProgress: progress('validate'),
     });
-    return reportOutcomes(outcomes, { headers: ['tenant', 'terraform validate'], row: (o) => [o.tenant, o.ok ? 'valid' : 'INVALID'] }, options['json'] === true);
+    const terraformCode = reportOutcomes(outcomes, { headers: ['tenant', 'terraform validate'], row: (o) => [o.tenant, o.ok ? 'valid' : 'INVALID'] }, options['json'] === true);
+    return policyCode || terraformCode;
   },
 };
