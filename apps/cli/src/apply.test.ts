@@ -1,22 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureWorkspace, tempWorkspace, WORKSPACE_ROOT, type FixtureWorkspace, type TempWorkspace } from '@hafleet/testing';
+import { fixtureWorkspace, tempWorkspace, type FixtureWorkspace, type TempWorkspace, runFleet } from '@hafleet/testing';
 
 /**
  * `fleet plan | show | apply | drift` as an operator runs them: the real CLI in a child process and
  * the real terraform, in a copy of the workspace whose tenants' stacks are replaced by fixtures of
  * built-in `terraform_data` resources (local state, no provider), so they can really be applied.
  */
-function fleet(workspace: TempWorkspace, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(WORKSPACE_ROOT, 'apps/cli/src/main.ts'), ...args], {
-    cwd: workspace.root,
-    env: { ...process.env, HAFLEET_WORKSPACE: workspace.root },
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const fleet = runFleet;
 
 const HOLDS = 'the tenant database (fixture)';
 

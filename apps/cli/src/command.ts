@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ParseArgsConfig } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SpecValidationError } from '@hafleet/tenant-spec';
 
 /** The workspace this CLI belongs to; HAFLEET_WORKSPACE points it at another (tests use copies). */
 export const workspaceRoot = resolve(process.env['HAFLEET_WORKSPACE'] ?? resolve(fileURLToPath(import.meta.url), '../../../..'));
@@ -55,3 +56,31 @@ export function maxParallel(options: OptionValues): number {
 
 /** The named tenants, or undefined for the whole fleet. */
 export const selectedTenants = (args: string[]): string[] | undefined => (args.length > 0 ? args : undefined);
+
+/** Parses a command's own arguments and runs it; `--help` prints its usage. */
+export async function runCommand(command: Command, argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...command.options, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} — fix: fleet ${command.name} ${command.usage}`);
+  }
+  if (parsed.values.help) {
+    console.log(`usage: fleet ${command.name} ${command.usage}\n\n${command.summary}${command.details ? `\n\n${command.details}` : ''}`);
+    return EXIT.ok;
+  }
+  return command.run({ args: parsed.positionals, options: parsed.values, workspaceRoot });
+}
+
+/** Sets the process exit code from a CLI run: bad input (spec, config, arguments) is 2. */
+export function exitWith(run: Promise<number>): void {
+  run.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = error instanceof SpecValidationError || error instanceof UsageError ? EXIT.usage : EXIT.failed;
+    },
+  );
+}

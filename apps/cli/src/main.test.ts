@@ -1,18 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
+import { tempWorkspace, type TempWorkspace, runFleet } from '@hafleet/testing';
 
 /** The real CLI in a child process, against a throw-away copy of the workspace. */
-function fleet(workspace: TempWorkspace, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(WORKSPACE_ROOT, 'apps/cli/src/main.ts'), ...args], {
-    cwd: workspace.root,
-    env: { ...process.env, HAFLEET_WORKSPACE: workspace.root },
-    encoding: 'utf8',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const fleet = runFleet;
 
 describe('fleet CLI', () => {
   let workspace: TempWorkspace;

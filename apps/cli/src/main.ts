@@ -3,9 +3,7 @@
  * parses its arguments, calls the libs and prints. Exit codes: 0 ok, 1 a tenant or terraform
  * failed, 2 bad input (spec, fleet config or arguments).
  */
-import { parseArgs } from 'node:util';
-import { SpecValidationError } from '@hafleet/tenant-spec';
-import { UsageError, workspaceRoot, type Command } from './command.js';
+import { UsageError, exitWith, runCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
 async function usage(): Promise<string> {
@@ -30,26 +28,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS.find(([known]) => known === name)?.[1];
   if (!load) throw new UsageError(`unknown command "${name}" — fix: one of ${COMMANDS.map(([known]) => known).join(', ')} (fleet --help)`);
-  const command: Command = await load();
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} — fix: fleet ${command.name} ${command.usage}`);
-  }
-  if (parsed.values.help) {
-    console.log(`usage: fleet ${command.name} ${command.usage}\n\n${command.summary}${command.details ? `\n\n${command.details}` : ''}`);
-    return 0;
-  }
-  return command.run({ args: parsed.positionals, options: parsed.values, workspaceRoot });
+  return runCommand(await load(), rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = error instanceof SpecValidationError || error instanceof UsageError ? 2 : 1;
-  },
-);
+exitWith(main(process.argv.slice(2)));

@@ -4,26 +4,15 @@
  * stacks, so tests can run it in a child process, interrupt it with real signals and resume it.
  * Usage: tsx apps/cli/src/testing/fleet-rollout-fixture.ts rollout <args...> (HAFLEET_WORKSPACE=<copy>)
  */
-import { parseArgs } from 'node:util';
 import { fixtureDriver } from '@hafleet/rollout/testing';
-import { SpecValidationError } from '@hafleet/tenant-spec';
-import { EXIT, UsageError, workspaceRoot } from '../command.js';
+import { UsageError, exitWith, runCommand } from '../command.js';
 import { createRolloutCommand } from '../commands/rollout.js';
 
 const command = createRolloutCommand({ driver: (root) => fixtureDriver(root) });
 
 async function main([name, ...rest]: string[]): Promise<number> {
   if (name !== command.name) throw new UsageError(`only "${command.name}" runs here`);
-  const parsed = parseArgs({ args: rest, allowPositionals: true, options: command.options });
-  return command.run({ args: parsed.positionals, options: parsed.values, workspaceRoot });
+  return runCommand(command, rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = error instanceof SpecValidationError || error instanceof UsageError ? EXIT.usage : EXIT.failed;
-  },
-);
+exitWith(main(process.argv.slice(2)));
