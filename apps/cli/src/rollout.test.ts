@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RolloutJournal, journalFile, type JournalData } from '@hafleet/rollout';
 import { FIXTURE_APPLIES_LOG, fixtureApplies, fixtureDriver, fixtureState, setFixtureApplySeconds, writeFixtureTenants } from '@hafleet/rollout/testing';
-import { tenantWorkDir } from '@hafleet/tenant-stack';
+import { tenantWorkDir } from '@hafleet/tenant-spec';
 import { SpecValidationError } from '@hafleet/tenant-spec';
 import { runFleet as fleet, tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
 import { UsageError } from './command.js';

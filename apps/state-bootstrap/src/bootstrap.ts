@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { replaceDirAtomic } from '@hafleet/fs-safe';
 import type { FleetContext, StackLocation } from '@hafleet/fleet';
 import { loadFleetConfig } from '@hafleet/tenant-spec';
-import { DEFAULT_OUTDIR, STACK_FILE, stackModeFromEnv, type StackMode } from '@hafleet/tenant-stack';
+import { DEFAULT_OUTDIR, STACK_FILE } from '@hafleet/tenant-spec';
+import { stackModeFromEnv, type StackMode } from '@hafleet/tenant-stack';
 import { App } from 'cdktf';
 import { StateBucketStack } from './state-bucket-stack.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@hafleet/fs-safe';
-import { STACK_FILE } from '@hafleet/tenant-stack';
+import { STACK_FILE } from '@hafleet/tenant-spec';
 import type { TerraformRunner } from '@hafleet/terraform';
 import { sha256 } from './hash.js';
 import type { FleetContext, StackLocation } from './tenant-terraform.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_OUTDIR, STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-stack';
+import { DEFAULT_OUTDIR, STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
 import { TerraformRunner, resolveProviderMirror, writeCliConfig, type Env } from '@hafleet/terraform';
 
 /** What every fleet command needs to run terraform for a tenant. */

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { tenantWorkDir } from '@hafleet/tenant-stack';
+import { tenantWorkDir } from '@hafleet/tenant-spec';
 import { SpecValidationError, TENANT_SPEC_FILE, TENANTS_DIR, loadFleet, type LoadedTenant } from '@hafleet/tenant-spec';
 import type { SpecChange } from './driver.js';
 import { setSpecValues } from './spec-changes.js';

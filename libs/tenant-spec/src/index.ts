@@ -7,3 +7,4 @@ export * from './schema.js';
 export * from './subnet-layout.js';
 export * from './json-schema.js';
 export * from './network-pool.js';
+export * from './workspace-layout.js';

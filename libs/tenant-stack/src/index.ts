@@ -1,5 +1,4 @@
 export * from './mode.js';
-export * from './paths.js';
 export * from './synthesize.js';
 export * from './tenant-stack.js';
 // The JSON view moved to guardrails (which synthesis runs); re-exported for existing readers.

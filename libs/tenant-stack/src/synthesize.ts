@@ -6,7 +6,7 @@ import { SynthesizedStack, assertCompliant, assertSuppressionsValid, evaluatePol
 import { loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
 import { App } from 'cdktf';
 import { stackModeFromEnv, type StackMode } from './mode.js';
-import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir } from './paths.js';
+import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir } from '@hafleet/tenant-spec';
 import { TenantStack } from './tenant-stack.js';
 
 export interface SynthesizeOptions {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-stack';
+import { STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
 
 /**
  * Test support: tiny real terraform stacks made only of the built-in `terraform_data` resource

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@hafleet/fs-safe';
-import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir, tenantWorkDir } from '@hafleet/tenant-stack';
+import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
 import { TENANTS_DIR, loadFleet, tenantSpecFiles, type RolloutRing, type TenantSpec } from '@hafleet/tenant-spec';
 import type { Env } from '@hafleet/terraform';
 import { setSpecValues } from '../spec-changes.js';
