@@ -1,0 +1,3 @@
+export * from './profile.js';
+export * from './registry.js';
+export * from './runtime-parameters.js';
