@@ -60,9 +60,12 @@ export interface ApplicationProfile {
   readonly timeouts: {
     /** ALB idle timeout: the longest legitimate request (package import, course restore). */
     readonly requestSeconds: number;
-    /** CloudFront origin read timeout (AWS allows up to 60 s by default, up to 180 s on request). */
+    /**
+     * CloudFront origin read timeout, 1–60 s: the most an account allows without a quota increase,
+     * so a first apply never fails on it (a tenant with the increase sets `cdn.originReadTimeoutSeconds`).
+     */
     readonly originReadSeconds: number;
-    /** CloudFront origin keep-alive timeout (1–60 s by default). */
+    /** CloudFront origin keep-alive timeout, 1–60 s (the same quota). */
     readonly originKeepAliveSeconds: number;
     /** Target group deregistration delay: in-flight requests finish before an instance goes. */
     readonly deregistrationDelaySeconds: number;
@@ -86,8 +89,9 @@ export function profileProblems(profile: ApplicationProfile): string[] {
   if (!(profile.cron.everyMinutes >= 1 && profile.cron.everyMinutes <= 60)) problems.push('cron.everyMinutes must be 1–60');
   const t = profile.timeouts;
   if (!(t.requestSeconds >= 1 && t.requestSeconds <= 4000)) problems.push('timeouts.requestSeconds must be 1–4000 (ALB idle timeout)');
-  if (!(t.originReadSeconds >= 1 && t.originReadSeconds <= 180)) problems.push('timeouts.originReadSeconds must be 1–180');
-  if (!(t.originKeepAliveSeconds >= 1 && t.originKeepAliveSeconds <= 180)) problems.push('timeouts.originKeepAliveSeconds must be 1–180');
+  // Above 60 s CloudFront needs a per-account quota increase: a profile must work in a fresh account.
+  if (!(t.originReadSeconds >= 1 && t.originReadSeconds <= 60)) problems.push('timeouts.originReadSeconds must be 1–60');
+  if (!(t.originKeepAliveSeconds >= 1 && t.originKeepAliveSeconds <= 60)) problems.push('timeouts.originKeepAliveSeconds must be 1–60');
   if (!(t.deregistrationDelaySeconds >= 0 && t.deregistrationDelaySeconds <= 3600)) problems.push('timeouts.deregistrationDelaySeconds must be 0–3600');
   if (!profile.config.path.startsWith('/')) problems.push('config.path must be absolute');
   if (!profile.files.mountPath.startsWith('/')) problems.push('files.mountPath must be absolute');

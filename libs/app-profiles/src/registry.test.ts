@@ -20,7 +20,7 @@ describe('application profiles', () => {
     const broken = { ...PROFILES.moodle, health: { ...PROFILES.moodle.health, shallowPath: 'health' }, timeouts: { ...PROFILES.moodle.timeouts, originReadSeconds: 600 } };
     expect(profileProblems(broken)).toEqual([
       'health.shallowPath "health" must be a URL path starting with "/"',
-      'timeouts.originReadSeconds must be 1–180',
+      'timeouts.originReadSeconds must be 1–60',
     ]);
   });
 });

@@ -14,7 +14,8 @@ export type RuleArea =
   | 'protection'
   | 'observability'
   | 'waf'
-  | 'isolation';
+  | 'isolation'
+  | 'runtime';
 
 /** What a rule knows about the tenant besides its stack. */
 export interface PolicyContext {

@@ -14,7 +14,10 @@ export { WebTier, type WebTierProps, type AlbAccessLogs, type OriginVerifyHeader
 export { Worker, type WorkerProps } from './worker/worker.js';
 export { OriginVerifySecret, type OriginVerifySecretProps, DEFAULT_ORIGIN_VERIFY_HEADER } from './edge/origin-secret.js';
 export { RegionalWebAcl, type RegionalWebAclProps, DEFAULT_LARGE_BODY_PATHS } from './edge/web-acl.js';
-export { Database, type DatabaseProps, type DatabaseEngine } from './database/database.js';
+export { Database, type DatabaseProps, type DatabaseEngine, APP_USERNAME } from './database/database.js';
+export { DatabaseProvisioner, type DatabaseProvisionerProps } from './database/provisioner.js';
+export { CredentialsSecret, type CredentialsSecretProps } from './secrets/credentials-secret.js';
+export { RuntimeConfiguration, type RuntimeConfigurationProps, type PublishedValue } from './runtime/runtime-configuration.js';
 export { CacheCluster, type CacheClusterProps, type CachePurpose, type CacheEngine } from './cache/cache.js';
 export { LogBucket, type LogBucketProps, LOG_PREFIXES } from './files/log-bucket.js';
 export { ContentBucket, type ContentBucketProps } from './files/content-bucket.js';

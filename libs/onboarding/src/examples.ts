@@ -5,7 +5,7 @@
  */
 export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>> = [
   {
-    // Small: an NHS trust's staff training, one shared NAT gateway, RDS MySQL.
+    // Small: an NHS trust's staff training on Totara, one shared NAT gateway, RDS MySQL.
     name: 'harbour-health',
     'display-name': 'Harbour Health Training',
     region: 'eu-west-2',
@@ -16,6 +16,7 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
     'certificate-arn': 'arn:aws:acm:eu-west-2:111122223333:certificate/2b3c4d5e-6f70-4a8b-9c0d-2e3f4a5b6c7d',
     'alert-emails': 'hosting-ops@example.com',
     ring: 'early',
+    profile: 'totara',
   },
   {
     // Medium: "800 concurrent learners out of 40,000, hosted in Sydney", behind CloudFront.
@@ -31,7 +32,7 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
     'alert-emails': 'lms-oncall@northwind.edu.au,hosting-ops@example.com',
   },
   {
-    // Large: a state university system in its own AWS account, Aurora MySQL with two readers.
+    // Large: a state university system's SCORM/xAPI engine in its own AWS account, Aurora MySQL with two readers.
     name: 'lakeside-state',
     'display-name': 'Lakeside State University System',
     region: 'us-east-1',
@@ -44,6 +45,7 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
     'alert-emails': 'lms-ops@lakeside-state.edu,hosting-ops@example.com',
     'account-id': '444455556666',
     'deployer-role-arn': 'arn:aws:iam::444455556666:role/hafleet-deployer',
+    profile: 'scorm-engine',
   },
 ];
 

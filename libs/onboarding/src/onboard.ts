@@ -125,7 +125,11 @@ export function tenantSpecFromAnswers(answers: OnboardingAnswers, release: { ami
     ...(Object.keys(account).length > 0 ? { account } : {}),
     alerts: { emails: [...answers.alertEmails] },
     network: { vpcCidr },
-    app: { amiId: release.amiId, ...(release.release ? { release: release.release } : {}) },
+    app: {
+      amiId: release.amiId,
+      ...(release.release ? { release: release.release } : {}),
+      ...(answers.profile ? { profile: answers.profile as NonNullable<TenantSpecInput['app']['profile']> } : {}),
+    },
     edge: { certificateArn: answers.certificateArn },
     ...(answers.cdnCertificateArn ? { cdn: { certificateArn: answers.cdnCertificateArn } } : {}),
     database: { engine: answers.databaseEngine as NonNullable<TenantSpecInput['database']>['engine'] },
@@ -172,7 +176,11 @@ export function describeOnboarding(plan: OnboardingPlan, options: OnboardOptions
     `${options.dryRun ? 'would onboard' : 'onboarded'} ${spec.name} (${spec.displayName}) in ${spec.region}, ring ${spec.rollout.ring}`,
     `size: ${band.name} band for ${users} concurrent users of ${population}: web ${spec.web.minCapacity}–${spec.web.maxCapacity} × ${spec.app.instanceType} (desired ${spec.web.desiredCapacity}), ${spec.database.engine} ${spec.database.instanceClass}, ${spec.cache.nodeType}, NAT ${spec.network.natGateways}`,
     `network: ${plan.network.vpcCidr}${plan.network.allocatedFrom ? ` (first free block of the pool ${plan.network.allocatedFrom})` : ' (given)'}`,
+    `profile: ${spec.app.profile} (health check ${spec.app.healthCheckPath}, time zone ${spec.timeZone}, mail from ${spec.mail.fromAddress})`,
     `${options.dryRun ? 'would write' : 'wrote'} ${plan.relativeFile}`,
     `next: npx nx run ${spec.name}:plan   (why these sizes: npm run fleet -- size ${spec.name})`,
+    ...(spec.mail.relay
+      ? []
+      : [`then, after the first apply: publish the mail DNS records for ${spec.domain} that \`terraform output mail_dns_records\` lists (SES DKIM), or mail will not leave`]),
   ];
 }

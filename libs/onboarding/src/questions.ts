@@ -1,4 +1,5 @@
 import { DATABASE_ENGINES, ENVIRONMENTS, KNOWN_REGIONS, ROLLOUT_RINGS, type SpecProblem } from '@hafleet/tenant-spec';
+import { DEFAULT_PROFILE, PROFILE_NAMES } from '@hafleet/app-profiles';
 
 /**
  * What onboarding asks, once: the CLI's flags and prompts, the Nx generator's options and prompts,
@@ -23,6 +24,7 @@ export interface OnboardingAnswers {
   readonly amiId?: string;
   readonly release?: string;
   readonly vpcCidr?: string;
+  readonly profile?: string;
 }
 
 export type AnswerKey = keyof OnboardingAnswers;
@@ -57,6 +59,7 @@ export const ONBOARDING_QUESTIONS: readonly OnboardingQuestion[] = [
   question({ key: 'certificateArn', flag: 'certificate-arn', kind: 'text', required: true, prompt: 'ACM certificate ARN for the domain, in the tenant region', description: 'ACM certificate (tenant region) for the load balancer.', example: 'arn:aws:acm:ap-southeast-2:111122223333:certificate/…', specField: 'edge.certificateArn' }),
   question({ key: 'alertEmails', flag: 'alert-emails', kind: 'list', required: true, prompt: 'Alert email addresses (comma-separated)', description: 'Who receives the alarms, comma-separated.', example: 'lms-oncall@northwind.edu.au,hosting-ops@example.com', specField: 'alerts.emails' }),
   question({ key: 'cdnCertificateArn', flag: 'cdn-certificate-arn', kind: 'text', required: false, prompt: 'ACM certificate ARN in us-east-1 for the CDN', description: 'ACM certificate in us-east-1: adds CloudFront in front of the tenant. Default: no CDN.', example: 'arn:aws:acm:us-east-1:111122223333:certificate/…', specField: 'cdn.certificateArn' }),
+  question({ key: 'profile', flag: 'profile', kind: 'text', required: false, prompt: 'Application profile', description: `The platform the tenant runs (${PROFILE_NAMES.join(', ')}). Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`, example: 'totara', choices: PROFILE_NAMES, specField: 'app.profile' }),
   question({ key: 'ring', flag: 'ring', kind: 'text', required: false, prompt: 'Rollout ring', description: `Rollout ring (${ROLLOUT_RINGS.join(' → ')}). Default general.`, example: 'early', choices: ROLLOUT_RINGS, specField: 'rollout.ring' }),
   question({ key: 'environment', flag: 'environment', kind: 'text', required: false, prompt: 'Environment', description: 'production (default) or staging.', example: 'staging', choices: ENVIRONMENTS, specField: 'environment' }),
   question({ key: 'accountId', flag: 'account-id', kind: 'text', required: false, prompt: "Tenant's own AWS account id", description: "The tenant's own AWS account. Default: fleet.json defaultAccountId.", example: '444455556666', specField: 'account.id' }),

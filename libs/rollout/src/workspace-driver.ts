@@ -12,7 +12,7 @@ import {
   type TenantPlan as FleetTenantPlan,
 } from '@hafleet/fleet';
 import { writeFileAtomic } from '@hafleet/fs-safe';
-import { parseTenantSpec } from '@hafleet/tenant-spec';
+import { parseTenantSpec, specDefaults } from '@hafleet/tenant-spec';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { planHasChanges, type Env, type PlanSummary } from '@hafleet/terraform';
 import type { ApplyStatus, GuardDecision, PlanDigest, SandboxDriver, SandboxableDriver, SpecChange, SpecUpdate, StepContext, TenantPlan } from './driver.js';
@@ -65,7 +65,7 @@ export class WorkspaceDriver implements SandboxableDriver {
     const file = specFile(this.root, tenant);
     const before = readFileSync(file, 'utf8');
     const after = setSpecValues(before, changes);
-    const spec = parseTenantSpec(after, { file: relative(this.root, file), folder: tenant });
+    const spec = parseTenantSpec(after, { file: relative(this.root, file), folder: tenant }, specDefaults(this.root));
     if (after !== before) writeFileAtomic(file, after);
     return { spec, changed: after !== before };
   }

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '@hafleet/app-profiles';
 import { formatCidr, parseCidr, type Cidr } from './cidr.js';
 import { SpecValidationError } from './problems.js';
 import { AMI_ID } from './schema.js';
@@ -56,6 +57,10 @@ export const fleetConfigSchema = z.strictObject({
     })
     .describe('Remote state used outside offline mode.'),
   networkPool: networkPoolSchema.prefault({}),
+  defaultProfile: z
+    .enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]], { error: `must be one of ${PROFILE_NAMES.join(', ')}` })
+    .optional()
+    .describe(`The application profile of tenants whose spec names none. Default ${DEFAULT_PROFILE}.`),
   defaultRelease: z
     .strictObject({
       amiId: z.string().regex(AMI_ID, { error: 'must be an AMI id like "ami-0123456789abcdef0" — fix: copy the id of the release image' }),
@@ -84,4 +89,23 @@ export function loadFleetConfig(workspaceRoot: string): FleetConfig {
   throw new SpecValidationError(
     result.error.issues.map((issue) => ({ tenant: '(fleet)', file: FLEET_CONFIG_FILE, field: issue.path.join('.'), message: issue.message })),
   );
+}
+
+/** Fleet-wide defaults a spec inherits when it leaves a field out (applied before validation). */
+export interface SpecDefaults {
+  readonly profile?: ProfileName;
+}
+
+/**
+ * The spec defaults fleet.json sets. Read leniently: a missing or broken fleet.json is reported by
+ * `loadFleetConfig` where it matters, and must not hide the specs' own problems.
+ */
+export function specDefaults(workspaceRoot: string): SpecDefaults {
+  try {
+    const raw = JSON.parse(readFileSync(join(workspaceRoot, FLEET_CONFIG_FILE), 'utf8')) as { defaultProfile?: unknown };
+    const profile = PROFILE_NAMES.find((name) => name === raw.defaultProfile);
+    return profile ? { profile } : {};
+  } catch {
+    return {};
+  }
 }

@@ -8,3 +8,4 @@ export * from './subnet-layout.js';
 export * from './json-schema.js';
 export * from './network-pool.js';
 export * from './workspace-layout.js';
+export * from './maintenance-windows.js';

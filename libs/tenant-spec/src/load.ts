@@ -4,6 +4,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import type { z } from 'zod';
 import { cidrsOverlap, parseCidr } from './cidr.js';
 import { SpecValidationError, type SpecProblem } from './problems.js';
+import { specDefaults, type SpecDefaults } from './fleet-config.js';
 import { tenantSpecSchema, type TenantSpec } from './schema.js';
 
 export const TENANTS_DIR = 'tenants';
@@ -23,16 +24,25 @@ interface Source {
   readonly folder: string;
 }
 
-/** Parses and validates one spec's text. Throws SpecValidationError listing every problem. */
-export function parseTenantSpec(text: string, source: Source): TenantSpec {
+/**
+ * Parses and validates one spec's text, with the fleet's defaults (fleet.json) for what it leaves
+ * out. Throws SpecValidationError listing every problem.
+ */
+export function parseTenantSpec(text: string, source: Source, defaults: SpecDefaults = {}): TenantSpec {
   const raw = parseJson(text, source) as { name?: unknown };
-  const result = tenantSpecSchema.safeParse(raw);
+  const result = tenantSpecSchema.safeParse(withDefaults(raw, defaults));
   if (result.success) return result.data;
   const tenant = typeof raw.name === 'string' && raw.name ? raw.name : source.folder;
   throw new SpecValidationError(result.error.issues.map((issue) => issueToProblem(issue, tenant, source.file)));
 }
 
-function parseJson(text: string, source: Source): unknown {
+function withDefaults(raw: Record<string, unknown>, defaults: SpecDefaults): unknown {
+  const app = raw['app'];
+  if (!defaults.profile || typeof app !== 'object' || app === null || Array.isArray(app) || 'profile' in app) return raw;
+  return { ...raw, app: { ...app, profile: defaults.profile } };
+}
+
+function parseJson(text: string, source: Source): Record<string, unknown> {
   const errors: ParseError[] = [];
   const value: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
   const [first] = errors;
@@ -52,7 +62,7 @@ function parseJson(text: string, source: Source): unknown {
       { tenant: source.folder, file: source.file, field: '', message: "must be a JSON object — fix: start from another tenant's tenant.json" },
     ]);
   }
-  return value;
+  return value as Record<string, unknown>;
 }
 
 function describeJsonError(code: number): string {
@@ -88,7 +98,7 @@ function issueToProblem(issue: z.core.$ZodIssue, tenant: string, file: string): 
 }
 
 /** Reads and validates one tenant.json on its own (no cross-tenant rules). */
-export function loadTenantSpec(file: string, workspaceRoot = process.cwd()): LoadedTenant {
+export function loadTenantSpec(file: string, workspaceRoot = process.cwd(), defaults: SpecDefaults = specDefaults(workspaceRoot)): LoadedTenant {
   const source = { file: relative(workspaceRoot, file) || file, folder: basename(dirname(file)) };
   let text: string;
   try {
@@ -96,7 +106,7 @@ export function loadTenantSpec(file: string, workspaceRoot = process.cwd()): Loa
   } catch {
     throw new SpecValidationError([{ tenant: source.folder, file: source.file, field: '', message: `cannot be read — fix: create ${TENANT_SPEC_FILE} in the tenant folder` }]);
   }
-  return { spec: parseTenantSpec(text, source), file };
+  return { spec: parseTenantSpec(text, source, defaults), file };
 }
 
 /** Every `tenants/<name>/tenant.json` below the workspace, sorted by folder. */
@@ -125,11 +135,12 @@ export function loadFleet(workspaceRoot: string, options: LoadFleetOptions = {})
   const problems: SpecProblem[] = [];
   const loaded: LoadedTenant[] = [];
   const candidates = options.candidates ?? [];
+  const defaults = specDefaults(workspaceRoot);
   const onDisk = tenantSpecFiles(workspaceRoot).filter((file) => !candidates.some((c) => resolve(c.file) === resolve(file)));
   const reads: Array<() => LoadedTenant> = [
-    ...onDisk.map((file) => () => loadTenantSpec(file, workspaceRoot)),
+    ...onDisk.map((file) => () => loadTenantSpec(file, workspaceRoot, defaults)),
     ...candidates.map(({ file, text }) => () => ({
-      spec: parseTenantSpec(text, { file: relative(workspaceRoot, file) || file, folder: basename(dirname(file)) }),
+      spec: parseTenantSpec(text, { file: relative(workspaceRoot, file) || file, folder: basename(dirname(file)) }, defaults),
       file: resolve(file),
     })),
   ];

@@ -27,3 +27,26 @@ export const KNOWN_REGIONS = Object.keys(REGION_AVAILABILITY_ZONES).sort();
 export function defaultAvailabilityZones(region: string): string[] {
   return (REGION_AVAILABILITY_ZONES[region] ?? []).slice(0, 3);
 }
+
+/**
+ * The time zone a tenant gets when its spec names none: where the region's clients usually are.
+ * Maintenance, backup and snapshot windows are placed in this zone's night.
+ */
+export const REGION_TIME_ZONES: Readonly<Record<string, string>> = {
+  'us-east-1': 'America/New_York',
+  'us-east-2': 'America/New_York',
+  'us-west-2': 'America/Los_Angeles',
+  'ca-central-1': 'America/Toronto',
+  'sa-east-1': 'America/Sao_Paulo',
+  'eu-west-1': 'Europe/Dublin',
+  'eu-west-2': 'Europe/London',
+  'eu-west-3': 'Europe/Paris',
+  'eu-central-1': 'Europe/Berlin',
+  'eu-north-1': 'Europe/Stockholm',
+  'ap-south-1': 'Asia/Kolkata',
+  'ap-southeast-1': 'Asia/Singapore',
+  'ap-southeast-2': 'Australia/Sydney',
+  'ap-northeast-1': 'Asia/Tokyo',
+  'ap-northeast-2': 'Asia/Seoul',
+  'af-south-1': 'Africa/Johannesburg',
+};

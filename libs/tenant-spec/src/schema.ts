@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MAX_CONCURRENT_USERS, MAX_POPULATION, MAX_WEB_INSTANCES, sizeTenant, type SizingReport } from '@hafleet/sizing';
 import { parseCidr } from './cidr.js';
-import { KNOWN_REGIONS, REGION_AVAILABILITY_ZONES, defaultAvailabilityZones } from './regions.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, applicationProfile, type ProfileName } from '@hafleet/app-profiles';
+import { KNOWN_REGIONS, REGION_AVAILABILITY_ZONES, REGION_TIME_ZONES, defaultAvailabilityZones } from './regions.js';
 import { LARGEST_VPC_PREFIX, MAX_AVAILABILITY_ZONES, SMALLEST_VPC_PREFIX } from './subnet-layout.js';
 
 /**
@@ -71,12 +72,18 @@ const appSchema = z
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type like "m7i.large"' })
       .optional()
       .describe('Web tier instance type. Default: sizing model.'),
-    port: z.number().int().min(1).max(65535, { error: 'must be a TCP port 1–65535' }).default(80).describe('Port the application listens on. Default 80.'),
+    profile: z
+      .enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]], {
+        error: `must be one of ${PROFILE_NAMES.join(', ')} — fix: the platform this tenant runs (libs/app-profiles lists what each one sets)`,
+      })
+      .optional()
+      .describe(`Application profile: ${PROFILE_NAMES.join(', ')}. Sets the health check, WAF exemptions, timeouts, config file and cron. Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`),
+    port: z.number().int().min(1).max(65535, { error: 'must be a TCP port 1–65535' }).optional().describe("Port the application listens on. Default: the profile's."),
     healthCheckPath: z
       .string()
-      .regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/" — fix: e.g. "/login/index.php"' })
-      .default('/')
-      .describe('Path the load balancer probes. Default "/".'),
+      .regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/" — fix: e.g. "/hafleet-health.txt"' })
+      .optional()
+      .describe("Shallow path the load balancer probes (must not need the database). Default: the profile's."),
     rootVolumeGiB: z.number().int().min(8).max(1024).default(30).describe('Encrypted gp3 root volume size. Default 30 GiB.'),
     rootDeviceName: z.string().regex(/^\/dev\/[a-z0-9]+$/).default('/dev/xvda').describe('Root device of the AMI. Default /dev/xvda (Amazon Linux).'),
     release: z.string().min(1).max(64).optional().describe('Release label of the AMI, shown in reports and tags.'),
@@ -90,7 +97,20 @@ const webSchema = z
     desiredCapacity: z.number().int().min(1).max(MAX_WEB_INSTANCES).optional().describe('Default: sizing model (the instances the expected peak needs), within min and max.'),
     cpuTargetPercent: z.number().int().min(10).max(90).default(50).describe('Target-tracking CPU target. Default 50 %.'),
     healthCheckGraceSeconds: z.number().int().min(0).max(3600).default(300).describe('Default 300 s.'),
-    minHealthyPercent: z.number().int().min(50).max(100).default(90).describe('Instance refresh floor. Default 90 %.'),
+    minHealthyPercent: z
+      .number()
+      .int()
+      .min(50)
+      .max(100)
+      .default(100)
+      .describe('Instance refresh floor: capacity never drops below this share of the desired count. Default 100 %.'),
+    maxHealthyPercent: z
+      .number()
+      .int()
+      .min(101, { error: 'must be above 100 so a release launches new instances before it terminates old ones — fix: e.g. 150' })
+      .max(200)
+      .default(150)
+      .describe('Instance refresh ceiling: new instances launch first, up to this share of the desired count. Default 150 %.'),
   })
   .describe('Web tier capacity and scaling.');
 
@@ -126,6 +146,13 @@ const cdnSchema = z
       'ACM certificate in us-east-1 for the distribution.',
     ),
     priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100').describe('Default PriceClass_100.'),
+    originReadTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(180, { error: 'must be at most 180 s, the CloudFront hard limit — fix: run longer jobs asynchronously' })
+      .optional()
+      .describe("Seconds CloudFront waits for the load balancer. Default: the profile's (≤ 60). Above 60 needs the account's CloudFront origin response timeout quota raised first."),
   })
   .describe('CloudFront in front of the ALB and the content bucket; omit for no CDN.');
 
@@ -177,6 +204,15 @@ const cacheSchema = z
   .describe('Session (and application) cache.');
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Rollout rings, in the order a fleet-wide rollout visits them. */
 export const ROLLOUT_RINGS = ['canary', 'early', 'general'] as const;
@@ -288,6 +324,28 @@ export const tenantSpecSchema = z
       .string({ error: 'is required — fix: the hostname learners use, e.g. "learn.northwind.edu"' })
       .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase hostname like "learn.northwind.edu"' })
       .describe('Hostname learners use; unique across the fleet.'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone — fix: e.g. "Australia/Sydney" or "Europe/London"` })
+      .optional()
+      .describe("The client's time zone: maintenance, backup and snapshot windows fall in its night. Default: the region's."),
+    mail: z
+      .strictObject({
+        fromAddress: z
+          .string()
+          .regex(EMAIL, { error: 'must be an email address — fix: e.g. "no-reply@learn.northwind.edu"' })
+          .optional()
+          .describe('Sender of platform mail. Default: no-reply@<domain> (SES verifies the domain).'),
+        relay: z
+          .strictObject({
+            host: z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a hostname like "smtp.example.org"' }),
+            port: z.number().int().min(1).max(65535).default(587),
+          })
+          .optional()
+          .describe("The client's own SMTP relay instead of Amazon SES."),
+      })
+      .prefault({})
+      .describe('Outgoing mail: Amazon SES for the tenant domain (DKIM) unless a relay is named.'),
     account: z
       .strictObject({
         id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
@@ -371,11 +429,21 @@ export const tenantSpecSchema = z
       { app: spec.app, web: spec.web, worker: spec.worker, database: spec.database, cache: spec.cache, network: spec.network, backup: spec.backup },
     );
     const sized = sizing.effective;
+    const profileName = spec.app.profile ?? DEFAULT_PROFILE;
+    const profile = applicationProfile(profileName);
     return {
       ...spec,
       availabilityZones: spec.availabilityZones ?? defaultAvailabilityZones(spec.region),
+      timeZone: spec.timeZone ?? REGION_TIME_ZONES[spec.region] ?? 'UTC',
+      mail: { ...spec.mail, fromAddress: spec.mail.fromAddress ?? `no-reply@${spec.domain}` },
       network: { ...spec.network, ...sized.network },
-      app: { ...spec.app, ...sized.app },
+      app: {
+        ...spec.app,
+        ...sized.app,
+        profile: profileName,
+        port: spec.app.port ?? profile.port,
+        healthCheckPath: spec.app.healthCheckPath ?? profile.health.shallowPath,
+      },
       web: { ...spec.web, ...sized.web },
       worker: { ...spec.worker, ...sized.worker },
       database: { ...spec.database, ...sized.database },
@@ -402,6 +470,13 @@ export const tenantSpecSchema = z
         code: 'custom',
         path: ['web', 'desiredCapacity'],
         message: `${desiredCapacity} is outside ${minCapacity}–${maxCapacity} — fix: pick a value between minCapacity and maxCapacity`,
+      });
+    }
+    if (spec.web.maxHealthyPercent - spec.web.minHealthyPercent > 100) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['web', 'maxHealthyPercent'],
+        message: `${spec.web.maxHealthyPercent} is more than 100 above minHealthyPercent ${spec.web.minHealthyPercent} — fix: AWS allows at most 100 points between them, e.g. min 100 / max 150`,
       });
     }
     if (spec.environment === 'production' && minCapacity < 2) {

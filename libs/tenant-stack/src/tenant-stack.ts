@@ -1,12 +1,16 @@
+import { RUNTIME_PARAMETERS, WORKER_HEARTBEAT_METRIC, applicationProfile, runtimeParameterPath, type ApplicationProfile, type RuntimeParameterKey } from '@hafleet/app-profiles';
 import {
   CacheCluster,
   ContentBucket,
   ContentDelivery,
+  CredentialsSecret,
   Database,
+  DatabaseProvisioner,
   LogBucket,
   Network,
   OriginVerifySecret,
   RegionalWebAcl,
+  RuntimeConfiguration,
   SharedFileSystem,
   TenantBackup,
   TenantKey,
@@ -15,7 +19,7 @@ import {
   Worker,
   type InstancePolicyStatement,
 } from '@hafleet/ha-modules';
-import { subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
+import { maintenanceWindows, subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
 import { AwsProvider, type AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
@@ -30,6 +34,11 @@ export interface TenantStackProps {
   readonly mode?: StackMode;
   /** Offline state file, relative to the stack folder. Default `terraform.tfstate`. */
   readonly localStatePath?: string;
+  /**
+   * Database and cache changes take effect now instead of in the maintenance window: for one
+   * deliberate run only (`fleet rollout --apply-immediately`). Default false.
+   */
+  readonly applyImmediately?: boolean;
 }
 
 /**
@@ -46,6 +55,10 @@ export class TenantStack extends TerraformStack {
   readonly fileSystem: SharedFileSystem;
   readonly contentBucket: ContentBucket;
   readonly cdn: ContentDelivery | undefined;
+  readonly profile: ApplicationProfile;
+  readonly runtimeConfiguration: RuntimeConfiguration;
+  readonly databaseProvisioner: DatabaseProvisioner;
+  readonly cacheCredentials: CredentialsSecret;
 
   constructor(scope: Construct, props: TenantStackProps) {
     const { spec, fleet } = props;
@@ -74,6 +87,10 @@ export class TenantStack extends TerraformStack {
       kmsKeyArn,
     });
     const { vpcId, publicSubnetIds, appSubnetIds, dataSubnetIds } = this.network;
+    this.profile = applicationProfile(spec.app.profile);
+    const { timeouts } = this.profile;
+    const windows = maintenanceWindows(spec.timeZone);
+    const applyImmediately = props.applyImmediately ?? false;
 
     // ACLs stay on only where CloudFront standard logs need them.
     const logs = new LogBucket(this, 'logs', { name, accountId, cloudFrontLogs: spec.cdn !== undefined });
@@ -88,7 +105,9 @@ export class TenantStack extends TerraformStack {
     const originVerify = spec.cdn ? new OriginVerifySecret(this, 'origin-verify') : undefined;
 
     // default_tags reach neither auto scaling groups nor what they launch: the tenant tags go explicitly.
-    const compute = { vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, rootVolumeGiB: spec.app.rootVolumeGiB, rootDeviceName: spec.app.rootDeviceName, launchTags: tenantTags };
+    // The release tag is in the launch templates: a release change alone rolls the instances.
+    const launchTags = { ...tenantTags, ...(spec.app.release ? { release: spec.app.release } : {}), profile: spec.app.profile };
+    const compute = { vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, rootVolumeGiB: spec.app.rootVolumeGiB, rootDeviceName: spec.app.rootDeviceName, launchTags };
     this.webTier = new WebTier(this, 'web', {
       ...compute,
       name,
@@ -102,11 +121,15 @@ export class TenantStack extends TerraformStack {
       cpuTargetPercent: spec.web.cpuTargetPercent,
       healthCheckGraceSeconds: spec.web.healthCheckGraceSeconds,
       minHealthyPercent: spec.web.minHealthyPercent,
+      maxHealthyPercent: spec.web.maxHealthyPercent,
+      idleTimeoutSeconds: timeouts.requestSeconds,
+      deregistrationDelaySeconds: timeouts.deregistrationDelaySeconds,
       certificateArn: spec.edge.certificateArn,
       accessLogs: { bucketName: logs.bucketName },
       originVerify: originVerify && { headerName: originVerify.headerName, secret: originVerify.value },
     });
     this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType });
+    this.databaseProvisioner = new DatabaseProvisioner(this, 'db-provisioner', { name, vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, launchTags: tenantTags });
     // Each data tier opens the connection from these groups: ingress on its own group, egress on theirs.
     const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
 
@@ -130,9 +153,19 @@ export class TenantStack extends TerraformStack {
       vpcId,
       dataSubnetIds,
       availabilityZones: zones,
-      allowedSecurityGroupIds: instanceGroups,
+      allowedSecurityGroupIds: [...instanceGroups, this.databaseProvisioner.securityGroupId],
       kmsKeyArn,
       backupRetentionDays: spec.database.backupRetentionDays,
+      windows: windows.database,
+      applyImmediately,
+    });
+
+    // Every cache group of the tenant takes the same credentials: one secret for the instances to read.
+    this.cacheCredentials = new CredentialsSecret(this, 'cache-credentials', {
+      secretName: `hafleet/${name}/cache`,
+      description: `${name}: what the cache clients authenticate with (AUTH as the default user)`,
+      kmsKeyArn,
+      username: 'default',
     });
 
     const purposes = spec.cache.separateApplicationCache ? (['sessions', 'application'] as const) : (['sessions'] as const);
@@ -149,6 +182,10 @@ export class TenantStack extends TerraformStack {
           availabilityZones: zones,
           allowedSecurityGroupIds: instanceGroups,
           kmsKeyArn,
+          authPassword: this.cacheCredentials.password!,
+          snapshotWindow: windows.cache.snapshotWindow,
+          maintenanceWindow: windows.cache.maintenanceWindow,
+          applyImmediately,
         }),
     );
 
@@ -159,13 +196,32 @@ export class TenantStack extends TerraformStack {
       allowedSecurityGroupIds: instanceGroups,
       kmsKeyArn,
       accountId,
+      accessPoint: { path: '/data', uid: this.profile.files.uid, gid: this.profile.files.gid },
+    });
+
+    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole }) : undefined;
+
+    this.runtimeConfiguration = new RuntimeConfiguration(this, 'runtime', {
+      name,
+      path: runtimeParameterPath(name),
+      region: spec.region,
+      accountId,
+      kmsKeyArn,
+      values: this.publishedValues(spec),
     });
 
     const instanceAccess = this.instanceAccess(kmsKeyArn);
     this.webTier.addInstancePolicy('platform-access', instanceAccess);
-    this.worker.addInstancePolicy('platform-access', instanceAccess);
-
-    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole }) : undefined;
+    this.worker.addInstancePolicy('platform-access', [
+      ...instanceAccess,
+      {
+        // PutMetricData has no resource-level permissions: the namespace condition is the scope.
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': WORKER_HEARTBEAT_METRIC.namespace } },
+      },
+    ]);
+    this.databaseProvisioner.addInstancePolicy('provision-database', this.provisionerAccess(kmsKeyArn));
 
     const [sessions] = this.caches;
     new TenantObservability(this, 'observability', {
@@ -190,6 +246,8 @@ export class TenantStack extends TerraformStack {
       name,
       kmsKeyArn,
       retentionDays: spec.backup.retentionDays,
+      scheduleExpression: windows.backup.scheduleExpression,
+      scheduleTimeZone: windows.backup.timeZone,
       resourceArns: [this.database.arn, this.fileSystem.fileSystemArn],
     });
 
@@ -197,20 +255,79 @@ export class TenantStack extends TerraformStack {
     new TerraformOutput(this, 'alb_dns_name', { value: this.webTier.albDnsName });
     new TerraformOutput(this, 'web_asg_name', { value: this.webTier.autoScalingGroupName });
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
+    new TerraformOutput(this, 'runtime_parameter_path', { value: this.runtimeConfiguration.path });
+    new TerraformOutput(this, 'database_provisioner_asg', { value: this.databaseProvisioner.autoScalingGroupName });
     new TerraformOutput(this, 'content_bucket', { value: this.contentBucket.bucketName });
     if (this.cdn) new TerraformOutput(this, 'cdn_domain_name', { value: this.cdn.domainName });
   }
 
-  /** What the application on the instances may touch: its own data, with the tenant key. */
+  /**
+   * The runtime configuration: every `RUNTIME_PARAMETERS` value, from the resources that hold it.
+   * A catalogue key without a value here fails synthesis, so the contract cannot drift.
+   */
+  private publishedValues(spec: TenantSpec) {
+    const [sessions, application] = this.caches;
+    const values: Record<RuntimeParameterKey, string | undefined> = {
+      'site/url': `https://${spec.domain}`,
+      'site/domain': spec.domain,
+      'app/profile': spec.app.profile,
+      'app/release': spec.app.release ?? spec.app.amiId,
+      'app/time-zone': spec.timeZone,
+      'db/engine': spec.database.engine,
+      'db/writer-endpoint': this.database.endpoint,
+      'db/reader-endpoint': this.database.readerEndpoint,
+      'db/port': String(this.database.port),
+      'db/name': this.database.databaseName,
+      'db/app-secret-arn': this.database.appCredentials.secretArn,
+      'cache/sessions-endpoint': sessions!.primaryEndpoint,
+      'cache/application-endpoint': (application ?? sessions)!.primaryEndpoint,
+      'cache/port': String(sessions!.port),
+      'cache/auth-secret-arn': this.cacheCredentials.secretArn,
+      'files/file-system-id': this.fileSystem.fileSystemId,
+      'files/access-point-id': this.fileSystem.accessPointId,
+      'content/bucket': this.contentBucket.bucketName,
+      'content/cdn-domain': this.cdn?.domainName,
+      'mail/smtp-host': spec.mail.relay?.host ?? `email-smtp.${spec.region}.amazonaws.com`,
+      'mail/smtp-port': String(spec.mail.relay?.port ?? 587),
+      'mail/from-address': spec.mail.fromAddress,
+      'mail/smtp-secret-arn': undefined,
+    };
+    return RUNTIME_PARAMETERS.flatMap(({ key, secure, description, ...rest }) => {
+      const value = values[key];
+      if (value === undefined) {
+        if ('optional' in rest && rest.optional) return [];
+        throw new Error(`TenantStack ${spec.name}: runtime parameter ${key} has no value`);
+      }
+      return [{ key, value, secure, description }];
+    });
+  }
+
+  /** What the application on the instances may touch: its own data and configuration, with the tenant key. */
   private instanceAccess(kmsKeyArn: string): InstancePolicyStatement[] {
     const bucketArn = this.contentBucket.bucketArn;
     return [
+      ...this.runtimeConfiguration.readStatements(),
       { actions: ['s3:ListBucket'], resources: [bucketArn] },
       { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucketArn}/*`] },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [kmsKeyArn] },
+      // The application's own credentials: never the master user's.
+      { actions: ['secretsmanager:GetSecretValue'], resources: [this.database.appCredentials.secretArn, this.cacheCredentials.secretArn] },
+      {
+        actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        resources: [this.fileSystem.fileSystemArn],
+        conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': this.fileSystem.accessPointArn } },
+      },
+    ];
+  }
+
+  /** The provisioning job: the master secret (read), the application secret (write), its own group. */
+  private provisionerAccess(kmsKeyArn: string): InstancePolicyStatement[] {
+    return [
+      ...this.runtimeConfiguration.readStatements(),
       { actions: ['secretsmanager:GetSecretValue'], resources: [this.database.masterUserSecretArn] },
-      { actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], resources: [this.fileSystem.fileSystemArn] },
-      { actions: ['elasticache:Connect'], resources: this.caches.flatMap((c) => [c.replicationGroupArn, c.iamUserArn]) },
+      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [this.database.appCredentials.secretArn] },
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [kmsKeyArn] },
+      { actions: ['autoscaling:SetDesiredCapacity'], resources: [this.databaseProvisioner.autoScalingGroupArn] },
     ];
   }
 
@@ -234,6 +351,8 @@ export class TenantStack extends TerraformStack {
       logBucketDomainName: deps.logs.bucketDomainName,
       webAclProvider: usEast1,
       rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
+      originReadTimeoutSeconds: cdn.originReadTimeoutSeconds ?? this.profile.timeouts.originReadSeconds,
+      originKeepaliveTimeoutSeconds: this.profile.timeouts.originKeepAliveSeconds,
     });
     this.contentBucket.grantCloudFrontRead(distribution.distributionArn);
     return distribution;

@@ -43,7 +43,7 @@ export function phpLmsProfile(settings: { name: string; title: string; codeRoot:
     timeouts: {
       // Course restores and SCORM package imports run for minutes on large packages.
       requestSeconds: 900,
-      originReadSeconds: 180,
+      originReadSeconds: 60,
       originKeepAliveSeconds: 60,
       deregistrationDelaySeconds: 300,
     },

@@ -50,6 +50,6 @@ mail.from={{HAFLEET_MAIL_FROM}}
   },
   files: { mountPath: '/var/lib/scorm-engine/content', uid: 91, gid: 91 },
   services: ['tomcat'],
-  timeouts: { requestSeconds: 900, originReadSeconds: 180, originKeepAliveSeconds: 60, deregistrationDelaySeconds: 120 },
+  timeouts: { requestSeconds: 900, originReadSeconds: 60, originKeepAliveSeconds: 60, deregistrationDelaySeconds: 120 },
   requestsPerTargetPerMinute: 3000,
 };

@@ -6,6 +6,7 @@ import { EXPOSURE_RULES } from './exposure.js';
 import { ISOLATION_RULES } from './isolation.js';
 import { OBSERVABILITY_RULES } from './observability.js';
 import { PROTECTION_RULES } from './protection.js';
+import { RUNTIME_RULES } from './runtime.js';
 import { TRANSIT_RULES } from './transit.js';
 import { WAF_RULES } from './waf.js';
 
@@ -20,5 +21,6 @@ export const RULES: readonly PolicyRule[] = [
   ...OBSERVABILITY_RULES,
   ...WAF_RULES,
   ...ISOLATION_RULES,
+  ...RUNTIME_RULES,
 ];
 

@@ -1,4 +1,5 @@
 import type { StackResource, SynthesizedStack } from '../synthesized-stack.js';
+import { parseJsonencode } from './hcl-object.js';
 
 /**
  * What several rules need to read from the synthesized JSON. Terraform JSON is loosely typed
@@ -67,13 +68,14 @@ export interface PolicyStatement {
 }
 
 /**
- * The statements of a policy document written as JSON text. Undefined when the document is a
- * terraform expression (`${jsonencode(...)}`), which only terraform can evaluate.
+ * The statements of a policy document written as JSON text or as a `${jsonencode({...})}`
+ * expression (references read as `${...}` strings). Undefined for any other expression.
  */
 export function policyStatements(document: unknown): PolicyStatement[] | undefined {
-  if (typeof document !== 'string' || document.startsWith('${')) return undefined;
+  if (typeof document !== 'string') return undefined;
   try {
-    const parsed = JSON.parse(document) as { Statement?: unknown };
+    const parsed = (document.startsWith('${') ? parseJsonencode(document) : JSON.parse(document)) as { Statement?: unknown } | undefined;
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
     const statements = parsed.Statement;
     if (Array.isArray(statements)) return statements as PolicyStatement[];
     return typeof statements === 'object' && statements !== null ? [statements as PolicyStatement] : [];

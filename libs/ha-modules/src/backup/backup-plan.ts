@@ -19,8 +19,10 @@ export interface TenantBackupProps {
    * minimum, so recovery points cannot be deleted earlier by mistake. @default 35
    */
   readonly retentionDays?: number;
-  /** When the daily backup starts, as an AWS Backup cron expression in UTC. @default 'cron(0 3 * * ? *)' */
+  /** When the daily backup starts, as an AWS Backup cron expression (in `scheduleTimeZone`). @default 'cron(0 3 * * ? *)' */
   readonly scheduleExpression?: string;
+  /** IANA time zone AWS Backup evaluates the schedule in (it follows daylight saving). @default UTC */
+  readonly scheduleTimeZone?: string;
   /** ARNs of exactly the resources to protect: the database (instance or Aurora cluster) and the EFS file system. */
   readonly resourceArns: string[];
 }
@@ -75,6 +77,7 @@ export class TenantBackup extends Construct {
           ruleName: 'daily',
           targetVaultName: vault.name,
           schedule: scheduleExpression,
+          scheduleExpressionTimezone: props.scheduleTimeZone,
           startWindow: START_WINDOW_MINUTES,
           completionWindow: COMPLETION_WINDOW_MINUTES,
           lifecycle: { deleteAfter: retentionDays },

@@ -15,19 +15,15 @@ const OUTPUTS = [
   'securityGroupId',
   'memberClusterIds',
   'replicationGroupArn',
-  'iamUserArn',
-  'iamUserName',
+  'username',
 ] as const;
 
 function synthCache(overrides: Partial<CacheClusterProps> = {}) {
   const synth = synthesize(testStack((scope) => addOutputs(scope, cacheCluster(scope, overrides), OUTPUTS)));
   const users = () => {
-    const byName = (name: string) => {
-      const entry = Object.entries(synth.resources('aws_elasticache_user')).find(([, u]) => (name === 'default') === (u['user_name'] === 'default'));
-      if (!entry) throw new Error(`no ${name} user`);
-      return entry;
-    };
-    return { app: byName('app'), default: byName('default') };
+    const all = Object.entries(synth.resources('aws_elasticache_user'));
+    if (all.length !== 1) throw new Error(`expected exactly one cache user, got ${all.length}`);
+    return { app: all[0]! };
   };
   return { ...synth, users };
 }
@@ -102,42 +98,34 @@ describe('CacheCluster', () => {
   });
 
   describe('authentication', () => {
-    it('lets clients in through IAM only: no password, auth token or secret anywhere', () => {
+    it('lets clients in with AUTH <password> as the default user, which PHP session handlers can do, and no administration', () => {
       const { single, users } = synthCache();
       const [appId, app] = users().app;
       expect(app).toEqual({
         engine: 'redis',
         user_id: 'acme-sessions-app',
-        user_name: 'acme-sessions-app',
-        access_string: 'on ~* +@all -@dangerous',
-        authentication_mode: { type: 'iam' },
-        tags: { Name: 'acme-cache-sessions' },
-      });
-      const [defaultId, defaultUser] = users().default;
-      expect(defaultUser).toEqual({
-        engine: 'redis',
-        user_id: 'acme-sessions-default',
         user_name: 'default',
-        access_string: 'off -@all',
-        no_password_required: true,
+        access_string: 'on ~* +@all -@dangerous',
+        authentication_mode: { type: 'password', passwords: ['test-cache-password-0123456789'] },
         tags: { Name: 'acme-cache-sessions' },
       });
       const [userGroupId, userGroup] = single('aws_elasticache_user_group');
-      expect(userGroup).toMatchObject({
-        engine: 'redis',
-        user_group_id: 'acme-sessions',
-        user_ids: [ref('aws_elasticache_user', defaultId, 'user_id'), ref('aws_elasticache_user', appId, 'user_id')],
-      });
+      expect(userGroup).toMatchObject({ engine: 'redis', user_group_id: 'acme-sessions', user_ids: [ref('aws_elasticache_user', appId, 'user_id')] });
       const [, group] = single('aws_elasticache_replication_group');
       expect(group['user_group_ids']).toEqual([ref('aws_elasticache_user_group', userGroupId, 'user_group_id')]);
+      expect(group).toMatchObject({ transit_encryption_enabled: true, transit_encryption_mode: 'required' });
       expect(group).not.toHaveProperty('auth_token');
     });
 
-    it('gives each purpose its own users, so a tenant can run both caches in one account', () => {
+    it('gives each purpose its own user id, so a tenant can run both caches in one account', () => {
       const { users, single } = synthCache({ purpose: 'application' });
-      expect(users().app[1]).toMatchObject({ user_id: 'acme-application-app', user_name: 'acme-application-app' });
-      expect(users().default[1]).toMatchObject({ user_id: 'acme-application-default', user_name: 'default' });
+      expect(users().app[1]).toMatchObject({ user_id: 'acme-application-app', user_name: 'default' });
       expect(single('aws_elasticache_replication_group')[1]['replication_group_id']).toBe('acme-application');
+    });
+
+    it('applies node-type changes in the maintenance window unless asked for now', () => {
+      expect(synthCache().single('aws_elasticache_replication_group')[1]['apply_immediately']).toBe(false);
+      expect(synthCache({ applyImmediately: true }).single('aws_elasticache_replication_group')[1]['apply_immediately']).toBe(true);
     });
   });
 
@@ -165,7 +153,7 @@ describe('CacheCluster', () => {
   it('exposes its outputs, with the member ids ElastiCache gives the nodes', () => {
     const { outputs, single, users } = synthCache({ replicasPerNodeGroup: 2 });
     const [groupId] = single('aws_elasticache_replication_group');
-    const [appId] = users().app;
+    expect(users().app).toBeDefined();
     expect(outputs).toEqual({
       replicationGroupId: ref('aws_elasticache_replication_group', groupId),
       primaryEndpoint: ref('aws_elasticache_replication_group', groupId, 'primary_endpoint_address'),
@@ -174,8 +162,7 @@ describe('CacheCluster', () => {
       securityGroupId: ref('aws_security_group', single('aws_security_group')[0]),
       memberClusterIds: ['acme-sessions-001', 'acme-sessions-002', 'acme-sessions-003'],
       replicationGroupArn: ref('aws_elasticache_replication_group', groupId, 'arn'),
-      iamUserArn: ref('aws_elasticache_user', appId, 'arn'),
-      iamUserName: ref('aws_elasticache_user', appId, 'user_name'),
+      username: 'default',
     });
   });
 
@@ -188,7 +175,9 @@ describe('CacheCluster', () => {
       single('aws_elasticache_user_group')[1]['user_group_id'],
       ...Object.values(resources('aws_elasticache_user')).map((u) => u['user_id']),
     ] as string[];
-    expect(new Set(ids).size).toBe(3);
+    // The user group shares the replication group's id (separate namespaces); the user has its own.
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(2);
     for (const id of ids) {
       expect(id.length).toBeLessThanOrEqual(40);
       expect(id).toMatch(/^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/);

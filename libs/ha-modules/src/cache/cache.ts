@@ -43,6 +43,13 @@ export interface CacheClusterProps {
   readonly snapshotWindow?: string;
   /** Weekly maintenance window, UTC `ddd:hh:mm-ddd:hh:mm`, not overlapping the snapshot window. @default 'sun:02:30-sun:03:30' */
   readonly maintenanceWindow?: string;
+  /**
+   * The password clients send with `AUTH <password>` (the `default` user's, which is what Moodle's,
+   * Totara's and most Redis clients can do), e.g. a `CredentialsSecret`'s; 16–128 characters.
+   */
+  readonly authPassword: string;
+  /** Apply node-type and engine changes now instead of in the maintenance window. @default false */
+  readonly applyImmediately?: boolean;
 }
 
 const PORT = 6379;
@@ -54,8 +61,6 @@ const ENGINES: Record<CacheEngine, { version: string; family: string }> = {
 };
 /** Everything but administration (CONFIG, FLUSHALL, KEYS, MONITOR, DEBUG...). */
 const APP_ACCESS_STRING = 'on ~* +@all -@dangerous';
-/** The mandatory `default` user, switched off: connections must authenticate as the IAM user. */
-const DISABLED_ACCESS_STRING = 'off -@all';
 /**
  * Users and user group of engine "redis": a "valkey" user group may not hold a user without a
  * password, and a "redis" group is accepted by both Valkey and Redis OSS replication groups.
@@ -66,8 +71,9 @@ const RBAC_ENGINE = 'redis';
  * A Valkey/Redis OSS replication group (cluster mode disabled) that survives the loss of a node or
  * a zone: a primary and replicas in several zones, automatic failover, Multi-AZ, TLS required,
  * encrypted at rest with the tenant's key, daily snapshots and a final snapshot on deletion.
- * Clients authenticate with IAM (no password in the repository or the state): grant the instance
- * role `elasticache:Connect` on `replicationGroupArn` and `iamUserArn`, and connect as `iamUserName`.
+ * Clients authenticate as the `default` user with `authPassword` (RBAC, password mode): what the
+ * PHP session handlers and most Redis clients can do, unlike IAM tokens. The access string allows
+ * no administration commands.
  */
 export class CacheCluster extends Construct {
   readonly replicationGroupId: string;
@@ -83,10 +89,8 @@ export class CacheCluster extends Construct {
    */
   readonly memberClusterIds: string[];
   readonly replicationGroupArn: string;
-  /** ElastiCache user that authenticates with IAM. */
-  readonly iamUserArn: string;
-  /** User name to connect with (also its user id, as IAM authentication requires). */
-  readonly iamUserName: string;
+  /** User name clients authenticate as. */
+  readonly username = 'default';
 
   constructor(scope: Construct, id: string, props: CacheClusterProps) {
     super(scope, id);
@@ -118,29 +122,19 @@ export class CacheCluster extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const appUserName = boundedName(groupId, 'app', ID_MAX);
-    const appUser = new ElasticacheUser(this, 'app-user', {
+    // Every user group must hold a user named "default": here it is the application's, with a password.
+    const appUser = new ElasticacheUser(this, 'default-user', {
       engine: RBAC_ENGINE,
-      userId: appUserName,
-      userName: appUserName,
-      accessString: APP_ACCESS_STRING,
-      authenticationMode: { type: 'iam' },
-      tags,
-    });
-    // `no_password_required` rather than authentication_mode "no-password-required": AWS reports
-    // that mode back as "no-password", which would show as a change in every plan.
-    const defaultUser = new ElasticacheUser(this, 'default-user', {
-      engine: RBAC_ENGINE,
-      userId: boundedName(groupId, 'default', ID_MAX),
+      userId: boundedName(groupId, 'app', ID_MAX),
       userName: 'default',
-      accessString: DISABLED_ACCESS_STRING,
-      noPasswordRequired: true,
+      accessString: APP_ACCESS_STRING,
+      authenticationMode: { type: 'password', passwords: [props.authPassword] },
       tags,
     });
     const userGroup = new ElasticacheUserGroup(this, 'user-group', {
       engine: RBAC_ENGINE,
       userGroupId: groupId,
-      userIds: [defaultUser.userId, appUser.userId],
+      userIds: [appUser.userId],
       tags,
     });
 
@@ -170,7 +164,7 @@ export class CacheCluster extends Construct {
       maintenanceWindow: settings.maintenanceWindow,
       finalSnapshotIdentifier: `${groupId}-final`,
       autoMinorVersionUpgrade: 'true',
-      applyImmediately: false,
+      applyImmediately: props.applyImmediately ?? false,
       tags,
     });
 
@@ -181,8 +175,6 @@ export class CacheCluster extends Construct {
     this.securityGroupId = securityGroup.securityGroupId;
     this.memberClusterIds = Array.from({ length: nodeCount }, (_, index) => `${groupId}-${String(index + 1).padStart(3, '0')}`);
     this.replicationGroupArn = replicationGroup.arn;
-    this.iamUserArn = appUser.arn;
-    this.iamUserName = appUser.userName;
   }
 }
 

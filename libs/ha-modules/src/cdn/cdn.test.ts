@@ -74,6 +74,7 @@ describe('ContentDelivery', () => {
           origin_protocol_policy: 'https-only',
           origin_ssl_protocols: ['TLSv1.2'],
           origin_read_timeout: 60,
+          origin_keepalive_timeout: 5,
         },
         custom_header: [{ name: 'X-Origin-Verify', value: ORIGIN_VERIFY_SECRET }],
       });

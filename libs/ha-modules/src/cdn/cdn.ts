@@ -34,6 +34,13 @@ export interface ContentDeliveryProps {
   readonly webAclProvider: AwsProvider;
   /** Requests one client IP may make in any 5-minute window before it is blocked. @default 2000 */
   readonly rateLimitPerFiveMinutes?: number;
+  /**
+   * Seconds CloudFront waits for the load balancer's response, 1–180 (above 60 needs a CloudFront
+   * quota increase for the account): the longest legitimate request. @default 60
+   */
+  readonly originReadTimeoutSeconds?: number;
+  /** Seconds CloudFront keeps an idle connection to the load balancer, 1–180 (above 60: quota). @default 5 */
+  readonly originKeepaliveTimeoutSeconds?: number;
 }
 
 /** AWS managed CloudFront policies (ids from the CloudFront developer guide). */
@@ -111,7 +118,8 @@ export class ContentDelivery extends Construct {
             originProtocolPolicy: 'https-only',
             originSslProtocols: ['TLSv1.2'],
             // The longest CloudFront allows without a quota increase: slow report and backup pages still finish.
-            originReadTimeout: 60,
+            originReadTimeout: props.originReadTimeoutSeconds ?? 60,
+            originKeepaliveTimeout: props.originKeepaliveTimeoutSeconds ?? 5,
           },
           customHeader: [{ name: settings.originVerifyHeaderName, value: props.originVerifySecret }],
         },

@@ -10,6 +10,10 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { IAM_ROLE_NAME_MAX, serviceTrustPolicy } from '../iam.js';
 import { boundedName } from '../naming.js';
 import { TierSecurityGroup } from '../network/tier-security-group.js';
+import { CredentialsSecret } from '../secrets/credentials-secret.js';
+
+/** The application's database user (the provisioner alternates `<name>_a` / `<name>_b` on rotation). */
+export const APP_USERNAME = 'hafleet_app';
 
 export type DatabaseEngine = 'mysql' | 'postgres' | 'aurora-mysql' | 'aurora-postgresql';
 
@@ -48,6 +52,13 @@ export interface DatabaseProps {
   readonly databaseName?: string;
   /** Master user; its password is generated and kept in Secrets Manager by RDS. @default 'hafleet_admin' */
   readonly masterUsername?: string;
+  /**
+   * Daily backup and weekly maintenance windows in UTC (`hh:mm-hh:mm`, `ddd:hh:mm-ddd:hh:mm`), in
+   * the client's night and apart from each other. @default AWS picks them (often in the client's day)
+   */
+  readonly windows?: { readonly backupWindow: string; readonly maintenanceWindow: string };
+  /** Apply instance-class, storage and engine changes now instead of in the maintenance window. @default false */
+  readonly applyImmediately?: boolean;
 }
 
 interface EngineTraits {
@@ -150,6 +161,14 @@ export class Database extends Construct {
   readonly kind: 'instance' | 'cluster';
   /** Aurora reader instance identifiers; empty for an RDS instance. */
   readonly readerIdentifiers: string[];
+  /** The database (schema) created at launch. */
+  readonly databaseName: string;
+  /**
+   * The application user's secret `{username, password}`: created empty here and written by the
+   * database provisioner (a job inside the VPC with the master secret), so the password never
+   * reaches the terraform state and the application never uses the master user.
+   */
+  readonly appCredentials: CredentialsSecret;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -157,6 +176,16 @@ export class Database extends Construct {
     const { name, traits, identifier } = settings;
     this.kind = traits.kind;
     this.port = traits.port;
+    this.databaseName = settings.databaseName;
+    this.appCredentials = new CredentialsSecret(this, 'app-credentials', {
+      secretName: `hafleet/${name}/database/app`,
+      description: `${name}: the application's database user (written by the database provisioner)`,
+      kmsKeyArn: props.kmsKeyArn,
+      username: APP_USERNAME,
+      writer: 'external',
+    });
+    const applyImmediately = props.applyImmediately ?? false;
+    const windows = props.windows;
 
     const securityGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-db`,
@@ -187,13 +216,13 @@ export class Database extends Construct {
       instanceClass: props.instanceClass,
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true,
-      applyImmediately: false,
       copyTagsToSnapshot: true,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: props.kmsKeyArn,
       performanceInsightsRetentionPeriod: PERFORMANCE_INSIGHTS_RETENTION_DAYS,
       monitoringInterval: MONITORING_INTERVAL_SECONDS,
       monitoringRoleArn: monitoringRole.arn,
+      applyImmediately,
       // RDS checks that it can assume the role with its policy at creation.
       dependsOn: [monitoringPolicy],
     };
@@ -215,7 +244,7 @@ export class Database extends Construct {
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: traits.logExports,
       iamDatabaseAuthenticationEnabled: true,
-      applyImmediately: false,
+      applyImmediately,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [this.securityGroupId],
       tags: { Name: `${name}-db` },
@@ -243,6 +272,8 @@ export class Database extends Construct {
         allocatedStorage: settings.allocatedStorageGiB,
         maxAllocatedStorage: settings.allocatedStorageGiB * 4,
         parameterGroupName: parameters.name,
+        backupWindow: windows?.backupWindow,
+        maintenanceWindow: windows?.maintenanceWindow,
       });
       this.endpoint = instance.address;
       this.readerEndpoint = instance.address;
@@ -260,6 +291,8 @@ export class Database extends Construct {
       databaseName: settings.databaseName,
       masterUsername: settings.masterUsername,
       dbClusterParameterGroupName: parameters.name,
+      preferredBackupWindow: windows?.backupWindow,
+      preferredMaintenanceWindow: windows?.maintenanceWindow,
     });
     const zones = props.availabilityZones;
     const clusterInstance = (role: string, zone: string, promotionTier: number) =>
@@ -270,6 +303,7 @@ export class Database extends Construct {
         engine: cluster.engine,
         availabilityZone: zone,
         promotionTier,
+        preferredMaintenanceWindow: windows?.maintenanceWindow,
         tags: { Name: `${name}-db-${role}` },
       });
     clusterInstance('writer', zones[0]!, 0);

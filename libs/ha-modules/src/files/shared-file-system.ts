@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
+import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
 import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
@@ -22,6 +23,12 @@ export interface SharedFileSystemProps {
   readonly kmsKeyArn: string;
   /** The tenant's AWS account: only its IAM principals may mount and write. */
   readonly accountId: string;
+  /**
+   * The application's entry: an access point that roots clients in `path` and acts as this POSIX
+   * user (the web server's on the release AMI), creating the directory with mode 0770.
+   * @default { path: '/data', uid: 48, gid: 48 } (apache on Amazon Linux)
+   */
+  readonly accessPoint?: { readonly path: string; readonly uid: number; readonly gid: number };
 }
 
 const NFS_PORT = 2049;
@@ -43,6 +50,9 @@ export class SharedFileSystem extends Construct {
   readonly securityGroupId: string;
   /** `<id>.efs.<region>.amazonaws.com`: resolves to the mount target in the client's own zone. */
   readonly dnsName: string;
+  /** The application's access point: mount with `-o tls,iam,accesspoint=<id>`. */
+  readonly accessPointId: string;
+  readonly accessPointArn: string;
 
   constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
     super(scope, id);
@@ -107,8 +117,18 @@ export class SharedFileSystem extends Construct {
       });
     });
 
+    const entry = props.accessPoint ?? { path: '/data', uid: 48, gid: 48 };
+    const accessPoint = new EfsAccessPoint(this, 'access-point', {
+      fileSystemId: fileSystem.id,
+      posixUser: { uid: entry.uid, gid: entry.gid },
+      rootDirectory: { path: entry.path, creationInfo: { ownerUid: entry.uid, ownerGid: entry.gid, permissions: '0770' } },
+      tags: { Name: `${name}-app` },
+    });
+
     this.fileSystemId = fileSystem.id;
     this.fileSystemArn = fileSystem.arn;
+    this.accessPointId = accessPoint.id;
+    this.accessPointArn = accessPoint.arn;
     this.securityGroupId = securityGroup.securityGroupId;
     this.dnsName = fileSystem.dnsName;
   }
@@ -125,4 +145,8 @@ function validate(props: SharedFileSystemProps): void {
   if (new Set(props.subnetIds).size !== props.subnetIds.length) fail('subnetIds holds the same subnet twice');
   if (props.allowedSecurityGroupIds.length < 1) fail('allowedSecurityGroupIds is empty: nothing could mount the file system');
   assertAccountId(`SharedFileSystem ${props.name}`, props.accountId);
+  const entry = props.accessPoint;
+  if (entry && (!/^\/[A-Za-z0-9._/-]*$/.test(entry.path) || !Number.isInteger(entry.uid) || !Number.isInteger(entry.gid) || entry.uid < 0 || entry.gid < 0)) {
+    fail(`accessPoint needs an absolute path and whole-number uid/gid, got ${JSON.stringify(entry)}`);
+  }
 }

@@ -27,9 +27,10 @@ const AUTO_SCALING_SERVICE = 'autoscaling.amazonaws.com';
  * the tenant's region (its own log groups only), CloudWatch alarms publishing to an encrypted SNS
  * topic, CloudFront reading SSE-KMS content of this account's distributions, and the Auto Scaling service-linked role launching instances with encrypted EBS volumes.
  *
- * KMS refuses a key policy naming a role that does not exist: the account must already have the
- * `AWSServiceRoleForAutoScaling` service-linked role (AWS creates it with the first auto scaling
- * group, or `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
+ * The Auto Scaling role is matched by `aws:PrincipalArn`, not named as a principal: KMS refuses a
+ * key policy naming a role that does not exist, and in a fresh account the service-linked role
+ * only appears with the first auto scaling group, which needs this key. A condition names it
+ * without requiring it to exist, so the first apply in a new account succeeds.
  */
 export class TenantKey extends Construct {
   readonly keyArn: string;
@@ -109,17 +110,22 @@ function tenantKeyPolicy(accountId: string, region: string) {
       {
         Sid: 'AutoScalingEncryptedVolumes',
         Effect: 'Allow',
-        Principal: { AWS: autoScalingRole },
+        Principal: { AWS: '*' },
         Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': accountId }, ArnEquals: { 'aws:PrincipalArn': autoScalingRole } },
       },
       {
         Sid: 'AutoScalingGrantsForAwsResources',
         Effect: 'Allow',
-        Principal: { AWS: autoScalingRole },
+        Principal: { AWS: '*' },
         Action: 'kms:CreateGrant',
         Resource: '*',
-        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': accountId },
+          ArnEquals: { 'aws:PrincipalArn': autoScalingRole },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+        },
       },
     ],
   };

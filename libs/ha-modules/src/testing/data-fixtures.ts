@@ -21,4 +21,4 @@ export const database = (scope: Construct, overrides: Partial<DatabaseProps> = {
 
 /** A session cache. */
 export const cacheCluster = (scope: Construct, overrides: Partial<CacheClusterProps> = {}, id = 'cache'): CacheCluster =>
-  new CacheCluster(scope, id, { ...DATA_TIER, ...overrides });
+  new CacheCluster(scope, id, { ...DATA_TIER, authPassword: 'test-cache-password-0123456789', ...overrides });

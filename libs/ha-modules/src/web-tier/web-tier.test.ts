@@ -292,12 +292,23 @@ describe('WebTier', () => {
       expect(asg['enabled_metrics']).toContain('GroupInServiceInstances');
     });
 
-    it('rolls new templates out by a rolling refresh that keeps 90 % healthy and rolls back on failure', () => {
+    it('rolls new templates out by a rolling refresh that launches before it terminates (100–150 %) and rolls back on failure', () => {
       const [, asg] = synthWebTier().single('aws_autoscaling_group');
       expect(asg['instance_refresh']).toEqual({
         strategy: 'Rolling',
-        preferences: { min_healthy_percentage: 90, instance_warmup: '300', auto_rollback: true, skip_matching: true },
+        preferences: { min_healthy_percentage: 100, max_healthy_percentage: 150, instance_warmup: '300', auto_rollback: true, skip_matching: true },
       });
+    });
+
+    it('refuses a refresh that would terminate before it launches', () => {
+      expect(() => synthWebTier({ maxHealthyPercent: 100 })).toThrow(/maxHealthyPercent must be in \(100, 200\]/);
+      expect(() => synthWebTier({ minHealthyPercent: 90, maxHealthyPercent: 200 })).toThrow(/at most 100 above minHealthyPercent/);
+    });
+
+    it('sizes the idle timeout and deregistration delay for the longest legitimate request', () => {
+      const { single } = synthWebTier({ idleTimeoutSeconds: 900, deregistrationDelaySeconds: 300 });
+      expect(single('aws_lb')[1]['idle_timeout']).toBe(900);
+      expect(single('aws_lb_target_group')[1]['deregistration_delay']).toBe('300');
     });
 
     it('applies the capacity and refresh settings it is given', () => {

@@ -51,8 +51,17 @@ export interface WebTierProps {
   readonly cpuTargetPercent?: number;
   /** Seconds a new instance gets before health checks count; also the instance warm-up. @default 300 */
   readonly healthCheckGraceSeconds?: number;
-  /** Share of capacity that must stay healthy during an instance refresh, in percent. @default 90 */
+  /** Share of capacity that must stay healthy during an instance refresh, in percent. @default 100 */
   readonly minHealthyPercent?: number;
+  /**
+   * Share of capacity an instance refresh may reach, in percent: above 100, new instances launch
+   * before old ones terminate, so capacity never drops below the desired count. @default 150
+   */
+  readonly maxHealthyPercent?: number;
+  /** ALB idle timeout: the longest legitimate request (imports, restores, exports). @default 60 */
+  readonly idleTimeoutSeconds?: number;
+  /** Seconds in-flight requests get when an instance leaves (refresh, scale-in). @default 45 */
+  readonly deregistrationDelaySeconds?: number;
   /** Root volume size. @default 30 */
   readonly rootVolumeGiB?: number;
   /** Root device of the AMI. @default '/dev/xvda' (Amazon Linux) */
@@ -135,8 +144,8 @@ export class WebTier extends Construct {
       port: appPort,
       protocol: 'HTTP',
       targetType: 'instance',
-      // Long enough to finish in-flight requests, short enough to keep rolling refreshes quick.
-      deregistrationDelay: '45',
+      // Deregistration ends as soon as no request is in flight, so a long delay costs a refresh little.
+      deregistrationDelay: String(settings.deregistrationDelaySeconds),
       healthCheck: {
         enabled: true,
         protocol: 'HTTP',
@@ -159,6 +168,7 @@ export class WebTier extends Construct {
       securityGroups: [albSg.id],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: true,
+      idleTimeout: settings.idleTimeoutSeconds,
       accessLogs: { bucket: props.accessLogs.bucketName, prefix: settings.accessLogPrefix, enabled: true },
       tags: { Name: `${name}-alb` },
     });
@@ -169,6 +179,7 @@ export class WebTier extends Construct {
         subnetIds: props.appSubnetIds,
         healthCheckGraceSeconds: settings.healthCheckGraceSeconds,
         minHealthyPercent: settings.minHealthyPercent,
+        maxHealthyPercent: settings.maxHealthyPercent,
       }),
       minSize: settings.minCapacity,
       maxSize: settings.maxCapacity,
@@ -285,7 +296,10 @@ function withDefaults(props: WebTierProps): WebTierSettings {
     desiredCapacity: props.desiredCapacity ?? props.minCapacity,
     cpuTargetPercent: props.cpuTargetPercent ?? 50,
     healthCheckGraceSeconds: props.healthCheckGraceSeconds ?? 300,
-    minHealthyPercent: props.minHealthyPercent ?? 90,
+    minHealthyPercent: props.minHealthyPercent ?? 100,
+    maxHealthyPercent: props.maxHealthyPercent ?? 150,
+    idleTimeoutSeconds: props.idleTimeoutSeconds ?? 60,
+    deregistrationDelaySeconds: props.deregistrationDelaySeconds ?? 45,
     accessLogPrefix: props.accessLogs.prefix ?? 'alb',
   };
   const fail = (message: string) => {
@@ -301,6 +315,16 @@ function withDefaults(props: WebTierProps): WebTierSettings {
   if (!settings.healthCheckPath.startsWith('/')) fail(`healthCheckPath must start with "/", got "${settings.healthCheckPath}"`);
   if (!(settings.cpuTargetPercent > 0 && settings.cpuTargetPercent <= 100)) fail(`cpuTargetPercent must be in (0, 100], got ${settings.cpuTargetPercent}`);
   if (!(settings.minHealthyPercent >= 0 && settings.minHealthyPercent <= 100)) fail(`minHealthyPercent must be in [0, 100], got ${settings.minHealthyPercent}`);
+  const { maxHealthyPercent: max, minHealthyPercent: min } = settings;
+  if (!(max > 100 && max <= 200 && max - min <= 100)) {
+    fail(`maxHealthyPercent must be in (100, 200] and at most 100 above minHealthyPercent, so a refresh launches before it terminates; got ${max} (min ${min})`);
+  }
+  if (!(Number.isInteger(settings.idleTimeoutSeconds) && settings.idleTimeoutSeconds >= 1 && settings.idleTimeoutSeconds <= 4000)) {
+    fail(`idleTimeoutSeconds must be a whole number in [1, 4000], got ${settings.idleTimeoutSeconds}`);
+  }
+  if (!(Number.isInteger(settings.deregistrationDelaySeconds) && settings.deregistrationDelaySeconds >= 0 && settings.deregistrationDelaySeconds <= 3600)) {
+    fail(`deregistrationDelaySeconds must be a whole number in [0, 3600], got ${settings.deregistrationDelaySeconds}`);
+  }
   const prefix = settings.accessLogPrefix;
   if (!Token.isUnresolved(prefix) && (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('AWSLogs'))) {
     fail(`accessLogs.prefix must not start or end with "/" nor contain "AWSLogs" (ELB adds it), got "${prefix}"`);
