@@ -43,7 +43,13 @@ export interface TenantMailProps {
   /** The tenant's KMS key: encrypts the SMTP credentials secret. */
   readonly kmsKeyArn: string;
   readonly vpcId: string;
-  /** The application subnets (one per zone, ≥ 2): the SMTP endpoint gets an interface in each. */
+  /**
+   * The application subnets (one per zone, ≥ 2): the SMTP endpoint gets an interface in each. The
+   * email-smtp endpoint service is not offered in every zone (e.g. some us-east-1 zones,
+   * ap-northeast-2d; `aws ec2 describe-vpc-endpoint-services --service-names
+   * com.amazonaws.<region>.email-smtp` lists them per account): give only subnets in listed zones,
+   * or creating the endpoint fails at apply.
+   */
   readonly subnetIds: string[];
   /** Security groups of the instances that send mail (web and worker): the only clients of the endpoint or relay. */
   readonly clientSecurityGroupIds: string[];
