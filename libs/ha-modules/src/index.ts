@@ -25,3 +25,4 @@ export { SharedFileSystem, type SharedFileSystemProps } from './files/shared-fil
 export { ContentDelivery, type ContentDeliveryProps, type PriceClass, MANAGED_POLICY_IDS } from './cdn/cdn.js';
 export { TenantObservability, type TenantObservabilityProps } from './observability/observability.js';
 export { TenantBackup, type TenantBackupProps } from './backup/backup-plan.js';
+export { TenantMail, type TenantMailProps, type MailRelay, type MailDnsRecord, SES_SMTP_PORT, SES_SMTP_REGIONS } from './mail/tenant-mail.js';
