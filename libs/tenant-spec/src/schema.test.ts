@@ -32,7 +32,11 @@ describe('tenant spec', () => {
     expect(spec.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
     expect(spec.environment).toBe('production');
     expect(spec.rollout.ring).toBe('general');
-    expect(spec.app).toMatchObject({ port: 80, healthCheckPath: '/' });
+    // Moodle, the default profile: its port and its shallow (database-free) health check.
+    expect(spec.app).toMatchObject({ profile: 'moodle', port: 80, healthCheckPath: '/hafleet-health.txt' });
+    expect(spec.timeZone).toBe('Europe/Dublin');
+    expect(spec.mail).toEqual({ fromAddress: `no-reply@${minimal.domain}` });
+    expect(spec.web).toMatchObject({ minHealthyPercent: 100, maxHealthyPercent: 150 });
     expect(spec.database).toMatchObject({ engine: 'aurora-mysql' });
     expect(spec.cache).toMatchObject({ engine: 'valkey', replicas: 1, separateApplicationCache: false });
     expect(spec.edge).toMatchObject({ rateLimitPerFiveMinutes: 2000, shieldAdvanced: false });

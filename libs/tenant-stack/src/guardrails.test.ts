@@ -129,7 +129,8 @@ class Broken {
   }
 
   webGroup = () => this.at('aws_autoscaling_group', (g) => (g.values['target_group_arns'] ?? []).length > 0);
-  workerGroup = () => this.at('aws_autoscaling_group', (g) => !g.values['target_group_arns']);
+  workerGroup = () => this.at('aws_autoscaling_group', 'worker/asg');
+  rolePolicy = (path: string) => this.at('aws_iam_role_policy', path);
   publicSubnets = (): string[] => this.at('aws_lb').values['subnets'];
 }
 
@@ -234,6 +235,16 @@ const CASES: BreakCase[] = [
   { rule: 'HAF-ISO-005', tenant: 'aurora', label: "another tenant's deployer role", breaks: (f) => { (f.json.provider as any).aws[0].assume_role = [{ role_arn: 'arn:aws:iam::111122223333:role/fixture-rds-deployer' }]; return 'provider.aws'; }, message: /assumes "arn:aws:iam::111122223333:role\/fixture-rds-deployer"; the tenant's deployer role is not set in the spec/ },
   { rule: 'HAF-ISO-005', tenant: 'rds', label: "reading another stack's state", breaks: (f) => { f.json.data = { terraform_remote_state: { neighbour: { backend: 'local', config: { path: '../fixture-aurora/terraform.tfstate' } } } }; return 'data.terraform_remote_state.neighbour'; }, message: /reads the state of another stack/ },
   { rule: 'HAF-ISO-006', tenant: 'aurora', label: 'role another account can assume', breaks: (f) => { const r = f.at('aws_iam_role'); f.policy(r, (d) => (d.Statement[0]!['Principal'] = { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }), 'assume_role_policy'); return r; }, message: new RegExp(`trusts arn:aws:iam::${OTHER_ACCOUNT}:root`) },
+  // runtime
+  { rule: 'HAF-RUN-001', tenant: 'rds', label: 'a health check that needs the database', breaks: (f) => { const g = f.at('aws_lb_target_group'); g.values['health_check'].path = '/login/index.php'; return g; }, message: /needs the database: a 60 s failover would replace every instance/ },
+  { rule: 'HAF-RUN-002', tenant: 'aurora', label: 'a release that terminates before it launches', breaks: (f) => { const g = f.webGroup(); g.values['instance_refresh'].preferences.max_healthy_percentage = 100; return g; }, message: /max_healthy_percentage is 100: the refresh terminates before it launches/ },
+  { rule: 'HAF-RUN-003', tenant: 'rds', label: 'web instances reading the master secret', breaks: (f) => { const p = f.rolePolicy('web/instances/policy-platform-access'); const master = String(f.rolePolicy('db-provisioner/instances/policy-provision-database').values['policy']).match(/aws_db_instance\.[^\]]+master_user_secret\[0\]\.secret_arn/)![0]; p.values['policy'] = String(p.values['policy']).replace('"Resource" = [aws_secretsmanager_secret.', `"Resource" = [${master}, aws_secretsmanager_secret.`); return p; }, message: /grants access to the master user secret/ },
+  { rule: 'HAF-RUN-004', tenant: 'aurora', label: 'an instance policy on every bucket', breaks: (f) => { const p = f.rolePolicy('worker/instances/policy-platform-access'); p.values['policy'] = String(p.values['policy']).replace(/"Action" = \["s3:ListBucket"\], "Resource" = \[[^\]]+\]/, '"Action" = ["s3:ListBucket"], "Resource" = ["*"]'); return p; }, message: /allows \["s3:ListBucket"\] on "\*"/ },
+  { rule: 'HAF-RUN-005', tenant: 'rds', label: "reading another tenant's parameters", breaks: (f) => { const p = f.rolePolicy('web/instances/policy-platform-access'); p.values['policy'] = String(p.values['policy']).replace(/parameter\/hafleet\/fixture-rds\/\*/, 'parameter/hafleet/*'); return p; }, message: /reads ".*parameter\/hafleet\/\*", outside \/hafleet\/fixture-rds\// },
+  { rule: 'HAF-RUN-006', tenant: 'aurora', label: 'cluster maintenance left to AWS', breaks: (f) => { const c = f.at('aws_rds_cluster'); delete c.values['preferred_maintenance_window']; return c; }, message: /preferred_maintenance_window is unset, not [a-z]{3}:\d\d:\d\d/ },
+  { rule: 'HAF-RUN-006', tenant: 'rds', label: 'cache snapshots at lunchtime', breaks: (f) => { const g = f.at('aws_elasticache_replication_group'); g.values['snapshot_window'] = '12:00-13:00'; return g; }, message: /snapshot_window is "12:00-13:00"/ },
+  { rule: 'HAF-RUN-007', tenant: 'rds', label: 'the database endpoint never published', breaks: (f) => { f.remove('aws_ssm_parameter', (p) => p.values['name'] === '/hafleet/fixture-rds/db/writer-endpoint'); return 'provider.aws'; }, message: /\/hafleet\/fixture-rds\/db\/writer-endpoint is not published/ },
+  { rule: 'HAF-RUN-007', tenant: 'aurora', label: 'a secret reference in plain text', breaks: (f) => { const p = f.at('aws_ssm_parameter', (x) => x.values['name'] === '/hafleet/fixture-aurora/db/app-secret-arn'); p.values['type'] = 'String'; return 'provider.aws'; }, message: /db\/app-secret-arn is "String", not SecureString/ },
 ];
 
 const outcomesOf = (rule: PolicyRule, json: StackJson, context: PolicyContext) => evaluatePolicy(new SynthesizedStack(json), context, [rule]).outcomes;

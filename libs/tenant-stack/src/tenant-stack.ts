@@ -14,6 +14,7 @@ import {
   SharedFileSystem,
   TenantBackup,
   TenantKey,
+  TenantMail,
   TenantObservability,
   WebTier,
   Worker,
@@ -59,6 +60,7 @@ export class TenantStack extends TerraformStack {
   readonly runtimeConfiguration: RuntimeConfiguration;
   readonly databaseProvisioner: DatabaseProvisioner;
   readonly cacheCredentials: CredentialsSecret;
+  readonly mail: TenantMail;
 
   constructor(scope: Construct, props: TenantStackProps) {
     const { spec, fleet } = props;
@@ -201,6 +203,19 @@ export class TenantStack extends TerraformStack {
 
     this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole }) : undefined;
 
+    this.mail = new TenantMail(this, 'mail', {
+      name,
+      domain: spec.domain,
+      fromAddress: spec.mail.fromAddress,
+      region: spec.region,
+      accountId,
+      kmsKeyArn,
+      vpcId,
+      subnetIds: appSubnetIds,
+      clientSecurityGroupIds: instanceGroups,
+      relay: spec.mail.relay,
+    });
+
     this.runtimeConfiguration = new RuntimeConfiguration(this, 'runtime', {
       name,
       path: runtimeParameterPath(name),
@@ -287,10 +302,10 @@ export class TenantStack extends TerraformStack {
       'files/access-point-id': this.fileSystem.accessPointId,
       'content/bucket': this.contentBucket.bucketName,
       'content/cdn-domain': this.cdn?.domainName,
-      'mail/smtp-host': spec.mail.relay?.host ?? `email-smtp.${spec.region}.amazonaws.com`,
-      'mail/smtp-port': String(spec.mail.relay?.port ?? 587),
-      'mail/from-address': spec.mail.fromAddress,
-      'mail/smtp-secret-arn': undefined,
+      'mail/smtp-host': this.mail.smtpHost,
+      'mail/smtp-port': String(this.mail.smtpPort),
+      'mail/from-address': this.mail.fromAddress,
+      'mail/smtp-secret-arn': this.mail.credentialsSecretArn,
     };
     return RUNTIME_PARAMETERS.flatMap(({ key, secure, description, ...rest }) => {
       const value = values[key];
@@ -311,7 +326,10 @@ export class TenantStack extends TerraformStack {
       { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucketArn}/*`] },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [kmsKeyArn] },
       // The application's own credentials: never the master user's.
-      { actions: ['secretsmanager:GetSecretValue'], resources: [this.database.appCredentials.secretArn, this.cacheCredentials.secretArn] },
+      {
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.database.appCredentials.secretArn, this.cacheCredentials.secretArn, ...(this.mail.credentialsSecretArn ? [this.mail.credentialsSecretArn] : [])],
+      },
       {
         actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
         resources: [this.fileSystem.fileSystemArn],
