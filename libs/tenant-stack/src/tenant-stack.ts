@@ -237,6 +237,7 @@ export class TenantStack extends TerraformStack {
       },
     ]);
     this.databaseProvisioner.addInstancePolicy('provision-database', this.provisionerAccess(kmsKeyArn));
+    this.databaseProvisioner.runAfter([...this.database.available, ...this.runtimeConfiguration.published]);
 
     const [sessions] = this.caches;
     new TenantObservability(this, 'observability', {

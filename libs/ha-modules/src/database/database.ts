@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
@@ -169,6 +170,8 @@ export class Database extends Construct {
    * reaches the terraform state and the application never uses the master user.
    */
   readonly appCredentials: CredentialsSecret;
+  /** What must exist before a client can connect: the instance, or the cluster and its writer. */
+  readonly available: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -281,6 +284,7 @@ export class Database extends Construct {
       this.arn = instance.arn;
       this.identifier = instance.identifier;
       this.readerIdentifiers = [];
+      this.available = [instance];
       return;
     }
 
@@ -306,7 +310,7 @@ export class Database extends Construct {
         preferredMaintenanceWindow: windows?.maintenanceWindow,
         tags: { Name: `${name}-db-${role}` },
       });
-    clusterInstance('writer', zones[0]!, 0);
+    const writer = clusterInstance('writer', zones[0]!, 0);
     // Readers take the other zones in turn; the first reader is the preferred failover target.
     const readers = Array.from({ length: settings.readerCount }, (_, index) =>
       clusterInstance(`reader-${index + 1}`, zones[1 + (index % (zones.length - 1))]!, index === 0 ? 0 : 1),
@@ -317,6 +321,7 @@ export class Database extends Construct {
     this.arn = cluster.arn;
     this.identifier = cluster.clusterIdentifier;
     this.readerIdentifiers = readers.map((reader) => reader.identifier);
+    this.available = [cluster, writer];
   }
 }
 

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
 
@@ -35,6 +36,7 @@ export class DatabaseProvisioner extends Construct {
   readonly securityGroupId: string;
   readonly instanceRoleArn: string;
   private readonly instances: HardenedLaunchTemplate;
+  private readonly group: AutoscalingGroup;
 
   constructor(scope: Construct, id: string, props: DatabaseProvisionerProps) {
     super(scope, id);
@@ -66,10 +68,19 @@ export class DatabaseProvisioner extends Construct {
       healthCheckType: 'EC2',
       lifecycle: { ignoreChanges: ['desired_capacity'] },
     });
+    this.group = asg;
     this.autoScalingGroupName = asg.name;
     this.autoScalingGroupArn = asg.arn;
     this.securityGroupId = this.instances.securityGroupId;
     this.instanceRoleArn = this.instances.instanceRoleArn;
+  }
+
+  /**
+   * Launches the job only once these exist (the database, the published configuration): a job
+   * started before its database would only wait, and time out.
+   */
+  runAfter(dependencies: ITerraformDependable[]): void {
+    this.group.dependsOn = [...(this.group.dependsOn ?? []), ...dependencies.map((d) => d.fqn)];
   }
 
   /** Grants the job what it needs beyond SSM (one inline policy of its role). */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import type { InstancePolicyStatement } from '../compute/hardened-launch-template.js';
 
@@ -36,6 +36,8 @@ export class RuntimeConfiguration extends Construct {
   readonly parameterArns: string[];
   /** Parameter name → terraform value, for tests and reports. */
   readonly parameters: ReadonlyMap<string, string>;
+  /** The parameter resources: what a job that reads them must wait for. */
+  readonly published: ITerraformDependable[] = [];
   private readonly kmsKeyArn: string;
 
   constructor(scope: Construct, id: string, props: RuntimeConfigurationProps) {
@@ -50,7 +52,7 @@ export class RuntimeConfiguration extends Construct {
       if (seen.has(key)) throw new Error(`RuntimeConfiguration ${props.name}: key "${key}" is published twice`);
       seen.add(key);
       const name = `${props.path}${key}`;
-      new SsmParameter(this, key.replace(/\//g, '-'), {
+      const parameter = new SsmParameter(this, key.replace(/\//g, '-'), {
         name,
         description,
         type: secure ? 'SecureString' : 'String',
@@ -58,6 +60,7 @@ export class RuntimeConfiguration extends Construct {
         value,
         tier: 'Standard',
       });
+      this.published.push(parameter);
       parameters.set(name, value);
     }
     const base = `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.path.replace(/\/$/, '')}`;
