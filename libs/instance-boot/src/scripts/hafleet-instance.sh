@@ -69,10 +69,9 @@ update_file() {
   rm -f "$tmp"
 }
 
-# configure: the env file and the config file from the current values; CHANGED says if the config changed.
-configure() {
+# write_configuration: the env file and the config file from the loaded values; CHANGED says if the config changed.
+write_configuration() {
   local rendered
-  load_configuration
   runtime_env | update_file "$RUNTIME_ENV" 0600 root:root
   rendered=$(mktemp)
   render_config >"$rendered" || die "cannot render $CONFIG_DESCRIPTION"
@@ -103,9 +102,10 @@ boot() {
   log "boot: tenant $TENANT, $ROLE, profile $PROFILE, release $RELEASE"
   if ! command -v jq >/dev/null; then dnf install -y jq; fi
   mkdir -p "$STATE_DIR"
-  configure
-  log "wrote $RUNTIME_ENV and $CONFIG_PATH"
+  load_configuration
   mount_files
+  write_configuration
+  log "wrote $RUNTIME_ENV and $CONFIG_PATH"
   systemctl daemon-reload
   systemctl enable --now "$REFRESH_TIMER"
   if [ "$ROLE" = worker ]; then systemctl enable --now "$CRON_TIMER"; fi
@@ -118,7 +118,8 @@ boot() {
 
 # refresh: on a timer; a rotated secret reaches the running services without a relaunch.
 refresh() {
-  configure
+  load_configuration
+  write_configuration
   if [ "$CHANGED" = yes ]; then
     log "refresh: a value changed, re-rendered $CONFIG_PATH; reloading $SERVICES"
     # shellcheck disable=SC2086 # SERVICES is a space-separated list of unit names
