@@ -1,6 +1,6 @@
 import { runtimeParameterPath } from '@hafleet/app-profiles';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderDatabaseProvisionerUserData } from './index.js';
+import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData } from './index.js';
 import { runUserData, type BootRun } from './testing/boot-harness.js';
 import { bootFixture } from './testing/fixtures.js';
 
@@ -8,7 +8,9 @@ const TENANT = 'acme-learning';
 const PATH = runtimeParameterPath(TENANT);
 const MASTER = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:rds!cluster-1a2b3c-AbCdEf';
 const GROUP = 'acme-learning-db-provisioner';
-const userData = renderDatabaseProvisionerUserData({ tenant: TENANT, region: 'eu-west-2', parameterPath: PATH, masterSecretArn: MASTER, autoScalingGroupName: GROUP });
+const userData = renderDatabaseProvisionerUserData({ tenant: TENANT, region: 'eu-west-2', parameterPath: PATH, autoScalingGroupName: GROUP });
+/** The db parameters, and the master secret's ARN published for the provisioner. */
+const parametersOf = (fixture: ReturnType<typeof bootFixture>) => [...fixture.parameters, { Name: `${PATH}${DATABASE_PROVISIONER_PARAMETERS.masterSecretArn}`, Type: 'String' as const, Value: MASTER }];
 
 const runs: BootRun[] = [];
 afterEach(() => runs.splice(0).forEach((run) => run.dispose()));
@@ -19,7 +21,7 @@ function provision(engine: 'aurora-mysql' | 'postgres', appSecret?: object) {
   const appArn = fixture.values['db/app-secret-arn'];
   const secrets: Record<string, string> = { [MASTER]: JSON.stringify({ username: 'hafleet_admin', password: 'master-Pa55' }) };
   if (appSecret) secrets[appArn] = JSON.stringify(appSecret);
-  const run = runUserData(userData, { parameters: fixture.parameters, secrets });
+  const run = runUserData(userData, { parameters: parametersOf(fixture), secrets });
   runs.push(run);
   return { run, appArn, fixture };
 }
@@ -71,10 +73,16 @@ describe('the database provisioner, run with bash in a temporary root (AWS CLI a
 
   it('stops with a clear error when the master secret cannot be read, and leaves the app secret and the group alone', () => {
     const fixture = bootFixture(TENANT, PATH, 'aurora-mysql');
-    const run = runUserData(userData, { parameters: fixture.parameters, secrets: {} });
+    const run = runUserData(userData, { parameters: parametersOf(fixture), secrets: {} });
     runs.push(run);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain(`hafleet: error: the master user secret (${MASTER}) still has no value`);
     expect(run.calls.filter((c) => /put-secret-value|set-desired-capacity|^mariadb/.test(c))).toEqual([]);
+  });
+
+  it('refuses a Terraform reference for the group name: user data is literal text', () => {
+    expect(() => renderDatabaseProvisionerUserData({ tenant: TENANT, region: 'eu-west-2', parameterPath: PATH, autoScalingGroupName: '${TfToken[TOKEN.12]}' })).toThrow(
+      /autoScalingGroupName is a Terraform reference .*publish the value as an SSM parameter/,
+    );
   });
 });

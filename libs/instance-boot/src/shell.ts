@@ -17,8 +17,16 @@ export class InstanceBootError extends Error {
   override readonly name = 'InstanceBootError';
 }
 
-/** Throws one clear error naming the field and the fix unless `value` matches `pattern`. */
+/**
+ * Throws one clear error naming the field and the fix unless `value` matches `pattern`. A Terraform
+ * reference (a cdktf token) is refused first: user data is literal text, base64-encoded at synth.
+ */
 export function requireMatch(field: string, value: string, pattern: RegExp, fix: string): void {
+  if (typeof value === 'string' && /\$\{(TfToken\[|[a-z_]+\.)/.test(value)) {
+    throw new InstanceBootError(
+      `instance-boot: ${field} is a Terraform reference (${value}), which user data cannot hold: it is literal text base64-encoded at synth (Terraform's functions would mangle its quotes and backslashes); publish the value as an SSM parameter under the tenant's path and read it at boot`,
+    );
+  }
   if (typeof value !== 'string' || !pattern.test(value)) {
     throw new InstanceBootError(`instance-boot: ${field} "${String(value)}" is not usable in a boot script: ${fix}`);
   }

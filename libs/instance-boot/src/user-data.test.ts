@@ -22,7 +22,6 @@ const provisioner = renderDatabaseProvisionerUserData({
   tenant: TENANT,
   region: 'eu-west-2',
   parameterPath: runtimeParameterPath(TENANT),
-  masterSecretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:rds!cluster-1a2b3c-AbCdEf',
   autoScalingGroupName: 'acme-learning-db-provisioner',
 });
 const USER_DATA: Record<string, string> = {

@@ -66,8 +66,6 @@ wait_for_secret() {
 
 # secret_field JSON FIELD WHAT: the field's value, refused when it would break the rendered config.
 secret_field() {
-  if jq -e --arg field "$2" "$JQ_UNSAFE"' .[$field] // "" | unsafe' <<<"$1" >/dev/null; then
+  jq -j --arg field "$2" "$JQ_UNSAFE"' .[$field] // "" | tostring | if unsafe then error("unsafe") else . end' <<<"$1" 2>/dev/null ||
     die "$3 holds a quote, backslash or line break, which would break $CONFIG_DESCRIPTION; set a value without them"
-  fi
-  jq -j --arg field "$2" '.[$field] // "" | tostring' <<<"$1"
 }

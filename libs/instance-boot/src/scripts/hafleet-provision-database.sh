@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The one-shot database provisioner. Constants (TENANT, MASTER_SECRET_ARN, ...) are set above this line.
+# The one-shot database provisioner. Constants (TENANT, PARAMETER_PATH, ...) are set above this line.
 # It gives the application its own database user, never the master user, with alternating users:
 # each run sets a new password on the user *not* in the app secret, grants it, then points the app
 # secret at it. Instances pick the new secret up within minutes; the old user keeps working meanwhile.
@@ -55,11 +55,12 @@ SQL
 }
 
 provision() {
-  local engine family client package host port db app_arn master master_user master_password current='' current_user='' next password
+  local master_arn engine family client package host port db app_arn master master_user master_password current='' current_user='' next password
   log "database provisioner: tenant $TENANT"
   if ! command -v jq >/dev/null; then dnf install -y jq; fi
   read_parameters
-  require_parameters db/engine db/writer-endpoint db/port db/name db/app-secret-arn
+  require_parameters db/engine db/writer-endpoint db/port db/name db/app-secret-arn "$MASTER_SECRET_PARAMETER"
+  master_arn=${PARAMS[$MASTER_SECRET_PARAMETER]}
   engine=${PARAMS[db/engine]} host=${PARAMS[db/writer-endpoint]} port=${PARAMS[db/port]} db=${PARAMS[db/name]} app_arn=${PARAMS[db/app-secret-arn]}
   case "$engine" in
     mysql | aurora-mysql) family=mysql client=mariadb package=mariadb105 ;;
@@ -74,7 +75,7 @@ provision() {
     dnf install -y "$package"
   fi
 
-  master=$(wait_for_secret "$MASTER_SECRET_ARN" "the master user secret")
+  master=$(wait_for_secret "$master_arn" "the master user secret")
   master_user=$(secret_field "$master" username 'the master user name')
   master_password=$(secret_field "$master" password 'the master password')
   # No value yet: the first run. Otherwise rotate to the user the app does not use now.
