@@ -33,7 +33,7 @@ read_parameters() {
   done
   bad=$(jq -r --arg path "$PARAMETER_PATH" "$JQ_UNSAFE"' [to_entries[] | select(.value | unsafe) | $path + .key] | join(", ")' <<<"$all")
   if [ -n "$bad" ]; then die "$bad: holds a quote, backslash or line break, which would break $CONFIG_DESCRIPTION; publish a value without them"; fi
-  while IFS=$'\t' read -r key value; do PARAMS[$key]=$value; done < <(jq -r 'to_entries[] | [.key, .value] | @tsv' <<<"$all")
+  while IFS= read -r -d '' key && IFS= read -r -d '' value; do PARAMS[$key]=$value; done < <(jq -j 'to_entries[] | .key + "\u0000" + .value + "\u0000"' <<<"$all")
 }
 
 # require_parameters KEY...: stops naming every missing parameter at once.
