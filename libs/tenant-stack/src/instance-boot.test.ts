@@ -1,8 +1,6 @@
-import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { PROFILES, RUNTIME_PARAMETERS, runtimeParameterPath, type ProfileName, type RuntimeParameterKey } from '@hafleet/app-profiles';
+import { runtimeParameterPath } from '@hafleet/app-profiles';
 import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData, renderUserData } from '@hafleet/instance-boot';
 import { bootWithStackParameters, cloudInitSchema, shellcheckUserData, stackParameters, stackUserData, type BootRun } from '@hafleet/instance-boot/testing';
 import { loadFleet, loadFleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
@@ -20,55 +18,29 @@ import { TenantStack } from './tenant-stack.js';
 const WORKSPACE = new URL('../../../', import.meta.url).pathname;
 
 /**
- * STAND-IN until TenantStack publishes the runtime contract itself (issue 11, infrastructure half):
- * the parameters and user data the stack is to carry, added here from the stack's own attributes so
- * this test runs today. When the real wiring lands, delete this function and synthesize with
- * `synthesizeTenants` (as high-availability.test.ts does); the assertions below stay as they are.
+ * STAND-IN until TenantStack wires `@hafleet/instance-boot` into its launch templates itself: the
+ * user data each template is to carry (web, worker, database provisioner), as base64 of the
+ * rendered text, and the provisioner's `db/master-secret-arn` parameter. Everything else (the SSM
+ * parameters, the secrets, the templates) is the real stack's. When the wiring lands, delete this
+ * function and synthesize with `synthesizeTenants`; the assertions below stay as they are.
  */
-const STAND_IN_PROFILES: Record<string, ProfileName> = { 'harbour-health': 'moodle', 'lakeside-state': 'totara', 'northwind-university': 'scorm-engine' };
-function wireRuntimeContract(stack: TenantStack, spec: TenantSpec): void {
-  const profile = STAND_IN_PROFILES[spec.name] ?? 'moodle';
-  const release = spec.app.release ?? 'unset';
-  const secret = (id: string) => new SecretsmanagerSecret(stack, `stand-in-${id}`, { name: `hafleet/${spec.name}/${id}` }).arn;
-  const [sessions, application = sessions] = stack.caches;
-  const values: Partial<Record<RuntimeParameterKey, string>> = {
-    'site/url': `https://${spec.domain}`,
-    'site/domain': spec.domain,
-    'app/profile': profile,
-    'app/release': release,
-    'app/time-zone': 'UTC',
-    'db/engine': spec.database.engine,
-    'db/writer-endpoint': stack.database.endpoint,
-    'db/reader-endpoint': stack.database.readerEndpoint,
-    'db/port': String(stack.database.port),
-    'db/name': 'hafleet',
-    'db/app-secret-arn': secret('db-app'),
-    'cache/sessions-endpoint': sessions!.primaryEndpoint,
-    'cache/application-endpoint': application!.primaryEndpoint,
-    'cache/port': String(sessions!.port),
-    'cache/auth-secret-arn': secret('cache-auth'),
-    'files/file-system-id': stack.fileSystem.fileSystemId,
-    'files/access-point-id': new EfsAccessPoint(stack, 'stand-in-access-point', { fileSystemId: stack.fileSystem.fileSystemId }).id,
-    'content/bucket': stack.contentBucket.bucketName,
-    ...(stack.cdn ? { 'content/cdn-domain': stack.cdn.domainName } : {}),
-    'mail/smtp-host': `email-smtp.${spec.region}.amazonaws.com`,
-    'mail/smtp-port': '587',
-    'mail/from-address': `no-reply@${spec.domain}`,
+function wireUserData(stack: TenantStack, spec: TenantSpec): void {
+  const parameterPath = runtimeParameterPath(spec.name);
+  const props = { tenant: spec.name, region: spec.region, profile: stack.profile, release: spec.app.release ?? spec.app.amiId, parameterPath };
+  const userData: Record<string, string> = {
+    [`${spec.name}-web`]: renderUserData({ ...props, role: 'web' }),
+    [`${spec.name}-worker`]: renderUserData({ ...props, role: 'worker' }),
+    [`${spec.name}-db-provisioner`]: renderDatabaseProvisionerUserData({ ...props, autoScalingGroupName: `${spec.name}-db-provisioner` }),
   };
-  const path = runtimeParameterPath(spec.name);
-  for (const p of RUNTIME_PARAMETERS) {
-    const value = values[p.key];
-    if (value !== undefined) new SsmParameter(stack, `stand-in-${p.key.replace(/\W/g, '-')}`, { name: `${path}${p.key}`, type: p.secure ? 'SecureString' : 'String', value });
-  }
   for (const template of stack.node.findAll().filter((c): c is LaunchTemplate => c instanceof LaunchTemplate)) {
-    const role = template.nameInput?.endsWith('-worker') ? 'worker' : 'web';
-    const text = renderUserData({ tenant: spec.name, region: spec.region, role, profile: PROFILES[profile], release, parameterPath: path });
-    template.addOverride('user_data', Buffer.from(text).toString('base64'));
+    const text = userData[template.nameInput ?? ''];
+    if (text) template.addOverride('user_data', Buffer.from(text).toString('base64'));
   }
-  const provisioner = new LaunchTemplate(stack, 'stand-in-db-provisioner', { name: `${spec.name}-db-provisioner` });
-  new SsmParameter(stack, 'stand-in-master-secret-arn', { name: `${path}${DATABASE_PROVISIONER_PARAMETERS.masterSecretArn}`, type: 'String', value: stack.database.masterUserSecretArn });
-  const provisionerUserData = renderDatabaseProvisionerUserData({ tenant: spec.name, region: spec.region, parameterPath: path, autoScalingGroupName: `${spec.name}-db-provisioner` });
-  provisioner.addOverride('user_data', Buffer.from(provisionerUserData).toString('base64'));
+  new SsmParameter(stack, 'stand-in-master-secret-arn', {
+    name: `${parameterPath}${DATABASE_PROVISIONER_PARAMETERS.masterSecretArn}`,
+    type: 'String',
+    value: stack.database.masterUserSecretArn,
+  });
 }
 
 interface ExampleStack {
@@ -80,7 +52,7 @@ function synthesizeExampleStacks(): ExampleStack[] {
   const fleet = loadFleetConfig(WORKSPACE);
   return loadFleet(WORKSPACE).map(({ spec }) => {
     const stack = new TenantStack(Testing.app(), { spec, fleet });
-    wireRuntimeContract(stack, spec);
+    wireUserData(stack, spec);
     return { tenant: spec.name, json: JSON.parse(Testing.synth(stack)) };
   });
 }

@@ -82,9 +82,10 @@ $CFG->timezone  = '{{HAFLEET_TIME_ZONE}}';
 $CFG->session_handler_class = '\\core\\session\\redis';
 $CFG->session_redis_host    = '{{HAFLEET_CACHE_SESSIONS_ENDPOINT}}';
 $CFG->session_redis_port    = {{HAFLEET_CACHE_PORT}};
-// TLS (a non-empty array turns it on) and the cache's RBAC user: phpredis sends AUTH user password.
+// TLS; Moodle hands this array to phpredis as the TLS stream options: verify the cache's certificate.
 $CFG->session_redis_encrypt = ['verify_peer' => true, 'verify_peer_name' => true];
-$CFG->session_redis_auth    = ['{{HAFLEET_CACHE_USERNAME}}', '{{HAFLEET_CACHE_PASSWORD}}'];
+// AUTH as the cache's default user (its password; the cache has no other user).
+$CFG->session_redis_auth    = '{{HAFLEET_CACHE_PASSWORD}}';
 $CFG->session_redis_prefix  = 'sess_';
 $CFG->session_redis_acquire_lock_timeout = 120;
 $CFG->session_redis_lock_expire = 7200;

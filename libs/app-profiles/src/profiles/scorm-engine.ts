@@ -37,7 +37,6 @@ database.ssl=require
 cache.host={{HAFLEET_CACHE_APPLICATION_ENDPOINT}}
 cache.port={{HAFLEET_CACHE_PORT}}
 cache.tls=true
-cache.username={{HAFLEET_CACHE_USERNAME}}
 cache.password={{HAFLEET_CACHE_PASSWORD}}
 files.root=/var/lib/scorm-engine/content
 content.bucket={{HAFLEET_CONTENT_BUCKET}}
