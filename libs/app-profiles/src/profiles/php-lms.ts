@@ -67,6 +67,8 @@ $CFG->prefix    = 'mdl_';
 $CFG->dboptions = [
     'dbpersist' => false,
     'dbport'    => '{{HAFLEET_DB_PORT}}',
+    // The database refuses connections without TLS (Moodle 4.4+ reads this for mysqli and pgsql).
+    'ssl'       => 'require',
     'readonly'  => ['instance' => ['{{HAFLEET_DB_READER_ENDPOINT}}']],
 ];
 
@@ -80,7 +82,9 @@ $CFG->timezone  = '{{HAFLEET_TIME_ZONE}}';
 $CFG->session_handler_class = '\\core\\session\\redis';
 $CFG->session_redis_host    = '{{HAFLEET_CACHE_SESSIONS_ENDPOINT}}';
 $CFG->session_redis_port    = {{HAFLEET_CACHE_PORT}};
-$CFG->session_redis_encrypt = true;
+// TLS; Moodle hands this array to phpredis as the TLS stream options: verify the cache's certificate.
+$CFG->session_redis_encrypt = ['verify_peer' => true, 'verify_peer_name' => true];
+// AUTH as the cache's default user (its password; the cache has no other user).
 $CFG->session_redis_auth    = '{{HAFLEET_CACHE_PASSWORD}}';
 $CFG->session_redis_prefix  = 'sess_';
 $CFG->session_redis_acquire_lock_timeout = 120;

@@ -33,6 +33,7 @@ database.port={{HAFLEET_DB_PORT}}
 database.name={{HAFLEET_DB_NAME}}
 database.username={{HAFLEET_DB_USERNAME}}
 database.password={{HAFLEET_DB_PASSWORD}}
+database.ssl=require
 cache.host={{HAFLEET_CACHE_APPLICATION_ENDPOINT}}
 cache.port={{HAFLEET_CACHE_PORT}}
 cache.tls=true

@@ -1,0 +1,3 @@
+export * from './boot-harness.js';
+export * from './fixtures.js';
+export * from './stack-boot.js';
