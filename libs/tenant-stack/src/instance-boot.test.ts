@@ -1,12 +1,9 @@
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { readFileSync } from 'node:fs';
 import { runtimeParameterPath } from '@hafleet/app-profiles';
-import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData, renderUserData } from '@hafleet/instance-boot';
 import { bootWithStackParameters, cloudInitSchema, shellcheckUserData, stackParameters, stackUserData, type BootRun } from '@hafleet/instance-boot/testing';
-import { loadFleet, loadFleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
-import { Testing } from 'cdktf';
+import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantStack } from './tenant-stack.js';
+import { synthesizeTenants } from './synthesize.js';
 
 /**
  * The boot as every example tenant's stack defines it: each launch template's user data passes
@@ -15,46 +12,16 @@ import { TenantStack } from './tenant-stack.js';
  * publishes (Terraform expressions verbatim), renders a config holding exactly those values.
  */
 
-const WORKSPACE = new URL('../../../', import.meta.url).pathname;
-
-/**
- * STAND-IN until TenantStack wires `@hafleet/instance-boot` into its launch templates itself: the
- * user data each template is to carry (web, worker, database provisioner), as base64 of the
- * rendered text, and the provisioner's `db/master-secret-arn` parameter. Everything else (the SSM
- * parameters, the secrets, the templates) is the real stack's. When the wiring lands, delete this
- * function and synthesize with `synthesizeTenants`; the assertions below stay as they are.
- */
-function wireUserData(stack: TenantStack, spec: TenantSpec): void {
-  const parameterPath = runtimeParameterPath(spec.name);
-  const props = { tenant: spec.name, region: spec.region, profile: stack.profile, release: spec.app.release ?? spec.app.amiId, parameterPath };
-  const userData: Record<string, string> = {
-    [`${spec.name}-web`]: renderUserData({ ...props, role: 'web' }),
-    [`${spec.name}-worker`]: renderUserData({ ...props, role: 'worker' }),
-    [`${spec.name}-db-provisioner`]: renderDatabaseProvisionerUserData({ ...props, autoScalingGroupName: `${spec.name}-db-provisioner` }),
-  };
-  for (const template of stack.node.findAll().filter((c): c is LaunchTemplate => c instanceof LaunchTemplate)) {
-    const text = userData[template.nameInput ?? ''];
-    if (text) template.addOverride('user_data', Buffer.from(text).toString('base64'));
-  }
-  new SsmParameter(stack, 'stand-in-master-secret-arn', {
-    name: `${parameterPath}${DATABASE_PROVISIONER_PARAMETERS.masterSecretArn}`,
-    type: 'String',
-    value: stack.database.masterUserSecretArn,
-  });
-}
-
 interface ExampleStack {
   readonly tenant: string;
   readonly json: Parameters<typeof stackUserData>[0];
 }
 
+let workspace: TempWorkspace;
+
 function synthesizeExampleStacks(): ExampleStack[] {
-  const fleet = loadFleetConfig(WORKSPACE);
-  return loadFleet(WORKSPACE).map(({ spec }) => {
-    const stack = new TenantStack(Testing.app(), { spec, fleet });
-    wireUserData(stack, spec);
-    return { tenant: spec.name, json: JSON.parse(Testing.synth(stack)) };
-  });
+  workspace = tempWorkspace();
+  return synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => ({ tenant: s.tenant, json: JSON.parse(readFileSync(s.file, 'utf8')) }));
 }
 
 let stacks: ExampleStack[];
@@ -62,7 +29,10 @@ const runs: BootRun[] = [];
 beforeAll(() => {
   stacks = synthesizeExampleStacks();
 });
-afterAll(() => runs.forEach((run) => run.dispose()));
+afterAll(() => {
+  runs.forEach((run) => run.dispose());
+  workspace.dispose();
+});
 
 describe('boot of every example tenant, from its synthesized stack', () => {
   it('every launch template has user data; every one passes cloud-init schema, every script in them shellcheck', async () => {

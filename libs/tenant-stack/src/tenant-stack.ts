@@ -19,7 +19,9 @@ import {
   WebTier,
   Worker,
   type InstancePolicyStatement,
+  type PublishedValue,
 } from '@hafleet/ha-modules';
+import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData, renderUserData, type InstanceRole } from '@hafleet/instance-boot';
 import { maintenanceWindows, subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
 import { AwsProvider, type AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
@@ -110,6 +112,10 @@ export class TenantStack extends TerraformStack {
     // The release tag is in the launch templates: a release change alone rolls the instances.
     const launchTags = { ...tenantTags, ...(spec.app.release ? { release: spec.app.release } : {}), profile: spec.app.profile };
     const compute = { vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, rootVolumeGiB: spec.app.rootVolumeGiB, rootDeviceName: spec.app.rootDeviceName, launchTags };
+    // What each instance does at boot (@hafleet/instance-boot): literal text, so it changes only with the release or the profile.
+    const parameterPath = runtimeParameterPath(name);
+    const bootUserData = (role: InstanceRole) =>
+      base64(renderUserData({ tenant: name, region: spec.region, role, profile: this.profile, release: spec.app.release ?? spec.app.amiId, parameterPath }));
     this.webTier = new WebTier(this, 'web', {
       ...compute,
       name,
@@ -129,9 +135,19 @@ export class TenantStack extends TerraformStack {
       certificateArn: spec.edge.certificateArn,
       accessLogs: { bucketName: logs.bucketName },
       originVerify: originVerify && { headerName: originVerify.headerName, secret: originVerify.value },
+      userData: bootUserData('web'),
     });
-    this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType });
-    this.databaseProvisioner = new DatabaseProvisioner(this, 'db-provisioner', { name, vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, launchTags: tenantTags });
+    this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType, userData: bootUserData('worker') });
+    const provisionerGroup = `${name}-db-provisioner`;
+    this.databaseProvisioner = new DatabaseProvisioner(this, 'db-provisioner', {
+      name,
+      vpcId,
+      appSubnetIds,
+      amiId: spec.app.amiId,
+      kmsKeyArn,
+      launchTags: tenantTags,
+      userData: base64(renderDatabaseProvisionerUserData({ tenant: name, region: spec.region, parameterPath, autoScalingGroupName: provisionerGroup })),
+    });
     // Each data tier opens the connection from these groups: ingress on its own group, egress on theirs.
     const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
 
@@ -218,7 +234,7 @@ export class TenantStack extends TerraformStack {
 
     this.runtimeConfiguration = new RuntimeConfiguration(this, 'runtime', {
       name,
-      path: runtimeParameterPath(name),
+      path: parameterPath,
       region: spec.region,
       accountId,
       kmsKeyArn,
@@ -281,7 +297,7 @@ export class TenantStack extends TerraformStack {
    * The runtime configuration: every `RUNTIME_PARAMETERS` value, from the resources that hold it.
    * A catalogue key without a value here fails synthesis, so the contract cannot drift.
    */
-  private publishedValues(spec: TenantSpec) {
+  private publishedValues(spec: TenantSpec): PublishedValue[] {
     const [sessions, application] = this.caches;
     const values: Record<RuntimeParameterKey, string | undefined> = {
       'site/url': `https://${spec.domain}`,
@@ -308,13 +324,19 @@ export class TenantStack extends TerraformStack {
       'mail/from-address': this.mail.fromAddress,
       'mail/smtp-secret-arn': this.mail.credentialsSecretArn,
     };
-    return RUNTIME_PARAMETERS.flatMap(({ key, secure, description, ...rest }) => {
+    return RUNTIME_PARAMETERS.flatMap(({ key, secure, description, ...rest }): PublishedValue[] => {
       const value = values[key];
       if (value === undefined) {
         if ('optional' in rest && rest.optional) return [];
         throw new Error(`TenantStack ${spec.name}: runtime parameter ${key} has no value`);
       }
       return [{ key, value, secure, description }];
+    }).concat({
+      // The provisioner's only input beyond db/*: an ARN (no secret), readable only with the provisioner's role.
+      key: DATABASE_PROVISIONER_PARAMETERS.masterSecretArn,
+      value: this.database.masterUserSecretArn,
+      secure: true,
+      description: 'Master user secret ARN, for the database provisioner only (the instances cannot read the secret)',
     });
   }
 
@@ -395,3 +417,5 @@ export class TenantStack extends TerraformStack {
     this.addOverride('terraform.backend.s3.use_lockfile', true);
   }
 }
+
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');

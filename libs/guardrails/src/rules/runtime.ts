@@ -160,4 +160,21 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
       );
     },
   },
+  {
+    id: 'HAF-RUN-008',
+    severity: 'error',
+    area: 'runtime',
+    description: 'Every instance template boots the platform: its user data configures the instance from the published runtime configuration',
+    resourceTypes: ['aws_launch_template'],
+    fix: 'give the launch template the user data of @hafleet/instance-boot (renderUserData, renderDatabaseProvisionerUserData), base64-encoded',
+    check(template, _stack, { tenant }) {
+      const userData = template.values['user_data'];
+      if (typeof userData !== 'string' || userData === '') return fail('has no user_data: an instance would boot the release AMI knowing nothing of its tenant');
+      const text = /^[A-Za-z0-9+/=]+$/.test(userData) ? Buffer.from(userData, 'base64').toString('utf8') : userData;
+      return verdictOf([
+        !text.startsWith('#cloud-config') && 'user_data is not a #cloud-config document',
+        !text.includes(runtimeParameterPath(tenant)) && `user_data never reads ${runtimeParameterPath(tenant)}`,
+      ]);
+    },
+  },
 ];

@@ -24,6 +24,9 @@ export interface DatabaseProvisionerProps {
 const HEALTH_CHECK_GRACE_SECONDS = 600;
 
 /**
+ * The job's auto scaling group is named `<name>-db-provisioner` (the launch template's name): its
+ * script scales that group to 0 when done.
+ *
  * A one-shot job inside the VPC that creates (and on a re-run, rotates) the application's database
  * user with the master credentials, writes the application secret, then sets its own group back
  * to 0 so the instance goes away. It is the only identity besides RDS that may read the master
