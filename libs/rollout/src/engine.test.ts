@@ -32,7 +32,7 @@ class InMemoryDriver implements TenantDriver {
     await new Promise((r) => setTimeout(r, this.behaviour.slowMs ?? 0));
     if (this.behaviour.failPlan?.includes(tenant)) throw new Error(`terraform plan failed for ${tenant}`);
     const dataLoss = this.behaviour.dataLoss?.includes(tenant) ? [{ address: 'aws_db_instance.db', action: 'replace', holds: 'a database' }] : [];
-    return { tenant, digest: { add: 1, change: 0, destroy: dataLoss.length, replace: dataLoss.length, resourceCount: 1, hasChanges: true, dataLoss } };
+    return { tenant, digest: { add: 1, change: 0, destroy: dataLoss.length, replace: dataLoss.length, resourceCount: 1, hasChanges: true, dataLoss, deferred: [] } };
   }
   guard(plan: TenantPlan): GuardDecision {
     return plan.digest.dataLoss.length ? { ok: false, blocked: ['aws_db_instance.db'], message: `tenant ${plan.tenant}: apply refused — this plan would lose data` } : { ok: true, allowed: [] };
@@ -71,6 +71,7 @@ describe('rollout engine (in-memory driver)', () => {
         maxFailures: 1,
         allowDestroy: [],
         gates: [{ kind: 'none' }],
+        applyImmediately: false,
         ...overrides,
       },
       waves: waves.map((tenants, i) => ({ label: `w${i + 1}`, tenants })),
