@@ -304,22 +304,23 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     expect(data.tenants.map((t) => [t.tenant, t.state])).toEqual([['fx-01', 'failed'], ['fx-02', 'healthy'], ['fx-03', 'healthy']]);
   });
 
-  it('--apply-immediately reaches the synth of that run only, is shown by the dry run, kept by a resume, and cannot be added on resume', async () => {
+  // Four CLI runs in child processes, each planning and applying with the real terraform.
+  it('--apply-immediately reaches the synth of that run only, is shown by the dry run, kept by a resume, and cannot be added on resume', { timeout: 300_000 }, async () => {
     const root = workspace.root;
-    const dry = fixtureFleet(workspace, 'rollout', '--set', 'app.release=2025.4.0', '--apply-immediately', '--gate', 'none', '--dry-run', '--json');
+    const dry = fixtureFleet(workspace, 'rollout', 'fx-01', '--set', 'app.release=2025.4.0', '--apply-immediately', '--gate', 'none', '--dry-run', '--json');
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toContain('database and cache changes: applied immediately (--apply-immediately), not in the maintenance window');
     expect((JSON.parse(dry.stdout) as { request: { applyImmediately: boolean } }).request.applyImmediately).toBe(true);
     expect(existsSync(join(root, DEFAULT_OUTDIR))).toBe(false); // the dry run synthesised in its sandbox
 
-    // fx-02's gate fails: halted after fx-01, fx-03 never started.
-    const first = fixtureFleet(workspace, 'rollout', '--set', 'app.release=2025.4.0', '--apply-immediately', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:[ "$HAFLEET_TENANT" != fx-02 ]');
+    // fx-01 is applied, then its gate fails: halted, fx-02 never started.
+    const first = fixtureFleet(workspace, 'rollout', 'fx-01', 'fx-02', '--set', 'app.release=2025.4.0', '--apply-immediately', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:[ "$HAFLEET_TENANT" != fx-01 ]');
     expect(first.code, first.stderr).toBe(1);
     const id = onlyJournal(root);
     expect(readJournal(root, id).request.applyImmediately).toBe(true);
-    expect([synthesized(root, 'fx-01'), synthesized(root, 'fx-02')]).toEqual([true, true]);
+    expect(synthesized(root, 'fx-01')).toBe(true);
     expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.4.0', applyImmediately: true }); // applied so by terraform
-    expect(fixtureState(root, 'fx-03')).toBeUndefined();
+    expect(fixtureState(root, 'fx-02')).toBeUndefined();
 
     const added = fixtureFleet(workspace, 'rollout', '--resume', id, '--apply-immediately');
     expect([added.code, added.stderr]).toEqual([2, expect.stringContaining('so --apply-immediately cannot change it')]);
@@ -329,8 +330,8 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     expect(resumed.stderr).toContain('database and cache changes: applied immediately');
     const report = JSON.parse(resumed.stdout) as RolloutReport;
     expect([report.status, report.request.applyImmediately]).toEqual(['completed', true]);
-    expect([synthesized(root, 'fx-02'), synthesized(root, 'fx-03')]).toEqual([true, true]);
-    expect(fixtureState(root, 'fx-03')).toMatchObject({ release: '2025.4.0', applyImmediately: true });
+    expect([synthesized(root, 'fx-01'), synthesized(root, 'fx-02')]).toEqual([true, true]);
+    expect(fixtureState(root, 'fx-02')).toMatchObject({ release: '2025.4.0', applyImmediately: true });
 
     // The next rollout without the flag: back to waiting for the window, an in-place update of the database.
     const next = fixtureFleet(workspace, 'rollout', 'fx-01', '--set', 'app.release=2025.5.0', '--gate', 'none', '--json');
