@@ -45,6 +45,7 @@ const request = (overrides: Partial<RolloutRequest>): RolloutRequest => ({
   maxFailures: 1,
   allowDestroy: [],
   gates: [{ kind: 'none' }],
+  applyImmediately: false,
   ...overrides,
 });
 
@@ -57,7 +58,7 @@ async function journalCost(count: number): Promise<void> {
     const noop: TenantDriver = {
       updateSpec: async (tenant) => ({ spec: { ...spec, name: tenant }, changed: true }),
       synth: async () => {},
-      plan: async (tenant) => ({ tenant, digest: { add: 0, change: 1, destroy: 0, replace: 0, resourceCount: 120, hasChanges: true, dataLoss: [] } }),
+      plan: async (tenant) => ({ tenant, digest: { add: 0, change: 1, destroy: 0, replace: 0, resourceCount: 120, hasChanges: true, dataLoss: [], deferred: [] } }),
       guard: () => ({ ok: true, allowed: [] }),
       apply: async () => 'applied',
       outputs: async () => ({}),

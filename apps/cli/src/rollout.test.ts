@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RolloutJournal, journalFile, type JournalData } from '@hafleet/rollout';
 import { FIXTURE_APPLIES_LOG, fixtureApplies, fixtureDriver, fixtureState, setFixtureApplySeconds, writeFixtureTenants } from '@hafleet/rollout/testing';
-import { tenantWorkDir } from '@hafleet/tenant-spec';
+import { DEFAULT_OUTDIR, STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
 import { SpecValidationError } from '@hafleet/tenant-spec';
 import { runFleet as fleet, tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
 import { UsageError } from './command.js';
@@ -56,6 +56,11 @@ const byTenant = (report: RolloutReport) => Object.fromEntries(report.tenants.ma
 const readJournal = (root: string, id: string) => JSON.parse(readFileSync(journalFile(root, id), 'utf8')) as JournalData;
 const specRelease = (root: string, tenant: string) =>
   (JSON.parse(readFileSync(join(root, 'tenants', tenant, 'tenant.json'), 'utf8')) as { app: { release: string } }).app.release;
+
+/** What the latest synth wrote into the tenant's fixture stack: the database's apply_immediately. */
+const synthesized = (root: string, tenant: string): unknown =>
+  (JSON.parse(readFileSync(join(stackDir(join(root, DEFAULT_OUTDIR), tenant), STACK_FILE), 'utf8')) as { resource: { terraform_data: { database: { input: { apply_immediately: unknown } } } } }).resource.terraform_data.database
+    .input.apply_immediately;
 
 /** Is a process with `text` in its command line running? (Linux /proc) */
 function processRunning(text: string): boolean {
@@ -297,6 +302,46 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     const data = JSON.parse(again.stdout) as RolloutReport;
     expect(data.status).toBe('failed');
     expect(data.tenants.map((t) => [t.tenant, t.state])).toEqual([['fx-01', 'failed'], ['fx-02', 'healthy'], ['fx-03', 'healthy']]);
+  });
+
+  // Four CLI runs in child processes, each planning and applying with the real terraform.
+  it('--apply-immediately reaches the synth of that run only, is shown by the dry run, kept by a resume, and cannot be added on resume', { timeout: 300_000 }, async () => {
+    const root = workspace.root;
+    const dry = fixtureFleet(workspace, 'rollout', 'fx-01', '--set', 'app.release=2025.4.0', '--apply-immediately', '--gate', 'none', '--dry-run', '--json');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('database and cache changes: applied immediately (--apply-immediately), not in the maintenance window');
+    expect((JSON.parse(dry.stdout) as { request: { applyImmediately: boolean } }).request.applyImmediately).toBe(true);
+    expect(existsSync(join(root, DEFAULT_OUTDIR))).toBe(false); // the dry run synthesised in its sandbox
+
+    // fx-01 is applied, then its gate fails: halted, fx-02 never started.
+    const first = fixtureFleet(workspace, 'rollout', 'fx-01', 'fx-02', '--set', 'app.release=2025.4.0', '--apply-immediately', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:[ "$HAFLEET_TENANT" != fx-01 ]');
+    expect(first.code, first.stderr).toBe(1);
+    const id = onlyJournal(root);
+    expect(readJournal(root, id).request.applyImmediately).toBe(true);
+    expect(synthesized(root, 'fx-01')).toBe(true);
+    expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.4.0', applyImmediately: true }); // applied so by terraform
+    expect(fixtureState(root, 'fx-02')).toBeUndefined();
+
+    const added = fixtureFleet(workspace, 'rollout', '--resume', id, '--apply-immediately');
+    expect([added.code, added.stderr]).toEqual([2, expect.stringContaining('so --apply-immediately cannot change it')]);
+
+    const resumed = fixtureFleet(workspace, 'rollout', '--resume', id, '--gate', 'none', '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('database and cache changes: applied immediately');
+    const report = JSON.parse(resumed.stdout) as RolloutReport;
+    expect([report.status, report.request.applyImmediately]).toEqual(['completed', true]);
+    expect([synthesized(root, 'fx-01'), synthesized(root, 'fx-02')]).toEqual([true, true]);
+    expect(fixtureState(root, 'fx-02')).toMatchObject({ release: '2025.4.0', applyImmediately: true });
+
+    // The next rollout without the flag: back to waiting for the window, an in-place update of the database.
+    const next = fixtureFleet(workspace, 'rollout', 'fx-01', '--set', 'app.release=2025.5.0', '--gate', 'none', '--json');
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain("database and cache changes: wait for each tenant's maintenance window");
+    const fx01 = byTenant(JSON.parse(next.stdout) as RolloutReport)['fx-01']!;
+    // The release and the database (apply_immediately back to false) change in place; the apply hook is replaced as on every release.
+    expect(fx01.plan).toMatchObject({ change: 2, dataLoss: [], deferred: [] });
+    expect(synthesized(root, 'fx-01')).toBe(false);
+    expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.5.0', applyImmediately: false });
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarisePlan } from '@hafleet/terraform';
-import { dataLossLines, renderPlanMarkdown, renderPlanTable, writeFleetPlanView, type FleetPlanEntry } from './fleet-view.js';
+import { dataLossLines, planNotes, renderPlanMarkdown, renderPlanTable, writeFleetPlanView, type FleetPlanEntry } from './fleet-view.js';
 import { fixtureWorkspace } from '@hafleet/testing';
 
 const rc = (address: string, actions: string[]) => ({ address, mode: 'managed' as const, type: address.split('.')[0]!, change: { actions } });
@@ -57,5 +57,33 @@ describe('fleet plan view', () => {
     const markdown = renderPlanMarkdown([{ tenant: 'big', plan: { plannedAt: 'now', summary: summarisePlan({ resource_changes: huge }) } }]);
     expect(markdown.length).toBeLessThan(65_536);
     expect(markdown).toContain('cut to fit a comment');
+  });
+});
+
+describe('fleet plan view: changes that wait for the maintenance window', () => {
+  const window = 'sun:16:00-sun:16:30';
+  const resize = {
+    address: 'module.database.aws_db_instance.main',
+    mode: 'managed' as const,
+    type: 'aws_db_instance',
+    change: { actions: ['update'], before: { instance_class: 'db.r6g.large' }, after: { instance_class: 'db.r6g.xlarge', apply_immediately: false, maintenance_window: window } },
+  };
+  const waiting: FleetPlanEntry[] = [
+    { tenant: 'harbour-health', plan: { plannedAt: '2025-06-01T10:00:00.000Z', summary: summarisePlan({ resource_changes: [resize, rc('aws_launch_template.web', ['update'])] }) } },
+    entries[1]!,
+  ];
+
+  it('says so in the table, in a note under it and in the markdown, with the window in UTC', () => {
+    expect(renderPlanTable(waiting).split('\n')[2]).toMatch(/^harbour-health +0 +2 +0 +0 +0 +changes; 1 waits for the maintenance window$/);
+    expect(planNotes(waiting)).toEqual([
+      'waiting for the maintenance window — apply succeeds, but AWS makes these changes only in the window (fleet rollout --apply-immediately applies them at once):\n' +
+        `  harbour-health: module.database.aws_db_instance.main (instance_class) waits for the maintenance window ${window} UTC`,
+    ]);
+    expect(planNotes(entries)).toEqual([`stateful resources replaced or destroyed — apply refuses these without --allow-destroy:\n  ${dataLossLines(entries)[0]}`]);
+    const markdown = renderPlanMarkdown(waiting);
+    expect(markdown).toContain('#### :hourglass: Waiting for the maintenance window');
+    expect(markdown).toContain(`- **harbour-health**: \`module.database.aws_db_instance.main\` (\`instance_class\`) waits for the maintenance window ${window} UTC`);
+    expect(markdown).toContain(`- update **(stateful)** \`module.database.aws_db_instance.main\` — waits for the maintenance window ${window} UTC`);
+    expect(renderPlanMarkdown(entries)).not.toContain('maintenance window');
   });
 });

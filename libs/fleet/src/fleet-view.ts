@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@hafleet/fs-safe';
+import { describeDeferred, describeWindow } from '@hafleet/terraform';
 import { ALLOW_DESTROY_FLAG, describeLoss } from './guard.js';
 import type { SavedPlanRecord } from './plan.js';
 import { renderTable } from './table.js';
@@ -23,7 +24,9 @@ function verdict(entry: FleetPlanEntry): string {
   if (!entry.plan) return 'FAILED';
   const s = entry.plan.summary;
   if (s.dataLoss.length > 0) return 'DATA LOSS — apply refuses';
-  return s.add + s.change + s.destroy + s.forget === 0 && s.outputChanges.length === 0 ? 'no changes' : 'changes';
+  if (s.add + s.change + s.destroy + s.forget === 0 && s.outputChanges.length === 0) return 'no changes';
+  const waiting = (s.deferred ?? []).length;
+  return waiting ? `changes; ${waiting} wait${waiting === 1 ? 's' : ''} for the maintenance window` : 'changes';
 }
 
 /** The terminal view: one row per tenant. */
@@ -42,6 +45,23 @@ export function dataLossLines(entries: readonly FleetPlanEntry[]): string[] {
   return entries.flatMap((e) =>
     (e.plan?.summary.dataLoss ?? []).map((c) => `${e.tenant}: ${describeLoss(c)} (allow with ${ALLOW_DESTROY_FLAG} ${e.tenant}:${c.address})`),
   );
+}
+
+/** Lines naming every database or cache update AWS holds until the resource's maintenance window. */
+export function deferredLines(entries: readonly FleetPlanEntry[]): string[] {
+  return entries.flatMap((e) => (e.plan?.summary.deferred ?? []).map((d) => `${e.tenant}: ${describeDeferred(d)}`));
+}
+
+/** What a person must know under the plan table: data apply would refuse to lose, and changes that wait for a window. */
+export function planNotes(entries: readonly FleetPlanEntry[]): string[] {
+  const block = (title: string, lines: readonly string[]) => (lines.length ? [`${title}\n${lines.map((l) => `  ${l}`).join('\n')}`] : []);
+  return [
+    ...block('stateful resources replaced or destroyed — apply refuses these without --allow-destroy:', dataLossLines(entries)),
+    ...block(
+      'waiting for the maintenance window — apply succeeds, but AWS makes these changes only in the window (fleet rollout --apply-immediately applies them at once):',
+      deferredLines(entries),
+    ),
+  ];
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
@@ -73,6 +93,11 @@ export function renderPlanMarkdown(entries: readonly FleetPlanEntry[], options: 
     lines.push('', '#### :warning: Data that apply would lose', '', 'Apply refuses these unless the run allows each one exactly:', '');
     for (const { tenant, change } of losses) lines.push(`- **${cell(tenant)}**: ${change.action} ${code(change.address)} — ${cell(change.holds ?? change.type)}; allow with ${code(`${ALLOW_DESTROY_FLAG} ${tenant}:${change.address}`)}`);
   }
+  const deferred = entries.flatMap((e) => (e.plan?.summary.deferred ?? []).map((d) => ({ tenant: e.tenant, change: d })));
+  if (deferred.length) {
+    lines.push('', '#### :hourglass: Waiting for the maintenance window', '', 'Apply succeeds, but AWS makes these changes only in the window (`fleet rollout --apply-immediately` applies them at once):', '');
+    for (const { tenant, change } of deferred) lines.push(`- **${cell(tenant)}**: ${code(change.address)} (${change.attributes.map(code).join(', ')}) ${describeWindow(change)}`);
+  }
   if (failed.length) {
     lines.push('', '#### :x: Failed', '');
     for (const e of failed) lines.push(`<details><summary>${cell(e.tenant)}</summary>`, '', '```', (e.error ?? 'failed').slice(0, 3000), '```', '</details>');
@@ -85,7 +110,11 @@ export function renderPlanMarkdown(entries: readonly FleetPlanEntry[], options: 
     const ordered = [...changes.filter((c) => c.action === 'replace' || c.action === 'delete'), ...changes.filter((c) => c.action !== 'replace' && c.action !== 'delete')];
     const shown = ordered.filter((c, i) => i < LISTED_CHANGES || c.action === 'replace' || c.action === 'delete');
     lines.push('', `<details><summary>${cell(e.tenant)}: ${changes.length} change${changes.length === 1 ? '' : 's'}, planned ${e.plan!.plannedAt}</summary>`, '');
-    for (const c of shown) lines.push(`- ${c.action}${c.stateful ? ' **(stateful)**' : ''} ${code(c.address)}`);
+    const waits = new Map((s.deferred ?? []).map((d) => [d.address, d]));
+    for (const c of shown) {
+      const deferral = waits.get(c.address);
+      lines.push(`- ${c.action}${c.stateful ? ' **(stateful)**' : ''} ${code(c.address)}${deferral ? ` — ${describeWindow(deferral)}` : ''}`);
+    }
     if (shown.length < changes.length) lines.push(`- … and ${changes.length - shown.length} more (full list in plan-summary.json)`);
     lines.push('', '</details>');
   }

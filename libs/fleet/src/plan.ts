@@ -122,5 +122,7 @@ function parseRecord(tenant: string, file: string, replan: string): SavedPlanRec
     throw unreadable('has no field summary.dataLoss (written by an older hafleet?)');
   }
   if (raw.tenant !== tenant) throw unreadable(`is the plan of tenant "${String(raw.tenant)}", field tenant`);
+  // Summaries saved before deferral was summarised: nothing known to wait (re-plan to know).
+  if (!Array.isArray(raw.summary.deferred)) return { ...raw, summary: { ...raw.summary, deferred: [] } } as SavedPlanRecord;
   return raw as SavedPlanRecord;
 }

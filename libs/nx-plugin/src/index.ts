@@ -17,6 +17,7 @@ const STACK_INPUTS = [
   '{workspaceRoot}/fleet.json',
   '^production',
   { env: 'HAFLEET_MODE' },
+  { env: 'HAFLEET_APPLY_IMMEDIATELY' },
   { externalDependencies: ['cdktf', '@cdktf/provider-aws', 'constructs', 'zod'] },
 ];
 

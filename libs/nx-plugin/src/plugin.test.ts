@@ -29,6 +29,8 @@ describe('hafleet Nx plugin', () => {
     expect(project.targets.show.cache).toBe(false);
     expect(project.tags).toEqual(['type:tenant', 'region:eu-west-2', 'env:production', 'ring:early']);
     expect(project.targets.synth.outputs).toEqual(['{workspaceRoot}/cdktf.out/stacks/harbour-health']);
+    // A synth for `fleet rollout --apply-immediately` is a different stack: never served from the cache of an ordinary one.
+    expect(project.targets.synth.inputs).toEqual(expect.arrayContaining([{ env: 'HAFLEET_MODE' }, { env: 'HAFLEET_APPLY_IMMEDIATELY' }]));
     expect(project.targets.plan).toMatchObject({ dependsOn: ['synth'], cache: false });
   });
 

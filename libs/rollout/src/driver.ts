@@ -31,6 +31,15 @@ export interface DataLoss {
   readonly holds: string;
 }
 
+/** A database or cache update AWS holds until the resource's maintenance window (libs/terraform DeferredChange). */
+export interface DeferredUpdate {
+  readonly address: string;
+  readonly type: string;
+  readonly attributes: readonly string[];
+  /** UTC, as AWS stores it; absent when the plan does not know it. */
+  readonly window?: string;
+}
+
 /** What the journal and the report keep of a tenant's plan. */
 export interface PlanDigest {
   readonly add: number;
@@ -41,6 +50,8 @@ export interface PlanDigest {
   /** False when applying would change nothing (no resource, no output). */
   readonly hasChanges: boolean;
   readonly dataLoss: readonly DataLoss[];
+  /** Updates that wait for the maintenance window (none with --apply-immediately). */
+  readonly deferred: readonly DeferredUpdate[];
 }
 
 /** A tenant's plan: the digest, plus whatever the driver needs to apply exactly this plan. */
@@ -63,11 +74,16 @@ export interface StepContext {
   readonly onStep?: (detail: string) => void;
 }
 
+export interface SynthContext extends StepContext {
+  /** Database and cache changes apply at once, not in their maintenance window (`--apply-immediately`). Default false. */
+  readonly applyImmediately?: boolean;
+}
+
 export interface TenantDriver {
   /** Sets `changes` in the tenant's spec: validated first, written atomically, only when it differs. */
   updateSpec(tenant: string, changes: readonly SpecChange[]): Promise<SpecUpdate>;
   /** Builds the tenant's stack from its spec. */
-  synth(tenant: string, context?: StepContext): Promise<void>;
+  synth(tenant: string, context?: SynthContext): Promise<void>;
   /** A fresh saved plan; the previous one (if any) is stale by definition. */
   plan(tenant: string, context?: StepContext): Promise<TenantPlan>;
   /** The plan-safety guard: stateful replacements/deletions need an exact allowance. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadTenantSpec, tenantSpecFiles } from '@hafleet/tenant-spec';
 import { WORKSPACE_ROOT } from '@hafleet/testing';
-import type { GuardDecision, TenantDriver, TenantPlan } from './driver.js';
+import type { GuardDecision, SynthContext, TenantDriver, TenantPlan } from './driver.js';
 import { executeRollout } from './engine.js';
 import { CommandGate } from './gates/command-gate.js';
 import type { GateTarget, HealthGate } from './gates/gate.js';
@@ -19,20 +19,26 @@ const spec = loadTenantSpec(tenantSpecFiles(WORKSPACE_ROOT)[0]!, WORKSPACE_ROOT)
 
 class InMemoryDriver implements TenantDriver {
   readonly calls: string[] = [];
-  constructor(private readonly behaviour: { failPlan?: string[]; dataLoss?: string[]; slowMs?: number } = {}) {}
+  /** Tenants last synthesised with apply_immediately. */
+  private readonly immediate = new Set<string>();
+  constructor(private readonly behaviour: { failPlan?: string[]; dataLoss?: string[]; resized?: string[]; slowMs?: number } = {}) {}
   async updateSpec(tenant: string) {
     this.calls.push(`${tenant}:spec`);
     return { spec: { ...spec, name: tenant }, changed: true };
   }
-  async synth(tenant: string) {
-    this.calls.push(`${tenant}:synth`);
+  async synth(tenant: string, context: SynthContext = {}) {
+    this.calls.push(`${tenant}:synth${context.applyImmediately ? ' (apply immediately)' : ''}`);
+    if (context.applyImmediately) this.immediate.add(tenant);
+    else this.immediate.delete(tenant);
   }
   async plan(tenant: string): Promise<TenantPlan> {
     this.calls.push(`${tenant}:plan`);
     await new Promise((r) => setTimeout(r, this.behaviour.slowMs ?? 0));
     if (this.behaviour.failPlan?.includes(tenant)) throw new Error(`terraform plan failed for ${tenant}`);
     const dataLoss = this.behaviour.dataLoss?.includes(tenant) ? [{ address: 'aws_db_instance.db', action: 'replace', holds: 'a database' }] : [];
-    return { tenant, digest: { add: 1, change: 0, destroy: dataLoss.length, replace: dataLoss.length, resourceCount: 1, hasChanges: true, dataLoss } };
+    // A resize waits for the window unless the stack was synthesised to apply it immediately, as AWS does.
+    const deferred = this.behaviour.resized?.includes(tenant) && !this.immediate.has(tenant) ? [{ address: 'aws_db_instance.db', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' }] : [];
+    return { tenant, digest: { add: 1, change: 0, destroy: dataLoss.length, replace: dataLoss.length, resourceCount: 1, hasChanges: true, dataLoss, deferred } };
   }
   guard(plan: TenantPlan): GuardDecision {
     return plan.digest.dataLoss.length ? { ok: false, blocked: ['aws_db_instance.db'], message: `tenant ${plan.tenant}: apply refused — this plan would lose data` } : { ok: true, allowed: [] };
@@ -71,6 +77,7 @@ describe('rollout engine (in-memory driver)', () => {
         maxFailures: 1,
         allowDestroy: [],
         gates: [{ kind: 'none' }],
+        applyImmediately: false,
         ...overrides,
       },
       waves: waves.map((tenants, i) => ({ label: `w${i + 1}`, tenants })),
@@ -86,6 +93,17 @@ describe('rollout engine (in-memory driver)', () => {
     expect(driver.calls).toEqual(['a:spec', 'a:synth', 'a:plan', 'a:apply', 'b:spec', 'b:synth', 'b:plan', 'b:apply']);
     expect(data.tenants['a']!.steps.map((s) => [s.step, s.ok])).toEqual([['spec', true], ['synth', true], ['plan', true], ['guard', true], ['apply', true], ['gate', true]]);
     for (const s of data.tenants['a']!.steps) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
+  });
+
+  it('synthesises with apply_immediately only when the request says so, and records what waits for the window', async () => {
+    const waiting = await executeRollout({ journal: journal([['a']]), driver: new InMemoryDriver({ resized: ['a'] }), gates: [passGate] });
+    expect(waiting.tenants['a']!.plan!.deferred).toEqual([{ address: 'aws_db_instance.db', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' }]);
+    expect(waiting.tenants['a']!.steps.find((s) => s.step === 'plan')!.detail).toBe('+1 ~0 -0, 1 waits for the maintenance window');
+
+    const driver = new InMemoryDriver({ resized: ['a'] });
+    const now = await executeRollout({ journal: journal([['a']], { applyImmediately: true }), driver, gates: [passGate] });
+    expect(driver.calls).toContain('a:synth (apply immediately)');
+    expect(now.tenants['a']!.plan!.deferred).toEqual([]);
   });
 
   it('refuses data loss at the guard: the tenant fails there, nothing is applied, the rollout halts', async () => {

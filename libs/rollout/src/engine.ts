@@ -167,9 +167,9 @@ export async function executeRollout(options: ExecuteRolloutOptions): Promise<Jo
     try {
       const update = await step('spec', () => driver.updateSpec(tenant, changes as SpecChange[]), (u) => (u.changed ? 'spec updated' : 'spec already up to date'));
       record.specChanged = update.changed;
-      await step('synth', (onStep) => driver.synth(tenant, { onStep }));
+      await step('synth', (onStep) => driver.synth(tenant, { onStep, applyImmediately: data.request.applyImmediately }));
       const plan = await step('plan', (onStep) => driver.plan(tenant, { onStep }), (p) => describePlan(p.digest));
-      record.plan = { ...plan.digest, dataLoss: [...plan.digest.dataLoss] };
+      record.plan = { ...plan.digest, dataLoss: [...plan.digest.dataLoss], deferred: plan.digest.deferred.map((d) => ({ ...d, attributes: [...d.attributes] })) };
       await step('guard', async () => {
         const decision = driver.guard(plan, allowDestroy as DestroyAllowance[]);
         if (!decision.ok) throw new StepFailed(decision.message);
@@ -224,7 +224,8 @@ export function describePlan(digest: PlanDigest): string {
   if (!digest.hasChanges) return 'no changes';
   const replace = digest.replace ? ` (${digest.replace} replace)` : '';
   const loss = digest.dataLoss.length ? `, DATA LOSS: ${digest.dataLoss.map((d) => d.address).join(', ')}` : '';
-  return `+${digest.add} ~${digest.change} -${digest.destroy}${replace}${loss}`;
+  const waiting = digest.deferred.length ? `, ${digest.deferred.length} wait${digest.deferred.length === 1 ? 's' : ''} for the maintenance window` : '';
+  return `+${digest.add} ~${digest.change} -${digest.destroy}${replace}${loss}${waiting}`;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -20,6 +20,7 @@ function journalOf(root: string): RolloutJournal {
       maxFailures: 1,
       allowDestroy: [],
       gates: [{ kind: 'http', expectStatus: '200', retries: 5, intervalMs: 5000, timeoutMs: 10000 }],
+      applyImmediately: false,
     },
     waves: [
       { label: 'canary', tenants: ['a'] },
@@ -62,6 +63,32 @@ describe('rollout journal', () => {
     const file = journalFile(root, journal.id);
     writeFileSync(file, readFileSync(file, 'utf8').replace('"maxFailures": 1', '"maxFailures": 5'));
     expect(() => RolloutJournal.load(root, journal.id)).toThrow(/journal \.hafleet\/rollouts\/\S+ was changed outside hafleet \(its checksum does not match its content\) — nothing was applied/);
+  });
+
+  it('keeps --apply-immediately and what waits for the maintenance window; a journal from before them loads with neither', () => {
+    const journal = journalOf(root);
+    journal.data.request.applyImmediately = true;
+    journal.tenant('a').plan = {
+      add: 0, change: 1, destroy: 0, replace: 0, resourceCount: 9, hasChanges: true, dataLoss: [],
+      deferred: [{ address: 'aws_db_instance.main', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' }],
+    };
+    journal.save();
+    const loaded = RolloutJournal.load(root, journal.id).data;
+    expect(loaded.request.applyImmediately).toBe(true);
+    expect(loaded.tenants['a']!.plan!.deferred).toEqual([{ address: 'aws_db_instance.main', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' }]);
+
+    // Written by the hafleet before this change: neither field, its own checksum.
+    const old = JSON.parse(readFileSync(journalFile(root, journal.id), 'utf8')) as JournalData;
+    delete (old.request as Partial<JournalData['request']>).applyImmediately;
+    delete (old.tenants['a']!.plan as Partial<NonNullable<JournalData['tenants'][string]['plan']>>).deferred;
+    old.checksum = journalChecksum(old);
+    writeFileSync(journalFile(root, journal.id), JSON.stringify(old));
+    const upgraded = RolloutJournal.load(root, journal.id).data;
+    expect(upgraded.request.applyImmediately).toBe(false);
+    expect(upgraded.tenants['a']!.plan!.deferred).toEqual([]);
+
+    writeFileSync(journalFile(root, journal.id), JSON.stringify({ ...old, request: { ...old.request, applyImmediately: 'yes' } }));
+    expect(() => RolloutJournal.load(root, journal.id)).toThrow(/does not match the journal format at field request\.applyImmediately/);
   });
 
   it('refuses records that do not match the waves, even with a recomputed checksum', () => {

@@ -57,6 +57,8 @@ const requestSchema = z.strictObject({
   maxFailures: z.number().int().min(1),
   allowDestroy: z.array(z.strictObject({ tenant: z.string(), address: z.string() })),
   gates: z.array(gateConfigSchema).min(1),
+  /** `--apply-immediately`: database and cache changes of this rollout skip the maintenance window. Absent in older journals. */
+  applyImmediately: z.boolean().default(false),
 });
 
 const stepRecordSchema = z.strictObject({
@@ -75,6 +77,7 @@ const planDigestSchema = z.strictObject({
   resourceCount: z.number().int(),
   hasChanges: z.boolean(),
   dataLoss: z.array(z.strictObject({ address: z.string(), action: z.string(), holds: z.string() })),
+  deferred: z.array(z.strictObject({ address: z.string(), type: z.string(), attributes: z.array(z.string()), window: z.string().optional() })).default([]),
 });
 
 const tenantRecordSchema = z.strictObject({

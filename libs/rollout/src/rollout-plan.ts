@@ -80,7 +80,7 @@ export async function dryRunRollout(
       tenants,
       async (tenant): Promise<DryRunTenant> => {
         const update = await sandbox.updateSpec(tenant, planned.request.changes);
-        await sandbox.synth(tenant);
+        await sandbox.synth(tenant, { applyImmediately: planned.request.applyImmediately });
         const plan = await sandbox.plan(tenant);
         return { tenant, wave, specChanged: update.changed, plan: plan.digest, guard: sandbox.guard(plan, allowances) };
       },

@@ -30,6 +30,7 @@ function request(overrides: Partial<RolloutRequest>): RolloutRequest {
     maxFailures: 1,
     allowDestroy: [],
     gates: [{ kind: 'none' }],
+    applyImmediately: false,
     ...overrides,
   };
 }

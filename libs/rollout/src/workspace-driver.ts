@@ -15,16 +15,19 @@ import { writeFileAtomic } from '@hafleet/fs-safe';
 import { parseTenantSpec, specDefaults } from '@hafleet/tenant-spec';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { planHasChanges, type Env, type PlanSummary } from '@hafleet/terraform';
-import type { ApplyStatus, GuardDecision, PlanDigest, SandboxDriver, SandboxableDriver, SpecChange, SpecUpdate, StepContext, TenantPlan } from './driver.js';
+import type { ApplyStatus, GuardDecision, PlanDigest, SandboxDriver, SandboxableDriver, SpecChange, SpecUpdate, StepContext, SynthContext, TenantPlan } from './driver.js';
 import { setSpecValues } from './spec-changes.js';
 import { copyWorkspaceInputs, specFile } from './workspace-copy.js';
 
-/** Builds one tenant's stack in a workspace. */
-export type SynthesizeTenant = (workspaceRoot: string, tenant: string) => void;
+/**
+ * Builds one tenant's stack in a workspace. `applyImmediately` is this run's choice, whatever
+ * the environment says; a synth in another process gets it as HAFLEET_APPLY_IMMEDIATELY.
+ */
+export type SynthesizeTenant = (workspaceRoot: string, tenant: string, options: { readonly applyImmediately: boolean }) => void;
 
 /** The real stacks: cdktf synthesis of the full HA stack (libs/tenant-stack). */
-export const synthesizeTenantStack: SynthesizeTenant = (workspaceRoot, tenant) => {
-  synthesizeTenants({ workspaceRoot, only: [tenant] });
+export const synthesizeTenantStack: SynthesizeTenant = (workspaceRoot, tenant, { applyImmediately }) => {
+  synthesizeTenants({ workspaceRoot, only: [tenant], applyImmediately });
 };
 
 export interface WorkspaceDriverOptions {
@@ -70,8 +73,8 @@ export class WorkspaceDriver implements SandboxableDriver {
     return { spec, changed: after !== before };
   }
 
-  async synth(tenant: string): Promise<void> {
-    this.synthesize(this.root, tenant);
+  async synth(tenant: string, context: SynthContext = {}): Promise<void> {
+    this.synthesize(this.root, tenant, { applyImmediately: context.applyImmediately ?? false });
   }
 
   async plan(tenant: string, context: StepContext = {}): Promise<SavedPlan> {
@@ -121,6 +124,7 @@ export function digestOf(summary: PlanSummary): PlanDigest {
     resourceCount: summary.resourceCount,
     hasChanges: planHasChanges(summary),
     dataLoss: summary.dataLoss.map((c) => ({ address: c.address, action: c.action, holds: c.holds ?? c.type })),
+    deferred: summary.deferred.map((d) => ({ address: d.address, type: d.type, attributes: [...d.attributes], ...(d.window ? { window: d.window } : {}) })),
   };
 }
 

@@ -104,6 +104,36 @@ describe('synthesizeTenants', () => {
     expect(readdirSync(outdir).filter((f) => f.startsWith('.staging'))).toEqual([]);
   });
 
+  it('applies database and cache changes immediately only when asked: the option, else HAFLEET_APPLY_IMMEDIATELY', () => {
+    const DEFERRABLE = ['aws_db_instance', 'aws_rds_cluster', 'aws_rds_cluster_instance', 'aws_elasticache_replication_group'];
+    /** `type.name → apply_immediately` of every database and cache resource in the synthesised stacks. */
+    const settings = (stacks: { file: string }[]) =>
+      Object.fromEntries(
+        stacks.flatMap((stack) => {
+          const resources = (JSON.parse(readFileSync(stack.file, 'utf8')) as { resource: Record<string, Record<string, { apply_immediately?: unknown }>> }).resource;
+          return DEFERRABLE.flatMap((type) => Object.entries(resources[type] ?? {}).map(([name, r]) => [`${type}.${name}`, r.apply_immediately]));
+        }),
+      );
+    const fleet = settings(synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }));
+    // Every kind is there (RDS on one tenant, Aurora on the others), and each waits for its window.
+    expect(new Set(Object.keys(fleet).map((address) => address.split('.')[0]))).toEqual(new Set(DEFERRABLE));
+    expect(new Set(Object.values(fleet))).toEqual(new Set([false]));
+
+    const previous = process.env['HAFLEET_APPLY_IMMEDIATELY'];
+    process.env['HAFLEET_APPLY_IMMEDIATELY'] = 'true';
+    try {
+      const fromEnv = settings(synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }));
+      expect(Object.keys(fromEnv)).toEqual(Object.keys(fleet));
+      expect(new Set(Object.values(fromEnv))).toEqual(new Set([true]));
+      // The option is this run's decision, whatever the environment says.
+      const chosen = settings(synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'offline', applyImmediately: false }));
+      expect(new Set(Object.values(chosen))).toEqual(new Set([false]));
+    } finally {
+      if (previous === undefined) delete process.env['HAFLEET_APPLY_IMMEDIATELY'];
+      else process.env['HAFLEET_APPLY_IMMEDIATELY'] = previous;
+    }
+  });
+
   it('writes nothing at all when the first synth meets a bad spec', () => {
     editSpec((s) => (s.region = 'moon-1'));
     expect(() => synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' })).toThrow(SpecValidationError);

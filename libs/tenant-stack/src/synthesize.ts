@@ -5,7 +5,7 @@ import { replaceDirAtomic } from '@hafleet/fs-safe';
 import { SynthesizedStack, assertCompliant, assertSuppressionsValid, evaluatePolicy, policyContext, type PolicyReport } from '@hafleet/guardrails';
 import { loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
 import { App } from 'cdktf';
-import { stackModeFromEnv, type StackMode } from './mode.js';
+import { applyImmediatelyFromEnv, stackModeFromEnv, type StackMode } from './mode.js';
 import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir } from '@hafleet/tenant-spec';
 import { TenantStack } from './tenant-stack.js';
 
@@ -17,6 +17,11 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** Default from HAFLEET_MODE, else offline. */
   readonly mode?: StackMode;
+  /**
+   * Database and cache changes apply at once rather than in their maintenance window (see
+   * TenantStackProps). Default from HAFLEET_APPLY_IMMEDIATELY, else false.
+   */
+  readonly applyImmediately?: boolean;
 }
 
 export interface SynthesizedTenant {
@@ -37,6 +42,7 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant
   const workspaceRoot = resolve(options.workspaceRoot);
   const outdir = resolve(options.outdir ?? join(workspaceRoot, DEFAULT_OUTDIR));
   const mode = options.mode ?? stackModeFromEnv();
+  const applyImmediately = options.applyImmediately ?? applyImmediatelyFromEnv();
   const tenants = loadFleet(workspaceRoot, { only: options.only });
   const fleet = loadFleetConfig(workspaceRoot);
   assertSuppressionsValid(tenants, workspaceRoot);
@@ -44,7 +50,7 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant
   mkdirSync(join(outdir, 'stacks'), { recursive: true });
   const staging = mkdtempSync(join(outdir, '.staging-'));
   try {
-    synthesizeInto(staging, tenants, { workspaceRoot, outdir, mode, fleet });
+    synthesizeInto(staging, tenants, { workspaceRoot, outdir, mode, applyImmediately, fleet });
     // The guardrails judge exactly what terraform would get, before anything replaces the old output.
     const reports = checkStagedStacks(staging, tenants, fleet, workspaceRoot);
     assertCompliant(reports);
@@ -69,26 +75,31 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant
 export function evaluateTenantPolicies(options: Omit<SynthesizeOptions, 'outdir'>): PolicyReport[] {
   const workspaceRoot = resolve(options.workspaceRoot);
   const mode = options.mode ?? stackModeFromEnv();
+  const applyImmediately = options.applyImmediately ?? applyImmediatelyFromEnv();
   const tenants = loadFleet(workspaceRoot, { only: options.only });
   const fleet = loadFleetConfig(workspaceRoot);
   assertSuppressionsValid(tenants, workspaceRoot);
   const staging = mkdtempSync(join(tmpdir(), 'hafleet-policy-'));
   try {
     // State paths as a real synth would write them, so the stacks judged are the stacks synth writes.
-    synthesizeInto(staging, tenants, { workspaceRoot, outdir: join(workspaceRoot, DEFAULT_OUTDIR), mode, fleet });
+    synthesizeInto(staging, tenants, { workspaceRoot, outdir: join(workspaceRoot, DEFAULT_OUTDIR), mode, applyImmediately, fleet });
     return checkStagedStacks(staging, tenants, fleet, workspaceRoot);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
 
-function synthesizeInto(staging: string, tenants: readonly LoadedTenant[], settings: { workspaceRoot: string; outdir: string; mode: StackMode; fleet: FleetConfig }): void {
-  const { workspaceRoot, outdir, mode, fleet } = settings;
+function synthesizeInto(
+  staging: string,
+  tenants: readonly LoadedTenant[],
+  settings: { workspaceRoot: string; outdir: string; mode: StackMode; applyImmediately: boolean; fleet: FleetConfig },
+): void {
+  const { workspaceRoot, outdir, mode, applyImmediately, fleet } = settings;
   withoutSourceMaps(() => {
     // cdktf's own validations shell out to `terraform version` once per stack; terraform validate covers them.
     const app = new App({ outdir: staging, stackTraces: false, skipValidation: true });
     for (const { spec } of tenants) {
-      new TenantStack(app, { spec, mode, fleet, localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name) });
+      new TenantStack(app, { spec, mode, applyImmediately, fleet, localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name) });
     }
     app.synth();
   });

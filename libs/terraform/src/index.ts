@@ -1,5 +1,6 @@
 export * from './binary.js';
 export * from './cli-config.js';
+export * from './deferred.js';
 export * from './plan-summary.js';
 export * from './runner.js';
 export * from './offline.js';

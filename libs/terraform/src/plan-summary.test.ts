@@ -145,3 +145,46 @@ describe('changes and drift', () => {
     expect(drift.outputs).toEqual(['vpc_id']);
   });
 });
+
+describe('deferred: updates that wait for the maintenance window', () => {
+  const update = (address: string, before: Record<string, unknown>, after: Record<string, unknown>, actions = ['update'], afterUnknown: Record<string, unknown> = {}) => ({
+    ...rc(address, actions),
+    change: { actions, before, after, after_unknown: afterUnknown },
+  });
+  const deferredOf = (...changes: ReturnType<typeof update>[]) => summarisePlan({ resource_changes: changes }).deferred;
+
+  it('Aurora cluster and instance read preferred_maintenance_window; null apply_immediately is AWS default false', () => {
+    const window = 'sat:17:00-sat:17:30';
+    expect(
+      deferredOf(
+        update('aws_rds_cluster.main', { engine_version: '16.4' }, { engine_version: '16.6', apply_immediately: null, preferred_maintenance_window: window }),
+        update('aws_rds_cluster_instance.reader["1"]', { instance_class: 'db.r6g.large' }, { instance_class: 'db.r6g.xlarge', preferred_maintenance_window: window }),
+      ),
+    ).toEqual([
+      { address: 'aws_rds_cluster.main', type: 'aws_rds_cluster', attributes: ['engine_version'], window },
+      { address: 'aws_rds_cluster_instance.reader["1"]', type: 'aws_rds_cluster_instance', attributes: ['instance_class'], window },
+    ]);
+  });
+
+  it('backup retention waits only when it turns backups on or off', () => {
+    const retention = (from: number, to: number) => update('aws_db_instance.main', { backup_retention_period: from }, { backup_retention_period: to });
+    expect(deferredOf(retention(0, 7)).map((d) => d.attributes)).toEqual([['backup_retention_period']]);
+    expect(deferredOf(retention(7, 0)).map((d) => d.attributes)).toEqual([['backup_retention_period']]);
+    expect(deferredOf(retention(7, 14))).toEqual([]);
+  });
+
+  it('counts a deferrable value known only after apply; ignores replacements, immediate updates and other types', () => {
+    expect(deferredOf(update('aws_elasticache_replication_group.s', {}, { maintenance_window: 'mon:15:00-mon:16:00' }, ['update'], { parameter_group_name: true }))[0]?.attributes).toEqual([
+      'parameter_group_name',
+    ]);
+    expect(
+      deferredOf(
+        update('aws_db_instance.replaced', { instance_class: 'a' }, { instance_class: 'b' }, ['delete', 'create']),
+        update('aws_db_instance.now', { instance_class: 'a' }, { instance_class: 'b', apply_immediately: true }),
+        update('aws_db_instance.port', { port: 5432, apply_immediately: false }, { port: 5433, apply_immediately: false }),
+        update('aws_elasticache_replication_group.grown', { num_cache_clusters: 2 }, { num_cache_clusters: 3 }),
+        update('aws_instance.web', { instance_type: 'a' }, { instance_type: 'b' }),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { deferredChange, type ChangeValues, type DeferredChange } from './deferred.js';
 import { statefulByType, type StatefulClassifier } from './stateful.js';
 
 /** The parts of `terraform show -json <plan>` the summary reads (format_version 1.x). */
@@ -17,7 +18,7 @@ export interface PlanResourceChange {
   mode?: 'managed' | 'data';
   type: string;
   deposed?: string;
-  change: { actions: string[] };
+  change: ChangeValues & { actions: string[] };
 }
 
 interface PlanModule {
@@ -57,6 +58,8 @@ export interface PlanSummary {
   dataLoss: ResourceChangeSummary[];
   /** Root outputs whose value changes. */
   outputChanges: string[];
+  /** Database and cache updates AWS holds until the maintenance window (apply_immediately false). */
+  deferred: DeferredChange[];
 }
 
 export interface SummariseOptions {
@@ -98,6 +101,7 @@ export function summarisePlan(plan: PlanJson, options: SummariseOptions = {}): P
     changes: [],
     dataLoss: [],
     outputChanges: changedOutputs(plan),
+    deferred: [],
   };
   for (const rc of plan.resource_changes ?? []) {
     const entry = changeEntry(rc, rc.mode === 'data' ? undefined : options.stateful ?? statefulByType);
@@ -107,9 +111,12 @@ export function summarisePlan(plan: PlanJson, options: SummariseOptions = {}): P
       case 'create':
         summary.add++;
         break;
-      case 'update':
+      case 'update': {
         summary.change++;
+        const deferred = deferredChange(rc, rc.change);
+        if (deferred) summary.deferred.push(deferred);
         break;
+      }
       case 'delete':
         summary.destroy++;
         summary.deletions.push(entry);

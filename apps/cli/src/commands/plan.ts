@@ -1,8 +1,8 @@
 import {
   buildRunReport,
-  dataLossLines,
   fleetContext,
   forEachTenant,
+  planNotes,
   planTenant,
   renderPlanTable,
   runReportFile,
@@ -46,8 +46,7 @@ export const plan: Command = {
       console.log(JSON.stringify(entries.map((e) => (e.plan ? { tenant: e.tenant, plannedAt: e.plan.plannedAt, summary: e.plan.summary } : e)), null, 2));
     } else {
       console.log(`\n${renderPlanTable(entries)}`);
-      const losses = dataLossLines(entries);
-      if (losses.length) console.log(`\nstateful resources replaced or destroyed — apply refuses these without --allow-destroy:\n${losses.map((l) => `  ${l}`).join('\n')}`);
+      for (const note of planNotes(entries)) console.log(`\n${note}`);
       for (const e of entries) if (e.error) console.error(`\n${e.tenant}: ${e.error}`);
     }
     if (files.length) console.error(`\nwrote ${files.map((f) => relative(workspaceRoot, f)).join(', ')}`);

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { InvalidAllowanceError, parseAllowances, renderTable } from '@hafleet/fleet';
+import { describeDeferred } from '@hafleet/terraform';
 import {
   RolloutInputError,
   RolloutJournal,
@@ -37,13 +38,13 @@ const list = (options: OptionValues, name: string): string[] => (options[name] a
 const text = (options: OptionValues, name: string): string | undefined => options[name] as string | undefined;
 
 /** Options that decide what a rollout does: fixed at its start, refused with --resume. */
-const PLAN_OPTIONS = ['set', 'reapply', 'tag', 'where', 'waves', 'dry-run'] as const;
+const PLAN_OPTIONS = ['set', 'reapply', 'tag', 'where', 'waves', 'apply-immediately', 'dry-run'] as const;
 
 export function createRolloutCommand(deps: RolloutCommandDeps): Command {
   return {
     name: 'rollout',
     // Every option: README "Rolling upgrades".
-    usage: '[tenant...] --set field=value... | --reapply | --resume <id> [--tag T] [--where f=v] [--waves W] [--gate G] [--dry-run] …',
+    usage: '[tenant...] --set field=value... | --reapply | --resume <id> [--tag T] [--where f=v] [--waves W] [--gate G] [--apply-immediately] [--dry-run] …',
     summary: 'roll a spec change (or --reapply) across tenants in waves: health gates, halt on failure, --resume <id> (every option: README, Rolling upgrades)',
     options: {
       set: { type: 'string', multiple: true },
@@ -62,6 +63,7 @@ export function createRolloutCommand(deps: RolloutCommandDeps): Command {
       'gate-interval': { type: 'string' },
       'gate-timeout': { type: 'string' },
       'allow-destroy': { type: 'string', multiple: true },
+      'apply-immediately': { type: 'boolean', default: false },
       yes: { type: 'boolean', short: 'y', default: false },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -96,7 +98,7 @@ async function runRollout({ args, options, workspaceRoot }: CommandInput, deps: 
     const overrides = runtimeOptions(options, journal.data.request);
     checkAllowances(overrides.allowDestroy ?? [], Object.keys(journal.data.tenants));
     Object.assign(journal.data.request, overrides);
-    console.error(`resuming rollout ${journal.id} (${journal.data.status}${journal.data.stopReason ? `: ${journal.data.stopReason}` : ''})`);
+    console.error(`resuming rollout ${journal.id} (${journal.data.status}${journal.data.stopReason ? `: ${journal.data.stopReason}` : ''}); ${describeApplyImmediately(journal.data.request)}`);
     return execute(journal, driver, deps, options, overrides);
   }
 
@@ -110,6 +112,7 @@ async function runRollout({ args, options, workspaceRoot }: CommandInput, deps: 
     maxFailures: 1,
     allowDestroy: [],
     gates: [],
+    applyImmediately: options['apply-immediately'] === true,
   };
   const request: RolloutRequest = { ...defaults, ...runtimeOptions(options, defaults) };
   if (request.gates.length === 0) request.gates = gateConfigs({ gates: [] });
@@ -167,7 +170,13 @@ function printWaves(planned: PlannedRollout): void {
   const what = request.reapply ? 're-apply the current specs' : request.changes.map((c) => `set ${c.path}=${JSON.stringify(c.value)}`).join(', ');
   console.error(`rollout: ${what} on ${planned.tenants.length} tenant(s) in ${planned.waves.length} wave(s); gate: ${describeGates(request.gates) || 'none'}; max ${request.maxParallel} at a time; halt after ${request.maxFailures} failure(s)`);
   planned.waves.forEach((wave, i) => console.error(`  wave ${i + 1}/${planned.waves.length} (${wave.label}): ${wave.tenants.join(', ')}`));
+  console.error(`  ${describeApplyImmediately(request)}`);
 }
+
+const describeApplyImmediately = (request: RolloutRequest): string =>
+  request.applyImmediately
+    ? 'database and cache changes: applied immediately (--apply-immediately), not in the maintenance window'
+    : 'database and cache changes: wait for each tenant\'s maintenance window (--apply-immediately applies them now)';
 
 async function dryRun(planned: PlannedRollout, driver: SandboxableDriver, json: boolean): Promise<number> {
   const sandbox = driver.sandbox();
@@ -299,6 +308,8 @@ function report(data: JournalData, journalPath: string, json: boolean): number {
     ]);
     console.log(`\nrollout ${data.id}: ${data.status} (journal ${journalPath})`);
     console.log(renderTable(['tenant', 'wave', 'state', 'stopped at', 'plan', 'apply', 'gate', 'time', 'note'], rows));
+    const waiting = tenants.flatMap((t) => (t.plan?.deferred ?? []).map((d) => `  ${t.tenant}: ${describeDeferred(d)}`));
+    if (waiting.length) console.log(`\nwaiting for the maintenance window (applied, but AWS makes these changes only in the window):\n${waiting.join('\n')}`);
     for (const t of tenants) if (t.state === 'failed' && t.error) console.error(`\n${t.tenant} failed at ${t.step}:\n${t.error}`);
   }
   if (data.status === 'completed' || data.status === 'paused') return EXIT.ok;

@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
 import {
   SavedPlanError,
-  dataLossLines,
   fleetContext,
+  planNotes,
   readSavedPlan,
   renderPlanMarkdown,
   renderPlanTable,
@@ -44,8 +44,7 @@ export const show: Command = {
       console.log('no saved plans — run `npm run fleet -- plan` (or `npx nx run-many -t plan`) first');
     } else {
       console.log(renderPlanTable(entries));
-      const losses = dataLossLines(entries);
-      if (losses.length) console.log(`\nstateful resources replaced or destroyed — apply refuses these without --allow-destroy:\n${losses.map((l) => `  ${l}`).join('\n')}`);
+      for (const note of planNotes(entries)) console.log(`\n${note}`);
       for (const e of entries) if (e.error) console.error(`\n${e.error}`);
     }
     return entries.some((e) => e.error) ? EXIT.failed : EXIT.ok;

@@ -21,8 +21,11 @@ export const FIXTURE_APPLY_SECONDS_TAG = 'fixture-apply-seconds';
 /** In the tenant's work folder: one line per apply of a new release, written by terraform itself. */
 export const FIXTURE_APPLIES_LOG = 'fixture-applies.log';
 
-/** The fixture stack of a spec: what the real stack's rollout-relevant parts look like to terraform. */
-export function fixtureStack(spec: TenantSpec, workspaceRoot: string): Record<string, unknown> {
+/**
+ * The fixture stack of a spec: what the real stack's rollout-relevant parts look like to terraform.
+ * `applyImmediately` lands on the database as the real stack's `apply_immediately` does.
+ */
+export function fixtureStack(spec: TenantSpec, workspaceRoot: string, options: { readonly applyImmediately?: boolean } = {}): Record<string, unknown> {
   const outdir = join(workspaceRoot, DEFAULT_OUTDIR);
   const release = spec.app.release ?? '';
   const seconds = Number(spec.tags[FIXTURE_APPLY_SECONDS_TAG] ?? 0);
@@ -38,7 +41,7 @@ export function fixtureStack(spec: TenantSpec, workspaceRoot: string): Record<st
         // Marked stateful (libs/terraform): a new engine replaces it, which the guard must refuse.
         database: {
           '//': { hafleet: { stateful: 'the fixture database: every row in it' } },
-          input: { instance_class: spec.database.instanceClass },
+          input: { instance_class: spec.database.instanceClass, apply_immediately: options.applyImmediately ?? false },
           triggers_replace: [spec.database.engine],
         },
         apply_hook: {
@@ -55,9 +58,9 @@ export function fixtureStack(spec: TenantSpec, workspaceRoot: string): Record<st
 }
 
 /** Synthesises a fixture tenant (fleet rules checked first, as the real synth does), atomically. */
-export const synthesizeFixtureStack: SynthesizeTenant = (workspaceRoot, tenant) => {
+export const synthesizeFixtureStack: SynthesizeTenant = (workspaceRoot, tenant, options) => {
   const [loaded] = loadFleet(workspaceRoot, { only: [tenant] });
-  writeJsonAtomic(join(stackDir(join(workspaceRoot, DEFAULT_OUTDIR), tenant), STACK_FILE), fixtureStack(loaded!.spec, workspaceRoot));
+  writeJsonAtomic(join(stackDir(join(workspaceRoot, DEFAULT_OUTDIR), tenant), STACK_FILE), fixtureStack(loaded!.spec, workspaceRoot, options));
 };
 
 /** The real WorkspaceDriver (spec edits, libs/fleet plan/guard/apply) over fixture stacks. */
@@ -112,6 +115,8 @@ export interface FixtureState {
   readonly sha256: string;
   /** `release` as applied (terraform_data.release input). */
   readonly release: string | undefined;
+  /** The database's `apply_immediately` as applied (terraform_data.database input). */
+  readonly applyImmediately: boolean | undefined;
   /** Resources whose last create failed or was cut short (tainted). */
   readonly tainted: readonly string[];
 }
@@ -124,11 +129,12 @@ export function fixtureState(workspaceRoot: string, tenant: string): FixtureStat
   const state = JSON.parse(text) as {
     serial: number;
     lineage: string;
-    resources: { type: string; name: string; instances: { status?: string; attributes: { input?: { value?: { release?: string } } } }[] }[];
+    resources: { type: string; name: string; instances: { status?: string; attributes: { input?: { value?: { release?: string; apply_immediately?: boolean } } } }[] }[];
   };
-  const release = state.resources.find((r) => r.type === 'terraform_data' && r.name === 'release')?.instances[0]?.attributes.input?.value?.release;
+  const input = (name: string) => state.resources.find((r) => r.type === 'terraform_data' && r.name === name)?.instances[0]?.attributes.input?.value;
+  const release = input('release')?.release;
   const tainted = state.resources.filter((r) => r.instances.some((i) => i.status === 'tainted')).map((r) => `${r.type}.${r.name}`);
-  return { serial: state.serial, lineage: state.lineage, sha256: createHash('sha256').update(text).digest('hex'), release, tainted };
+  return { serial: state.serial, lineage: state.lineage, sha256: createHash('sha256').update(text).digest('hex'), release, applyImmediately: input('database')?.apply_immediately, tainted };
 }
 
 /** Lines terraform's local-exec wrote, one per apply of a new release. */
