@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '@hafleet/fs-safe';
-import { statefulClassifier, statefulMarks, summarisePlan, type PlanSummary, type StatefulClassifier } from '@hafleet/terraform';
+import { isOfflineStack, statefulClassifier, statefulMarks, summarisePlan, type PlanSummary, type StatefulClassifier } from '@hafleet/terraform';
 import { sha256 } from './hash.js';
 import { ensureInitialised, forgetInitialisation } from './init.js';
 import { stackFile, stackRunner, tenantLocation, type FleetContext, type StackLocation } from './tenant-terraform.js';
@@ -37,10 +37,11 @@ export interface StepOptions {
 
 export { sha256 };
 
-/** The stack as terraform will read it: its hash, and which resources hold data (types + marks). */
-export function readStack(location: StackLocation): { sha256: string; stateful: StatefulClassifier } {
+/** The stack as terraform will read it: its hash, which resources hold data (types + marks), whether it is offline. */
+export function readStack(location: StackLocation): { sha256: string; stateful: StatefulClassifier; offline: boolean } {
   const text = readFileSync(stackFile(location), 'utf8');
-  return { sha256: sha256(text), stateful: statefulClassifier(statefulMarks(JSON.parse(text))) };
+  const json: unknown = JSON.parse(text);
+  return { sha256: sha256(text), stateful: statefulClassifier(statefulMarks(json)), offline: isOfflineStack(json) };
 }
 
 /** init, `plan -out`, `show -json`, summary: the summary comes from terraform's JSON, never its text. */
@@ -53,7 +54,8 @@ export async function planStack(ctx: FleetContext, location: StackLocation, opti
   options.onStep?.('init');
   await ensureInitialised(ctx, location, runner);
   options.onStep?.('plan');
-  const { planFile } = await runner.plan({ out: join(location.workDir, PLAN_FILE) }).catch((error: unknown) => {
+  // Offline credentials cannot read AWS: such a stack is planned against its state as recorded.
+  const { planFile } = await runner.plan({ out: join(location.workDir, PLAN_FILE), refresh: !stack.offline }).catch((error: unknown) => {
     forgetInitialisation(location);
     throw error;
   });

@@ -10,3 +10,14 @@ export const OFFLINE_AWS_PROVIDER_SETTINGS = {
   skipRequestingAccountId: true,
   skipMetadataApiCheck: 'true',
 } as const;
+
+/**
+ * True when every AWS provider block of a terraform JSON stack has the offline placeholder
+ * credentials. Such a stack can never read AWS, so it is planned against its state as recorded
+ * (`-refresh=false`): empty, or fabricated for a what-if (see fabricateAppliedState).
+ */
+export function isOfflineStack(stackJson: unknown): boolean {
+  const aws = (stackJson as { provider?: { aws?: unknown } } | null)?.provider?.aws;
+  const blocks = (Array.isArray(aws) ? aws : aws ? [aws] : []) as { access_key?: unknown }[];
+  return blocks.length > 0 && blocks.every((block) => block?.access_key === OFFLINE_AWS_PROVIDER_SETTINGS.accessKey);
+}

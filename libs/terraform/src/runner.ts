@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveTerraformBinary, TerraformNotFoundError, type Env } from './binary.js';
+import type { ProviderSchemas } from './fabricated-state.js';
 import type { PlanJson } from './plan-summary.js';
 
 export interface TerraformRunnerOptions {
@@ -130,10 +131,14 @@ export class TerraformRunner {
     return validation;
   }
 
-  /** Writes a binary plan to `out` (relative to workingDir or absolute). */
-  async plan(options: { out: string; refreshOnly?: boolean; detailedExitCode?: boolean }): Promise<PlanResult> {
+  /**
+   * Writes a binary plan to `out` (relative to workingDir or absolute). `refresh: false` plans
+   * against the state as recorded, reading nothing from the cloud (offline stacks).
+   */
+  async plan(options: { out: string; refreshOnly?: boolean; refresh?: boolean; detailedExitCode?: boolean }): Promise<PlanResult> {
     const args = ['plan', '-input=false', '-no-color', `-out=${options.out}`];
     if (options.refreshOnly) args.push('-refresh-only');
+    if (options.refresh === false) args.push('-refresh=false');
     if (options.detailedExitCode) args.push('-detailed-exitcode');
     const result = await this.run(args, { okExitCodes: options.detailedExitCode ? [0, 2] : [0] });
     return {
@@ -146,6 +151,12 @@ export class TerraformRunner {
   async showJson(planFile: string): Promise<PlanJson> {
     const result = await this.run(['show', '-json', '-no-color', planFile]);
     return JSON.parse(result.stdout) as PlanJson;
+  }
+
+  /** `terraform providers schema -json`: the schema of every provider the configuration uses (needs init). */
+  async providerSchemas(): Promise<ProviderSchemas> {
+    const result = await this.run(['providers', 'schema', '-json', '-no-color']);
+    return JSON.parse(result.stdout) as ProviderSchemas;
   }
 
   /** Applies exactly the saved plan (terraform refuses a stale one), so no approval prompt exists. */
