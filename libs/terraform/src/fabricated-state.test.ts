@@ -108,6 +108,8 @@ describe('fabricateAppliedState placeholders follow the provider schema', () => 
                 names: { type: ['list', 'string'] },
                 tags_all: { type: ['map', 'string'] },
                 endpoint: { type: ['object', { address: 'string', port: 'number' }] },
+                tokens: { type: ['list', 'string'], computed: true },
+                scope: { type: 'string', optional: true, computed: true },
               },
               block_types: { rule: { nesting_mode: 'set', block: { attributes: { id: { type: 'string' } } } } },
             },
@@ -120,10 +122,10 @@ describe('fabricateAppliedState placeholders follow the provider schema', () => 
     terraform_version: '1.11.4',
     configuration: { provider_config: { aws: { expressions: { region: { constant_value: 'eu-west-2' } } } }, root_module: { resources: [{ address: 'aws_thing.main', provider_config_key: 'aws.edge' }] } },
     planned_values: { root_module: { resources: [{ address: 'aws_thing.main', mode: 'managed', type: 'aws_thing', name: 'main', provider_name: 'registry.terraform.io/hashicorp/aws', schema_version: 3, values: { names: ['a'] }, sensitive_values: {} }] } },
-    resource_changes: [{ address: 'aws_thing.main', type: 'aws_thing', change: { actions: ['create'], after_unknown: { id: true, arn: true, port: true, enabled: true, names: [false], tags_all: true, endpoint: true, rule: true } } }],
+    resource_changes: [{ address: 'aws_thing.main', type: 'aws_thing', change: { actions: ['create'], after_unknown: { id: true, arn: true, port: true, enabled: true, names: [false], tags_all: true, endpoint: true, rule: true, tokens: true, scope: true } } }],
   } as unknown as PlanJson;
 
-  it('fills each unknown with a value of its type; ARNs parse as ARNs; schema_version from the schema', () => {
+  it('fills each unknown with a value of its type: outputs distinct, ARNs that parse, settings unset; schema_version from the schema', () => {
     const [resource] = fabricateAppliedState(plan, schemas).resources;
     expect(resource!.provider).toBe('provider["registry.terraform.io/hashicorp/aws"].edge');
     expect(resource!.instances[0]).toMatchObject({
@@ -137,6 +139,9 @@ describe('fabricateAppliedState placeholders follow the provider schema', () => 
         tags_all: {},
         endpoint: { address: expect.stringMatching(/^fabricated-main-endpoint-address-/), port: 1 },
         rule: [],
+        // element(tokens, 2) in a configuration still works; a setting AWS defaults stays unset.
+        tokens: [expect.stringMatching(/^fabricated-main-tokens-0-/), expect.stringMatching(/^fabricated-main-tokens-1-/), expect.stringMatching(/^fabricated-main-tokens-2-/)],
+        scope: null,
       },
     });
   });

@@ -30,6 +30,8 @@ interface SchemaBlock {
 interface SchemaAttribute {
   /** A cty type in JSON: "string", ["list","string"], ["object",{...}], "dynamic", ... */
   type?: unknown;
+  optional?: boolean;
+  computed?: boolean;
   nested_type?: { nesting_mode: string; attributes: Record<string, SchemaAttribute> };
 }
 
@@ -87,10 +89,15 @@ export const FABRICATED_ACCOUNT_ID = '000000000000';
  * - a value the configuration sets to one other resource's attribute (`subnet_id = aws_subnet.a.id`)
  *   gets that attribute's value, so references still match on the next plan;
  * - else the prior state's value, when `options.prior` has one at that path;
- * - else a placeholder of the attribute's schema type, derived from the resource address so every
- *   reference stays distinct: `arn:aws:<service>:<region>:<account>:fabricated/<address>` for ARNs,
- *   `fabricated-<address>-<attribute>-<hash>` for other strings, 1 for numbers, false for bools,
- *   empty lists, sets and maps.
+ * - else a placeholder of the attribute's schema type. Outputs (ids, ARNs, endpoints) get values
+ *   derived from the resource address, so every reference stays distinct:
+ *   `arn:aws:<service>:<region>:<account>:fabricated/<address>/<attribute>` for ARNs,
+ *   EC2-style ids where the provider checks them (`lt-<hash>`, `sg-<hash>`),
+ *   `fabricated-<name>-<attribute>-<hash>` for other strings, 1 for numbers, false for bools,
+ *   three elements in a list of strings, one in a list of objects; settings left to AWS
+ *   (optional and computed) stay unset: null, empty lists and maps.
+ * Inside list blocks of plugin-SDK-v2 resources, unset values are stored as the zero values that
+ * provider writes on apply ("", 0, false), so the next plan does not show null → "".
  * Data sources are left out: every plan reads them again. Root outputs the plan leaves unknown
  * are resolved the same way when they are one attribute, else kept from the prior, else left out.
  * `schemas` is `terraform providers schema -json` of the same configuration (TerraformRunner.providerSchemas).
@@ -118,7 +125,14 @@ export function writeFabricatedState(file: string, state: TerraformStateV4): voi
 type ValueType =
   | { kind: 'string' | 'number' | 'bool' | 'dynamic' }
   | { kind: 'list' | 'set' | 'map'; element: ValueType }
-  | { kind: 'object'; attributes: Record<string, ValueType> }
+  | {
+      kind: 'object';
+      attributes: Record<string, ValueType>;
+      /** Attributes and blocks the configuration may set and AWS defaults otherwise (not outputs such as ids). */
+      settings?: ReadonlySet<string>;
+      /** An element of a list block (not an object-typed attribute). */
+      block?: boolean;
+    }
   | { kind: 'tuple'; elements: ValueType[] };
 
 const DYNAMIC: ValueType = { kind: 'dynamic' };
@@ -134,17 +148,29 @@ function ctyType(json: unknown): ValueType {
   return DYNAMIC;
 }
 
-function nested(mode: string, object: ValueType): ValueType {
-  if (mode === 'list' || mode === 'set' || mode === 'map') return { kind: mode, element: object };
+function nested(mode: string, object: ValueType, isBlock = false): ValueType {
+  if (mode === 'list') return { kind: mode, element: isBlock && object.kind === 'object' ? { ...object, block: true } : object };
+  if (mode === 'set') return { kind: mode, element: object };
+  if (mode === 'map') return { kind: mode, element: object };
   return object; // single, group
 }
 
 function blockType(block: SchemaBlock): ValueType {
   const attributes: Record<string, ValueType> = {};
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) attributes[name] = attributeType(attribute);
-  for (const [name, child] of Object.entries(block.block_types ?? {})) attributes[name] = nested(child.nesting_mode, blockType(child.block));
-  return { kind: 'object', attributes };
+  const settings = new Set<string>();
+  for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
+    attributes[name] = attributeType(attribute);
+    if (attribute.optional) settings.add(name);
+  }
+  // Nested blocks are configuration; a provider's computed-only nested objects are attributes.
+  for (const [name, child] of Object.entries(block.block_types ?? {})) {
+    attributes[name] = nested(child.nesting_mode, blockType(child.block), true);
+    settings.add(name);
+  }
+  return { kind: 'object', attributes, settings };
 }
+
+const isSetting = (parent: ValueType, key: string | number): boolean => parent.kind === 'object' && (parent.settings?.has(String(key)) ?? false);
 
 function attributeType(attribute: SchemaAttribute): ValueType {
   if (attribute.nested_type) return nested(attribute.nested_type.nesting_mode, blockType({ attributes: attribute.nested_type.attributes }));
@@ -338,34 +364,35 @@ class Fabrication {
   private filled(instance: Instance): Record<string, Json> {
     if (!instance.filled) {
       const values = instance.planned.values ?? {};
-      instance.filled = this.fill(instance, values, instance.unknown, instance.type, []) as Record<string, Json>;
+      const filled = this.fill(instance, values, instance.unknown, instance.type, []);
+      instance.filled = (isPluginSdkV2(instance.type) ? zeroUnsetInListBlocks(filled, instance.type) : filled) as Record<string, Json>;
     }
     return instance.filled;
   }
 
-  private fill(instance: Instance, value: Json, unknown: Json, type: ValueType, path: Path, listLength?: number): Json {
-    if (unknown === true) return this.unknownValue(instance, type, path, listLength);
+  private fill(instance: Instance, value: Json, unknown: Json, type: ValueType, path: Path, context: { listLength?: number; setting?: boolean } = {}): Json {
+    if (unknown === true) return this.unknownValue(instance, type, path, context);
     if (Array.isArray(unknown) && Array.isArray(value)) {
-      return value.map((element, i) => this.fill(instance, element, unknown[i], childType(type, i), [...path, i], value.length));
+      return value.map((element, i) => this.fill(instance, element, unknown[i], childType(type, i), [...path, i], { listLength: value.length }));
     }
     if (isObject(unknown) && (isObject(value) || value === undefined || value === null)) {
       if (!isObject(value) && !Object.values(unknown).includes(true)) return value ?? null;
       const out: Record<string, Json> = { ...(isObject(value) ? value : {}) };
       for (const [key, inner] of Object.entries(unknown)) {
         if (inner === false) continue;
-        out[key] = this.fill(instance, out[key], inner, childType(type, key), [...path, key]);
+        out[key] = this.fill(instance, out[key], inner, childType(type, key), [...path, key], { setting: isSetting(type, key) });
       }
       return out;
     }
     return value === undefined ? null : value;
   }
 
-  private unknownValue(instance: Instance, type: ValueType, path: Path, listLength?: number): Json {
-    const fromReference = this.referencedValue(instance, type, path, listLength);
+  private unknownValue(instance: Instance, type: ValueType, path: Path, context: { listLength?: number; setting?: boolean }): Json {
+    const fromReference = this.referencedValue(instance, type, path, context.listLength);
     if (fromReference !== undefined) return fromReference;
     const prior = valueAt(instance.prior, path);
     if (prior !== undefined) return type.kind === 'dynamic' && isObject(prior) && 'value' in prior && 'type' in prior ? prior['value'] : prior;
-    return this.placeholder(instance, type, path);
+    return this.placeholder(instance, type, path, context.setting ?? false);
   }
 
   /**
@@ -373,8 +400,8 @@ class Fabrication {
    * attributes: `x = a.id`; an element of `xs = [a.id, b.id]`; or the whole of it (a set).
    */
   private referencedValue(instance: Instance, type: ValueType, path: Path, listLength: number | undefined): Json | undefined {
-    const direct = this.directReference(expressionAt(instance.expressions, path));
-    if (direct !== undefined) return convert(direct, type);
+    const direct = convert(this.directReference(expressionAt(instance.expressions, path)), type);
+    if (direct !== undefined) return direct;
     const last = path.at(-1);
     if (typeof last === 'number' && listLength !== undefined) {
       const references = attributeReferences(expressionAt(instance.expressions, path.slice(0, -1)));
@@ -418,24 +445,38 @@ class Fabrication {
     return path.length > 0 ? { instance: this.instances.get(best)!, path } : undefined;
   }
 
-  private placeholder(instance: Instance, type: ValueType, path: Path): Json {
+  /**
+   * A value of `type` for `path`. A setting left to AWS (optional and computed) gets its unset
+   * value (`""`, empty, false), since providers check settings against each other (a FIFO scope on
+   * a standard topic); an output gets a distinct value, lists of them a few elements, as AWS
+   * returns (DKIM tokens, a managed secret): the configuration may index them.
+   */
+  private placeholder(instance: Instance, type: ValueType, path: Path, setting: boolean): Json {
+    const attribute = path.filter((step) => typeof step === 'string').at(-1) ?? 'value';
+    const isIdentifier = attribute === 'id' || attribute === 'arn' || attribute.endsWith('_arn');
     switch (type.kind) {
       case 'number':
-        return 1;
+        return setting ? null : 1;
       case 'bool':
-        return false;
+        return setting ? null : false;
       case 'list':
-      case 'set':
+      case 'set': {
+        if (setting) return [];
+        const count = type.element.kind === 'object' ? 1 : 3;
+        return Array.from({ length: count }, (_, i) => this.placeholder(instance, type.element, [...path, i], false));
+      }
       case 'tuple':
-        return [];
+        return type.elements.map((element, i) => this.placeholder(instance, element, [...path, i], setting));
       case 'map':
         return {};
       case 'object':
-        return Object.fromEntries(Object.entries(type.attributes).map(([key, inner]) => [key, this.placeholder(instance, inner, [...path, key])]));
+        return Object.fromEntries(Object.entries(type.attributes).map(([key, inner]) => [key, this.placeholder(instance, inner, [...path, key], isSetting(type, key))]));
       default: {
+        if (setting && !isIdentifier) return null;
         const address = instance.planned.address;
-        const attribute = path.filter((step) => typeof step === 'string').at(-1) ?? 'value';
         const hash = createHash('sha256').update(`${address}\0${JSON.stringify(path)}`).digest('hex').slice(0, 8);
+        const idPrefix = path.length === 1 && attribute === 'id' ? EC2_ID_PREFIXES[instance.planned.type] : undefined;
+        if (idPrefix) return `${idPrefix}-${createHash('sha256').update(address).digest('hex').slice(0, 17)}`;
         if (attribute === 'arn' || attribute.endsWith('_arn')) {
           const service = instance.planned.type.split('_')[1] ?? 'fabricated';
           return `arn:aws:${service}:${this.region}:${this.accountId}:fabricated/${address}/${path.join('.')}`;
@@ -445,6 +486,24 @@ class Fabrication {
     }
   }
 }
+
+/** EC2-style ids the provider checks where they are referenced (`launch_template.id` must start lt-). */
+const EC2_ID_PREFIXES: Readonly<Record<string, string>> = {
+  aws_launch_template: 'lt',
+  aws_security_group: 'sg',
+  aws_vpc: 'vpc',
+  aws_subnet: 'subnet',
+  aws_internet_gateway: 'igw',
+  aws_nat_gateway: 'nat',
+  aws_eip: 'eipalloc',
+  aws_route_table: 'rtb',
+  aws_network_acl: 'acl',
+  aws_vpc_endpoint: 'vpce',
+  aws_instance: 'i',
+  aws_efs_file_system: 'fs',
+  aws_efs_access_point: 'fsap',
+  aws_efs_mount_target: 'fsmt',
+};
 
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
@@ -497,6 +556,7 @@ function valueAt(value: Json, path: Path): Json | undefined {
 
 /** A referenced value in the type of the attribute it is assigned to (terraform converts these too). */
 function convert(value: Json, type: ValueType): Json | undefined {
+  if (value === undefined) return undefined;
   switch (type.kind) {
     case 'string':
       return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
@@ -511,6 +571,44 @@ function convert(value: Json, type: ValueType): Json | undefined {
     case 'map':
     case 'object':
       return isObject(value) ? value : undefined;
+    default:
+      return value;
+  }
+}
+
+/** Resources of the plugin SDK v2 (most of the AWS provider's) have an optional, computed `id`. */
+const isPluginSdkV2 = (type: ValueType): boolean => type.kind === 'object' && type.attributes['id']?.kind === 'string' && (type.settings?.has('id') ?? false);
+
+/**
+ * Inside list blocks, the plugin SDK v2 plans an unset attribute as null but stores it as its zero
+ * value ("", 0, false, empty): the next plan would show each null → "" as a change, so the state
+ * holds the zero values. (Set blocks and the plugin framework keep null.)
+ */
+function zeroUnsetInListBlocks(value: Json, type: ValueType, inBlock = false): Json {
+  if (value === null || value === undefined) {
+    if (!inBlock) return value ?? null;
+    switch (type.kind) {
+      case 'string':
+        return '';
+      case 'number':
+        return 0;
+      case 'bool':
+        return false;
+      case 'list':
+      case 'set':
+        return [];
+      case 'map':
+        return {};
+      default:
+        return null;
+    }
+  }
+  switch (type.kind) {
+    case 'object':
+      if (!isObject(value)) return value;
+      return Object.fromEntries(Object.keys(type.attributes).map((key) => [key, zeroUnsetInListBlocks(value[key], childType(type, key), type.block ?? false)]).concat(Object.entries(value).filter(([key]) => !(key in type.attributes))));
+    case 'list':
+      return Array.isArray(value) ? value.map((inner) => zeroUnsetInListBlocks(inner, type.element)) : value;
     default:
       return value;
   }
