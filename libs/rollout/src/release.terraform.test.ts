@@ -61,6 +61,7 @@ function request(changes: RolloutRequest['changes']): RolloutRequest {
     maxFailures: 1,
     allowDestroy: [],
     gates: [{ kind: 'none' }],
+    applyImmediately: false,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktf';
+import { dependable, type ITerraformDependable } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
 
@@ -83,7 +83,8 @@ export class DatabaseProvisioner extends Construct {
    * started before its database would only wait, and time out.
    */
   runAfter(dependencies: ITerraformDependable[]): void {
-    this.group.dependsOn = [...(this.group.dependsOn ?? []), ...dependencies.map((d) => d.fqn)];
+    // dependable() gives the bare address depends_on needs; fqn would render as "${...}", which terraform rejects.
+    this.group.dependsOn = [...(this.group.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
   }
 
   /** Grants the job what it needs beyond SSM (one inline policy of its role). */
