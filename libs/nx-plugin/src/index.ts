@@ -114,6 +114,9 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
         '{workspaceRoot}/vitest.config.ts',
         '{workspaceRoot}/tenants/**/*',
         '{workspaceRoot}/fleet.json',
+        // The CI workflows and scripts are validated and run by the libs' tests.
+        '{workspaceRoot}/.github/**/*',
+        '{workspaceRoot}/scripts/**/*',
         { runtime: 'terraform version' },
       ],
     },
