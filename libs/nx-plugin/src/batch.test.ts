@@ -7,12 +7,17 @@ import { runNx, tempWorkspace, type TempWorkspace } from '@hafleet/testing';
  * `nx run-many -t synth` through the batch executor (real Nx, real synthesis): every uncached
  * tenant in one batch process, one result and one cache entry per tenant.
  */
-describe('batched synth under Nx', () => {
+// Each test runs real Nx (graph, then a batch worker that loads cdktf): slow on a shared machine.
+describe('batched synth under Nx', { timeout: 300_000 }, () => {
   let workspace: TempWorkspace;
   const specFile = (tenant: string) => join(workspace.root, 'tenants', tenant, 'tenant.json');
   const editSpec = (tenant: string, edit: (spec: Record<string, any>) => Record<string, any>) =>
     writeFileSync(specFile(tenant), JSON.stringify(edit(JSON.parse(readFileSync(specFile(tenant), 'utf8')))));
-  const synthAll = () => runNx(workspace, 'run-many', '-t', 'synth', '--projects', 'tag:type:tenant', '--output-style=stream');
+  const synthAll = () => {
+    const run = runNx(workspace, 'run-many', '-t', 'synth', '--projects', 'tag:type:tenant', '--output-style=stream');
+    // Nx colours its output when the outer run (npm test) forces colour.
+    return { ...run, output: run.output.replace(/\x1b\[[0-9;]*m/g, '') };
+  };
 
   beforeAll(() => {
     workspace = tempWorkspace({ tenants: ['harbour-health', 'lakeside-state'] });

@@ -75,17 +75,27 @@ export function fleetTable(entries: readonly FleetPlanEntry[]): string {
 
 const STEPS = { synth, validate, plan };
 
+let finished = false;
+// The batch process went away (Nx stopped the run): stop too, rather than work for nobody.
+process.on('disconnect', () => {
+  if (!finished) process.exit(130);
+});
+
 process.once('message', (request: WorkerRequest) => {
   const report: Report = (tenant, ok, output, startTime) => {
     const message: WorkerMessage = { kind: 'result', tenant, ok, output, startTime, endTime: Date.now() };
     process.send!(message);
   };
+  const end = (code: number) => {
+    finished = true;
+    process.exitCode = code;
+    process.disconnect();
+  };
   STEPS[request.step](request, report).then(
-    () => process.disconnect(),
+    () => end(0),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-      process.disconnect();
+      end(1);
     },
   );
 });
