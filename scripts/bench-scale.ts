@@ -80,7 +80,12 @@ function measure(count: number): Figures {
 }
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const rows = (sizes.length ? sizes : [100, 1000]).map(measure);
+const rows = (sizes.length ? sizes : [100, 1000]).map((count) => {
+  const figures = measure(count);
+  // Each size as soon as it is measured: the large one takes a while.
+  console.error(`[${count} tenants] ${JSON.stringify(figures)}`);
+  return figures;
+});
 
 const s = (n: number) => n.toFixed(1);
 const mb = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0));

@@ -165,7 +165,7 @@ export function evaluateTenantPolicies(options: Omit<SynthesizeOptions, 'outdir'
 /** One tenant's stack into `staging/stacks/<tenant>`, in an App of its own (released on return). */
 function synthesizeOne(staging: string, spec: LoadedTenant['spec'], settings: Settings): { version: string; manifest: unknown } {
   const { workspaceRoot, outdir, mode, applyImmediately, fleet } = settings;
-  withoutSourceMaps(() => {
+  releasingTokens(() => {
     // cdktf's own validations shell out to `terraform version` once per stack; terraform validate covers them.
     const app = new App({ outdir: staging, stackTraces: false, skipValidation: true });
     new TenantStack(app, { spec, mode, applyImmediately, fleet, localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name) });
@@ -189,6 +189,31 @@ function place(staging: string, tenant: string, outdir: string, policy: PolicyRe
   const changed = !existsSync(file) || !readFileSync(file).equals(staged);
   replaceDirAtomic(stackDir(staging, tenant), dir);
   return { tenant, dir, file, policy, changed };
+}
+
+/** cdktf's one token registry per process (cdktf/lib/tokens/private/token-map.js, `global.__cdktfTokenMap`). */
+type TokenRegistry = { stringTokenMap: Map<unknown, unknown>; numberTokenMap: Map<unknown, unknown> };
+
+/**
+ * Builds one tenant's stack, then forgets the tokens it registered. cdktf keeps every token it ever
+ * makes in a process-wide map, and tokens point into their constructs: without this, every
+ * tenant's whole construct tree stays alive and memory grows with the fleet (1.9 GB at 681
+ * tenants). Tokens that existed before (made when modules load) are kept; the token counter is
+ * never reset, so no key is reused. Source maps are off meanwhile (see withoutSourceMaps).
+ */
+function releasingTokens(build: () => void): void {
+  const registry = () => (globalThis as { __cdktfTokenMap?: TokenRegistry }).__cdktfTokenMap;
+  const before = registry();
+  const kept = before && { strings: new Set(before.stringTokenMap.keys()), numbers: new Set(before.numberTokenMap.keys()) };
+  try {
+    withoutSourceMaps(build);
+  } finally {
+    const after = registry();
+    if (after) {
+      for (const key of [...after.stringTokenMap.keys()]) if (!kept?.strings.has(key)) after.stringTokenMap.delete(key);
+      for (const key of [...after.numberTokenMap.keys()]) if (!kept?.numbers.has(key)) after.numberTokenMap.delete(key);
+    }
+  }
 }
 
 /**
