@@ -5,19 +5,29 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SES_SMTP_REGIONS } from '@hafleet/ha-modules';
 import { KNOWN_REGIONS, defaultAvailabilityZones } from '@hafleet/tenant-spec';
+
+/** Regions in turn; only those where SES has an SMTP interface, so every tenant can send mail without a relay. */
+const REGIONS = KNOWN_REGIONS.filter((region) => SES_SMTP_REGIONS.includes(region));
 
 /** The real workspace, whose fleet.json the synthetic fleet shares. */
 export const BENCH_WORKSPACE = resolve(fileURLToPath(import.meta.url), '../..');
 
-export const syntheticTenantName = (i: number): string => `bench-${String(i).padStart(3, '0')}`;
+export const syntheticTenantName = (i: number): string => `bench-${String(i).padStart(4, '0')}`;
+
+/** A /20 of its own for each of up to 4,096 tenants (10.0.0.0/8 in /20s), so the fleet rules pass at any bench size. */
+export function syntheticVpcCidr(i: number): string {
+  if (i >= 4096) throw new Error(`synthetic tenant ${i}: 10.0.0.0/8 holds 4,096 /20s — fix: bench at most 4,096 tenants`);
+  return `10.${i >> 4}.${(i & 15) << 4}.0/20`;
+}
 
 /** Writes `count` tenants and the workspace's fleet.json into `root` (a throw-away folder). */
 export function writeSyntheticFleet(root: string, count: number): void {
   cpSync(join(BENCH_WORKSPACE, 'fleet.json'), join(root, 'fleet.json'));
   for (let i = 0; i < count; i++) {
     const name = syntheticTenantName(i);
-    const region = KNOWN_REGIONS[i % KNOWN_REGIONS.length]!;
+    const region = REGIONS[i % REGIONS.length]!;
     mkdirSync(join(root, 'tenants', name), { recursive: true });
     writeFileSync(
       join(root, 'tenants', name, 'tenant.json'),
@@ -32,8 +42,8 @@ export function writeSyntheticFleet(root: string, count: number): void {
         database: { engine: (['mysql', 'postgres', 'aurora-mysql', 'aurora-postgresql'] as const)[i % 4] },
         cache: { separateApplicationCache: i % 5 === 0 },
         ...(i % 2 === 0 ? { cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' } } : {}),
-        network: { vpcCidr: `10.${i % 256}.0.0/16`, natGateways: i % 3 === 0 ? 'single' : 'per-az' },
-        app: { amiId: 'ami-0123456789abcdef0', instanceType: 'm7i.large', healthCheckPath: '/login/index.php' },
+        network: { vpcCidr: syntheticVpcCidr(i), natGateways: i % 3 === 0 ? 'single' : 'per-az' },
+        app: { amiId: 'ami-0123456789abcdef0', instanceType: 'm7i.large' },
         web: { minCapacity: 2, maxCapacity: 4 + (i % 8) },
         edge: { certificateArn: `arn:aws:acm:${region}:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` },
       }),

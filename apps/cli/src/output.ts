@@ -46,3 +46,39 @@ export function reportOutcomes<T>(
   }
   return outcomes.every((o) => o.ok) ? 0 : 1;
 }
+
+/** Names for a summary line: all of them up to `max`, then "… and N more" (never a wall of names). */
+export function nameList(names: readonly string[], max = 20): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} … and ${names.length - max} more`;
+}
+
+/**
+ * Progress of a long fleet step as one line: on a terminal a bar redrawn in place, otherwise (CI,
+ * pipes) a line at every 10 %. Goes to stderr, so stdout stays the summary or JSON.
+ */
+export function progressLine(step: string, stream: NodeJS.WriteStream = process.stderr) {
+  const started = Date.now();
+  let lastTenth = 0;
+  let drawn = false;
+  return {
+    update(tenant: string, done: number, total: number): void {
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      if (stream.isTTY) {
+        const width = 24;
+        const filled = Math.round((done / total) * width);
+        stream.write(`\r\x1b[2K${step} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${seconds} s ${tenant}`);
+        drawn = true;
+        return;
+      }
+      const tenth = Math.floor((done / total) * 10);
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        stream.write(`${step}: ${done}/${total} (${seconds} s)\n`);
+      }
+    },
+    end(): void {
+      if (drawn) stream.write('\r\x1b[2K');
+    },
+  };
+}

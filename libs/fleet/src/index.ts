@@ -8,3 +8,4 @@ export * from './run-report.js';
 export * from './table.js';
 export * from './tenant-terraform.js';
 export * from './validate.js';
+export * from './ci.js';

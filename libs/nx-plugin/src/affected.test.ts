@@ -6,9 +6,10 @@ import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 
 /**
  * `nx affected` in a temporary git repository (a copy of the workspace, committed): a change plans
- * only the tenants whose spec, or a library they use, changed. Task-level affected
- * (NX_LEGACY_AFFECTED=false, as CI runs it): project-level affected would also count every project
- * whose `test` target reads the tenant folders, and through the CLI every tenant.
+ * only the tenants whose spec, or a library their synthesis and planning load, changed; rollout,
+ * onboarding and CLI code affect no tenant. Task-level affected (NX_LEGACY_AFFECTED=false, as CI
+ * runs it): project-level affected would also count every project whose `test` target reads the
+ * tenant folders.
  */
 const TENANTS = ['harbour-health', 'northwind-university'];
 
@@ -57,6 +58,20 @@ describe('nx affected over tenants (real Nx, real git)', () => {
   it('a change to a lib the tenants use affects every tenant', () => {
     appendFileSync(join(workspace.root, 'libs/ha-modules/src/index.ts'), '\n// a change to the shared constructs\n');
     commit('touch ha-modules');
+    expect(affectedTenants()).toEqual(TENANTS);
+  });
+
+  it('a change to rollout, onboarding or CLI code, which synthesis and planning never load, affects no tenant', () => {
+    for (const file of ['libs/rollout/src/index.ts', 'libs/onboarding/src/index.ts', 'apps/cli/src/main.ts']) {
+      appendFileSync(join(workspace.root, file), '\n// a change synthesis never loads\n');
+    }
+    commit('touch rollout, onboarding and the CLI');
+    expect(affectedTenants()).toEqual([]);
+  });
+
+  it('a change to the batch executors that run synth and plan affects every tenant', () => {
+    appendFileSync(join(workspace.root, 'libs/nx-plugin/src/executors/worker.ts'), '\n// a change to how tenants are synthesised\n');
+    commit('touch the executors');
     expect(affectedTenants()).toEqual(TENANTS);
   });
 

@@ -11,11 +11,21 @@ import type { CreateNodes, CreateNodesResult, TargetConfiguration } from '@nx/de
 /** How Nx runs the operators' CLI; the same entry point people use by hand. */
 export const FLEET_CLI = 'tsx apps/cli/src/main.ts';
 
-/** What a tenant's synthesized stack depends on, besides the libraries' sources. */
+/**
+ * The projects a tenant's synthesis and planning load (their own dependencies follow from the
+ * source analysis): the stack composition and, through it, the modules, guardrails and spec; the
+ * fleet operations and terraform runner. Not the CLI, rollout, onboarding or reports, which
+ * synthesis never loads: a change there affects no tenant.
+ */
+export const TENANT_DEPENDENCIES = ['tenant-stack', 'fleet'];
+
+/** What a tenant's synthesized stack depends on, besides the libraries' sources: the executors that run it too. */
 const STACK_INPUTS = [
   '{projectRoot}/tenant.json',
   '{workspaceRoot}/fleet.json',
   '^production',
+  '{workspaceRoot}/libs/nx-plugin/executors.json',
+  '{workspaceRoot}/libs/nx-plugin/src/executors/**/*',
   { env: 'HAFLEET_MODE' },
   { env: 'HAFLEET_APPLY_IMMEDIATELY' },
   { externalDependencies: ['cdktf', '@cdktf/provider-aws', 'constructs', 'zod'] },
@@ -24,32 +34,33 @@ const STACK_INPUTS = [
 export function tenantTargets(tenant: string): Record<string, TargetConfiguration> {
   const run = (command: string) => ({ command: `${FLEET_CLI} ${command}`, cwd: '{workspaceRoot}' });
   return {
+    // synth, validate and plan run batched: one process for all the tenants a run needs, one
+    // result (and cache entry) per tenant (libs/nx-plugin/src/executors).
     synth: {
-      executor: 'nx:run-commands',
-      options: run(`synth ${tenant}`),
+      executor: '@hafleet/nx-plugin:synth',
       cache: true,
       inputs: STACK_INPUTS,
       outputs: [`{workspaceRoot}/cdktf.out/stacks/${tenant}`],
       metadata: { description: 'Validate the spec, synthesise the Terraform JSON stack and hold it to the guardrails.' },
     },
     validate: {
-      executor: 'nx:run-commands',
-      options: run(`validate ${tenant} --terraform`),
+      executor: '@hafleet/nx-plugin:validate',
       dependsOn: ['synth'],
       cache: true,
       inputs: [...STACK_INPUTS, { runtime: 'terraform version' }],
-      metadata: { description: 'Fleet rules, the guardrails and a real `terraform validate` of the synthesized stack.' },
+      metadata: { description: 'A real `terraform validate` of the synthesized stack (synth has held it to the fleet rules and guardrails).' },
     },
-    // Each task runs one tenant in its own process and writes only that tenant's folder
-    // (`--tenant-only`), so `--parallel` is safe; `fleet show` assembles the fleet view afterwards.
+    // Each task writes only its tenant's folder, so batches and `--parallel` share nothing;
+    // the batch prints the fleet table, and `fleet show` assembles the fleet view afterwards.
     plan: {
-      executor: 'nx:run-commands',
-      options: run(`plan ${tenant} --tenant-only`),
+      executor: '@hafleet/nx-plugin:plan',
       // Synth already holds the stack to the fleet rules and guardrails, and terraform plan
       // validates the configuration itself: a validate step first would only add a provider start.
       dependsOn: ['synth'],
       // A plan depends on real infrastructure and state, which Nx cannot hash.
       cache: false,
+      // Never cached; the inputs say which changes affect it (`nx affected -t plan`).
+      inputs: STACK_INPUTS,
       metadata: { description: 'terraform plan (offline unless HAFLEET_MODE=remote), saved for apply, with its summary.' },
     },
     apply: {
@@ -59,6 +70,7 @@ export function tenantTargets(tenant: string): Record<string, TargetConfiguratio
       // The plan of this same run, and nothing else, is what gets applied.
       dependsOn: ['plan'],
       cache: false,
+      inputs: STACK_INPUTS,
       metadata: { description: 'Apply the saved plan; refuses (exit 3) to lose a stateful resource unless allowed.' },
     },
     drift: {
@@ -102,6 +114,9 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
         '{workspaceRoot}/vitest.config.ts',
         '{workspaceRoot}/tenants/**/*',
         '{workspaceRoot}/fleet.json',
+        // The CI workflows and scripts are validated and run by the libs' tests.
+        '{workspaceRoot}/.github/**/*',
+        '{workspaceRoot}/scripts/**/*',
         { runtime: 'terraform version' },
       ],
     },
@@ -119,8 +134,7 @@ function tenantProject(specFile: string, workspaceRoot: string): CreateNodesResu
         root,
         projectType: 'application',
         tags,
-        // The CLI (and through it every lib) builds this tenant's stack.
-        implicitDependencies: ['cli'],
+        implicitDependencies: TENANT_DEPENDENCIES,
         targets: tenantTargets(name),
       },
     },

@@ -39,7 +39,8 @@ describe('hafleet Nx plugin', () => {
     expect(JSON.parse(output.slice(output.indexOf('[')))).toEqual(expect.arrayContaining(['tenant-spec', 'tenant-stack', 'terraform', 'cli', 'cdktf-app']));
   });
 
-  it('serves an unchanged synth from the cache and re-runs it when the spec changes', () => {
+  // Three real Nx runs: slow on a shared machine.
+  it('serves an unchanged synth from the cache and re-runs it when the spec changes', { timeout: 300_000 }, () => {
     const first = nx(workspace, 'run', 'harbour-health:synth');
     expect(first.code, first.output).toBe(0);
     expect(first.output).not.toContain('[local cache]');

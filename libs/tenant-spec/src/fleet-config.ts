@@ -31,6 +31,26 @@ const networkPoolSchema = z
   })
   .describe('Onboarding picks the first free block of this size in this range that overlaps no tenant.');
 
+/** GitHub Actions refuses a matrix of more than 256 jobs. */
+export const MAX_MATRIX_JOBS = 256;
+
+const ciSchema = z
+  .strictObject({
+    maxJobs: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_MATRIX_JOBS, { error: `must be at most ${MAX_MATRIX_JOBS} — fix: GitHub refuses a matrix of more than ${MAX_MATRIX_JOBS} jobs` })
+      .default(16)
+      .describe('Most jobs the plan and apply workflows split the affected tenants into. Default 16.'),
+    approvalTenants: z
+      .array(z.string().min(1))
+      .max(MAX_MATRIX_JOBS, { error: `lists more than ${MAX_MATRIX_JOBS} tenants — fix: approve by shard (the "fleet" environment) instead` })
+      .default([])
+      .describe('Tenants whose apply waits for a reviewer: each applies in its own job and GitHub environment tenant-<name> (add required reviewers there). The others apply in shards.'),
+  })
+  .describe('How CI splits a fleet into jobs.');
+
 /** A pool with its CIDR parsed: the schema has checked it. */
 export function parsedNetworkPool(pool: FleetConfig['networkPool']): { cidr: Cidr; prefix: number; text: string } {
   const cidr = parseCidr(pool.cidr)!;
@@ -68,6 +88,7 @@ export const fleetConfigSchema = z.strictObject({
     })
     .optional()
     .describe('The release new tenants are onboarded with (copied into their spec; rollouts then change each spec).'),
+  ci: ciSchema.prefault({}),
 });
 
 export type FleetConfig = z.output<typeof fleetConfigSchema>;

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { replaceDirAtomic } from '@hafleet/fs-safe';
+import { replaceDirAtomic, writeFileAtomic } from '@hafleet/fs-safe';
 import { SynthesizedStack, assertCompliant, assertSuppressionsValid, evaluatePolicy, policyContext, type PolicyReport } from '@hafleet/guardrails';
-import { loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
+import { SpecValidationError, loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
 import { App } from 'cdktf';
 import { applyImmediatelyFromEnv, stackModeFromEnv, type StackMode } from './mode.js';
 import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir } from '@hafleet/tenant-spec';
@@ -22,6 +22,8 @@ export interface SynthesizeOptions {
    * TenantStackProps). Default from HAFLEET_APPLY_IMMEDIATELY, else false.
    */
   readonly applyImmediately?: boolean;
+  /** Called after each tenant's stack is synthesised and checked (progress for long fleet runs). */
+  readonly onTenant?: (tenant: string, done: number, total: number) => void;
 }
 
 export interface SynthesizedTenant {
@@ -30,40 +32,110 @@ export interface SynthesizedTenant {
   readonly file: string;
   /** The guardrails' verdict on the stack: passes and suppressed findings (any unsuppressed error fails synthesis). */
   readonly policy: PolicyReport;
+  /** The stack differs from the one that was there before (or there was none). */
+  readonly changed: boolean;
+}
+
+/** One tenant of `synthesizeEach`: its stack, or why it has none (its old output left as it was). */
+export type TenantSynthOutcome = { readonly tenant: string; readonly ok: true; readonly stack: SynthesizedTenant } | { readonly tenant: string; readonly ok: false; readonly error: Error };
+
+interface Settings {
+  readonly workspaceRoot: string;
+  readonly outdir: string;
+  readonly mode: StackMode;
+  readonly applyImmediately: boolean;
+  readonly fleet: FleetConfig;
+  /** Every tenant folder's name: isolation rules look for each other tenant, selected or not. */
+  readonly fleetTenants: readonly string[];
+}
+
+function settingsFor(options: SynthesizeOptions, outdir?: string): Settings {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  return {
+    workspaceRoot,
+    outdir: resolve(outdir ?? options.outdir ?? join(workspaceRoot, DEFAULT_OUTDIR)),
+    mode: options.mode ?? stackModeFromEnv(),
+    applyImmediately: options.applyImmediately ?? applyImmediatelyFromEnv(),
+    fleet: loadFleetConfig(workspaceRoot),
+    fleetTenants: tenantSpecFiles(workspaceRoot).map((file) => basename(dirname(file))),
+  };
 }
 
 /**
- * Validates the fleet, then synthesises the chosen tenants. Output appears atomically per tenant:
- * everything is synthesised into a staging folder first, so a bad spec, a failing construct or a
- * stack that breaks a guardrail (`PolicyViolationError`) leaves the previous `cdktf.out` exactly
- * as it was.
+ * Validates the fleet, then synthesises the chosen tenants. Output appears atomically: everything
+ * is synthesised into a staging folder first, so a bad spec, a failing construct or a stack that
+ * breaks a guardrail (`PolicyViolationError`) leaves the previous `cdktf.out` exactly as it was.
+ * Each tenant gets its own App, released once its stack is on disk and checked, so memory stays
+ * flat however large the fleet.
  */
 export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant[] {
-  const workspaceRoot = resolve(options.workspaceRoot);
-  const outdir = resolve(options.outdir ?? join(workspaceRoot, DEFAULT_OUTDIR));
-  const mode = options.mode ?? stackModeFromEnv();
-  const applyImmediately = options.applyImmediately ?? applyImmediatelyFromEnv();
-  const tenants = loadFleet(workspaceRoot, { only: options.only });
-  const fleet = loadFleetConfig(workspaceRoot);
-  assertSuppressionsValid(tenants, workspaceRoot);
+  const settings = settingsFor(options);
+  const tenants = loadFleet(settings.workspaceRoot, { only: options.only });
+  assertSuppressionsValid(tenants, settings.workspaceRoot);
 
-  mkdirSync(join(outdir, 'stacks'), { recursive: true });
-  const staging = mkdtempSync(join(outdir, '.staging-'));
+  mkdirSync(join(settings.outdir, 'stacks'), { recursive: true });
+  const staging = mkdtempSync(join(settings.outdir, '.staging-'));
   try {
-    synthesizeInto(staging, tenants, { workspaceRoot, outdir, mode, applyImmediately, fleet });
+    const manifests: Record<string, unknown> = {};
+    let version = '';
     // The guardrails judge exactly what terraform would get, before anything replaces the old output.
-    const reports = checkStagedStacks(staging, tenants, fleet, workspaceRoot);
-    assertCompliant(reports);
-    const stacks = tenants.map(({ spec }, i) => {
-      const dir = stackDir(outdir, spec.name);
-      replaceDirAtomic(stackDir(staging, spec.name), dir);
-      return { tenant: spec.name, dir, file: join(dir, STACK_FILE), policy: reports[i]! };
+    const reports = tenants.map(({ spec }, i) => {
+      const synthesized = synthesizeOne(staging, spec, settings);
+      version = synthesized.version;
+      manifests[spec.name] = synthesized.manifest;
+      const report = checkStack(staging, spec, settings);
+      options.onTenant?.(spec.name, i + 1, tenants.length);
+      return report;
     });
+    assertCompliant(reports);
+    const stacks = tenants.map(({ spec }, i) => place(staging, spec.name, settings.outdir, reports[i]!));
     // cdktf-cli reads the manifest; it only describes the whole fleet after a whole-fleet synth.
-    if (!options.only) renameSync(join(staging, 'manifest.json'), join(outdir, 'manifest.json'));
+    if (!options.only) writeFileAtomic(join(settings.outdir, 'manifest.json'), `${JSON.stringify({ version, stacks: manifests }, null, 2)}\n`);
     return stacks;
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Synthesises the chosen tenants one by one, each on its own: a tenant whose spec, construct or
+ * guardrails fail is reported and keeps its old output, the others are written (each atomically).
+ * The fleet is loaded and validated once. What Nx's batched synth runs: one result per task.
+ */
+export function* synthesizeEach(options: SynthesizeOptions & { readonly only: readonly string[] }): Generator<TenantSynthOutcome> {
+  const settings = settingsFor(options);
+  const { tenants, failed } = loadEachTenant(settings.workspaceRoot, options.only);
+  yield* failed;
+  mkdirSync(join(settings.outdir, 'stacks'), { recursive: true });
+  for (const tenant of tenants) {
+    const { spec } = tenant;
+    const staging = mkdtempSync(join(settings.outdir, '.staging-'));
+    try {
+      assertSuppressionsValid([tenant], settings.workspaceRoot);
+      synthesizeOne(staging, spec, settings);
+      const report = checkStack(staging, spec, settings);
+      assertCompliant([report]);
+      yield { tenant: spec.name, ok: true, stack: place(staging, spec.name, settings.outdir, report) };
+    } catch (error) {
+      yield { tenant: spec.name, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The valid specs among `only`, and one failure per tenant whose spec (or fleet-wide rule) fails. */
+function loadEachTenant(workspaceRoot: string, only: readonly string[]): { tenants: LoadedTenant[]; failed: TenantSynthOutcome[] } {
+  try {
+    return { tenants: loadFleet(workspaceRoot, { only }), failed: [] };
+  } catch (error) {
+    if (!(error instanceof SpecValidationError)) throw error;
+    const bad = new Set(error.problems.map((p) => p.tenant));
+    // A problem that names no selected tenant (fleet.json) fails them all.
+    if (!only.some((t) => bad.has(t))) throw error;
+    const failed = only.filter((t) => bad.has(t)).map((t): TenantSynthOutcome => ({ tenant: t, ok: false, error: new SpecValidationError(error.problems.filter((p) => p.tenant === t)) }));
+    const rest = only.filter((t) => !bad.has(t));
+    return { tenants: rest.length ? loadFleet(workspaceRoot, { only: rest }) : [], failed };
   }
 }
 
@@ -73,45 +145,75 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant
  * be shown rather than thrown. What `fleet policy` and `fleet validate` run.
  */
 export function evaluateTenantPolicies(options: Omit<SynthesizeOptions, 'outdir'>): PolicyReport[] {
-  const workspaceRoot = resolve(options.workspaceRoot);
-  const mode = options.mode ?? stackModeFromEnv();
-  const applyImmediately = options.applyImmediately ?? applyImmediatelyFromEnv();
-  const tenants = loadFleet(workspaceRoot, { only: options.only });
-  const fleet = loadFleetConfig(workspaceRoot);
-  assertSuppressionsValid(tenants, workspaceRoot);
+  // State paths as a real synth would write them, so the stacks judged are the stacks synth writes.
+  const settings = settingsFor(options);
+  const tenants = loadFleet(settings.workspaceRoot, { only: options.only });
+  assertSuppressionsValid(tenants, settings.workspaceRoot);
   const staging = mkdtempSync(join(tmpdir(), 'hafleet-policy-'));
   try {
-    // State paths as a real synth would write them, so the stacks judged are the stacks synth writes.
-    synthesizeInto(staging, tenants, { workspaceRoot, outdir: join(workspaceRoot, DEFAULT_OUTDIR), mode, applyImmediately, fleet });
-    return checkStagedStacks(staging, tenants, fleet, workspaceRoot);
+    return tenants.map(({ spec }) => {
+      synthesizeOne(staging, spec, settings);
+      const report = checkStack(staging, spec, settings);
+      rmSync(stackDir(staging, spec.name), { recursive: true, force: true });
+      return report;
+    });
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
 
-function synthesizeInto(
-  staging: string,
-  tenants: readonly LoadedTenant[],
-  settings: { workspaceRoot: string; outdir: string; mode: StackMode; applyImmediately: boolean; fleet: FleetConfig },
-): void {
+/** One tenant's stack into `staging/stacks/<tenant>`, in an App of its own (released on return). */
+function synthesizeOne(staging: string, spec: LoadedTenant['spec'], settings: Settings): { version: string; manifest: unknown } {
   const { workspaceRoot, outdir, mode, applyImmediately, fleet } = settings;
-  withoutSourceMaps(() => {
+  releasingTokens(() => {
     // cdktf's own validations shell out to `terraform version` once per stack; terraform validate covers them.
     const app = new App({ outdir: staging, stackTraces: false, skipValidation: true });
-    for (const { spec } of tenants) {
-      new TenantStack(app, { spec, mode, applyImmediately, fleet, localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name) });
-    }
+    new TenantStack(app, { spec, mode, applyImmediately, fleet, localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name) });
     app.synth();
   });
+  const manifest = JSON.parse(readFileSync(join(staging, 'manifest.json'), 'utf8')) as { version: string; stacks: Record<string, unknown> };
+  return { version: manifest.version, manifest: manifest.stacks[spec.name] };
 }
 
-/** Runs the guardrails over the stacks synthesised into `staging`, one report per tenant, in order. */
-function checkStagedStacks(staging: string, tenants: readonly LoadedTenant[], fleet: FleetConfig, workspaceRoot: string): PolicyReport[] {
-  // Isolation rules look for every other tenant's name, selected or not.
-  const fleetTenants = tenantSpecFiles(workspaceRoot).map((file) => basename(dirname(file)));
-  return tenants.map(({ spec }) =>
-    evaluatePolicy(SynthesizedStack.read(join(stackDir(staging, spec.name), STACK_FILE)), policyContext({ spec, fleet, fleetTenants })),
-  );
+/** The guardrails over the stack synthesised into `staging`. */
+function checkStack(staging: string, spec: LoadedTenant['spec'], settings: Settings): PolicyReport {
+  const stack = SynthesizedStack.read(join(stackDir(staging, spec.name), STACK_FILE));
+  return evaluatePolicy(stack, policyContext({ spec, fleet: settings.fleet, fleetTenants: settings.fleetTenants }));
+}
+
+/** Moves a checked stack from staging to its place, saying whether it differs from the old one. */
+function place(staging: string, tenant: string, outdir: string, policy: PolicyReport): SynthesizedTenant {
+  const dir = stackDir(outdir, tenant);
+  const file = join(dir, STACK_FILE);
+  const staged = readFileSync(join(stackDir(staging, tenant), STACK_FILE));
+  const changed = !existsSync(file) || !readFileSync(file).equals(staged);
+  replaceDirAtomic(stackDir(staging, tenant), dir);
+  return { tenant, dir, file, policy, changed };
+}
+
+/** cdktf's one token registry per process (cdktf/lib/tokens/private/token-map.js, `global.__cdktfTokenMap`). */
+type TokenRegistry = { stringTokenMap: Map<unknown, unknown>; numberTokenMap: Map<unknown, unknown> };
+
+/**
+ * Builds one tenant's stack, then forgets the tokens it registered. cdktf keeps every token it ever
+ * makes in a process-wide map, and tokens point into their constructs: without this, every
+ * tenant's whole construct tree stays alive and memory grows with the fleet (1.9 GB at 681
+ * tenants). Tokens that existed before (made when modules load) are kept; the token counter is
+ * never reset, so no key is reused. Source maps are off meanwhile (see withoutSourceMaps).
+ */
+function releasingTokens(build: () => void): void {
+  const registry = () => (globalThis as { __cdktfTokenMap?: TokenRegistry }).__cdktfTokenMap;
+  const before = registry();
+  const kept = before && { strings: new Set(before.stringTokenMap.keys()), numbers: new Set(before.numberTokenMap.keys()) };
+  try {
+    withoutSourceMaps(build);
+  } finally {
+    const after = registry();
+    if (after) {
+      for (const key of [...after.stringTokenMap.keys()]) if (!kept?.strings.has(key)) after.stringTokenMap.delete(key);
+      for (const key of [...after.numberTokenMap.keys()]) if (!kept?.numbers.has(key)) after.numberTokenMap.delete(key);
+    }
+  }
 }
 
 /**

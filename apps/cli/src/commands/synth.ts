@@ -1,14 +1,31 @@
+import { relative } from 'node:path';
+import { summarisePolicy } from '@hafleet/guardrails';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { selectedTenants, type Command } from '../command.js';
+import { nameList, progressLine } from '../output.js';
 import { policyBrief } from '../policy-output.js';
 
 export const synth: Command = {
   name: 'synth',
-  usage: '[tenant...]',
+  usage: '[tenant...] [--json]',
   summary: 'validate the fleet and synthesise Terraform JSON into cdktf.out/stacks/<tenant>; fails (writing nothing) on any unsuppressed guardrail error',
-  async run({ args, workspaceRoot }) {
-    const stacks = synthesizeTenants({ workspaceRoot, only: selectedTenants(args) });
-    console.log(`synthesized ${stacks.length} stack(s): ${stacks.map((s) => s.tenant).join(', ')}`);
+  options: { json: { type: 'boolean', default: false } },
+  async run({ args, options, workspaceRoot }) {
+    const progress = progressLine('synth');
+    let stacks;
+    try {
+      stacks = synthesizeTenants({ workspaceRoot, only: selectedTenants(args), onTenant: progress.update });
+    } finally {
+      progress.end();
+    }
+    if (options['json']) {
+      const items = stacks.map((s) => ({ tenant: s.tenant, changed: s.changed, file: relative(workspaceRoot, s.file), guardrails: summarisePolicy(s.policy) }));
+      console.log(JSON.stringify(items, null, 2));
+      return 0;
+    }
+    const changed = stacks.filter((s) => s.changed).map((s) => s.tenant);
+    const unchanged = stacks.length - changed.length;
+    console.log(`synthesized ${stacks.length} stack(s): ${changed.length} changed${changed.length ? ` (${nameList(changed)})` : ''}, ${unchanged} unchanged`);
     console.log(policyBrief(stacks.map((s) => s.policy), { errors: false }).join('\n'));
     return 0;
   },
