@@ -16,5 +16,6 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise
   ['drift', async () => (await import('./drift.js')).drift],
   ['rollout', async () => (await import('./rollout.js')).rollout],
   ['cost', async () => (await import('./cost.js')).cost],
+  ['report', async () => (await import('./report.js')).report],
   ['schema', async () => (await import('./schema.js')).schema],
 ];
