@@ -24,7 +24,9 @@ export interface FleetRow {
   readonly plan: string;
   readonly dataLoss: number;
   readonly drift: string;
+  /** The tenant's state in its latest rollout, and that rollout's id. */
   readonly rollout: string;
+  readonly rolloutId: string;
   readonly cost: number | null;
   readonly costNote: string;
 }
@@ -50,7 +52,8 @@ export function fleetRow(t: TenantReport): FleetRow {
     plan: s ? `+${s.add} ~${s.change} -${s.destroy}${s.replace ? ` (${s.replace} replaced)` : ''}` : 'not planned',
     dataLoss: s?.dataLoss.length ?? 0,
     drift: t.drift ? (t.drift.drifted ? `drifted (${t.drift.resources.length})` : 'in sync') : 'not checked',
-    rollout: t.rollout ? `${t.rollout.state}${t.rollout.step && t.rollout.state !== 'healthy' ? ` at ${t.rollout.step}` : ''} (${t.rollout.id})` : '—',
+    rollout: t.rollout ? `${t.rollout.state}${t.rollout.step && t.rollout.state !== 'healthy' ? ` at ${t.rollout.step}` : ''}` : '—',
+    rolloutId: t.rollout?.id ?? '',
     cost: t.cost?.monthly ?? null,
     costNote: t.cost ? (t.cost.examplePrices ? 'example prices' : '') : (t.costError ?? 'no estimate'),
   };

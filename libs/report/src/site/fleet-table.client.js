@@ -8,7 +8,7 @@
   var text = function (v) { return String(v).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); };
   var badge = function (kind, v) { return '<span class="badge ' + kind + '">' + text(v) + '</span>'; };
   var columns = [
-    { key: 'tenant', label: 'tenant', html: function (r) { return '<a href="tenants/' + encodeURIComponent(r.tenant) + '.html">' + text(r.tenant) + '</a><div class="muted">' + text(r.name) + '</div>'; } },
+    { key: 'tenant', label: 'tenant', html: function (r) { return '<a class="tenant" href="tenants/' + encodeURIComponent(r.tenant) + '.html">' + text(r.tenant) + '</a><div class="muted">' + text(r.name) + '</div>'; } },
     { key: 'region', label: 'region' },
     { key: 'profile', label: 'profile' },
     { key: 'band', label: 'band', sort: 'bandOrder' },
@@ -19,7 +19,7 @@
     { key: 'guardrails', label: 'guardrails', sort: 'guardrailErrors', html: function (r) { return badge(r.guardrailErrors >= 1000 ? 'bad' : r.guardrailErrors > 0 ? 'warn' : 'ok', r.guardrails); } },
     { key: 'plan', label: 'last plan', sort: 'dataLoss', html: function (r) { return r.dataLoss > 0 ? badge('bad', r.plan + ' · ' + r.dataLoss + ' stateful lost') : r.plan === 'not planned' ? badge('none', r.plan) : text(r.plan); } },
     { key: 'drift', label: 'drift', html: function (r) { return badge(r.drift.indexOf('drifted') === 0 ? 'bad' : r.drift === 'in sync' ? 'ok' : 'none', r.drift); } },
-    { key: 'rollout', label: 'last rollout', html: function (r) { return r.rollout === '—' ? '—' : badge(r.rollout.indexOf('healthy') === 0 ? 'ok' : r.rollout.indexOf('failed') === 0 ? 'bad' : 'warn', r.rollout); } },
+    { key: 'rollout', label: 'last rollout', html: function (r) { return r.rollout === '—' ? '—' : badge(r.rollout.indexOf('healthy') === 0 ? 'ok' : r.rollout.indexOf('failed') === 0 ? 'bad' : 'warn', r.rollout) + '<div class="muted"><a href="rollouts/' + encodeURIComponent(r.rolloutId) + '.html">' + text(r.rolloutId) + '</a></div>'; } },
     { key: 'cost', label: 'monthly cost', num: true, html: function (r) { return money(r.cost) + (r.costNote ? '<div class="muted" title="' + text(r.costNote) + '">' + text(r.costNote.length > 40 ? r.costNote.slice(0, 40) + '…' : r.costNote) + '</div>' : ''); } },
   ];
   var state = { sort: 'tenant', dir: 1, page: 0, filter: '', region: '', band: '' };
@@ -49,7 +49,7 @@
         if (state.region && r.region !== state.region) return false;
         if (state.band && r.band !== state.band) return false;
         if (!needle) return true;
-        return [r.tenant, r.name, r.region, r.profile, r.band, r.release, r.ring, r.env, r.guardrails, r.drift, r.rollout].join(' ').toLowerCase().indexOf(needle) >= 0;
+        return [r.tenant, r.name, r.region, r.profile, r.band, r.release, r.ring, r.env, r.guardrails, r.drift, r.rollout, r.rolloutId].join(' ').toLowerCase().indexOf(needle) >= 0;
       })
       .sort(function (a, b) {
         var x = a[sortKey], y = b[sortKey];

@@ -19,6 +19,7 @@ header.top h1 { font-size: 18px; margin: 0; }
 main { padding: 16px 24px 40px; max-width: 1500px; }
 h2 { font-size: 16px; margin: 28px 0 8px; }
 a { color: var(--link); }
+a.tenant { white-space: nowrap; font-weight: 600; }
 .muted { color: var(--muted); }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0 16px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; }
