@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RolloutJournal, STEPS, type Step, type TenantRecord } from '@hafleet/rollout';
-import { tenantWorkDir } from '@hafleet/tenant-spec';
+import { executeRollout, planRollout, startRollout, type RolloutRequest, type TenantDriver } from '@hafleet/rollout';
+import { loadFleet, tenantWorkDir } from '@hafleet/tenant-spec';
 import { WORKSPACE_ROOT, tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 import { buildReport, type BuiltReport, type ReportJson } from './index.js';
 import { CHROMIUM_MISSING, findChromium, inCi } from './testing/browser.js';
@@ -24,6 +24,7 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
   let workspace: TempWorkspace;
   let built: BuiltReport;
   let browser: Browser;
+  let rolloutId: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -43,7 +44,7 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
         summary: { add: 1, change: 2, destroy: 1, replace: 1, noop: 136, forget: 0, resourceCount: 140, replacements: [loss], deletions: [], changes: [loss], dataLoss: [loss], outputChanges: [] },
       }),
     );
-    writeRollout(workspace.root);
+    rolloutId = await runRollout(workspace.root);
     built = await buildReport({ workspaceRoot: workspace.root });
     browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -114,55 +115,59 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
   });
 
   it('a rollout page per journal: waves, tenants and steps on a timeline', async () => {
-    const page = await open('rollouts/20261130-100000-abcd.html');
-    expect(await page.$$eval('.tl-row', (rows) => rows.map((r) => r.getAttribute('data-tenant')))).toEqual(['harbour-health', 'northwind-university', 'lakeside-state']);
-    expect(await page.$$eval('.tl-row[data-tenant="lakeside-state"] .tl-step', (bars) => bars.map((b) => b.className))).toEqual([
-      'tl-step step-spec',
-      'tl-step step-synth',
-      'tl-step step-plan',
-      'tl-step step-failed',
+    const page = await open(`rollouts/${rolloutId}.html`);
+    // early ring first (harbour-health), then the rest in name order; one at a time.
+    expect(await page.$$eval('.tl-row', (rows) => rows.map((r) => r.getAttribute('data-tenant')))).toEqual(['harbour-health', 'lakeside-state', 'northwind-university']);
+    expect(await page.$$eval('.tl-row[data-tenant="harbour-health"] .tl-step', (bars) => bars.map((b) => b.className.replace('tl-step ', '')))).toEqual([
+      'step-spec',
+      'step-synth',
+      'step-plan',
+      'step-guard',
+      'step-apply',
+      'step-gate',
     ]);
-    expect(await page.$eval('main', (m) => m.textContent)).toContain('wave 2: 100%');
+    expect(await page.$$eval('.tl-row[data-tenant="lakeside-state"] .tl-step', (bars) => bars.at(-1)?.className)).toBe('tl-step step-failed');
+    expect(await page.$eval('main', (m) => m.textContent)).toMatch(/status\s*halted[\s\S]*wave 2: 100% \(2 tenants\)[\s\S]*lakeside-state\s*failed[\s\S]*northwind-university\s*skipped/);
     expect(problems).toEqual([]);
   });
 });
 
-/** A rollout as the engine records it: two waves, the last tenant failed at its guard step. */
-function writeRollout(root: string): void {
-  const at = (minute: number, second = 0) => new Date(Date.UTC(2026, 10, 30, 10, minute, second)).toISOString();
-  const steps = (start: number, failAt?: Step) =>
-    STEPS.slice(0, failAt ? STEPS.indexOf(failAt) + 1 : STEPS.length).map((step, i) => ({ step, startedAt: at(start + i), endedAt: at(start + i, 50), ok: step !== failAt }));
-  const tenant = (wave: number, start: number, failAt?: Step): TenantRecord => ({
-    wave,
-    state: failAt ? 'failed' : 'healthy',
-    step: failAt ?? 'gate',
-    attempts: 1,
-    startedAt: at(start),
-    endedAt: at(start + (failAt ? 3 : 5), 50),
-    steps: steps(start, failAt),
-    ...(failAt && { error: 'apply refused: the plan replaces aws_db_cluster.database (allow with --allow-destroy)' }),
+/**
+ * A real rollout through the engine (waves, journal), with a driver that fakes only the
+ * terraform side: no spec is written, plans are recorded digests, and lakeside-state's plan
+ * would replace its database, so the real guard decision stops it.
+ */
+async function runRollout(root: string): Promise<string> {
+  const specs = new Map(loadFleet(root).map((t) => [t.spec.name, t.spec]));
+  const digest = (tenant: string) => ({
+    add: 0,
+    change: 2,
+    destroy: tenant === 'lakeside-state' ? 1 : 0,
+    replace: tenant === 'lakeside-state' ? 1 : 0,
+    resourceCount: 150,
+    hasChanges: true,
+    dataLoss: tenant === 'lakeside-state' ? [{ address: 'aws_rds_cluster.database_cluster_FAF2FB92', action: 'replace', holds: 'an Aurora cluster' }] : [],
   });
-  RolloutJournal.create(root, {
-    id: '20261130-100000-abcd',
-    createdAt: at(0),
-    status: 'halted',
-    stopReason: 'lakeside-state failed',
-    request: {
-      changes: [{ path: 'app.release', value: '2025.4.0' }],
-      reapply: false,
-      selection: { tenants: [], tags: [], where: [] },
-      waves: 'canary,100%',
-      maxParallel: 2,
-      waveDelayMs: 0,
-      maxFailures: 1,
-      allowDestroy: [],
-      gates: [{ kind: 'none' }],
-    },
-    waves: [
-      { label: 'early', tenants: ['harbour-health'] },
-      { label: '100%', tenants: ['northwind-university', 'lakeside-state'] },
-    ],
-    tenants: { 'harbour-health': tenant(0, 0), 'northwind-university': tenant(1, 6), 'lakeside-state': tenant(1, 6, 'guard') },
-    runs: [{ pid: 4242, startedAt: at(0), endedAt: at(12), status: 'halted' }],
-  });
+  const fakeTerraform: TenantDriver = {
+    updateSpec: async (tenant) => ({ spec: specs.get(tenant)!, changed: true }),
+    synth: async () => {},
+    plan: async (tenant) => ({ tenant, digest: digest(tenant) }),
+    guard: (plan) => (plan.digest.dataLoss.length ? { ok: false, blocked: plan.digest.dataLoss.map((d) => d.address), message: 'would replace the database' } : { ok: true, allowed: [] }),
+    apply: async () => 'applied',
+    outputs: async () => ({}),
+  };
+  const request: RolloutRequest = {
+    changes: [{ path: 'app.release', value: '2025.4.0' }],
+    reapply: false,
+    selection: { tenants: [], tags: [], where: [] },
+    waves: 'early,100%',
+    maxParallel: 1,
+    waveDelayMs: 0,
+    maxFailures: 1,
+    allowDestroy: [],
+    gates: [{ kind: 'none' }],
+  };
+  const journal = startRollout(root, planRollout(root, request));
+  await executeRollout({ journal, driver: fakeTerraform, gates: [] });
+  return journal.id;
 }
