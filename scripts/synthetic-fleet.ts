@@ -1,6 +1,6 @@
 /**
  * A synthetic fleet for the bench scripts (`bench.ts`, `bench-policy.ts`): full tenant specs with
- * distinct /16s, regions in turn, a mix of sizes, engines, NAT modes, caches and CDNs.
+ * distinct /20s, regions in turn, a mix of sizes, engines, NAT modes, caches and CDNs.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,7 +32,8 @@ export function writeSyntheticFleet(root: string, count: number): void {
         database: { engine: (['mysql', 'postgres', 'aurora-mysql', 'aurora-postgresql'] as const)[i % 4] },
         cache: { separateApplicationCache: i % 5 === 0 },
         ...(i % 2 === 0 ? { cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' } } : {}),
-        network: { vpcCidr: `10.${i % 256}.0.0/16`, natGateways: i % 3 === 0 ? 'single' : 'per-az' },
+        // A /20 each: distinct ranges for up to 4,096 tenants.
+        network: { vpcCidr: `10.${Math.floor(i / 16)}.${(i % 16) * 16}.0/20`, natGateways: i % 3 === 0 ? 'single' : 'per-az' },
         app: { amiId: 'ami-0123456789abcdef0', instanceType: 'm7i.large', healthCheckPath: '/login/index.php' },
         web: { minCapacity: 2, maxCapacity: 4 + (i % 8) },
         edge: { certificateArn: `arn:aws:acm:${region}:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` },

@@ -11,14 +11,13 @@ export const report: Command = {
 synthesises all), the saved plans and drift checks in .hafleet/tenants, the rollout journals in
 .hafleet/rollouts and the prices in prices.json. Needs Graphviz (\`dot\`) for the diagrams.
   --synth   synthesise the selected tenants first
-  --json    print report.json (the fleet table and cost totals) instead of the summary`,
+  --json    the build as JSON (folder, tenants, cost totals, time per phase); the fleet table is in report.json`,
   options: { synth: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
   async run({ args, options, workspaceRoot }) {
     try {
       const built = await buildReport({ workspaceRoot, only: selectedTenants(args), synth: options['synth'] === true, onProgress: (m) => console.error(m) });
       if (options['json'] === true) {
-        const { readFileSync } = await import('node:fs');
-        process.stdout.write(readFileSync(`${built.dir}/report.json`, 'utf8'));
+        console.log(JSON.stringify(built, null, 2));
         return EXIT.ok;
       }
       const seconds = Object.values(built.timings).reduce((a, b) => a + b, 0) / 1000;

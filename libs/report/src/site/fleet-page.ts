@@ -91,7 +91,7 @@ export function fleetPage(rows: readonly FleetRow[], rollouts: readonly RolloutE
   <span id="shown" class="muted" aria-live="polite"></span>
   <button id="prev" type="button">‹ previous</button><button id="next" type="button">next ›</button>
 </div>
-<table id="fleet"><thead><tr id="fleet-head"></tr></thead><tbody id="fleet-body"></tbody></table>
+<div class="wide"><table id="fleet"><thead><tr id="fleet-head"></tr></thead><tbody id="fleet-body"></tbody></table></div>
 <h2>Totals of the tenants shown</h2>
 <div class="totals"><table id="totals-region"></table><table id="totals-band"></table></div>
 <h2>Rollouts</h2>

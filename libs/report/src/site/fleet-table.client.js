@@ -19,7 +19,7 @@
     { key: 'guardrails', label: 'guardrails', sort: 'guardrailErrors', html: function (r) { return badge(r.guardrailErrors >= 1000 ? 'bad' : r.guardrailErrors > 0 ? 'warn' : 'ok', r.guardrails); } },
     { key: 'plan', label: 'last plan', sort: 'dataLoss', html: function (r) { return r.dataLoss > 0 ? badge('bad', r.plan + ' · ' + r.dataLoss + ' stateful lost') : r.plan === 'not planned' ? badge('none', r.plan) : text(r.plan); } },
     { key: 'drift', label: 'drift', html: function (r) { return badge(r.drift.indexOf('drifted') === 0 ? 'bad' : r.drift === 'in sync' ? 'ok' : 'none', r.drift); } },
-    { key: 'rollout', label: 'last rollout', html: function (r) { return r.rollout === '—' ? '—' : badge(r.rollout.indexOf('healthy') === 0 ? 'ok' : r.rollout.indexOf('failed') === 0 ? 'bad' : 'warn', r.rollout) + '<div class="muted"><a href="rollouts/' + encodeURIComponent(r.rolloutId) + '.html">' + text(r.rolloutId) + '</a></div>'; } },
+    { key: 'rollout', label: 'last rollout', html: function (r) { return r.rollout === '—' ? '—' : badge(r.rollout.indexOf('healthy') === 0 ? 'ok' : r.rollout.indexOf('failed') === 0 ? 'bad' : 'warn', r.rollout) + '<div class="muted nowrap"><a href="rollouts/' + encodeURIComponent(r.rolloutId) + '.html">' + text(r.rolloutId) + '</a></div>'; } },
     { key: 'cost', label: 'monthly cost', num: true, html: function (r) { return money(r.cost) + (r.costNote ? '<div class="muted" title="' + text(r.costNote) + '">' + text(r.costNote.length > 40 ? r.costNote.slice(0, 40) + '…' : r.costNote) + '</div>' : ''); } },
   ];
   var state = { sort: 'tenant', dir: 1, page: 0, filter: '', region: '', band: '' };

@@ -16,10 +16,11 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header.top { background: #102a43; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: baseline; flex-wrap: wrap; }
 header.top a { color: #bcccdc; }
 header.top h1 { font-size: 18px; margin: 0; }
-main { padding: 16px 24px 40px; max-width: 1500px; }
+main { padding: 16px 24px 40px; max-width: 1800px; }
 h2 { font-size: 16px; margin: 28px 0 8px; }
 a { color: var(--link); }
-a.tenant { white-space: nowrap; font-weight: 600; }
+a.tenant, .nowrap { white-space: nowrap; font-weight: 600; }
+.wide { overflow-x: auto; }
 .muted { color: var(--muted); }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0 16px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; }
