@@ -8,6 +8,7 @@ export const HOURS_PER_MONTH = 730;
 export type CostComponent =
   | 'web'
   | 'worker'
+  | 'jobs'
   | 'database'
   | 'cache'
   | 'network'
@@ -120,20 +121,23 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
   };
   const pricesIn = (region: string) => (region === input.region ? home : RegionPrices.of(prices, region, { tenant }));
 
-  // Compute: every auto scaling group at its desired capacity, with its root volumes.
+  // Compute: web and worker groups at their desired capacity, other groups (one-shot jobs such as
+  // the database provisioner, which scales itself back down) at their minimum; root volumes with them.
   let instances = 0;
   for (const asg of stack.ofType('aws_autoscaling_group')) {
     const template = stack.referenced((asg.values['launch_template'] as { id?: unknown } | undefined)?.id)[0];
     const type = template?.values['instance_type'];
     if (typeof type !== 'string') continue;
-    const desired = num(asg.values['desired_capacity'], num(asg.values['min_size']));
-    instances += desired;
-    const component: CostComponent = role(asg) === 'worker' ? 'worker' : 'web';
-    const sizes = `min ${num(asg.values['min_size'])} / desired ${desired} / max ${num(asg.values['max_size'])}`;
-    add(component, `${desired} × ${type}`, desired * HOURS_PER_MONTH, 'instance-hour', `ec2:${type}`, `desired capacity ${desired} × ${HOURS_PER_MONTH} h (${sizes})`);
+    const component: CostComponent = role(asg) === 'worker' ? 'worker' : role(asg) === 'web' ? 'web' : 'jobs';
+    const min = num(asg.values['min_size']);
+    const running = component === 'jobs' ? min : num(asg.values['desired_capacity'], min);
+    instances += running;
+    const sizes = `min ${min} / desired ${num(asg.values['desired_capacity'], min)} / max ${num(asg.values['max_size'])}`;
+    const how = component === 'jobs' ? `${role(asg)}: a job group, at its minimum ${running} between runs (${sizes})` : `desired capacity ${running} × ${HOURS_PER_MONTH} h (${sizes})`;
+    add(component, `${running} × ${type}`, running * HOURS_PER_MONTH, 'instance-hour', `ec2:${type}`, how);
     const volumes = (template!.values['block_device_mappings'] as Array<{ ebs?: { volume_size?: unknown; volume_type?: unknown } }> | undefined) ?? [];
     const gib = volumes.reduce((sum, v) => sum + num(v.ebs?.volume_size), 0);
-    if (gib > 0) add(component, `root volumes ${desired} × ${gib} GiB gp3`, desired * gib, 'GB-month', 'ebs:gp3-gb-month', `${desired} instance${desired === 1 ? '' : 's'} × ${gib} GiB`);
+    if (gib > 0 && running > 0) add(component, `root volumes ${running} × ${gib} GiB gp3`, running * gib, 'GB-month', 'ebs:gp3-gb-month', `${running} instance${running === 1 ? '' : 's'} × ${gib} GiB`);
   }
 
   // Databases: RDS Multi-AZ instances (writer + standby in one price), Aurora instances and storage.
@@ -174,6 +178,13 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
     add('network', `${nats} NAT gateway${nats === 1 ? '' : 's'}`, nats * HOURS_PER_MONTH, 'gateway-hour', 'nat:hour', `${nats} × ${HOURS_PER_MONTH} h`);
     const gb = instances * usage.natGbPerInstance;
     add('network', `NAT data processed ${count(gb)} GB`, gb, 'GB', 'nat:gb', `${instances} instances × ${usage.natGbPerInstance} GB`, 'assumption');
+  }
+
+  // Interface endpoints (e.g. SES SMTP): by the hour in each subnet; gateway endpoints are free.
+  for (const endpoint of stack.ofType('aws_vpc_endpoint').filter((e) => e.values['vpc_endpoint_type'] === 'Interface')) {
+    const zones = Array.isArray(endpoint.values['subnet_ids']) ? endpoint.values['subnet_ids'].length : 1;
+    const service = String(endpoint.values['service_name'] ?? endpoint.name).split('.').at(-1);
+    add('network', `${service} interface endpoint in ${zones} zone${zones === 1 ? '' : 's'}`, zones * HOURS_PER_MONTH, 'endpoint-hour', 'vpce:interface-hour', `${zones} × ${HOURS_PER_MONTH} h (data processed is small and not priced)`);
   }
 
   // Load balancers: by the hour, plus capacity units from the load.

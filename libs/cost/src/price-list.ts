@@ -73,6 +73,8 @@ export function priceQuery(key: string, region: string): Query | undefined {
       return { service: 'AmazonElastiCache', unit: 'Hrs', filters: { ...regionCode, instanceType: rest[1]!, cacheEngine: rest[0] === 'valkey' ? 'Valkey' : 'Redis' } };
     case 'nat':
       return { service: 'AmazonEC2', unit: rest[0] === 'hour' ? 'Hrs' : 'GB', filters: { ...regionCode, productFamily: 'NAT Gateway' } };
+    case 'vpce':
+      return { service: 'AmazonVPC', unit: 'Hrs', filters: { ...regionCode, productFamily: 'VpcEndpoint', endpointType: 'PrivateLink' } };
     case 'alb':
       return { service: 'AWSELB', unit: rest[0] === 'hour' ? 'Hrs' : 'LCU-Hrs', filters: { ...regionCode, productFamily: 'Load Balancer-Application' } };
     case 'efs':

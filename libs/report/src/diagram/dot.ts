@@ -75,7 +75,8 @@ export function architectureDot(arch: Architecture): string {
 
   const appBody: string[] = [];
   for (const group of arch.groups) {
-    appBody.push(node({ id: `group-${group.role}`, tier: group.role === 'worker' ? 'worker' : 'web', label: `${group.role} group\n${group.min} / ${group.desired} / ${group.max} × ${group.instanceType}\n(min / desired / max)`, color: 'compute' }));
+    const tier = group.role === 'web' || group.role === 'worker' ? group.role : 'jobs';
+    appBody.push(node({ id: `group-${group.role}`, tier, label: `${group.role} group\n${group.min} / ${group.desired} / ${group.max} × ${group.instanceType}\n(min / desired / max)`, color: tier === 'jobs' ? 'ops' : 'compute' }));
   }
   arch.files?.mountTargetZones.forEach((zone, i) => appBody.push(node({ id: `efs-mount-${i}`, tier: 'files', label: `EFS mount target\n${zone}`, color: 'store' })));
 
@@ -114,8 +115,9 @@ export function architectureDot(arch: Architecture): string {
   }
   if (arch.mail) lines.push(node({ id: 'mail', tier: 'mail', label: `SES identity\n${arch.mail.identity}`, color: 'ops', shape: 'note' }));
 
+  const row = (ids: string[]) => ids.length > 1 && lines.push(`{ rank=same; ${ids.map((id) => `"${id}";`).join(' ')} }`);
   // Traffic and dependencies.
-  const web = arch.groups.find((g) => g.role !== 'worker') && `group-${arch.groups.find((g) => g.role !== 'worker')!.role}`;
+  const web = arch.groups.some((g) => g.role === 'web') ? 'group-web' : undefined;
   const worker = arch.groups.some((g) => g.role === 'worker') ? 'group-worker' : undefined;
   if (arch.loadBalancer) {
     edge(entry, 'alb', entry === 'learners' ? 'label="HTTPS"' : 'label="origin"');
@@ -127,15 +129,17 @@ export function architectureDot(arch: Architecture): string {
     if (writer) edge(from, writer);
     if (arch.caches.length > 0) edge(from, 'cache-0-0');
     if (arch.files) edge(from, 'efs', 'style=dashed');
-    if (arch.runtimeParameters) edge(from, 'config', 'style=dotted, label="reads"');
   }
   if (web && arch.buckets.some((b) => b.role === 'content')) edge(web, 'bucket-content', 'style=dashed');
   if (arch.loadBalancer && arch.buckets.some((b) => b.role === 'logs')) edge('alb', 'bucket-logs', 'style=dotted, label="access logs"');
-  if (worker && arch.mail) edge(worker, 'mail', 'style=dotted, label="sends"');
+  // Regional services every instance reads (configuration) or sends to (mail) sit in the free
+  // space of the top row, without edges that would cross the whole picture.
+  row(['learners', ...(arch.runtimeParameters ? ['config'] : []), ...(arch.mail ? ['mail'] : [])]);
+  // Job groups (the database provisioner) work on the database only.
+  for (const job of arch.groups.filter((g) => g.role !== 'web' && g.role !== 'worker')) if (writer) edge(`group-${job.role}`, writer, 'style=dashed, label="once"');
   arch.database?.instances.slice(1).forEach((_, i) => edge('db-0', `db-${i + 1}`, 'style=dashed, label="replica", arrowhead=none'));
   arch.caches.forEach((cache, c) => cache.zones.slice(1).forEach((_, i) => edge(`cache-${c}-0`, `cache-${c}-${i + 1}`, 'style=dashed, arrowhead=none')));
   // One row per tier: NAT gateways beside the load balancer, mount targets beside the instances.
-  const row = (ids: string[]) => ids.length > 1 && lines.push(`{ rank=same; ${ids.map((id) => `"${id}";`).join(' ')} }`);
   row([...(arch.loadBalancer ? ['alb'] : []), ...(arch.loadBalancer?.waf ? ['waf-alb'] : []), ...arch.natGateways.map((_, i) => `nat-${i}`)]);
   row([...arch.groups.map((g) => `group-${g.role}`), ...(arch.files?.mountTargetZones ?? []).map((_, i) => `efs-mount-${i}`)]);
   row([...(writer ? [writer] : []), ...arch.caches.map((_, c) => `cache-${c}-0`)]);
