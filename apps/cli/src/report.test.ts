@@ -15,7 +15,7 @@ describe('fleet cost and fleet report', () => {
     const { code, stdout, stderr } = runFleet(workspace, 'cost');
     expect(code, stderr).toBe(0);
     expect(stderr).toContain('synthesising 3 tenant(s) first');
-    for (const tenant of ['harbour-health', 'lakeside-state', 'northwind-university']) expect(stdout).toMatch(new RegExp(`${tenant} +[a-z0-9-]+ +(small|medium|large) +moodle +\\$[\\d,]+\\.\\d\\d`));
+    for (const tenant of ['harbour-health', 'lakeside-state', 'northwind-university']) expect(stdout).toMatch(new RegExp(`${tenant} +[a-z0-9-]+ +(small|medium|large) +(moodle|totara|scorm-engine) +\\$[\\d,]+\\.\\d\\d`));
     expect(stdout).toMatch(/region +tenants +monthly/);
     expect(stdout).toMatch(/band +tenants +monthly/);
     expect(stdout).toMatch(/fleet total: \$[\d,]+\.\d\d a month/);

@@ -32,20 +32,23 @@ describe('cost estimate', () => {
   it('harbour-health: equals the breakdown computed by hand from the price file', () => {
     const p = prices.regions['eu-west-2']!;
     const h = HOURS_PER_MONTH;
-    // 150 concurrent users of 3,000 (small band, moodle profile); counts from the sizing table in the README.
+    // 150 concurrent users of 3,000 (small band, totara profile); counts from the sizing table in the README.
     const requests = 3 * 150 * 20_000; // 3 GB per peak user, 20,000 requests per GB
     const byHand = {
       web: 3 * h * p['ec2:m7i.large']! + 3 * 30 * p['ebs:gp3-gb-month']!, // 150 users ÷ 50 per m7i.large = 3, 30 GiB root each
       worker: 1 * h * p['ec2:t3.medium']! + 30 * p['ebs:gp3-gb-month']!,
+      jobs: 0 * h * p['ec2:t3.micro']!, // the database provisioner scales itself back to 0 after it ran
       database: h * p['rds:mysql:multi-az:db.t4g.large']! + 30 * p['rds:gp3-multi-az-gb-month']!, // 20 GiB + 3,000 × 2 MiB → 30 GiB
       cache: 2 * h * p['elasticache:valkey:cache.t4g.medium']!, // primary + 1 replica
-      network: 1 * h * p['nat:hour']! + 4 * 20 * p['nat:gb']!, // one shared NAT gateway; 4 instances × 20 GB
+      // one shared NAT gateway; 4 instances × 20 GB; the SES SMTP interface endpoint in 3 zones
+      network: 1 * h * p['nat:hour']! + 4 * 20 * p['nat:gb']! + 3 * h * p['vpce:interface-hour']!,
       'load balancer': h * p['alb:hour']! + 0.002 * 150 * h * p['alb:lcu-hour']!,
       files: 0.02 * 3_000 * p['efs:standard-gb-month']!,
       content: 0.05 * 3_000 * p['s3:standard-gb-month']! + ((requests * 1_000) / 1e9) * p['s3:standard-gb-month']!,
       delivery: 3 * 150 * p['transfer:internet-out-gb']!, // no CloudFront: straight from the region
-      security: p['waf:web-acl-month']! + 6 * p['waf:rule-month']! + (requests / 1e6) * p['waf:requests-million']! + p['kms:key-month']! + p['secretsmanager:secret-month']!,
+      security: p['waf:web-acl-month']! + 6 * p['waf:rule-month']! + (requests / 1e6) * p['waf:requests-million']! + p['kms:key-month']! + 4 * p['secretsmanager:secret-month']!, // app, cache, SMTP and master secrets
       observability: 12 * p['cloudwatch:alarm-month']! + p['cloudwatch:dashboard-month']! + 4 * 3 * p['cloudwatch:logs-ingest-gb']!,
+      mail: ((15 * 3_000) / 1_000) * p['ses:emails-thousand']!, // 15 mails per account a month (totara)
       backup: (1 + 0.02 * 35) * (30 * p['backup:rds-snapshot-gb-month']! + 0.02 * 3_000 * p['backup:efs-warm-gb-month']!), // 35 days kept
     };
     const result = estimate('harbour-health');
@@ -56,14 +59,15 @@ describe('cost estimate', () => {
     expect(result.monthly).toBeCloseTo(Object.values(byHand).reduce((a, b) => a + b, 0), 1);
     expect(result.examplePrices).toBe(true);
     expect(result.priceSource).toMatch(/^EXAMPLE prices made 2026-12-01/);
-    expect(result.assumptions.join('\n')).toMatch(/3 GB per peak concurrent user a month: 450 GB/);
+    expect(result.assumptions.join('\n')).toMatch(/usage assumptions of the totara profile[\s\S]*3 GB per peak concurrent user a month: 450 GB/);
   });
 
   it('prices CloudFront instead of internet transfer, and every Aurora instance, for the CDN tenants', () => {
     const result = estimate('lakeside-state');
     const items = result.lines.map((l) => l.item);
     expect(items.filter((i) => i.startsWith('aurora-mysql db.r6g.2xlarge'))).toHaveLength(3); // writer + 2 readers
-    expect(result.byComponent.delivery).toBeCloseTo(3 * 4_000 * prices.regions['us-east-1']!['cloudfront:out-gb']! + (3 * 4_000 * 20_000 / 10_000) * 0.01, 2);
+    // scorm-engine profile: 5 GB per peak user, 8,000 requests per GB.
+    expect(result.byComponent.delivery).toBeCloseTo(5 * 4_000 * prices.regions['us-east-1']!['cloudfront:out-gb']! + ((5 * 4_000 * 8_000) / 10_000) * 0.01, 2);
     expect(result.lines.some((l) => l.priceKey === 'transfer:internet-out-gb')).toBe(false);
     // The CloudFront web ACL is priced in us-east-1, where its provider puts it.
     expect(result.lines.filter((l) => l.priceKey === 'waf:web-acl-month')).toHaveLength(2);
