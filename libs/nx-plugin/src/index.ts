@@ -102,6 +102,8 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
         '{workspaceRoot}/vitest.config.ts',
         '{workspaceRoot}/tenants/**/*',
         '{workspaceRoot}/fleet.json',
+        // Cost estimates and the report read the price file.
+        '{workspaceRoot}/prices.json',
         { runtime: 'terraform version' },
       ],
     },
