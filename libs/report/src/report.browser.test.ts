@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRollout, planRollout, startRollout, type RolloutRequest, type TenantDriver } from '@hafleet/rollout';
 import { loadFleet, tenantWorkDir } from '@hafleet/tenant-spec';
 import { WORKSPACE_ROOT, tempWorkspace, type TempWorkspace } from '@hafleet/testing';
-import { buildReport, type BuiltReport, type ReportJson } from './index.js';
+import { buildReport, type BuiltReport, type FleetRow, type ReportJson } from './index.js';
+import { fleetPage } from './site/fleet-page.js';
 import { CHROMIUM_MISSING, findChromium, inCi } from './testing/browser.js';
 
 /**
@@ -96,6 +97,48 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
     expect(await page.$eval('#totals-region', (t) => t.textContent)).toContain('ap-southeast-2');
     await page.select('#band', 'large');
     expect(await tenantsShown(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('pages a large fleet 50 rows at a time, sorting and totalling across every page', async () => {
+    // The fleet page alone, for 1,000 generated rows (no stacks needed to test the table).
+    const rows: FleetRow[] = Array.from({ length: 1_000 }, (_, i) => ({
+      tenant: `t-${String(i).padStart(4, '0')}`,
+      name: `Tenant ${i}`,
+      region: ['eu-west-2', 'us-east-1', 'ap-southeast-2'][i % 3]!,
+      profile: 'moodle',
+      band: ['small', 'medium', 'large'][i % 3]!,
+      bandOrder: i % 3,
+      users: 100 + i,
+      population: 10_000,
+      release: '2025.3.2',
+      ring: 'general',
+      env: 'production',
+      resources: 200,
+      guardrails: 'ok',
+      guardrailErrors: 0,
+      plan: 'not planned',
+      dataLoss: 0,
+      drift: 'not checked',
+      rollout: '—',
+      rolloutId: '',
+      cost: 1_000 + ((i * 7919) % 1_000),
+      costNote: '',
+    }));
+    writeFileSync(join(built.dir, 'large-fleet.html'), fleetPage(rows, [], { generatedAt: 'test', priceSource: 'test prices' }));
+    const page = await open('large-fleet.html');
+    expect(await page.$$eval('#fleet-body tr', (r) => r.length)).toBe(50);
+    expect(await page.$eval('#shown', (s) => s.textContent)).toBe('1–50 of 1000 tenants (page 1 of 20)');
+    await page.click('th[data-key="cost"] button');
+    await page.click('th[data-key="cost"] button');
+    const top = await tenantsShown(page);
+    const expensive = [...rows].sort((a, b) => b.cost! - a.cost! || a.tenant.localeCompare(b.tenant)).map((r) => r.tenant);
+    expect(top).toEqual(expensive.slice(0, 50));
+    await page.click('#next');
+    expect(await tenantsShown(page)).toEqual(expensive.slice(50, 100));
+    expect(await page.$eval('#shown', (s) => s.textContent)).toBe('51–100 of 1000 tenants (page 2 of 20)');
+    const total = rows.reduce((sum, r) => sum + r.cost!, 0);
+    expect(await page.$eval('#totals-region', (t) => t.textContent)).toContain(`$${total.toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
     expect(problems).toEqual([]);
   });
 
