@@ -191,6 +191,7 @@ async function runRollout(root: string): Promise<string> {
     resourceCount: 150,
     hasChanges: true,
     dataLoss: tenant === 'lakeside-state' ? [{ address: 'aws_rds_cluster.database_cluster_FAF2FB92', action: 'replace', holds: 'an Aurora cluster' }] : [],
+    deferred: [],
   });
   const fakeTerraform: TenantDriver = {
     updateSpec: async (tenant) => ({ spec: specs.get(tenant)!, changed: true }),
@@ -210,6 +211,7 @@ async function runRollout(root: string): Promise<string> {
     maxFailures: 1,
     allowDestroy: [],
     gates: [{ kind: 'none' }],
+    applyImmediately: false,
   };
   const journal = startRollout(root, planRollout(root, request));
   await executeRollout({ journal, driver: fakeTerraform, gates: [] });
