@@ -34,7 +34,7 @@ export function writeSyntheticFleet(root: string, count: number): void {
         ...(i % 2 === 0 ? { cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' } } : {}),
         // A /20 each: distinct ranges for up to 4,096 tenants.
         network: { vpcCidr: `10.${Math.floor(i / 16)}.${(i % 16) * 16}.0/20`, natGateways: i % 3 === 0 ? 'single' : 'per-az' },
-        app: { amiId: 'ami-0123456789abcdef0', instanceType: 'm7i.large', healthCheckPath: '/login/index.php' },
+        app: { amiId: 'ami-0123456789abcdef0', instanceType: 'm7i.large' },
         web: { minCapacity: 2, maxCapacity: 4 + (i % 8) },
         // SES has no SMTP endpoint in every region: those tenants send through a relay.
         ...(region === 'af-south-1' ? { mail: { relay: { host: 'smtp.example.org', port: 587 } } } : {}),
