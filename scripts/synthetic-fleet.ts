@@ -1,6 +1,6 @@
 /**
  * A synthetic fleet for the bench scripts (`bench.ts`, `bench-policy.ts`): full tenant specs with
- * distinct /16s, regions in turn, a mix of sizes, engines, NAT modes, caches and CDNs.
+ * distinct /20s, regions in turn, a mix of sizes, engines, NAT modes, caches and CDNs.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -117,6 +117,8 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
         // The CI workflows and scripts are validated and run by the libs' tests.
         '{workspaceRoot}/.github/**/*',
         '{workspaceRoot}/scripts/**/*',
+        // Cost estimates and the report read the price file.
+        '{workspaceRoot}/prices.json',
         { runtime: 'terraform version' },
       ],
     },

@@ -15,5 +15,7 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise
   ['apply', async () => (await import('./apply.js')).apply],
   ['drift', async () => (await import('./drift.js')).drift],
   ['rollout', async () => (await import('./rollout.js')).rollout],
+  ['cost', async () => (await import('./cost.js')).cost],
+  ['report', async () => (await import('./report.js')).report],
   ['schema', async () => (await import('./schema.js')).schema],
 ];
