@@ -15,5 +15,6 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise
   ['apply', async () => (await import('./apply.js')).apply],
   ['drift', async () => (await import('./drift.js')).drift],
   ['rollout', async () => (await import('./rollout.js')).rollout],
+  ['dr', async () => (await import('./dr.js')).dr],
   ['schema', async () => (await import('./schema.js')).schema],
 ];
