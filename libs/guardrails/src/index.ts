@@ -10,3 +10,4 @@ export { policyStatements, type PolicyStatement } from './rules/support.js';
 export * from './evaluate.js';
 export * from './suppressions.js';
 export * from './report.js';
+export { regionOf } from './rules/recovery.js';

@@ -12,6 +12,7 @@ export type RuleArea =
   | 'compute'
   | 'availability'
   | 'protection'
+  | 'recovery'
   | 'observability'
   | 'waf'
   | 'isolation'

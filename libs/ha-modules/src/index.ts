@@ -26,3 +26,4 @@ export { ContentDelivery, type ContentDeliveryProps, type PriceClass, MANAGED_PO
 export { TenantObservability, type TenantObservabilityProps } from './observability/observability.js';
 export { TenantBackup, type TenantBackupProps } from './backup/backup-plan.js';
 export { TenantMail, type TenantMailProps, type MailRelay, type MailDnsRecord, SES_SMTP_PORT, SES_SMTP_REGIONS } from './mail/tenant-mail.js';
+export { DisasterRecoveryVault, type DisasterRecoveryVaultProps } from './backup/dr-copy.js';

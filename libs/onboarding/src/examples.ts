@@ -32,7 +32,7 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
     'alert-emails': 'lms-oncall@northwind.edu.au,hosting-ops@example.com',
   },
   {
-    // Large: a state university system's SCORM/xAPI engine in its own AWS account, Aurora MySQL with two readers.
+    // Large: a state university system's SCORM/xAPI engine in its own AWS account, Aurora MySQL with two readers, backups copied to us-west-2.
     name: 'lakeside-state',
     'display-name': 'Lakeside State University System',
     region: 'us-east-1',
@@ -46,6 +46,7 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
     'account-id': '444455556666',
     'deployer-role-arn': 'arn:aws:iam::444455556666:role/hafleet-deployer',
     profile: 'scorm-engine',
+    'dr-region': 'us-west-2',
   },
 ];
 

@@ -95,6 +95,7 @@ const onboardingCases: Case[] = [
   ['a folder with a broken spec', full({ tenants: { beta: '{' } }), { ...ANSWERS, name: 'beta' }, /tenants\/beta already exists/],
   ['a duplicate domain', full(), { ...ANSWERS, domain: 'learn.alpha.org' }, /field domain \(--domain\): learn\.alpha\.org is also the domain of alpha — fix: give each tenant its own hostname/],
   ['an overlapping VPC range', full(), { ...ANSWERS, vpcCidr: '10.0.128.0/20' }, /field network\.vpcCidr \(--vpc-cidr\): 10\.0\.128\.0\/20 overlaps alpha's 10\.0\.0\.0\/16 — fix/],
+  ['a DR region that is the tenant\'s own', full(), { ...ANSWERS, drRegion: 'eu-west-1' }, /field disasterRecovery\.region \(--dr-region\): is the tenant's own region eu-west-1.*fix: name another region/],
   ['a malformed VPC range', full(), { ...ANSWERS, vpcCidr: '10.1.0/16' }, /field network\.vpcCidr \(--vpc-cidr\): "10\.1\.0\/16" is not an IPv4 network in CIDR form/],
   ['a VPC range with host bits', full(), { ...ANSWERS, vpcCidr: '10.1.0.1/16' }, /"10\.1\.0\.1\/16" is not an IPv4 network.*no host bits/],
   ['a VPC range too small for the subnets', full(), { ...ANSWERS, vpcCidr: '10.1.0.0/26' }, /10\.1\.0\.0\/26 cannot hold the tenant's subnets/],

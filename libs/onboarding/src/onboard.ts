@@ -133,6 +133,7 @@ export function tenantSpecFromAnswers(answers: OnboardingAnswers, release: { ami
     edge: { certificateArn: answers.certificateArn },
     ...(answers.cdnCertificateArn ? { cdn: { certificateArn: answers.cdnCertificateArn } } : {}),
     database: { engine: answers.databaseEngine as NonNullable<TenantSpecInput['database']>['engine'] },
+    ...(answers.drRegion ? { disasterRecovery: { region: answers.drRegion } } : {}),
   };
 }
 

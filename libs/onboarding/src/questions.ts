@@ -25,6 +25,7 @@ export interface OnboardingAnswers {
   readonly release?: string;
   readonly vpcCidr?: string;
   readonly profile?: string;
+  readonly drRegion?: string;
 }
 
 export type AnswerKey = keyof OnboardingAnswers;
@@ -66,6 +67,7 @@ export const ONBOARDING_QUESTIONS: readonly OnboardingQuestion[] = [
   question({ key: 'deployerRoleArn', flag: 'deployer-role-arn', kind: 'text', required: false, prompt: 'Deployer role ARN', description: 'IAM role terraform assumes for this tenant.', example: 'arn:aws:iam::444455556666:role/hafleet-deployer', specField: 'account.deployerRoleArn' }),
   question({ key: 'amiId', flag: 'ami-id', kind: 'text', required: false, prompt: 'Release AMI id', description: 'The release image. Default: fleet.json defaultRelease.', example: 'ami-0123456789abcdef0', specField: 'app.amiId' }),
   question({ key: 'release', flag: 'release', kind: 'text', required: false, prompt: 'Release label', description: 'Release label of the AMI. Default: fleet.json defaultRelease (with its AMI).', example: '2025.3.2', specField: 'app.release' }),
+  question({ key: 'drRegion', flag: 'dr-region', kind: 'text', required: false, prompt: 'Disaster recovery region', description: "Region AWS Backup copies the tenant's backups to (not its own). Default: no DR copies.", example: 'us-west-2', choices: KNOWN_REGIONS, specField: 'disasterRecovery.region' }),
   question({ key: 'vpcCidr', flag: 'vpc-cidr', kind: 'text', required: false, prompt: 'VPC range', description: "The tenant's VPC range. Default: the first free block of fleet.json networkPool.", example: '10.42.0.0/16', specField: 'network.vpcCidr' }),
 ];
 

@@ -53,6 +53,13 @@ describe('tenant spec', () => {
     expect(spec.sizing.decisions.every((d) => d.source === 'model')).toBe(true);
   });
 
+  it('names no DR region by default; a DR region keeps its copies as long as the backups unless told', () => {
+    expect(parseTenantSpec(JSON.stringify(minimal), source).disasterRecovery).toBeUndefined();
+    expect(parseTenantSpec(JSON.stringify({ ...minimal, disasterRecovery: { region: 'eu-central-1' } }), source).disasterRecovery).toEqual({ region: 'eu-central-1', copyRetentionDays: 35 });
+    const told = { ...minimal, backup: { retentionDays: 90 }, disasterRecovery: { region: 'eu-central-1', copyRetentionDays: 14 } };
+    expect(parseTenantSpec(JSON.stringify(told), source).disasterRecovery).toEqual({ region: 'eu-central-1', copyRetentionDays: 14 });
+  });
+
   it('lets explicit sizes win over the model and keeps the rest consistent with them', () => {
     const spec = parseTenantSpec(
       JSON.stringify({ ...minimal, web: { maxCapacity: 6 }, database: { instanceClass: 'db.r6g.xlarge' }, network: { ...minimal.network, natGateways: 'single' } }),
@@ -92,6 +99,9 @@ describe('tenant spec', () => {
     ['missing display name', { ...minimal, displayName: undefined }, /^displayName: is required — fix: add "displayName"/],
     ['bad certificate ARN', { ...minimal, edge: { certificateArn: 'arn:aws:iam::1:role/x' } }, /^edge\.certificateArn: must be an ACM certificate ARN/],
     ['certificate from another region', { ...minimal, edge: { certificateArn: usEast1Certificate } }, /^edge\.certificateArn: is in us-east-1, but the load balancer is in eu-west-1 — fix/],
+    ['DR region the tenant is in', { ...minimal, disasterRecovery: { region: 'eu-west-1' } }, /^disasterRecovery\.region: is the tenant's own region eu-west-1.*fix: name another region, e\.g\. eu-/],
+    ['unknown DR region', { ...minimal, disasterRecovery: { region: 'mars-1' } }, /^disasterRecovery\.region: "mars-1" is not a region hafleet knows/],
+    ['DR copies kept 3 days', { ...minimal, disasterRecovery: { region: 'eu-central-1', copyRetentionDays: 3 } }, /^disasterRecovery\.copyRetentionDays: must be at least 7 days/],
     ['CDN certificate outside us-east-1', { ...minimal, cdn: { certificateArn: minimal.edge.certificateArn } }, /^cdn\.certificateArn: is in eu-west-1 — fix: CloudFront only uses certificates issued in us-east-1/],
     ['missing edge certificate', { ...minimal, edge: {} }, /^edge\.certificateArn: is required — fix: the ARN of the ACM certificate/],
     ['no alert address', { ...minimal, alerts: { emails: [] } }, /^alerts\.emails: needs at least one address/],

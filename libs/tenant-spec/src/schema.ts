@@ -14,7 +14,7 @@ import { LARGEST_VPC_PREFIX, MAX_AVAILABILITY_ZONES, SMALLEST_VPC_PREFIX } from 
 
 /** Names that would collide with the workspace's own Nx projects or fleet-wide words. */
 export const RESERVED_TENANT_NAMES = [
-  'all', 'apps', 'bootstrap', 'cdktf-app', 'cli', 'default', 'fleet', 'fs-safe', 'guardrails', 'ha-modules', 'libs',
+  'all', 'apps', 'bootstrap', 'cdktf-app', 'cli', 'default', 'disaster-recovery', 'fleet', 'fs-safe', 'guardrails', 'ha-modules', 'libs',
   'nx-plugin', 'onboarding', 'sizing', 'tenant-spec', 'tenant-stack', 'tenants', 'terraform', 'test', 'testing',
 ] as const;
 
@@ -203,6 +203,23 @@ const cacheSchema = z
   })
   .describe('Session (and application) cache.');
 
+const disasterRecoverySchema = z
+  .strictObject({
+    region: z
+      .enum(KNOWN_REGIONS as [string, ...string[]], {
+        error: (issue) => `"${String(issue.input)}" is not a region hafleet knows — fix: one of ${KNOWN_REGIONS.join(', ')}, other than the tenant's own`,
+      })
+      .describe("Region AWS Backup copies every recovery point to (vault and key of the tenant there); not the tenant's own region."),
+    copyRetentionDays: z
+      .number()
+      .int()
+      .min(7, { error: 'must be at least 7 days — fix: set 7 or more' })
+      .max(3650)
+      .optional()
+      .describe('Days the copies are kept in the DR region. Default: backup.retentionDays.'),
+  })
+  .describe('Disaster recovery: copies of the database, file system and content bucket backups in another region; `fleet dr <tenant>` prints the runbook.');
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function isTimeZone(zone: string): boolean {
@@ -388,6 +405,7 @@ export const tenantSpecSchema = z
         retentionDays: z.number().int().min(7, { error: 'must be at least 7 days' }).max(3650).optional().describe('AWS Backup retention. Default: sizing model.'),
       })
       .prefault({}),
+    disasterRecovery: disasterRecoverySchema.optional(),
     guardrails: guardrailsSchema,
     tags: tagsSchema,
   })
@@ -411,6 +429,13 @@ export const tenantSpecSchema = z
         code: 'custom',
         path: ['edge', 'certificateArn'],
         message: `is in ${edgeRegion}, but the load balancer is in ${spec.region} — fix: use a certificate issued in ${spec.region}`,
+      });
+    }
+    if (spec.disasterRecovery?.region === spec.region) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['disasterRecovery', 'region'],
+        message: `is the tenant's own region ${spec.region}: a copy there does not survive losing it — fix: name another region, e.g. ${KNOWN_REGIONS.find((r) => r !== spec.region && r.split('-')[0] === spec.region.split('-')[0]) ?? KNOWN_REGIONS.find((r) => r !== spec.region)}`,
       });
     }
     const cdnRegion = spec.cdn && certificateRegion(spec.cdn.certificateArn);
@@ -449,6 +474,10 @@ export const tenantSpecSchema = z
       database: { ...spec.database, ...sized.database },
       cache: { ...spec.cache, ...sized.cache },
       backup: { ...spec.backup, ...sized.backup },
+      disasterRecovery: spec.disasterRecovery && {
+        region: spec.disasterRecovery.region,
+        copyRetentionDays: spec.disasterRecovery.copyRetentionDays ?? sized.backup.retentionDays,
+      },
       /** How each size was chosen: model, override, effective and why (`fleet size`). */
       sizing,
     };

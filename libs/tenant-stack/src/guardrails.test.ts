@@ -8,8 +8,8 @@ import { synthesizeTenants, type SynthesizedTenant } from './synthesize.js';
 
 /**
  * Every guardrail against real synthesized stacks: it passes on two fixture tenants built from
- * the example specs (one RDS without CDN and with one NAT gateway, one Aurora with CDN, Shield and
- * a NAT gateway per zone), and fails on a copy of one of them broken in exactly the way the rule
+ * the example specs (one RDS without CDN and with one NAT gateway, one Aurora with CDN, Shield,
+ * a NAT gateway per zone and a DR region), and fails on a copy of one of them broken in exactly the way the rule
  * exists to catch. Plus: every example tenant passes with no unsuppressed finding.
  */
 
@@ -41,6 +41,7 @@ function writeFixtureTenants(root: string): void {
       edge: { ...base['edge'], shieldAdvanced: true },
       cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' },
       cache: { separateApplicationCache: true },
+      disasterRecovery: { region: base['region'] === 'eu-west-1' ? 'eu-central-1' : 'eu-west-1', copyRetentionDays: 30 },
     },
   };
   for (const [kind, name] of Object.entries(FIXTURES) as Array<[FixtureKind, string]>) {
@@ -203,10 +204,16 @@ const CASES: BreakCase[] = [
   { rule: 'HAF-PROT-003', tenant: 'rds', label: 'one day of backups', breaks: (f) => { const db = f.at('aws_db_instance'); db.values['backup_retention_period'] = 1; return db; }, message: /backup_retention_period is 1/ },
   { rule: 'HAF-PROT-004', tenant: 'aurora', label: 'file system left out of AWS Backup', breaks: (f) => { const s = f.at('aws_backup_selection'); s.values['resources'] = s.values['resources'].filter((r: string) => !r.includes('aws_efs_file_system')); return f.at('aws_efs_file_system'); }, message: /no AWS Backup selection covers it/ },
   { rule: 'HAF-PROT-004', tenant: 'rds', label: 'backups kept three days', breaks: (f) => { const p = f.at('aws_backup_plan'); for (const r of p.values['rule']) r.lifecycle = { delete_after: 3 }; return f.at('aws_db_instance'); }, message: /backups are deleted after 3 days/ },
+  { rule: 'HAF-PROT-004', tenant: 'rds', label: 'content bucket left out of AWS Backup', breaks: (f) => { const s = f.at('aws_backup_selection'); s.values['resources'] = s.values['resources'].filter((r: string) => !r.includes('aws_s3_bucket')); return f.at('aws_s3_bucket', 'content/bucket'); }, message: /no AWS Backup selection covers it/ },
   { rule: 'HAF-PROT-005', tenant: 'rds', label: 'versioning suspended', breaks: (f) => { f.at('aws_s3_bucket_versioning', 'content/versioning').values['versioning_configuration'].status = 'Suspended'; return f.at('aws_s3_bucket', 'content/bucket'); }, message: /versioning is \["Suspended"\]/ },
   { rule: 'HAF-PROT-006', tenant: 'aurora', label: 'bucket terraform may empty', breaks: (f) => { const b = f.at('aws_s3_bucket', 'content/bucket'); b.values['force_destroy'] = true; return b; }, message: /force_destroy is true/ },
   { rule: 'HAF-PROT-007', tenant: 'rds', label: 'key that never rotates', breaks: (f) => { const k = f.at('aws_kms_key'); k.values['enable_key_rotation'] = false; return k; }, message: /enable_key_rotation is false/ },
   { rule: 'HAF-PROT-008', tenant: 'aurora', label: 'load balancer without deletion protection', breaks: (f) => { const lb = f.at('aws_lb'); lb.values['enable_deletion_protection'] = false; return lb; }, message: /enable_deletion_protection is false/ },
+  // recovery
+  { rule: 'HAF-DR-001', tenant: 'aurora', label: 'file system backed up twice', breaks: (f) => { f.at('aws_efs_backup_policy').values['backup_policy'].status = 'ENABLED'; return f.at('aws_efs_file_system'); }, message: /EFS automatic backups are on as well as AWS Backup/ },
+  { rule: 'HAF-DR-002', tenant: 'aurora', label: 'DR region named but nothing copied', breaks: (f) => { const p = f.at('aws_backup_plan'); for (const r of p.values['rule']) delete r.copy_action; return p; }, message: /rule "daily" copies nowhere/ },
+  { rule: 'HAF-DR-002', tenant: 'aurora', label: 'copies to the primary region vault', breaks: (f) => { const p = f.at('aws_backup_plan'); const primary = f.at('aws_backup_vault', 'backup/vault'); for (const r of p.values['rule']) r.copy_action[0].destination_vault_arn = `\${${primary.address}.arn}`; return p; }, message: /copies to no vault of this stack in eu-[a-z]+-1 encrypted with a key there/ },
+  { rule: 'HAF-DR-002', tenant: 'aurora', label: 'copies kept a week', breaks: (f) => { const p = f.at('aws_backup_plan'); for (const r of p.values['rule']) r.copy_action[0].lifecycle.delete_after = 7; return p; }, message: /keeps its copies 7 days; the spec asks 30/ },
   // observability
   { rule: 'HAF-LOG-001', tenant: 'rds', label: 'VPC without flow logs', breaks: (f) => { f.remove('aws_flow_log'); return f.at('aws_vpc'); }, message: /no flow log/ },
   { rule: 'HAF-LOG-002', tenant: 'aurora', label: 'access logs off', breaks: (f) => { const lb = f.at('aws_lb'); lb.values['access_logs'].enabled = false; return lb; }, message: /access_logs is / },

@@ -6,6 +6,7 @@ import {
   CredentialsSecret,
   Database,
   DatabaseProvisioner,
+  DisasterRecoveryVault,
   LogBucket,
   Network,
   OriginVerifySecret,
@@ -42,6 +43,8 @@ export interface TenantStackProps {
    * deliberate run only (`fleet rollout --apply-immediately`). Default false.
    */
   readonly applyImmediately?: boolean;
+  /** Restore the database from this snapshot or recovery point ARN (a DR restore, the restore drill). Default: a new, empty database. */
+  readonly databaseSnapshotArn?: string;
 }
 
 /**
@@ -176,6 +179,7 @@ export class TenantStack extends TerraformStack {
       backupRetentionDays: spec.database.backupRetentionDays,
       windows: windows.database,
       applyImmediately,
+      snapshotIdentifier: props.databaseSnapshotArn,
     });
 
     // Every cache group of the tenant takes the same credentials: one secret for the instances to read.
@@ -215,6 +219,8 @@ export class TenantStack extends TerraformStack {
       kmsKeyArn,
       accountId,
       accessPoint: { path: '/data', uid: this.profile.files.uid, gid: this.profile.files.gid },
+      // TenantBackup covers it: one backup, in the tenant's own vault (and its DR copy).
+      automaticBackups: false,
     });
 
     this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole }) : undefined;
@@ -274,13 +280,16 @@ export class TenantStack extends TerraformStack {
       fileSystem: { id: this.fileSystem.fileSystemId },
     });
 
+    const drVault = spec.disasterRecovery && this.disasterRecoveryVault(spec, spec.disasterRecovery, { accountId, offline, defaultTags, assumeRole });
     new TenantBackup(this, 'backup', {
       name,
       kmsKeyArn,
       retentionDays: spec.backup.retentionDays,
       scheduleExpression: windows.backup.scheduleExpression,
       scheduleTimeZone: windows.backup.timeZone,
-      resourceArns: [this.database.arn, this.fileSystem.fileSystemArn],
+      resourceArns: [this.database.arn, this.fileSystem.fileSystemArn, this.contentBucket.bucketArn],
+      includesBuckets: true,
+      copyTo: drVault && { vaultArn: drVault.vaultArn, retentionDays: drVault.copyRetentionDays },
     });
 
     new TerraformOutput(this, 'vpc_id', { value: vpcId });
@@ -397,6 +406,23 @@ export class TenantStack extends TerraformStack {
     });
     this.contentBucket.grantCloudFrontRead(distribution.distributionArn);
     return distribution;
+  }
+
+  /** The vault AWS Backup copies to, in the DR region: a provider there in the same account and role as the main one. */
+  private disasterRecoveryVault(
+    spec: TenantSpec,
+    dr: NonNullable<TenantSpec['disasterRecovery']>,
+    deps: { accountId: string; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined },
+  ): DisasterRecoveryVault {
+    const provider = new AwsProvider(this, 'aws-dr', { alias: 'dr', region: dr.region, defaultTags: deps.defaultTags, assumeRole: deps.assumeRole, ...deps.offline });
+    return new DisasterRecoveryVault(this, 'disaster-recovery', {
+      name: spec.name,
+      accountId: deps.accountId,
+      provider,
+      region: dr.region,
+      primaryRegion: spec.region,
+      copyRetentionDays: dr.copyRetentionDays,
+    });
   }
 
   private configureBackend(mode: StackMode, props: TenantStackProps): void {

@@ -17,5 +17,6 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise
   ['rollout', async () => (await import('./rollout.js')).rollout],
   ['cost', async () => (await import('./cost.js')).cost],
   ['report', async () => (await import('./report.js')).report],
+  ['dr', async () => (await import('./dr.js')).dr],
   ['schema', async () => (await import('./schema.js')).schema],
 ];

@@ -6,6 +6,7 @@ import { EXPOSURE_RULES } from './exposure.js';
 import { ISOLATION_RULES } from './isolation.js';
 import { OBSERVABILITY_RULES } from './observability.js';
 import { PROTECTION_RULES } from './protection.js';
+import { RECOVERY_RULES } from './recovery.js';
 import { RUNTIME_RULES } from './runtime.js';
 import { TRANSIT_RULES } from './transit.js';
 import { WAF_RULES } from './waf.js';
@@ -18,6 +19,7 @@ export const RULES: readonly PolicyRule[] = [
   ...COMPUTE_RULES,
   ...AVAILABILITY_RULES,
   ...PROTECTION_RULES,
+  ...RECOVERY_RULES,
   ...OBSERVABILITY_RULES,
   ...WAF_RULES,
   ...ISOLATION_RULES,

@@ -1,5 +1,5 @@
-import { fail, verdictOf, type PolicyRule } from '../rule.js';
-import { block, blocks, bucketConfigs, isTrue, num, shown } from './support.js';
+import { fail, notApplicable, verdictOf, type PolicyRule } from '../rule.js';
+import { block, blocks, bucketConfigs, isTrue, logDestinationRoles, num, shown } from './support.js';
 
 /** Protection: data outlives mistakes — deletion protection, snapshots, backups, versions, key rotation. */
 
@@ -48,10 +48,15 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
     id: 'HAF-PROT-004',
     severity: 'error',
     area: 'protection',
-    description: `AWS Backup copies the database and the file system, keeping copies at least ${MIN_BACKUP_DAYS} days`,
-    resourceTypes: ['aws_db_instance', 'aws_rds_cluster', 'aws_efs_file_system'],
+    description: `AWS Backup copies the database, the file system and the content bucket, keeping copies at least ${MIN_BACKUP_DAYS} days`,
+    resourceTypes: ['aws_db_instance', 'aws_rds_cluster', 'aws_efs_file_system', 'aws_s3_bucket'],
     fix: `list the resource's ARN in an aws_backup_selection of a plan whose rules keep copies at least ${MIN_BACKUP_DAYS} days (TenantBackup resourceArns, spec backup.retentionDays)`,
     check(resource, stack) {
+      // Log buckets hold what AWS writes about the tenant, not the tenant's data.
+      if (resource.type === 'aws_s3_bucket') {
+        const roles = logDestinationRoles(stack, resource);
+        if (roles.accessLogs || roles.cloudFrontLogs) return notApplicable;
+      }
       const selections = stack.referrers(resource.address, 'aws_backup_selection');
       if (selections.length === 0) return fail('no AWS Backup selection covers it');
       const rules = selections.flatMap((s) => stack.referenced(s.values['plan_id']).flatMap((plan) => blocks(plan.values['rule'])));

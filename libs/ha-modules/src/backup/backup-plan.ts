@@ -23,14 +23,26 @@ export interface TenantBackupProps {
   readonly scheduleExpression?: string;
   /** IANA time zone AWS Backup evaluates the schedule in (it follows daylight saving). @default UTC */
   readonly scheduleTimeZone?: string;
-  /** ARNs of exactly the resources to protect: the database (instance or Aurora cluster) and the EFS file system. */
+  /** ARNs of exactly the resources to protect: the database (instance or Aurora cluster), the EFS file system, the content bucket. */
   readonly resourceArns: string[];
+  /** Whether `resourceArns` holds S3 buckets: the role then also gets AWS Backup's S3 policies. @default false */
+  readonly includesBuckets?: boolean;
+  /**
+   * Copy every recovery point to this vault (in another region: `DisasterRecoveryVault`), kept
+   * there for `retentionDays`. @default no copy
+   */
+  readonly copyTo?: { readonly vaultArn: string; readonly retentionDays: number };
 }
 
 const BACKUP_SERVICE = 'backup.amazonaws.com';
 const MANAGED_POLICY_ARNS = {
   backup: 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
   restores: 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
+} as const;
+/** S3 backups need their own managed policies (the general ones do not cover S3). */
+const S3_POLICY_ARNS = {
+  's3-backup': 'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup',
+  's3-restore': 'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore',
 } as const;
 /** AWS Backup names (vault, plan, selection): at most 50 characters. */
 const BACKUP_NAME_MAX = 50;
@@ -49,6 +61,8 @@ export class TenantBackup extends Construct {
   readonly vaultArn: string;
   readonly planId: string;
   readonly roleArn: string;
+  readonly scheduleExpression: string;
+  readonly retentionDays: number;
 
   constructor(scope: Construct, id: string, props: TenantBackupProps) {
     super(scope, id);
@@ -81,6 +95,7 @@ export class TenantBackup extends Construct {
           startWindow: START_WINDOW_MINUTES,
           completionWindow: COMPLETION_WINDOW_MINUTES,
           lifecycle: { deleteAfter: retentionDays },
+          copyAction: props.copyTo && [{ destinationVaultArn: props.copyTo.vaultArn, lifecycle: { deleteAfter: props.copyTo.retentionDays } }],
         },
       ],
       tags: { Name: `${name}-backup` },
@@ -91,7 +106,8 @@ export class TenantBackup extends Construct {
       assumeRolePolicy: serviceTrustPolicy(BACKUP_SERVICE),
       tags: { Name: `${name}-backup` },
     });
-    for (const [purpose, policyArn] of Object.entries(MANAGED_POLICY_ARNS)) {
+    const policies = { ...MANAGED_POLICY_ARNS, ...(props.includesBuckets ? S3_POLICY_ARNS : {}) };
+    for (const [purpose, policyArn] of Object.entries(policies)) {
       new IamRolePolicyAttachment(this, `role-${purpose}-policy`, { role: role.name, policyArn });
     }
 
@@ -106,6 +122,8 @@ export class TenantBackup extends Construct {
     this.vaultArn = vault.arn;
     this.planId = plan.id;
     this.roleArn = role.arn;
+    this.scheduleExpression = scheduleExpression;
+    this.retentionDays = retentionDays;
   }
 }
 
@@ -114,6 +132,8 @@ function validate(props: TenantBackupProps, retentionDays: number, scheduleExpre
     throw new Error(`TenantBackup ${props.name}: ${message}`);
   };
   if (!Number.isInteger(retentionDays) || retentionDays < 1) fail(`retentionDays must be a whole number of days ≥ 1, got ${retentionDays}`);
+  const copyDays = props.copyTo?.retentionDays;
+  if (copyDays !== undefined && (!Number.isInteger(copyDays) || copyDays < 1)) fail(`copyTo.retentionDays must be a whole number of days ≥ 1, got ${copyDays}`);
   if (!Token.isUnresolved(scheduleExpression) && !/^cron\(\S+( \S+){5}\)$/.test(scheduleExpression)) {
     fail(`scheduleExpression must be an AWS cron expression with six fields such as "cron(0 3 * * ? *)", got "${scheduleExpression}"`);
   }

@@ -60,6 +60,12 @@ export interface DatabaseProps {
   readonly windows?: { readonly backupWindow: string; readonly maintenanceWindow: string };
   /** Apply instance-class, storage and engine changes now instead of in the maintenance window. @default false */
   readonly applyImmediately?: boolean;
+  /**
+   * Create the database from this snapshot (a DB snapshot for RDS, a cluster snapshot for Aurora;
+   * an AWS Backup recovery point ARN is one): the restore drill's and a DR restore's database.
+   * @default an empty database
+   */
+  readonly snapshotIdentifier?: string;
 }
 
 interface EngineTraits {
@@ -250,6 +256,7 @@ export class Database extends Construct {
       applyImmediately,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [this.securityGroupId],
+      ...(props.snapshotIdentifier ? { snapshotIdentifier: props.snapshotIdentifier } : {}),
       tags: { Name: `${name}-db` },
     };
     const parameterGroup = {

@@ -51,6 +51,11 @@ describe('SharedFileSystem', () => {
     expect(single('aws_efs_backup_policy')[1]).toEqual({ file_system_id: ref('aws_efs_file_system', fsId), backup_policy: { status: 'ENABLED' } });
   });
 
+  it('turns automatic backups off when the tenant\'s AWS Backup plan covers the file system, so it is backed up once', () => {
+    const { single } = synthFileSystem({ automaticBackups: false });
+    expect(single('aws_efs_backup_policy')[1]['backup_policy']).toEqual({ status: 'DISABLED' });
+  });
+
   it('puts one mount target in each subnet, behind its own security group', () => {
     const { resources, single } = synthFileSystem();
     const [fsId] = single('aws_efs_file_system');

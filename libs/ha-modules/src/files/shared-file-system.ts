@@ -29,15 +29,21 @@ export interface SharedFileSystemProps {
    * @default { path: '/data', uid: 48, gid: 48 } (apache on Amazon Linux)
    */
   readonly accessPoint?: { readonly path: string; readonly uid: number; readonly gid: number };
+  /**
+   * EFS automatic backups (daily, to the account's default vault). Turn them off when a
+   * `TenantBackup` plan covers the file system, so it is backed up once, to the tenant's own
+   * (encrypted, locked, copied) vault. @default true
+   */
+  readonly automaticBackups?: boolean;
 }
 
 const NFS_PORT = 2049;
 
 /**
  * Shared user data (e.g. Moodle's `moodledata`) on EFS: encrypted with the tenant key, elastic
- * throughput, a mount target in every application zone, infrequent-access tiering, and automatic
- * daily AWS Backup backups (AWS keeps them when the file system is deleted; EFS itself has no
- * deletion protection).
+ * throughput, a mount target in every application zone, infrequent-access tiering, and daily
+ * backups: EFS automatic backups, or the tenant's AWS Backup plan (`automaticBackups: false`); AWS
+ * keeps them when the file system is deleted (EFS itself has no deletion protection).
  *
  * The file system policy refuses non-TLS access and allows mount/write only to IAM principals of
  * the tenant account through a mount target, so clients must mount with IAM authorization and TLS
@@ -81,7 +87,7 @@ export class SharedFileSystem extends Construct {
 
     new EfsBackupPolicy(this, 'backup-policy', {
       fileSystemId: fileSystem.id,
-      backupPolicy: { status: 'ENABLED' },
+      backupPolicy: { status: (props.automaticBackups ?? true) ? 'ENABLED' : 'DISABLED' },
     });
 
     new EfsFileSystemPolicy(this, 'policy', {
