@@ -51,10 +51,22 @@ describe('fleet CLI', () => {
     expect(stderr).toMatch(message);
   });
 
-  it('explains how to plan when a stack was never synthesised', () => {
-    const { code, stderr } = fleet(workspace, 'plan', 'harbour-health');
-    expect(code).toBe(1);
-    expect(stderr).toContain('tenant harbour-health: no synthesized stack');
-    expect(stderr).toContain('fix: run `npx nx run harbour-health:synth` first');
+  it('plans the current spec: a stale stack is synthesised first, and apply refuses a plan whose spec changed since (issue 13.1)', () => {
+    expect(fleet(workspace, 'synth', 'harbour-health').code).toBe(0);
+    const stack = () => readFileSync(join(workspace.root, 'cdktf.out/stacks/harbour-health/cdk.tf.json'), 'utf8');
+    expect(stack()).toContain('"m7i.large"');
+    const original = readFileSync(spec('harbour-health'), 'utf8');
+    const raise = (users: number) => writeFileSync(spec('harbour-health'), original.replace(/"concurrentUsers": \d+/, `"concurrentUsers": ${users}`).replace(/"population": \d+/, '"population": 40000'));
+    raise(2000);
+    const planned = fleet(workspace, 'plan', 'harbour-health', '--json');
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stderr).toContain('synth harbour-health first: tenants/harbour-health/tenant.json changed since it was synthesised');
+    expect(stack()).toContain('"m7i.2xlarge"'); // the large band, planned
+    expect(JSON.parse(planned.stdout)[0].summary.add).toBeGreaterThan(100);
+
+    raise(3000);
+    const applied = fleet(workspace, 'apply', 'harbour-health');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('tenants/harbour-health/tenant.json changed since it was synthesised — fix: run `npx nx run harbour-health:plan`');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { replaceDirAtomic } from '@hafleet/fs-safe';
@@ -6,7 +6,7 @@ import { SynthesizedStack, assertCompliant, assertSuppressionsValid, evaluatePol
 import { loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
 import { App } from 'cdktf';
 import { stackModeFromEnv, type StackMode } from './mode.js';
-import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir } from '@hafleet/tenant-spec';
+import { DEFAULT_OUTDIR, STACK_FILE, STACK_INPUTS_FILE, currentStackInputs, offlineStatePath, stackDir, stackLibsDigest } from '@hafleet/tenant-spec';
 import { TenantStack } from './tenant-stack.js';
 
 export interface SynthesizeOptions {
@@ -48,6 +48,11 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant
     // The guardrails judge exactly what terraform would get, before anything replaces the old output.
     const reports = checkStagedStacks(staging, tenants, fleet, workspaceRoot);
     assertCompliant(reports);
+    // What each stack was made from, so plan and apply can tell when it no longer matches its spec.
+    const libs = stackLibsDigest(workspaceRoot);
+    for (const { spec } of tenants) {
+      writeFileSync(join(stackDir(staging, spec.name), STACK_INPUTS_FILE), `${JSON.stringify(currentStackInputs(workspaceRoot, spec.name, mode, libs), null, 2)}\n`);
+    }
     const stacks = tenants.map(({ spec }, i) => {
       const dir = stackDir(outdir, spec.name);
       replaceDirAtomic(stackDir(staging, spec.name), dir);

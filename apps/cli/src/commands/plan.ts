@@ -6,6 +6,7 @@ import {
   planTenant,
   renderPlanTable,
   runReportFile,
+  staleTenants,
   writeFleetPlanView,
   writeRunReport,
   type FleetPlanEntry,
@@ -29,6 +30,13 @@ export const plan: Command = {
     const started = new Date();
     const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
     const ctx = fleetContext(workspaceRoot);
+    // A plan is always of the current spec and libraries: stacks that are missing or stale are synthesised first.
+    const stale = staleTenants(ctx, tenants);
+    if (stale.length > 0) {
+      for (const { tenant, reason } of stale) console.error(`synth ${tenant} first: ${reason}`);
+      const { synthesizeTenants } = await import('@hafleet/tenant-stack');
+      synthesizeTenants({ workspaceRoot, only: stale.map((s) => s.tenant), outdir: ctx.outdir });
+    }
     const outcomes = await forEachTenant(tenants, (t, step) => planTenant(ctx, t, { onStep: step }), {
       maxParallel: maxParallel(options),
       onProgress: progress('plan', describePlan),
