@@ -44,7 +44,7 @@ describe('fleet CLI', () => {
     [['frobnicate'], /unknown command "frobnicate" — fix: one of [a-z, ]*\bplan, show, apply, drift\b/],
     [['plan', '--max-parallel', '0'], /--max-parallel "0" must be a whole number ≥ 1 — fix/],
     [['synth', 'nobody'], /tenant nobody: no such tenant — fix: one of harbour-health, lakeside-state, northwind-university/],
-    [['synth', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['synth', '--frobnicate'], /fleet synth: unknown option --frobnicate — fix: see `fleet synth --help` for every option/],
   ])('exits 2 on bad arguments %j', (args, message) => {
     const { code, stderr } = fleet(workspace, ...args);
     expect(code).toBe(2);

@@ -322,7 +322,7 @@ export const tenantSpecSchema = z
     app: appSchema,
     domain: z
       .string({ error: 'is required — fix: the hostname learners use, e.g. "learn.northwind.edu"' })
-      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase hostname like "learn.northwind.edu"' })
+      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase hostname — fix: e.g. "learn.northwind.edu"' })
       .describe('Hostname learners use; unique across the fleet.'),
     timeZone: z
       .string()
@@ -348,7 +348,7 @@ export const tenantSpecSchema = z
       .describe('Outgoing mail: Amazon SES for the tenant domain (DKIM) unless a relay is named.'),
     account: z
       .strictObject({
-        id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
+        id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id — fix: e.g. "444455556666"' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
         deployerRoleArn: z
           .string()
           .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"' })

@@ -1,13 +1,14 @@
 import { renderTable } from '@hafleet/fleet';
 import { SIZING_TABLE_HEADERS, bandRange, sizingRows } from '@hafleet/sizing';
 import { loadFleet } from '@hafleet/tenant-spec';
-import { selectedTenants, type Command } from '../command.js';
+import { JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
 
-export const size: Command = {
+export const size = defineCommand({
   name: 'size',
-  usage: '[tenant...] [--json]',
+  args: '[tenant...]',
   summary: "the sizing model's choice, the spec's overrides and the effective size of every field, with why",
-  options: { json: { type: 'boolean', default: false } },
+  options: { ...JSON_OPTION },
+  examples: ['npx fleet size', 'npx fleet size northwind-university', 'npx fleet size --json'],
   async run({ args, options, workspaceRoot }) {
     const specs = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec);
     if (options['json'] === true) {
@@ -40,4 +41,4 @@ export const size: Command = {
     }
     return 0;
   },
-};
+});

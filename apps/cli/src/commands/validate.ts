@@ -2,15 +2,16 @@ import { fleetContext, forEachTenant, validateTenantStack } from '@hafleet/fleet
 import { violations } from '@hafleet/guardrails';
 import { loadFleet } from '@hafleet/tenant-spec';
 import { evaluateTenantPolicies } from '@hafleet/tenant-stack';
-import { EXIT, FLEET_OPTIONS, maxParallel, selectedTenants, type Command } from '../command.js';
+import { EXIT, FLEET_OPTIONS, defineCommand, selectedTenants } from '../command.js';
 import { progress, reportOutcomes } from '../output.js';
 import { policyBrief } from '../policy-output.js';
 
-export const validate: Command = {
+export const validate = defineCommand({
   name: 'validate',
-  usage: '[tenant...] [--terraform]',
+  args: '[tenant...]',
   summary: 'check specs, fleet rules and the guardrails (on a fresh synthesis, nothing written); --terraform also runs terraform validate on the synthesized stacks',
-  options: { ...FLEET_OPTIONS, terraform: { type: 'boolean', default: false } },
+  options: { ...FLEET_OPTIONS, terraform: { type: 'boolean', description: 'also run terraform init -backend=false and terraform validate on each synthesized stack' } },
+  examples: ['npx fleet validate', 'npx fleet validate harbour-health --terraform --max-parallel 4'],
   async run({ args, options, workspaceRoot }) {
     const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
     const reports = evaluateTenantPolicies({ workspaceRoot, only: selectedTenants(args) });
@@ -22,10 +23,10 @@ export const validate: Command = {
     if (!options['terraform']) return policyCode;
     const ctx = fleetContext(workspaceRoot);
     const outcomes = await forEachTenant(tenants, (t) => validateTenantStack(ctx, t), {
-      maxParallel: maxParallel(options),
+      maxParallel: options['max-parallel'],
       onProgress: progress('validate'),
     });
     const terraformCode = reportOutcomes(outcomes, { headers: ['tenant', 'terraform validate'], row: (o) => [o.tenant, o.ok ? 'valid' : 'INVALID'] }, options['json'] === true);
     return policyCode || terraformCode;
   },
-};
+});
