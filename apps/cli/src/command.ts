@@ -10,10 +10,11 @@ export { UsageError };
 
 /**
  * Exit codes, the same for every command: 0 ok; 1 a tenant or terraform failed; 2 bad input
- * (spec, fleet config, arguments); 3 apply refused a plan that would lose data; 4 drift found.
+ * (spec, fleet config, arguments); 3 apply refused a plan that would lose data; 4 drift found;
+ * 130 interrupted (Ctrl-C; 143 for SIGTERM).
  * When several apply, the lowest non-zero code wins (a failure hides neither: both are printed).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, drift: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, drift: 4, interrupted: 130 } as const;
 
 export const JSON_OPTION = { json: { type: 'boolean', description: 'machine-readable JSON on stdout (progress and notes stay on stderr)' } } as const satisfies OptionDefs;
 

@@ -1,7 +1,7 @@
 import { renderTable } from '@hafleet/fleet';
-import { EXAMPLE_ONBOARDINGS, ONBOARDING_QUESTIONS, answersFromFlags, exampleArguments, describeOnboarding, onboardTenant, parseAnswers, promptForMissing } from '@hafleet/onboarding';
+import { EXAMPLE_ONBOARDINGS, ONBOARDING_QUESTIONS, answersFromFlags, exampleArguments, describeOnboarding, interviewForOnboarding, OnboardingCancelled, onboardTenant, parseAnswers } from '@hafleet/onboarding';
 import { SIZING_TABLE_HEADERS, sizingRows } from '@hafleet/sizing';
-import { JSON_OPTION, UsageError, defineCommand } from '../command.js';
+import { EXIT, JSON_OPTION, UsageError, defineCommand } from '../command.js';
 import type { OptionDef, OptionDefs } from '../options.js';
 
 /** Flags from the onboarding questions, so the CLI and the Nx generator ask the same things. */
@@ -41,7 +41,13 @@ export const onboard = defineCommand({
           `missing ${missing.map((q) => `--${q.flag}`).join(', ')} (no terminal to ask in) — fix: pass ${missing.map((q) => `--${q.flag} ${q.example}`).join(' ')}`,
         );
       }
-      answers = await promptForMissing(answers, { input: process.stdin, output: process.stderr });
+      try {
+        answers = await interviewForOnboarding(workspaceRoot, answers, { input: process.stdin, output: process.stderr });
+      } catch (error) {
+        if (!(error instanceof OnboardingCancelled)) throw error;
+        console.error(error.message);
+        return error.declined ? EXIT.failed : EXIT.interrupted;
+      }
     }
     const dryRun = options['dry-run'] === true;
     const plan = onboardTenant(workspaceRoot, answers, { dryRun });
