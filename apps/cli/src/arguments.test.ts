@@ -163,3 +163,24 @@ describe('--help (issue 13.4)', () => {
     expect(stdout).toContain('2 bad input');
   });
 });
+
+describe('fleet size and fleet validate with one broken tenant (issue 13.8)', () => {
+  it('report every other tenant, then the broken one, and exit 2', async () => {
+    const { writeFileSync, cpSync, rmSync } = await import('node:fs');
+    const copy = join(workspace.root, 'tenants/broken-copy');
+    cpSync(join(workspace.root, 'tenants/harbour-health'), copy, { recursive: true });
+    writeFileSync(join(copy, 'tenant.json'), '{ "name": "broken-copy", ');
+    try {
+      const size = await run('size');
+      expect(size.code).toBe(2);
+      expect(size.stdout).toMatch(/^harbour-health\s+eu-west-2/m);
+      expect(size.stderr).toContain('tenants/broken-copy/tenant.json:1:26: tenant broken-copy: is not valid JSON');
+      const validate = await run('validate');
+      expect(validate.code).toBe(2);
+      expect(validate.stdout).toContain('1 tenant spec(s) valid: harbour-health');
+      expect(validate.stderr).toContain('tenant broken-copy: is not valid JSON');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,7 @@
+import { nearest } from '@hafleet/tenant-spec';
+
+export { nearest };
+
 /**
  * Typed command-line options: one definition per option both parses the arguments and writes the
  * command's --help, so help cannot leave an option out. A small parser of our own rather than
@@ -149,26 +153,6 @@ function convert(option: StringOption | IntegerOption, shown: string, raw: strin
   const problem = option.check?.(raw);
   if (problem) fail(problem.includes(' — fix: ') ? problem : `${shown} "${raw}" ${problem} — fix: e.g. ${shown} ${option.example}`);
   return raw;
-}
-
-/** The closest candidate by edit distance (or prefix), if close enough to be a likely typo. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = candidate.startsWith(word) && word.length >= 3 ? 1 : editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (!best || distance < best.distance) best = { candidate, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(best.candidate.length / 3)) ? best.candidate : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** The options section of --help: flag, value, description, default; generated from the definitions. */

@@ -10,3 +10,5 @@ export * from './network-pool.js';
 export * from './workspace-layout.js';
 export * from './maintenance-windows.js';
 export * from './stack-inputs.js';
+export * from './nearest.js';
+export * from './aws-catalogue.js';
