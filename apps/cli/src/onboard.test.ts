@@ -28,6 +28,10 @@ describe('fleet onboard / fleet size', () => {
     const { code, stdout, stderr } = runFleet(workspace, 'onboard', ...FLAGS, '--dry-run');
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('would onboard acme-college (Acme College) in eu-west-1');
+    // Nothing was written, so no "next: plan" (issue 13.9).
+    expect(stdout).toContain('would write tenants/acme-college/tenant.json');
+    expect(stdout).toContain('nothing written (dry run)');
+    expect(stdout).not.toContain('next:');
     expect(tenants()).toEqual(['harbour-health']);
 
     const onboarded = runFleet(workspace, 'onboard', ...FLAGS);
