@@ -1,7 +1,8 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempWorkspace, type TempWorkspace, runFleet } from '@hafleet/testing';
+import { spawnSync } from 'node:child_process';
+import { WORKSPACE_ROOT, tempWorkspace, type TempWorkspace, runFleet } from '@hafleet/testing';
 
 /** The real CLI in a child process, against a throw-away copy of the workspace. */
 const fleet = runFleet;
@@ -63,6 +64,18 @@ describe('fleet CLI', () => {
     expect(planned.stderr).toContain('synth harbour-health first: tenants/harbour-health/tenant.json changed since it was synthesised');
     expect(stack()).toContain('"m7i.2xlarge"'); // the large band, planned
     expect(JSON.parse(planned.stdout)[0].summary.add).toBeGreaterThan(100);
+
+    // README (issue 13.10): plain terraform in the stack folder, given the mirror's CLI config hafleet wrote.
+    const readme = readFileSync(join(WORKSPACE_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('`TF_CLI_CONFIG_FILE=$PWD/../../../.hafleet/terraform.rc terraform init`');
+    const stackDir = join(workspace.root, 'cdktf.out/stacks/harbour-health');
+    const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
+      cwd: stackDir,
+      env: { ...process.env, TF_CLI_CONFIG_FILE: join(stackDir, '../../../.hafleet/terraform.rc'), TF_DATA_DIR: join(workspace.root, 'plain-terraform') },
+      encoding: 'utf8',
+    });
+    expect(init.status, init.stdout + init.stderr).toBe(0);
+    expect(init.stdout).toContain('Terraform has been successfully initialized');
 
     raise(3000);
     const applied = fleet(workspace, 'apply', 'harbour-health');
