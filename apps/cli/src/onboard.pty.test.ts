@@ -40,6 +40,7 @@ describe('fleet onboard in a terminal', () => {
         { expect: 'but the load balancer is in eu-west-1', send: `${clear}arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b\r` },
         { expect: 'Alert email addresses', send: 'ops@acme.ac.uk\r' },
         { expect: 'Optional settings', send: 'y' },
+        { expect: 'Application profile', send: '\x1b[B\r' }, // arrow down from the fleet default (moodle): totara
         { expect: 'ACM certificate ARN in us-east-1 for the CDN', send: '\r' }, // empty: no CDN
         { expect: 'Rollout ring', send: '\r' }, // canary, the first
         { expect: 'Environment', send: '\r' },
@@ -51,11 +52,11 @@ describe('fleet onboard in a terminal', () => {
     expect(result.code, screen).toBe(0);
     // The summary before the question: every answer, kept through the re-asks, and the sizes.
     const summary = screen.slice(screen.indexOf('Summary: acme-college'), screen.indexOf('Write tenants/acme-college/tenant.json?'));
-    for (const line of ['Client organisation name: Acme College', 'Tenant name (DNS-safe): acme-college', 'Expected concurrent users at peak: 800', 'Database engine: postgres', 'Hostname learners use: learn.acme.ac.uk', 'Rollout ring: canary', 'medium band for 800 concurrent users of 40,000', 'would write tenants/acme-college/tenant.json']) {
+    for (const line of ['Client organisation name: Acme College', 'Tenant name (DNS-safe): acme-college', 'Expected concurrent users at peak: 800', 'Database engine: postgres', 'Hostname learners use: learn.acme.ac.uk', 'Rollout ring: canary', 'Application profile: totara', 'medium band for 800 concurrent users of 40,000', 'would write tenants/acme-college/tenant.json']) {
       expect(summary).toContain(line);
     }
     const spec = JSON.parse(readFileSync(join(workspace.root, 'tenants/acme-college/tenant.json'), 'utf8'));
-    expect(spec).toMatchObject({ name: 'acme-college', displayName: 'Acme College', domain: 'learn.acme.ac.uk', expectedLoad: { concurrentUsers: 800, population: 40_000 }, database: { engine: 'postgres' }, rollout: { ring: 'canary' } });
+    expect(spec).toMatchObject({ name: 'acme-college', displayName: 'Acme College', domain: 'learn.acme.ac.uk', expectedLoad: { concurrentUsers: 800, population: 40_000 }, database: { engine: 'postgres' }, rollout: { ring: 'canary' }, app: { profile: 'totara' } });
     expect(spec.cdn).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
 import { cancel, confirm, intro, isCancel, log, note, select, text } from '@clack/prompts';
-import { SpecValidationError } from '@hafleet/tenant-spec';
+import { DEFAULT_PROFILE } from '@hafleet/app-profiles';
+import { SpecValidationError, specDefaults } from '@hafleet/tenant-spec';
 import { describeOnboarding, prepareOnboarding, type OnboardingPlan } from './onboard.js';
 import { ONBOARDING_QUESTIONS, parseAnswers, type OnboardingQuestion } from './questions.js';
 
@@ -18,7 +19,7 @@ export class OnboardingCancelled extends Error {
 }
 
 /** Optional questions offered after the required ones (the rest are flags for the unusual case). */
-const OFFERED = ['cdnCertificateArn', 'ring', 'environment'] as const;
+const OFFERED = ['profile', 'cdnCertificateArn', 'ring', 'environment'] as const;
 
 /**
  * The terminal session of `fleet onboard` (@clack/prompts): asks for every required answer `given`
@@ -41,7 +42,7 @@ export async function interviewForOnboarding(workspaceRoot: string, given: Reado
     if (problem) log.warn(`${q.prompt}: ${problem}`, io);
     const check = (value: string | undefined): string | undefined => answerProblem(workspaceRoot, answers, q, value ?? '');
     const value = q.choices && q.choices.length <= 6
-      ? answered(await select({ ...io, message: q.prompt, options: q.choices.map((c) => ({ value: c, label: c })), initialValue: (answers[q.key] as string | undefined) ?? q.choices[0] }))
+      ? answered(await select({ ...io, message: q.prompt, options: q.choices.map((c) => ({ value: c, label: c })), initialValue: (answers[q.key] as string | undefined) ?? initialChoice(workspaceRoot, q) }))
       : answered(await text({ ...io, message: q.prompt, placeholder: `e.g. ${q.example.replace(/^"|"$/g, '')}`, initialValue: answers[q.key] === undefined ? undefined : String(answers[q.key]), validate: (v) => check(v) }));
     answers[q.key] = String(value).trim();
   };
@@ -72,14 +73,20 @@ export async function interviewForOnboarding(workspaceRoot: string, given: Reado
     }
   }
 
-  const [, size, network, file] = describeOnboarding(plan, { dryRun: true });
+  const [, ...outcome] = describeOnboarding(plan, { dryRun: true });
   const lines = ONBOARDING_QUESTIONS.filter((q) => answers[q.key] !== undefined).map((q) => `${q.prompt}: ${String(answers[q.key])}`);
-  note([...lines, '', size!, network!, file!].join('\n'), `Summary: ${plan.name}`, io);
+  note([...lines, '', ...outcome.filter((line) => !line.startsWith('nothing written'))].join('\n'), `Summary: ${plan.name}`, io);
   if (answered(await confirm({ ...io, message: `Write ${plan.relativeFile}?`, initialValue: true })) !== true) {
     cancel('Nothing was written.', io);
     throw new OnboardingCancelled(true);
   }
   return answers;
+}
+
+/** The choice Enter takes: the fleet's default profile, else the first choice. */
+function initialChoice(workspaceRoot: string, q: OnboardingQuestion): string {
+  if (q.key === 'profile') return specDefaults(workspaceRoot).profile ?? DEFAULT_PROFILE;
+  return q.choices![0]!;
 }
 
 /**

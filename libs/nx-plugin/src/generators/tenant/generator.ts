@@ -22,11 +22,12 @@ export default async function tenantGenerator(tree: Tree, options: Record<string
     console.error(error.message);
     process.exit(BAD_INPUT_EXIT);
   }
-  const [headline, size, network, written, next] = describeOnboarding(plan);
-  // Nx runs the callback only without --dry-run: this line is what a dry run would have written.
-  console.log(`${size}\n${network}\nwrites ${plan.relativeFile} (not with --dry-run)`);
+  const [headline, ...lines] = describeOnboarding(plan);
+  const after = (line: string) => /^(wrote|next:|then,)/.test(line);
+  // Nx runs the callback only without --dry-run: the last line says what a dry run would have written.
+  console.log([...lines.filter((line) => !after(line)), `writes ${plan.relativeFile} (not with --dry-run)`].join('\n'));
   return () => {
     writeOnboarding(plan);
-    console.log(`${headline}\n${written}\n${next}`);
+    console.log([headline, ...lines.filter(after)].join('\n'));
   };
 }
