@@ -1,7 +1,8 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempWorkspace, type TempWorkspace, runFleet } from '@hafleet/testing';
+import { spawnSync } from 'node:child_process';
+import { WORKSPACE_ROOT, tempWorkspace, type TempWorkspace, runFleet } from '@hafleet/testing';
 
 /** The real CLI in a child process, against a throw-away copy of the workspace. */
 const fleet = runFleet;
@@ -42,19 +43,43 @@ describe('fleet CLI', () => {
 
   it.each([
     [['frobnicate'], /unknown command "frobnicate" — fix: one of [a-z, ]*\bplan, show, apply, drift\b/],
-    [['plan', '--max-parallel', '0'], /--max-parallel "0" must be a whole number ≥ 1 — fix/],
+    [['plan', '--max-parallel', '0'], /fleet plan: --max-parallel "0" is out of range — fix: a whole number 1–64/],
     [['synth', 'nobody'], /tenant nobody: no such tenant — fix: one of harbour-health, lakeside-state, northwind-university/],
-    [['synth', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['synth', '--frobnicate'], /fleet synth: unknown option --frobnicate — fix: see `fleet synth --help` for every option/],
   ])('exits 2 on bad arguments %j', (args, message) => {
     const { code, stderr } = fleet(workspace, ...args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
 
-  it('explains how to plan when a stack was never synthesised', () => {
-    const { code, stderr } = fleet(workspace, 'plan', 'harbour-health');
-    expect(code).toBe(1);
-    expect(stderr).toContain('tenant harbour-health: no synthesized stack');
-    expect(stderr).toContain('fix: run `npx nx run harbour-health:synth` first');
-  });
+  it('plans the current spec: a stale stack is synthesised first, and apply refuses a plan whose spec changed since (issue 13.1)', () => {
+    expect(fleet(workspace, 'synth', 'harbour-health').code).toBe(0);
+    const stack = () => readFileSync(join(workspace.root, 'cdktf.out/stacks/harbour-health/cdk.tf.json'), 'utf8');
+    expect(stack()).toContain('"m7i.large"');
+    const original = readFileSync(spec('harbour-health'), 'utf8');
+    const raise = (users: number) => writeFileSync(spec('harbour-health'), original.replace(/"concurrentUsers": \d+/, `"concurrentUsers": ${users}`).replace(/"population": \d+/, '"population": 40000'));
+    raise(2000);
+    const planned = fleet(workspace, 'plan', 'harbour-health', '--json');
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stderr).toContain('synth harbour-health first: tenants/harbour-health/tenant.json changed since it was synthesised');
+    expect(stack()).toContain('"m7i.2xlarge"'); // the large band, planned
+    expect(JSON.parse(planned.stdout)[0].summary.add).toBeGreaterThan(100);
+
+    // README (issue 13.10): plain terraform in the stack folder, given the mirror's CLI config hafleet wrote.
+    const readme = readFileSync(join(WORKSPACE_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('`TF_CLI_CONFIG_FILE=$PWD/../../../.hafleet/terraform.rc terraform init`');
+    const stackDir = join(workspace.root, 'cdktf.out/stacks/harbour-health');
+    const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
+      cwd: stackDir,
+      env: { ...process.env, TF_CLI_CONFIG_FILE: join(stackDir, '../../../.hafleet/terraform.rc'), TF_DATA_DIR: join(workspace.root, 'plain-terraform') },
+      encoding: 'utf8',
+    });
+    expect(init.status, init.stdout + init.stderr).toBe(0);
+    expect(init.stdout).toContain('Terraform has been successfully initialized');
+
+    raise(3000);
+    const applied = fleet(workspace, 'apply', 'harbour-health');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('tenants/harbour-health/tenant.json changed since it was synthesised — fix: run `npx nx run harbour-health:plan`');
+  }, 240_000); // two syntheses, a full offline plan and a terraform init: about 35 s on an idle machine
 });

@@ -28,6 +28,10 @@ describe('fleet onboard / fleet size', () => {
     const { code, stdout, stderr } = runFleet(workspace, 'onboard', ...FLAGS, '--dry-run');
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('would onboard acme-college (Acme College) in eu-west-1');
+    // Nothing was written, so no "next: plan" (issue 13.9).
+    expect(stdout).toContain('would write tenants/acme-college/tenant.json');
+    expect(stdout).toContain('nothing written (dry run)');
+    expect(stdout).not.toContain('next:');
     expect(tenants()).toEqual(['harbour-health']);
 
     const onboarded = runFleet(workspace, 'onboard', ...FLAGS);
@@ -58,9 +62,12 @@ describe('fleet onboard / fleet size', () => {
   it.each([
     [['--population', '500'], 'field expectedLoad.population (--population): 500 is below concurrentUsers 800'],
     [['--domain', 'training.harbourhealth.co.uk'], 'field domain (--domain): training.harbourhealth.co.uk is also the domain of harbour-health'],
-    [['--frobnicate', 'x'], "Unknown option '--frobnicate'"],
+    [['--frobnicate', 'x'], 'fleet onboard: unknown option --frobnicate'],
   ])('refuses %j with exit 2 and writes nothing', (extra, message) => {
-    const { code, stderr } = runFleet(workspace, 'onboard', ...FLAGS, ...extra);
+    // A flag given again replaces its answer (giving one twice is itself a usage error).
+    const at = FLAGS.indexOf(extra[0]!);
+    const flags = at === -1 ? [...FLAGS, ...extra] : [...FLAGS.slice(0, at), ...extra, ...FLAGS.slice(at + 2)];
+    const { code, stderr } = runFleet(workspace, 'onboard', ...flags);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
     expect(existsSync(join(workspace.root, 'tenants/acme-college'))).toBe(false);

@@ -2,7 +2,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RolloutJournal, journalFile, type JournalData } from '@hafleet/rollout';
 import { FIXTURE_APPLIES_LOG, fixtureApplies, fixtureDriver, fixtureState, setFixtureApplySeconds, writeFixtureTenants } from '@hafleet/rollout/testing';
@@ -10,6 +9,7 @@ import { DEFAULT_OUTDIR, STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/te
 import { SpecValidationError } from '@hafleet/tenant-spec';
 import { runFleet as fleet, tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
 import { UsageError } from './command.js';
+import { parseOptions } from './options.js';
 import { createRolloutCommand, rollout } from './commands/rollout.js';
 
 /**
@@ -91,7 +91,7 @@ describe('fleet rollout: bad input is refused before anything is touched', () =>
   });
   afterAll(() => workspace.dispose());
 
-  /** In process (fast): the errors main.ts turns into exit 2 — UsageError and SpecValidationError. */
+  /** In process (fast): the errors the CLI turns into exit 2 — UsageError and SpecValidationError. */
   it.each([
     [['--set', 'app.ami=ami-0123456789abcdef0'], /--set app\.ami: unknown spec field — fix: one of app\.amiId, .*app\.release/],
     [['--set', 'web.minCapacity=two'], /--set web\.minCapacity="two" must be a whole number — fix: e\.g\. --set web\.minCapacity=3/],
@@ -105,7 +105,7 @@ describe('fleet rollout: bad input is refused before anything is touched', () =>
     [['--reapply', 'nobody'], /tenant nobody: no such tenant — fix: one of/],
     [['--reapply', '--gate', 'ping'], /--gate "ping" is not a gate — fix: http, aws, command:<shell command> or none/],
     [['--reapply', '--gate-status', 'ok'], /--gate-status "ok" is not a status list/],
-    [['--reapply', '--max-failures', '0'], /--max-failures "0" must be a whole number ≥ 1/],
+    [['--reapply', '--max-failures', '0'], /--max-failures "0" is out of range — fix: a whole number 1–100000/],
     [['--reapply', '--allow-destroy', 'nobody'], /--allow-destroy "nobody" names no tenant/],
     [['--reapply', '--allow-destroy', 'nobody:aws_db_instance.x'], /names tenant nobody, which this rollout does not include/],
     [['--reapply', '--wave-delay', 'soon'], /--wave-delay "soon" is not a duration/],
@@ -113,8 +113,10 @@ describe('fleet rollout: bad input is refused before anything is touched', () =>
     [['--resume', '20250101-000000-abcd', '--set', 'app.release=x'], /--resume continues rollout .* so --set cannot change it/],
   ])('%j', async (args, message) => {
     const before = snapshot(workspace.root);
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: rollout.options });
-    const error = await rollout.run({ args: positionals, options: values, workspaceRoot: workspace.root }).then(
+    const error = await Promise.resolve()
+      .then(() => parseOptions(rollout.options, args, 'fleet rollout'))
+      .then(({ options, positionals }) => rollout.run({ args: positionals, options, workspaceRoot: workspace.root }))
+      .then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -94,12 +94,17 @@ describe('apply with the guard, real terraform on terraform_data fixtures', () =
     await expect(applyTenant(ctx, 'acme')).rejects.toMatchObject({ reason: 'missing' });
   });
 
+  it('says "not deployed", not "in sync", for a tenant never applied (issue 13.9)', async () => {
+    ws.stack('fresh', { web: {} });
+    expect(await driftTenant(ctx, 'fresh')).toMatchObject({ deployed: false, drifted: false });
+  });
+
   it('detects drift after the local state is changed behind terraform’s back', async () => {
     ws.stack('acme', { database: { holds: HOLDS, generation: '2' }, web: { generation: '4' } });
     await planTenant(ctx, 'acme');
     await applyTenant(ctx, 'acme');
     const clean = await driftTenant(ctx, 'acme');
-    expect(clean).toMatchObject({ drifted: false, resources: [], outputs: [] });
+    expect(clean).toMatchObject({ deployed: true, drifted: false, resources: [], outputs: [] });
 
     const state = ws.readState('acme');
     const web = state.resources.find((r) => r.name === 'web')!.instances[0]!.attributes;

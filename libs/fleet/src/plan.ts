@@ -2,9 +2,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '@hafleet/fs-safe';
 import { isOfflineStack, statefulClassifier, statefulMarks, summarisePlan, type PlanSummary, type StatefulClassifier } from '@hafleet/terraform';
+import { stackFreshness } from '@hafleet/tenant-spec';
 import { sha256 } from './hash.js';
 import { ensureInitialised, forgetInitialisation } from './init.js';
-import { stackFile, stackRunner, tenantLocation, type FleetContext, type StackLocation } from './tenant-terraform.js';
+import { contextMode, stackFile, stackRunner, tenantLocation, type FleetContext, type StackLocation } from './tenant-terraform.js';
 
 export const PLAN_FILE = 'tfplan';
 export const PLAN_SUMMARY_FILE = 'plan-summary.json';
@@ -80,7 +81,7 @@ export async function planTenant(ctx: FleetContext, tenant: string, options: Ste
 export class SavedPlanError extends Error {
   constructor(
     readonly tenant: string,
-    readonly reason: 'missing' | 'unreadable' | 'modified' | 'stack-changed',
+    readonly reason: 'missing' | 'unreadable' | 'modified' | 'stack-changed' | 'spec-changed',
     message: string,
   ) {
     super(`tenant ${tenant}: ${message}`);
@@ -95,7 +96,7 @@ export class SavedPlanError extends Error {
 export function readSavedPlan(ctx: FleetContext, location: StackLocation): TenantPlan {
   const planFile = join(location.workDir, PLAN_FILE);
   const summaryFile = join(location.workDir, PLAN_SUMMARY_FILE);
-  const replan = `run \`npx nx run ${location.name}:plan\` (or \`npm run fleet -- plan ${location.name}\`)`;
+  const replan = `run \`npx nx run ${location.name}:plan\` (or \`npx fleet plan ${location.name}\`)`;
   if (!existsSync(planFile) || !existsSync(summaryFile)) {
     throw new SavedPlanError(location.name, 'missing', `no saved plan in ${location.workDir} — fix: ${replan} first`);
   }
@@ -105,6 +106,10 @@ export function readSavedPlan(ctx: FleetContext, location: StackLocation): Tenan
   }
   if (existsSync(stackFile(location)) && readStack(location).sha256 !== record.stackSha256) {
     throw new SavedPlanError(location.name, 'stack-changed', `the stack changed since it was planned at ${record.plannedAt} — fix: ${replan} again`);
+  }
+  const freshness = stackFreshness({ workspaceRoot: ctx.workspaceRoot, tenant: location.name, dir: location.dir, mode: contextMode(ctx) });
+  if (freshness.status === 'stale') {
+    throw new SavedPlanError(location.name, 'spec-changed', `the plan of ${record.plannedAt} is of a stack that no longer matches: ${freshness.reason} — fix: ${replan} again (it synthesises first)`);
   }
   return { ...record, planFile, summaryFile };
 }

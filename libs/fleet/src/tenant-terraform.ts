@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_OUTDIR, STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
+import { DEFAULT_OUTDIR, STACK_FILE, stackDir, stackFreshness, stackLibsDigest, tenantWorkDir } from '@hafleet/tenant-spec';
 import { TerraformRunner, resolveProviderMirror, writeCliConfig, type Env } from '@hafleet/terraform';
 
 /** What every fleet command needs to run terraform for a tenant. */
@@ -50,6 +50,21 @@ export function tenantLocation(ctx: FleetContext, tenant: string): StackLocation
 }
 
 export const stackFile = (location: StackLocation): string => join(location.dir, STACK_FILE);
+
+/** The stack mode of this context's environment (HAFLEET_MODE, default offline), as synth records it. */
+export const contextMode = (ctx: FleetContext): string => ctx.env['HAFLEET_MODE'] ?? 'offline';
+
+/**
+ * The selected tenants whose synthesized stack is missing or no longer matches its spec, fleet.json,
+ * libraries or mode, each with why: what `fleet plan` synthesises before planning.
+ */
+export function staleTenants(ctx: FleetContext, tenants: readonly string[]): Array<{ tenant: string; reason: string }> {
+  const libs = stackLibsDigest(ctx.workspaceRoot);
+  return tenants.flatMap((tenant) => {
+    const freshness = stackFreshness({ workspaceRoot: ctx.workspaceRoot, tenant, dir: stackDir(ctx.outdir, tenant), mode: contextMode(ctx), libs });
+    return freshness.status === 'missing' || freshness.status === 'stale' ? [{ tenant, reason: freshness.reason }] : [];
+  });
+}
 
 /**
  * A runner in the stack folder. Terraform's data dir lives in the stack's work folder, so

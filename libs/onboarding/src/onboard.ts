@@ -179,9 +179,13 @@ export function describeOnboarding(plan: OnboardingPlan, options: OnboardOptions
     `network: ${plan.network.vpcCidr}${plan.network.allocatedFrom ? ` (first free block of the pool ${plan.network.allocatedFrom})` : ' (given)'}`,
     `profile: ${spec.app.profile} (health check ${spec.app.healthCheckPath}, time zone ${spec.timeZone}, mail from ${spec.mail.fromAddress})`,
     `${options.dryRun ? 'would write' : 'wrote'} ${plan.relativeFile}`,
-    `next: npx nx run ${spec.name}:plan   (why these sizes: npm run fleet -- size ${spec.name})`,
-    ...(spec.mail.relay
-      ? []
-      : [`then, after the first apply: publish the mail DNS records for ${spec.domain} that \`terraform output mail_dns_records\` lists (SES DKIM), or mail will not leave`]),
+    ...(options.dryRun
+      ? [`nothing written (dry run) — to onboard: the same command without --dry-run`]
+      : [
+          `next: npx fleet plan ${spec.name}   (or npx nx run ${spec.name}:plan; why these sizes: npx fleet size ${spec.name})`,
+          ...(spec.mail.relay
+            ? []
+            : [`then, after the first apply: publish the mail DNS records for ${spec.domain} that \`terraform output mail_dns_records\` lists (SES DKIM), or mail will not leave`]),
+        ]),
   ];
 }

@@ -134,6 +134,8 @@ export function generatorSchema(): string {
         description: q.description,
         ...(q.choices ? { enum: [...q.choices] } : {}),
         ...(q.key === 'name' ? { $default: { $source: 'argv', index: 0 } } : {}),
+        // Not `required` in the schema: Nx would refuse a missing answer itself (exit 1, no fix);
+        // onboarding names every missing flag with an example and exits 2, like `fleet onboard`.
         ...(q.required ? { 'x-prompt': q.prompt } : {}),
       },
     ]),
@@ -145,7 +147,6 @@ export function generatorSchema(): string {
     description: 'Sizes, allocates a network for and validates a new tenant, then writes tenants/<name>/tenant.json (nothing else). Generated from libs/onboarding/src/questions.ts by `npm run fleet -- schema`.',
     type: 'object',
     properties,
-    required: ONBOARDING_QUESTIONS.filter((q) => q.required).map((q) => q.key),
     additionalProperties: false,
   };
   return `${JSON.stringify(schema, null, 2)}\n`;

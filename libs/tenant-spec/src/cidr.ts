@@ -42,3 +42,12 @@ export function subnetOf(parent: Cidr, newBits: number, index: number): Cidr {
   }
   return { network: parent.network + index * 2 ** (32 - prefix), prefix };
 }
+
+/** RFC 1918: the only ranges a tenant VPC may use (a public range would shadow real internet hosts). */
+export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((text) => parseCidr(text)!);
+
+/** True when `text` is a CIDR inside one RFC 1918 range; true for malformed text too (reported as malformed). */
+export function isPrivateRange(text: string): boolean {
+  const cidr = parseCidr(text);
+  return !cidr || PRIVATE_RANGES.some((range) => cidr.prefix >= range.prefix && cidrsOverlap(cidr, range));
+}

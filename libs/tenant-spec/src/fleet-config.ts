@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from '@hafleet/app-profiles';
 import { formatCidr, parseCidr, type Cidr } from './cidr.js';
+import { issueToProblem } from './load.js';
 import { SpecValidationError } from './problems.js';
 import { AMI_ID } from './schema.js';
 import { LARGEST_VPC_PREFIX, SMALLEST_VPC_PREFIX } from './subnet-layout.js';
@@ -93,22 +94,24 @@ export const fleetConfigSchema = z.strictObject({
 
 export type FleetConfig = z.output<typeof fleetConfigSchema>;
 export const FLEET_CONFIG_FILE = 'fleet.json';
+/** The `tenant` of a problem in fleet.json. */
+export const FLEET_TENANT = '(fleet)';
 
 export function loadFleetConfig(workspaceRoot: string): FleetConfig {
   const file = join(workspaceRoot, FLEET_CONFIG_FILE);
   if (!existsSync(file)) {
-    throw new SpecValidationError([{ tenant: '(fleet)', file: FLEET_CONFIG_FILE, field: '', message: 'is missing — fix: create fleet.json at the workspace root (see README)' }]);
+    throw new SpecValidationError([{ tenant: FLEET_TENANT, file: FLEET_CONFIG_FILE, field: '', message: 'is missing — fix: create fleet.json at the workspace root (see README)' }]);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new SpecValidationError([{ tenant: '(fleet)', file: FLEET_CONFIG_FILE, field: '', message: `is not valid JSON (${(error as Error).message}) — fix: correct the syntax` }]);
+    throw new SpecValidationError([{ tenant: FLEET_TENANT, file: FLEET_CONFIG_FILE, field: '', message: `is not valid JSON (${(error as Error).message}) — fix: correct the syntax` }]);
   }
   const result = fleetConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   throw new SpecValidationError(
-    result.error.issues.map((issue) => ({ tenant: '(fleet)', file: FLEET_CONFIG_FILE, field: issue.path.join('.'), message: issue.message })),
+    result.error.issues.map((issue) => issueToProblem(issue, FLEET_TENANT, FLEET_CONFIG_FILE)),
   );
 }
 

@@ -9,3 +9,6 @@ export * from './json-schema.js';
 export * from './network-pool.js';
 export * from './workspace-layout.js';
 export * from './maintenance-windows.js';
+export * from './stack-inputs.js';
+export * from './nearest.js';
+export * from './aws-catalogue.js';

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
@@ -43,6 +43,11 @@ function withDefaults(raw: Record<string, unknown>, defaults: SpecDefaults): unk
 }
 
 function parseJson(text: string, source: Source): Record<string, unknown> {
+  if (text.startsWith('\uFEFF')) {
+    throw new SpecValidationError([
+      { tenant: source.folder, file: source.file, field: '', message: 'starts with a byte-order mark (BOM), which JSON does not allow — fix: save the file as UTF-8 without BOM' },
+    ]);
+  }
   const errors: ParseError[] = [];
   const value: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
   const [first] = errors;
@@ -75,7 +80,7 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
-function issueToProblem(issue: z.core.$ZodIssue, tenant: string, file: string): SpecProblem {
+export function issueToProblem(issue: z.core.$ZodIssue, tenant: string, file: string): SpecProblem {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const fields = issue.keys.map((key) => [...path, key].join('.'));
@@ -100,6 +105,12 @@ function issueToProblem(issue: z.core.$ZodIssue, tenant: string, file: string): 
 /** Reads and validates one tenant.json on its own (no cross-tenant rules). */
 export function loadTenantSpec(file: string, workspaceRoot = process.cwd(), defaults: SpecDefaults = specDefaults(workspaceRoot)): LoadedTenant {
   const source = { file: relative(workspaceRoot, file) || file, folder: basename(dirname(file)) };
+  const link = symlinkTarget(file);
+  if (link !== undefined) {
+    throw new SpecValidationError([
+      { tenant: source.folder, file: source.file, field: '', message: `is a symbolic link (to ${link}) — fix: replace it with the file itself; hafleet reads specs only inside the workspace and never follows links` },
+    ]);
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -119,6 +130,30 @@ export function tenantSpecFiles(workspaceRoot: string): string[] {
     .sort();
 }
 
+const symlinkTarget = (path: string): string | undefined => {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Entries of tenants/ that are no tenant: a folder without tenant.json, a linked folder, a stray file. */
+function folderProblems(workspaceRoot: string): SpecProblem[] {
+  const dir = join(workspaceRoot, TENANTS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry): SpecProblem[] => {
+    const file = join(TENANTS_DIR, entry.name, TENANT_SPEC_FILE);
+    if (entry.isSymbolicLink()) {
+      return [{ tenant: entry.name, file: join(TENANTS_DIR, entry.name), field: '', message: `is a symbolic link (to ${symlinkTarget(join(dir, entry.name))}) — fix: make it a real folder; hafleet never follows links out of the workspace` }];
+    }
+    if (entry.isDirectory() && !existsSync(join(dir, entry.name, TENANT_SPEC_FILE)) && !symlinkTarget(join(dir, entry.name, TENANT_SPEC_FILE))) {
+      return [{ tenant: entry.name, file, field: '', message: `the folder ${TENANTS_DIR}/${entry.name} has no ${TENANT_SPEC_FILE} — fix: onboard it (npx fleet onboard ${entry.name}) or remove the folder` }];
+    }
+    return [];
+  });
+}
+
 export interface LoadFleetOptions {
   /** Only these tenants must be valid (cross-tenant rules still compare them with everyone). */
   readonly only?: readonly string[];
@@ -132,7 +167,18 @@ export interface LoadFleetOptions {
  * concerns the selected tenants; returns the selected tenants, sorted by name.
  */
 export function loadFleet(workspaceRoot: string, options: LoadFleetOptions = {}): LoadedTenant[] {
-  const problems: SpecProblem[] = [];
+  const { tenants, problems } = inspectFleet(workspaceRoot, options);
+  if (problems.length > 0) throw new SpecValidationError(problems);
+  return tenants;
+}
+
+/**
+ * loadFleet without throwing: the selected tenants that have no problem, and every problem that
+ * concerns the selection. For reports over the whole fleet (`fleet validate`, `fleet size`), so that
+ * one broken tenant does not hide the others.
+ */
+export function inspectFleet(workspaceRoot: string, options: LoadFleetOptions = {}): { tenants: LoadedTenant[]; problems: SpecProblem[] } {
+  const problems: SpecProblem[] = folderProblems(workspaceRoot);
   const loaded: LoadedTenant[] = [];
   const candidates = options.candidates ?? [];
   const defaults = specDefaults(workspaceRoot);
@@ -158,7 +204,15 @@ export function loadFleet(workspaceRoot: string, options: LoadFleetOptions = {})
   if (selected) {
     const known = new Set([...loaded.map((t) => t.spec.name), ...problems.map((p) => p.tenant)]);
     for (const name of selected) {
-      if (!known.has(name)) {
+      const misnamed = loaded.find((t) => basename(dirname(t.file)) === name && t.spec.name !== name);
+      if (!known.has(name) && misnamed) {
+        problems.push({
+          tenant: name,
+          file: relative(workspaceRoot, misnamed.file),
+          field: 'name',
+          message: `the spec in folder "${name}" is named "${misnamed.spec.name}" — fix: set name to "${name}", or rename the folder to ${misnamed.spec.name}`,
+        });
+      } else if (!known.has(name)) {
         problems.push({
           tenant: name,
           file: join(TENANTS_DIR, name, TENANT_SPEC_FILE),
@@ -169,10 +223,10 @@ export function loadFleet(workspaceRoot: string, options: LoadFleetOptions = {})
     }
   }
   const relevant = selected ? problems.filter((p) => selected.has(p.tenant)) : problems;
-  if (relevant.length > 0) throw new SpecValidationError(relevant);
-  return loaded
-    .filter((t) => !selected || selected.has(t.spec.name))
+  const tenants = loaded
+    .filter((t) => (!selected || selected.has(t.spec.name)) && !problems.some((p) => p.tenant === t.spec.name))
     .sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+  return { tenants, problems: relevant };
 }
 
 function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: string): SpecProblem[] {

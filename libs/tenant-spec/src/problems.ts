@@ -24,7 +24,9 @@ export class SpecValidationError extends Error {
 
   constructor(problems: readonly SpecProblem[]) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(`invalid tenant spec (${count}):\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    // fleet.json is not a tenant spec: say which file is broken in the heading.
+    const what = problems.length > 0 && problems.every((p) => p.file === 'fleet.json') ? 'invalid fleet.json' : 'invalid tenant spec';
+    super(`${what} (${count}):\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
     this.name = 'SpecValidationError';
     this.problems = problems;
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_CONCURRENT_USERS, MAX_POPULATION, MAX_WEB_INSTANCES, sizeTenant, type SizingReport } from '@hafleet/sizing';
-import { parseCidr } from './cidr.js';
+import { catalogueProblem } from './aws-catalogue.js';
+import { isPrivateRange, parseCidr } from './cidr.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, applicationProfile, type ProfileName } from '@hafleet/app-profiles';
 import { KNOWN_REGIONS, REGION_AVAILABILITY_ZONES, REGION_TIME_ZONES, defaultAvailabilityZones } from './regions.js';
 import { LARGEST_VPC_PREFIX, MAX_AVAILABILITY_ZONES, SMALLEST_VPC_PREFIX } from './subnet-layout.js';
@@ -39,6 +40,9 @@ const vpcCidrSchema = z
   .refine((text) => parseCidr(text) !== undefined, {
     error: (issue) => `"${String(issue.input)}" is not an IPv4 network in CIDR form — fix: e.g. "10.20.0.0/16" (no host bits set)`,
   })
+  .refine((text) => isPrivateRange(text), {
+    error: (issue) => `${String(issue.input)} is not a private (RFC 1918) range — fix: a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. "10.20.0.0/16"`,
+  })
   .refine(
     (text) => {
       const cidr = parseCidr(text);
@@ -69,7 +73,7 @@ const appSchema = z
       .describe('The immutable release image the web and worker tiers boot.'),
     instanceType: z
       .string()
-      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type like "m7i.large"' })
+      .refine((t) => !catalogueProblem('ec2', t), { error: (issue) => catalogueProblem('ec2', String(issue.input)) })
       .optional()
       .describe('Web tier instance type. Default: sizing model.'),
     profile: z
@@ -166,7 +170,7 @@ const databaseSchema = z
       .describe('RDS Multi-AZ (mysql, postgres) or Aurora (aurora-mysql, aurora-postgresql). Default aurora-mysql.'),
     instanceClass: z
       .string()
-      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS instance class like "db.r6g.large"' })
+      .refine((t) => !catalogueProblem('rds', t), { error: (issue) => catalogueProblem('rds', String(issue.input)) })
       .optional()
       .describe('Default: sizing model.'),
     allocatedStorageGiB: z.number().int().min(20).max(65536).optional().describe('RDS only (autoscales to 4×). Default: sizing model, from the population.'),
@@ -192,7 +196,7 @@ const cacheSchema = z
     engine: z.enum(['valkey', 'redis']).default('valkey').describe('Default valkey.'),
     nodeType: z
       .string()
-      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be a node type like "cache.r7g.large"' })
+      .refine((t) => !catalogueProblem('cache', t), { error: (issue) => catalogueProblem('cache', String(issue.input)) })
       .optional()
       .describe('Default: sizing model.'),
     replicas: z.number().int().min(1, { error: 'must be at least 1 so sessions survive the loss of a node' }).max(5).default(1).describe('Replicas per group. Default 1 (2 nodes).'),
@@ -339,7 +343,7 @@ export const tenantSpecSchema = z
     app: appSchema,
     domain: z
       .string({ error: 'is required — fix: the hostname learners use, e.g. "learn.northwind.edu"' })
-      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase hostname like "learn.northwind.edu"' })
+      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase hostname — fix: e.g. "learn.northwind.edu"' })
       .describe('Hostname learners use; unique across the fleet.'),
     timeZone: z
       .string()
@@ -365,7 +369,7 @@ export const tenantSpecSchema = z
       .describe('Outgoing mail: Amazon SES for the tenant domain (DKIM) unless a relay is named.'),
     account: z
       .strictObject({
-        id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
+        id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id — fix: e.g. "444455556666"' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
         deployerRoleArn: z
           .string()
           .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"' })
@@ -385,7 +389,7 @@ export const tenantSpecSchema = z
       .strictObject({
         instanceType: z
           .string()
-          .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type like "t3.medium"' })
+          .refine((t) => !catalogueProblem('ec2', t), { error: (issue) => catalogueProblem('ec2', String(issue.input)) })
           .optional()
           .describe('Default: sizing model.'),
       })

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { replaceDirAtomic, writeFileAtomic } from '@hafleet/fs-safe';
@@ -6,7 +6,7 @@ import { SynthesizedStack, assertCompliant, assertSuppressionsValid, evaluatePol
 import { SpecValidationError, loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
 import { App } from 'cdktf';
 import { applyImmediatelyFromEnv, stackModeFromEnv, type StackMode } from './mode.js';
-import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir } from '@hafleet/tenant-spec';
+import { DEFAULT_OUTDIR, STACK_FILE, STACK_INPUTS_FILE, currentStackInputs, offlineStatePath, stackDir, stackLibsDigest } from '@hafleet/tenant-spec';
 import { TenantStack } from './tenant-stack.js';
 
 export interface SynthesizeOptions {
@@ -47,6 +47,8 @@ interface Settings {
   readonly fleet: FleetConfig;
   /** Every tenant folder's name: isolation rules look for each other tenant, selected or not. */
   readonly fleetTenants: readonly string[];
+  /** Digest of the libraries synthesis loads, computed once per run (see `stackLibsDigest`). */
+  readonly libs: string;
 }
 
 function settingsFor(options: SynthesizeOptions, outdir?: string): Settings {
@@ -58,6 +60,7 @@ function settingsFor(options: SynthesizeOptions, outdir?: string): Settings {
     applyImmediately: options.applyImmediately ?? applyImmediatelyFromEnv(),
     fleet: loadFleetConfig(workspaceRoot),
     fleetTenants: tenantSpecFiles(workspaceRoot).map((file) => basename(dirname(file))),
+    libs: stackLibsDigest(workspaceRoot),
   };
 }
 
@@ -88,7 +91,7 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant
       return report;
     });
     assertCompliant(reports);
-    const stacks = tenants.map(({ spec }, i) => place(staging, spec.name, settings.outdir, reports[i]!));
+    const stacks = tenants.map(({ spec }, i) => place(staging, spec.name, settings, reports[i]!));
     // cdktf-cli reads the manifest; it only describes the whole fleet after a whole-fleet synth.
     if (!options.only) writeFileAtomic(join(settings.outdir, 'manifest.json'), `${JSON.stringify({ version, stacks: manifests }, null, 2)}\n`);
     return stacks;
@@ -115,7 +118,7 @@ export function* synthesizeEach(options: SynthesizeOptions & { readonly only: re
       synthesizeOne(staging, spec, settings);
       const report = checkStack(staging, spec, settings);
       assertCompliant([report]);
-      yield { tenant: spec.name, ok: true, stack: place(staging, spec.name, settings.outdir, report) };
+      yield { tenant: spec.name, ok: true, stack: place(staging, spec.name, settings, report) };
     } catch (error) {
       yield { tenant: spec.name, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
     } finally {
@@ -181,12 +184,17 @@ function checkStack(staging: string, spec: LoadedTenant['spec'], settings: Setti
   return evaluatePolicy(stack, policyContext({ spec, fleet: settings.fleet, fleetTenants: settings.fleetTenants }));
 }
 
-/** Moves a checked stack from staging to its place, saying whether it differs from the old one. */
-function place(staging: string, tenant: string, outdir: string, policy: PolicyReport): SynthesizedTenant {
-  const dir = stackDir(outdir, tenant);
+/**
+ * Moves a checked stack from staging to its place, with the record of what it was made from (so
+ * plan and apply can tell when it no longer matches its spec), saying whether it differs from the old one.
+ */
+function place(staging: string, tenant: string, settings: Settings, policy: PolicyReport): SynthesizedTenant {
+  const dir = stackDir(settings.outdir, tenant);
   const file = join(dir, STACK_FILE);
   const staged = readFileSync(join(stackDir(staging, tenant), STACK_FILE));
   const changed = !existsSync(file) || !readFileSync(file).equals(staged);
+  const inputs = currentStackInputs(settings.workspaceRoot, tenant, settings.mode, settings.libs);
+  writeFileSync(join(stackDir(staging, tenant), STACK_INPUTS_FILE), `${JSON.stringify(inputs, null, 2)}\n`);
   replaceDirAtomic(stackDir(staging, tenant), dir);
   return { tenant, dir, file, policy, changed };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
+import { STACK_FILE, STACK_INPUTS_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
 
 /**
  * Test support: tiny real terraform stacks made only of the built-in `terraform_data` resource
@@ -62,6 +62,8 @@ export function fixtureWorkspace(root = mkdtempSync(join(tmpdir(), 'hafleet-fixt
       };
       const file = join(dir, STACK_FILE);
       writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+      // Not synthesised from the tenant's spec: `fleet plan` plans it as it is rather than re-synthesising.
+      writeFileSync(join(dir, STACK_INPUTS_FILE), JSON.stringify({ tenant, fixture: 'terraform_data test fixture' }));
       return file;
     },
     statePath,

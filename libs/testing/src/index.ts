@@ -41,3 +41,4 @@ export function tempWorkspace(options: { tenants?: readonly string[] } = {}): Te
 }
 export * from './fixture-stack.js';
 export * from './processes.js';
+export * from './pty.js';

@@ -15,13 +15,14 @@ import {
 } from '@hafleet/fleet';
 import { loadFleet } from '@hafleet/tenant-spec';
 import { formatPlanSummary } from '@hafleet/terraform';
-import { EXIT, FLEET_OPTIONS, TENANT_ONLY_OPTION, UsageError, maxParallel, selectedTenants, type Command, type OptionValues } from '../command.js';
+import { EXIT, FLEET_OPTIONS, TENANT_ONLY_OPTION, UsageError, defineCommand, selectedTenants } from '../command.js';
+import { ALLOW_DESTROY_OPTION } from '../allow-destroy-option.js';
 import { progress } from '../output.js';
 
-function allowances(options: OptionValues, tenants: readonly string[]): DestroyAllowance[] {
+function allowances(values: readonly string[], tenants: readonly string[]): DestroyAllowance[] {
   let parsed: DestroyAllowance[];
   try {
-    parsed = parseAllowances((options['allow-destroy'] as string[] | undefined) ?? []);
+    parsed = parseAllowances(values);
   } catch (error) {
     if (error instanceof InvalidAllowanceError) throw new UsageError(error.message);
     throw error;
@@ -37,23 +38,28 @@ function allowances(options: OptionValues, tenants: readonly string[]): DestroyA
 const describe = (r: ApplyResult): string =>
   r.status === 'refused' ? `REFUSED: would lose ${r.verdict.blocked.length} stateful resource(s)` : r.status === 'unchanged' ? 'no changes' : `applied: ${formatPlanSummary(r.summary)}`;
 
-export const apply: Command = {
+export const apply = defineCommand({
   name: 'apply',
-  usage: '[tenant...] [--allow-destroy <tenant>:<address>]... [--keep-going] [--max-parallel N] [--json] [--tenant-only]',
+  args: '[tenant...]',
   summary: 'apply each tenant’s saved plan (never a new one); refuses to lose a stateful resource unless allowed (exit 3)',
   options: {
     ...FLEET_OPTIONS,
     ...TENANT_ONLY_OPTION,
-    'allow-destroy': { type: 'string', multiple: true, default: [] },
-    'keep-going': { type: 'boolean', default: false },
+    'allow-destroy': ALLOW_DESTROY_OPTION,
+    'keep-going': { type: 'boolean', description: 'go on after a failed or refused tenant (default: the first one stops the run)' },
   },
+  examples: [
+    'npx fleet apply harbour-health',
+    'npx fleet apply harbour-health --allow-destroy harbour-health:aws_db_instance.database_instance_1A2B3C4D',
+    'npx fleet apply --keep-going --max-parallel 4 --json',
+  ],
   async run({ args, options, workspaceRoot }) {
     const started = new Date();
     const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
-    const allowDestroy = allowances(options, tenants);
+    const allowDestroy = allowances(options['allow-destroy'], tenants);
     const ctx = fleetContext(workspaceRoot);
     const outcomes = await forEachTenant(tenants, (t, step) => applyTenant(ctx, t, { allowDestroy, onStep: step }), {
-      maxParallel: maxParallel(options),
+      maxParallel: options['max-parallel'],
       onProgress: progress('apply', describe),
       // By default the first failure or refusal stops the run: the tenants left are skipped, untouched.
       stopWhen: options['keep-going'] ? undefined : (o) => !o.ok || o.value.status === 'refused',
@@ -89,4 +95,4 @@ export const apply: Command = {
     if (outcomes.some((o) => !o.ok && !o.skipped)) return EXIT.failed;
     return outcomes.some((o) => o.ok && o.value.status === 'refused') ? EXIT.refused : EXIT.ok;
   },
-};
+});

@@ -2,19 +2,21 @@ import { relative } from 'node:path';
 import { COST_TABLE_HEADERS, PriceError, costRows, priceFilePath, readPriceFile, usd } from '@hafleet/cost';
 import { renderTable } from '@hafleet/fleet';
 import { costFleet, refreshPriceFile, renderCostTotals } from '@hafleet/report';
-import { EXIT, selectedTenants, type Command } from '../command.js';
+import { EXIT, JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
 
-export const cost: Command = {
+export const cost = defineCommand({
   name: 'cost',
-  usage: '[tenant...] [--json] [--synth] [--refresh-prices]',
+  args: '[tenant...]',
   summary: 'estimated monthly on-demand cost per tenant from its synthesized stack, the price file and stated usage assumptions',
   details: `Without tenants: one row per tenant and totals by region and band. With tenants: every priced item,
 its quantity, unit price and where the quantity comes from (the stack, or a stated assumption).
-  --json             every estimate as JSON
-  --synth            synthesise the tenants first (default: read cdktf.out; tenants never synthesised are synthesised)
-  --refresh-prices   fetch the prices the fleet needs from the AWS Price List API (AWS credentials needed) and
-                     rewrite prices.json; without it, prices come from prices.json (offline)`,
-  options: { json: { type: 'boolean', default: false }, synth: { type: 'boolean', default: false }, 'refresh-prices': { type: 'boolean', default: false } },
+Prices come from prices.json (offline) unless --refresh-prices.`,
+  options: {
+    ...JSON_OPTION,
+    synth: { type: 'boolean', description: 'synthesise the tenants first (default: read cdktf.out; tenants never synthesised are synthesised)' },
+    'refresh-prices': { type: 'boolean', description: 'fetch the prices the fleet needs from the AWS Price List API (AWS credentials needed) and rewrite prices.json' },
+  },
+  examples: ['npx fleet cost', 'npx fleet cost northwind-university --json', 'npx fleet cost --refresh-prices'],
   async run({ args, options, workspaceRoot }) {
     const file = priceFilePath(workspaceRoot);
     try {
@@ -47,4 +49,4 @@ its quantity, unit price and where the quantity comes from (the stack, or a stat
       return EXIT.usage;
     }
   },
-};
+});

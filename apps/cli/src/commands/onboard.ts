@@ -1,26 +1,36 @@
 import { renderTable } from '@hafleet/fleet';
-import { ONBOARDING_QUESTIONS, answersFromFlags, describeOnboarding, onboardTenant, parseAnswers, promptForMissing } from '@hafleet/onboarding';
+import { EXAMPLE_ONBOARDINGS, ONBOARDING_QUESTIONS, answersFromFlags, exampleArguments, describeOnboarding, interviewForOnboarding, OnboardingCancelled, onboardTenant, parseAnswers } from '@hafleet/onboarding';
 import { SIZING_TABLE_HEADERS, sizingRows } from '@hafleet/sizing';
-import { UsageError, type Command, type OptionValues } from '../command.js';
+import { EXIT, JSON_OPTION, UsageError, defineCommand } from '../command.js';
+import type { OptionDef, OptionDefs } from '../options.js';
 
 /** Flags from the onboarding questions, so the CLI and the Nx generator ask the same things. */
-const QUESTION_OPTIONS = Object.fromEntries(ONBOARDING_QUESTIONS.map((q) => [q.flag, { type: 'string' } as const]));
+const QUESTION_OPTIONS: OptionDefs = Object.fromEntries(
+  ONBOARDING_QUESTIONS.map((q): [string, OptionDef] => [
+    q.flag,
+    q.kind === 'count'
+      ? { type: 'integer', value: 'N', description: `${q.required ? '(required) ' : ''}${q.description}`, example: q.example, min: 1, max: 10_000_000 }
+      : { type: 'string', value: `<${q.flag}>`, description: `${q.required ? '(required) ' : ''}${q.description}`, example: q.example, ...(q.choices ? { choices: q.choices } : {}) },
+  ]),
+);
 
 /** A person is there to answer: both ends are a terminal and this is not CI. */
 const interactive = () => Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env['CI'];
 
-export const onboard: Command = {
+export const onboard = defineCommand({
   name: 'onboard',
-  usage: '[name] --<answer> … [--dry-run] [--json]',
+  args: '[name]',
   summary: 'create tenants/<name>/tenant.json from a few answers: sized, with a free VPC range, validated with the fleet (prompts in a terminal)',
-  details: [
-    'answers (* required; in a terminal, missing ones are asked for):',
-    ...ONBOARDING_QUESTIONS.map((q) => `  --${q.flag.padEnd(20)} ${q.required ? '*' : ' '} ${q.description}${q.choices ? ` One of ${q.choices.join(', ')}.` : ''} e.g. ${q.example}`),
-    '  --dry-run                validate and show the sizes, write nothing',
-    '',
-    'Same as: npx nx g @hafleet/nx-plugin:tenant <name> --<answer> …',
-  ].join('\n'),
-  options: { ...QUESTION_OPTIONS, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  details: 'In a terminal, missing answers are asked for (each checked as it is given), then a summary to confirm; without one (CI) every required flag must be given. Same as: npx nx g @hafleet/nx-plugin:tenant <name> --<answer> …',
+  options: {
+    ...QUESTION_OPTIONS,
+    'dry-run': { type: 'boolean', description: 'validate and show the sizes and the file it would write; write nothing' },
+    ...JSON_OPTION,
+  },
+  examples: [
+    'npx fleet onboard                       # in a terminal: asks for every answer',
+    `npx fleet ${exampleArguments(EXAMPLE_ONBOARDINGS[1]!).map((a) => (/[\s"]/.test(a) ? `'${a}'` : a)).join(' ')} --dry-run`,
+  ],
   async run({ args, options, workspaceRoot }) {
     if (args.length > 1) throw new UsageError(`one tenant at a time, got ${args.join(', ')} — fix: fleet onboard <name> …`);
     let answers = answersFrom(options, args[0]);
@@ -31,7 +41,13 @@ export const onboard: Command = {
           `missing ${missing.map((q) => `--${q.flag}`).join(', ')} (no terminal to ask in) — fix: pass ${missing.map((q) => `--${q.flag} ${q.example}`).join(' ')}`,
         );
       }
-      answers = await promptForMissing(answers, { input: process.stdin, output: process.stderr });
+      try {
+        answers = await interviewForOnboarding(workspaceRoot, answers, { input: process.stdin, output: process.stderr });
+      } catch (error) {
+        if (!(error instanceof OnboardingCancelled)) throw error;
+        console.error(error.message);
+        return error.declined ? EXIT.failed : EXIT.interrupted;
+      }
     }
     const dryRun = options['dry-run'] === true;
     const plan = onboardTenant(workspaceRoot, answers, { dryRun });
@@ -43,10 +59,10 @@ export const onboard: Command = {
     console.log([headline, '', renderTable(SIZING_TABLE_HEADERS, sizingRows(plan.spec.sizing)), '', ...rest].join('\n'));
     return 0;
   },
-};
+});
 
 /** Flags (kebab-case) to answer keys; the positional name counts as --name. */
-function answersFrom(options: OptionValues, positionalName: string | undefined): Record<string, unknown> {
+function answersFrom(options: Readonly<Record<string, unknown>>, positionalName: string | undefined): Record<string, unknown> {
   if (positionalName !== undefined && options['name'] !== undefined && options['name'] !== positionalName) {
     throw new UsageError(`two names: "${positionalName}" and --name "${String(options['name'])}" — fix: give the name once`);
   }

@@ -1,13 +1,14 @@
 import { violations } from '@hafleet/guardrails';
 import { evaluateTenantPolicies } from '@hafleet/tenant-stack';
-import { EXIT, selectedTenants, type Command } from '../command.js';
+import { EXIT, JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
 import { findingLines, policyJson, policySummaryTable, policyTable } from '../policy-output.js';
 
-export const policy: Command = {
+export const policy = defineCommand({
   name: 'policy',
-  usage: '[tenant...] [--all] [--json]',
+  args: '[tenant...]',
   summary: 'run the guardrails over freshly synthesised stacks (nothing written): rule, resource, result per tenant; exit 1 on any unsuppressed error',
-  options: { json: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
+  options: { ...JSON_OPTION, all: { type: 'boolean', description: 'list every passing resource too, not only findings' } },
+  examples: ['npx fleet policy', 'npx fleet policy harbour-health --all', 'npx fleet policy --json'],
   async run({ args, options, workspaceRoot }) {
     const reports = evaluateTenantPolicies({ workspaceRoot, only: selectedTenants(args) });
     if (options['json'] === true) {
@@ -22,4 +23,4 @@ export const policy: Command = {
     }
     return reports.some((r) => violations(r).length > 0) ? EXIT.failed : EXIT.ok;
   },
-};
+});

@@ -1,18 +1,18 @@
 import { relative } from 'node:path';
 import { DiagramError, buildReport } from '@hafleet/report';
 import { usd } from '@hafleet/cost';
-import { EXIT, selectedTenants, type Command } from '../command.js';
+import { EXIT, JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
 
-export const report: Command = {
+export const report = defineCommand({
   name: 'report',
-  usage: '[tenant...] [--synth] [--json]',
+  args: '[tenant...]',
   summary: 'write the fleet report to .hafleet/report/: a static site (fleet table, tenant pages with diagram and cost, rollout timelines) to open in a browser',
   details: `Reads the synthesized stacks in cdktf.out (tenants never synthesised are synthesised first; --synth
 synthesises all), the saved plans and drift checks in .hafleet/tenants, the rollout journals in
-.hafleet/rollouts and the prices in prices.json. Needs Graphviz (\`dot\`) for the diagrams.
-  --synth   synthesise the selected tenants first
-  --json    the build as JSON (folder, tenants, cost totals, time per phase); the fleet table is in report.json`,
-  options: { synth: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+.hafleet/rollouts and the prices in prices.json. Needs Graphviz (\`dot\`) for the diagrams. With --json: the build
+(folder, tenants, cost totals, time per phase); the fleet table is in report.json.`,
+  options: { synth: { type: 'boolean', description: 'synthesise the selected tenants first' }, ...JSON_OPTION },
+  examples: ['npx fleet report', 'npx fleet report northwind-university --synth'],
   async run({ args, options, workspaceRoot }) {
     try {
       const built = await buildReport({ workspaceRoot, only: selectedTenants(args), synth: options['synth'] === true, onProgress: (m) => console.error(m) });
@@ -30,4 +30,4 @@ synthesises all), the saved plans and drift checks in .hafleet/tenants, the roll
       return EXIT.failed;
     }
   },
-};
+});

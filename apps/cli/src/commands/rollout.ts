@@ -26,7 +26,45 @@ import {
   type RolloutRequest,
   type SandboxableDriver,
 } from '@hafleet/rollout';
-import { EXIT, UsageError, maxParallel, type Command, type CommandInput, type OptionValues } from '../command.js';
+import { ALLOW_DESTROY_OPTION } from '../allow-destroy-option.js';
+import { EXIT, JSON_OPTION, UsageError, defineCommand, type Command, type CommandInput } from '../command.js';
+import type { OptionDefs } from '../options.js';
+
+type OptionValues = Readonly<Record<string, unknown>>;
+
+/** What a check of one value says: undefined when valid, else the library's own message. */
+const checked = (parse: (value: string) => unknown) => (value: string): string | undefined => {
+  try {
+    parse(value);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RolloutInputError) return error.message;
+    throw error;
+  }
+};
+
+const ROLLOUT_OPTIONS = {
+  set: { type: 'string', value: 'field=value', multiple: true, description: 'the spec change: a dotted spec path, typed by the schema (numbers, true/false, JSON for lists)', example: 'app.release=2025.4.0', check: checked(parseSetArgument) },
+  reapply: { type: 'boolean', description: 're-apply the current specs (after a shared-module change) instead of --set' },
+  resume: { type: 'string', value: '<id>', description: 'continue the rollout of that journal (.hafleet/rollouts/<id>.json) from where it stopped', example: '20250612-101500-3fa2' },
+  tag: { type: 'string', value: '<kind:value>', multiple: true, description: 'only tenants with that Nx tag (region:, ring:, env:); any of them', example: 'region:eu-west-2' },
+  where: { type: 'string', value: 'field=value', multiple: true, description: 'only tenants whose spec field has that value, defaults included; all of them', example: 'database.engine=aurora-mysql' },
+  waves: { type: 'string', value: '<waves>', description: 'rings (canary → early → general, default), or a list of rings, cumulative percentages and counts ending at 100%', example: 'canary,10%,100%' },
+  'max-parallel': { type: 'integer', value: 'N', description: 'tenants at once inside a wave (default 2)', example: '4', min: 1, max: 64 },
+  'wave-delay': { type: 'string', value: '<duration>', description: 'wait between waves (default 0)', example: '10m', check: checked((v) => parseDuration(v, '--wave-delay')) },
+  'max-failures': { type: 'integer', value: 'N', description: 'failed tenants tolerated before the rollout halts (default 1)', example: '1', min: 1, max: 100_000 },
+  gate: { type: 'string', value: '<gate>', multiple: true, description: 'health gate after each apply, all must pass: http (default), aws, command:<shell>, none', example: 'aws' },
+  'gate-base-url': { type: 'string', value: '<url>', description: 'http gate URL instead of https://<domain> ({tenant} and {domain} are replaced)', example: 'http://10.0.0.5/{tenant}' },
+  'gate-status': { type: 'string', value: '<statuses>', description: 'http statuses that pass (default 200-399)', example: '200,204' },
+  'gate-retries': { type: 'string', value: 'N', description: 'http gate retries (default 5)', example: '5' },
+  'gate-interval': { type: 'string', value: '<duration>', description: 'between gate retries (default 5s)', example: '5s', check: checked((v) => parseDuration(v, '--gate-interval')) },
+  'gate-timeout': { type: 'string', value: '<duration>', description: 'per gate (default 10s for http, 30m for aws)', example: '30m', check: checked((v) => parseDuration(v, '--gate-timeout')) },
+  'allow-destroy': ALLOW_DESTROY_OPTION,
+  'apply-immediately': { type: 'boolean', description: "database and cache changes take effect now, not in each tenant's maintenance window (this rollout only; kept on resume)" },
+  yes: { type: 'boolean', short: 'y', description: 'do not ask between waves in a terminal' },
+  'dry-run': { type: 'boolean', description: 'the waves and every plan and guard verdict, in a sandbox; changes nothing' },
+  ...JSON_OPTION,
+} as const satisfies OptionDefs;
 
 /** What the command is built from; tests swap the driver for the fixture one. */
 export interface RolloutCommandDeps {
@@ -41,33 +79,17 @@ const text = (options: OptionValues, name: string): string | undefined => option
 const PLAN_OPTIONS = ['set', 'reapply', 'tag', 'where', 'waves', 'apply-immediately', 'dry-run'] as const;
 
 export function createRolloutCommand(deps: RolloutCommandDeps): Command {
-  return {
+  return defineCommand({
     name: 'rollout',
-    // Every option: README "Rolling upgrades".
-    usage: '[tenant...] --set field=value... | --reapply | --resume <id> [--tag T] [--where f=v] [--waves W] [--gate G] [--apply-immediately] [--dry-run] …',
-    summary: 'roll a spec change (or --reapply) across tenants in waves: health gates, halt on failure, --resume <id> (every option: README, Rolling upgrades)',
-    options: {
-      set: { type: 'string', multiple: true },
-      reapply: { type: 'boolean', default: false },
-      resume: { type: 'string' },
-      tag: { type: 'string', multiple: true },
-      where: { type: 'string', multiple: true },
-      waves: { type: 'string' },
-      'max-parallel': { type: 'string' },
-      'wave-delay': { type: 'string' },
-      'max-failures': { type: 'string' },
-      gate: { type: 'string', multiple: true },
-      'gate-base-url': { type: 'string' },
-      'gate-status': { type: 'string' },
-      'gate-retries': { type: 'string' },
-      'gate-interval': { type: 'string' },
-      'gate-timeout': { type: 'string' },
-      'allow-destroy': { type: 'string', multiple: true },
-      'apply-immediately': { type: 'boolean', default: false },
-      yes: { type: 'boolean', short: 'y', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
+    args: '[tenant...]',
+    summary: 'roll a spec change (--set, or --reapply) across tenants in waves: synth, plan, guard, apply, health gate; halts on failure; --resume <id>',
+    details: 'What: --set or --reapply. Which tenants: all, the names given, --tag and --where. --resume continues a stopped rollout; only how options (pace, failures, allowances, gates) may change then.',
+    options: ROLLOUT_OPTIONS,
+    examples: [
+      'npx fleet rollout --set app.release=2025.4.0 --set app.amiId=ami-0a1b2c3d4e5f60719 --waves canary,10%,100% --max-parallel 4 --wave-delay 10m --gate aws --gate http',
+      'npx fleet rollout --resume 20250612-101500-3fa2',
+      'npx fleet rollout --reapply --tag region:eu-west-2 --dry-run',
+    ],
     async run(input) {
       try {
         return await runRollout(input, deps);
@@ -76,7 +98,7 @@ export function createRolloutCommand(deps: RolloutCommandDeps): Command {
         throw error;
       }
     },
-  };
+  });
 }
 
 export const rollout: Command = createRolloutCommand({ driver: (workspaceRoot) => workspaceDriver({ workspaceRoot }) });
@@ -139,7 +161,7 @@ function checkAllowances(allowances: RolloutRequest['allowDestroy'], tenants: re
 /** The options a resume may change (how, not what): parallelism, pacing, failures, allowances, gates. */
 function runtimeOptions(options: OptionValues, current: RolloutRequest): Partial<RolloutRequest> {
   const overrides: { -readonly [K in keyof RolloutRequest]?: RolloutRequest[K] } = {};
-  if (options['max-parallel'] !== undefined) overrides.maxParallel = maxParallel(options);
+  if (options['max-parallel'] !== undefined) overrides.maxParallel = options['max-parallel'] as number;
   if (options['wave-delay'] !== undefined) overrides.waveDelayMs = parseDuration(text(options, 'wave-delay')!, '--wave-delay');
   if (options['max-failures'] !== undefined) {
     const value = Number(options['max-failures']);

@@ -2,14 +2,16 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '@hafleet/fs-safe';
 import { generatorSchema } from '@hafleet/onboarding';
 import { JSON_SCHEMA_FILES } from '@hafleet/tenant-spec';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 
 /** Options of `nx g @hafleet/nx-plugin:tenant`, generated from the onboarding questions. */
 export const GENERATOR_SCHEMA = 'libs/nx-plugin/src/generators/tenant/schema.json';
 
-export const schema: Command = {
+export const schema = defineCommand({
   name: 'schema',
-  usage: '',
+  args: '',
+  options: {},
+  examples: ['npx fleet schema'],
   summary: "regenerate the JSON Schemas of tenant.json and fleet.json, and the tenant generator's options",
   async run({ workspaceRoot }) {
     for (const [file, generate] of Object.entries(JSON_SCHEMA_FILES)) {
@@ -20,4 +22,4 @@ export const schema: Command = {
     console.log(`wrote ${GENERATOR_SCHEMA}`);
     return 0;
   },
-};
+});

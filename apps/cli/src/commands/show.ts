@@ -11,13 +11,14 @@ import {
   type FleetPlanEntry,
 } from '@hafleet/fleet';
 import { loadFleet } from '@hafleet/tenant-spec';
-import { EXIT, TENANT_ONLY_OPTION, selectedTenants, type Command } from '../command.js';
+import { EXIT, JSON_OPTION, TENANT_ONLY_OPTION, defineCommand, selectedTenants } from '../command.js';
 
-export const show: Command = {
+export const show = defineCommand({
   name: 'show',
-  usage: '[tenant...] [--markdown] [--json] [--tenant-only]',
+  args: '[tenant...]',
   summary: 'the saved plans apply would run, as a table (or --markdown for a PR comment); rewrites .hafleet/plan-summary.{json,md}',
-  options: { json: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false }, ...TENANT_ONLY_OPTION },
+  options: { ...JSON_OPTION, markdown: { type: 'boolean', description: 'the fleet view as markdown (a pull-request comment) on stdout' }, ...TENANT_ONLY_OPTION },
+  examples: ['npx fleet show', 'npx fleet show --markdown > plan.md', 'npx fleet show harbour-health --json'],
   async run({ args, options, workspaceRoot }) {
     const named = selectedTenants(args);
     const tenants = loadFleet(workspaceRoot, { only: named }).map((t) => t.spec.name);
@@ -41,7 +42,7 @@ export const show: Command = {
     } else if (options['json']) {
       console.log(JSON.stringify(entries, null, 2));
     } else if (entries.length === 0) {
-      console.log('no saved plans — run `npm run fleet -- plan` (or `npx nx run-many -t plan`) first');
+      console.log('no saved plans — run `npx fleet plan` (or `npx nx run-many -t plan`) first');
     } else {
       console.log(renderPlanTable(entries));
       for (const note of planNotes(entries)) console.log(`\n${note}`);
@@ -49,4 +50,4 @@ export const show: Command = {
     }
     return entries.some((e) => e.error) ? EXIT.failed : EXIT.ok;
   },
-};
+});

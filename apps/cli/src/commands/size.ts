@@ -1,18 +1,26 @@
 import { renderTable } from '@hafleet/fleet';
 import { SIZING_TABLE_HEADERS, bandRange, sizingRows } from '@hafleet/sizing';
-import { loadFleet } from '@hafleet/tenant-spec';
-import { selectedTenants, type Command } from '../command.js';
+import { SpecValidationError, inspectFleet } from '@hafleet/tenant-spec';
+import { JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
 
-export const size: Command = {
+export const size = defineCommand({
   name: 'size',
-  usage: '[tenant...] [--json]',
+  args: '[tenant...]',
   summary: "the sizing model's choice, the spec's overrides and the effective size of every field, with why",
-  options: { json: { type: 'boolean', default: false } },
+  options: { ...JSON_OPTION },
+  examples: ['npx fleet size', 'npx fleet size northwind-university', 'npx fleet size --json'],
   async run({ args, options, workspaceRoot }) {
-    const specs = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec);
+    // One broken tenant does not hide the others: they are shown, and its problems follow (exit 2).
+    const inspected = inspectFleet(workspaceRoot, { only: selectedTenants(args) });
+    const specs = inspected.tenants.map((t) => t.spec);
+    const code = (): number => {
+      if (inspected.problems.length === 0) return 0;
+      console.error(new SpecValidationError(inspected.problems).message);
+      return 2;
+    };
     if (options['json'] === true) {
       console.log(JSON.stringify(specs.map((spec) => ({ tenant: spec.name, ...spec.sizing })), null, 2));
-      return 0;
+      return code();
     }
     if (args.length === 0) {
       // The whole fleet at a glance; name tenants for the field-by-field view.
@@ -29,7 +37,7 @@ export const size: Command = {
         sizing.decisions.filter((d) => d.source === 'spec').length,
       ]);
       console.log(renderTable(['tenant', 'region', 'users', 'population', 'band', 'web min/desired/max', 'database', 'cache', 'NAT', 'overrides'], rows));
-      return 0;
+      return code();
     }
     for (const { name, sizing } of specs) {
       const { band, load, environment } = sizing;
@@ -38,6 +46,6 @@ export const size: Command = {
       );
       console.log(`${renderTable(SIZING_TABLE_HEADERS, sizingRows(sizing))}\n`);
     }
-    return 0;
+    return code();
   },
-};
+});

@@ -1,15 +1,16 @@
 import { relative } from 'node:path';
 import { summarisePolicy } from '@hafleet/guardrails';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
-import { selectedTenants, type Command } from '../command.js';
+import { JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
 import { nameList, progressLine } from '../output.js';
 import { policyBrief } from '../policy-output.js';
 
-export const synth: Command = {
+export const synth = defineCommand({
   name: 'synth',
-  usage: '[tenant...] [--json]',
+  args: '[tenant...]',
   summary: 'validate the fleet and synthesise Terraform JSON into cdktf.out/stacks/<tenant>; fails (writing nothing) on any unsuppressed guardrail error',
-  options: { json: { type: 'boolean', default: false } },
+  options: { ...JSON_OPTION },
+  examples: ['npx fleet synth', 'npx fleet synth harbour-health --json'],
   async run({ args, options, workspaceRoot }) {
     const progress = progressLine('synth');
     let stacks;
@@ -18,7 +19,7 @@ export const synth: Command = {
     } finally {
       progress.end();
     }
-    if (options['json']) {
+    if (options.json) {
       const items = stacks.map((s) => ({ tenant: s.tenant, changed: s.changed, file: relative(workspaceRoot, s.file), guardrails: summarisePolicy(s.policy) }));
       console.log(JSON.stringify(items, null, 2));
       return 0;
@@ -29,4 +30,4 @@ export const synth: Command = {
     console.log(policyBrief(stacks.map((s) => s.policy), { errors: false }).join('\n'));
     return 0;
   },
-};
+});

@@ -63,14 +63,15 @@ describe(`nx g @hafleet/nx-plugin:tenant, then nx run ${TENANT}:plan (real Nx, r
     const dry = runNx(workspace, 'g', '@hafleet/nx-plugin:tenant', TENANT, ...FLAGS, '--dry-run');
     expect(dry.code, dry.output).toBe(0);
     expect(dry.output).toContain('size: medium band for 800 concurrent users of 40,000');
+    expect(dry.output).toContain(`writes tenants/${TENANT}/tenant.json (not with --dry-run)`);
 
     const bad = runNx(workspace, 'g', '@hafleet/nx-plugin:tenant', TENANT, ...flags({ ...ANSWERS, 'alert-emails': 'oncall at sydney' }));
-    expect(bad.code).not.toBe(0);
+    expect(bad.code, bad.output).toBe(2); // the same exit code as `fleet onboard` (issue 13.7)
     expect(bad.output).toContain(`tenants/${TENANT}/tenant.json: tenant ${TENANT}, field alerts.emails.0 (--alert-emails): must be an email address`);
 
     const missing = runNx(workspace, 'g', '@hafleet/nx-plugin:tenant', TENANT, '--region', 'ap-southeast-2');
-    expect(missing.code).not.toBe(0);
-    expect(missing.output).toMatch(/Required property '\w+' is missing/);
+    expect(missing.code, missing.output).toBe(2);
+    expect(missing.output).toContain('field displayName (--display-name): is required — fix: --display-name "Northwind University"');
     expect(files(workspace.root)).toEqual(before);
   });
 

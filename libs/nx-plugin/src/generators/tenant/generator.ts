@@ -1,5 +1,9 @@
 import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { describeOnboarding, prepareOnboarding, writeOnboarding } from '@hafleet/onboarding';
+import { SpecValidationError } from '@hafleet/tenant-spec';
+
+/** The fleet CLI's exit code for bad input (spec, fleet.json, arguments): `nx g` uses it too. */
+const BAD_INPUT_EXIT = 2;
 
 /**
  * `nx g @hafleet/nx-plugin:tenant <name> --display-name … --concurrent-users N …`: the same
@@ -7,14 +11,23 @@ import { describeOnboarding, prepareOnboarding, writeOnboarding } from '@hafleet
  *
  * The tenant is validated here, before Nx flushes anything; the spec is written by the returned
  * callback with an atomic rename (Nx's own flush is a plain write), so `--dry-run` writes nothing and
- * a failure leaves no half-written file.
+ * a failure leaves no half-written file. Bad answers exit 2, as `fleet onboard` does (Nx would exit 1).
  */
 export default async function tenantGenerator(tree: Tree, options: Record<string, unknown>): Promise<GeneratorCallback> {
-  const plan = prepareOnboarding(tree.root, options);
-  const [headline, size, network, written, next] = describeOnboarding(plan);
-  console.log(`${size}\n${network}`);
+  let plan;
+  try {
+    plan = prepareOnboarding(tree.root, options);
+  } catch (error) {
+    if (!(error instanceof SpecValidationError)) throw error;
+    console.error(error.message);
+    process.exit(BAD_INPUT_EXIT);
+  }
+  const [headline, ...lines] = describeOnboarding(plan);
+  const after = (line: string) => /^(wrote|next:|then,)/.test(line);
+  // Nx runs the callback only without --dry-run: the last line says what a dry run would have written.
+  console.log([...lines.filter((line) => !after(line)), `writes ${plan.relativeFile} (not with --dry-run)`].join('\n'));
   return () => {
     writeOnboarding(plan);
-    console.log(`${headline}\n${written}\n${next}`);
+    console.log([headline, ...lines.filter(after)].join('\n'));
   };
 }
