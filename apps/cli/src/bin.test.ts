@@ -25,7 +25,9 @@ describe('npx fleet', () => {
       return JSON.parse(stdout) as Array<{ tenant: string }>;
     });
     expect(outputs[0]!.map((t) => t.tenant)).toEqual(['harbour-health', 'northwind-university']);
-    expect(outputs[1]).toEqual([{ tenant: 'harbour-health', file: 'cdktf.out/stacks/harbour-health/cdk.tf.json' }]);
+    expect(outputs[1]).toEqual([
+      { tenant: 'harbour-health', changed: true, file: 'cdktf.out/stacks/harbour-health/cdk.tf.json', guardrails: expect.objectContaining({ tenant: 'harbour-health', errors: 0 }) },
+    ]);
   });
 
   it('exits 2 on bad input with the message on stderr and nothing on stdout', () => {

@@ -44,6 +44,8 @@ describe('fleet onboard in a terminal', () => {
         { expect: 'ACM certificate ARN in us-east-1 for the CDN', send: '\r' }, // empty: no CDN
         { expect: 'Rollout ring', send: '\r' }, // canary, the first
         { expect: 'Environment', send: '\r' },
+        { expect: 'Disaster recovery region', send: 'eu-west-1\r' }, // the tenant's own: re-asked
+        { expect: "is the tenant's own region eu-west-1", send: `${clear}eu-central-1\r` },
         { expect: 'Write tenants/acme-college/tenant.json?', send: '\r' },
       ],
     });
@@ -56,7 +58,7 @@ describe('fleet onboard in a terminal', () => {
       expect(summary).toContain(line);
     }
     const spec = JSON.parse(readFileSync(join(workspace.root, 'tenants/acme-college/tenant.json'), 'utf8'));
-    expect(spec).toMatchObject({ name: 'acme-college', displayName: 'Acme College', domain: 'learn.acme.ac.uk', expectedLoad: { concurrentUsers: 800, population: 40_000 }, database: { engine: 'postgres' }, rollout: { ring: 'canary' }, app: { profile: 'totara' } });
+    expect(spec).toMatchObject({ name: 'acme-college', displayName: 'Acme College', domain: 'learn.acme.ac.uk', expectedLoad: { concurrentUsers: 800, population: 40_000 }, database: { engine: 'postgres' }, rollout: { ring: 'canary' }, app: { profile: 'totara' }, disasterRecovery: { region: 'eu-central-1' } });
     expect(spec.cdn).toBeUndefined();
   });
 

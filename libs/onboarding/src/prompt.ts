@@ -19,7 +19,9 @@ export class OnboardingCancelled extends Error {
 }
 
 /** Optional questions offered after the required ones (the rest are flags for the unusual case). */
-const OFFERED = ['profile', 'cdnCertificateArn', 'ring', 'environment'] as const;
+const OFFERED = ['profile', 'cdnCertificateArn', 'ring', 'environment', 'drRegion'] as const;
+/** Offered questions where no answer is a choice of its own (no CDN, no DR copies): typed, empty for none. */
+const NONE_ALLOWED: ReadonlySet<string> = new Set(['cdnCertificateArn', 'drRegion']);
 
 /**
  * The terminal session of `fleet onboard` (@clack/prompts): asks for every required answer `given`
@@ -52,7 +54,7 @@ export async function interviewForOnboarding(workspaceRoot: string, given: Reado
   const offered = OFFERED.map((key) => ONBOARDING_QUESTIONS.find((q) => q.key === key)!).filter((q) => answers[q.key] === undefined);
   if (offered.length > 0 && answered(await confirm({ ...io, message: `Optional settings (${offered.map((q) => q.prompt.toLowerCase()).join(', ')})?`, initialValue: false })) === true) {
     for (const q of offered) {
-      if (q.choices) await ask(q);
+      if (q.choices && !NONE_ALLOWED.has(q.key)) await ask(q);
       else {
         const value = answered(await text({ ...io, message: `${q.prompt} (empty: none)`, placeholder: `e.g. ${q.example}`, validate: (v) => (v ? answerProblem(workspaceRoot, answers, q, v) : undefined) }));
         if (value) answers[q.key] = String(value).trim();

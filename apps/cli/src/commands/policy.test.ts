@@ -111,6 +111,7 @@ describe('a deliberately broken tenant', () => {
     const [report] = JSON.parse(stdout) as Array<{ outcomes: Array<{ rule: string; path: string; result: string }> }>;
     const failed = report!.outcomes.filter((o) => o.result !== 'pass').map((o) => `${o.rule} ${o.path} ${o.result}`);
     expect(failed.sort()).toEqual([
+      'HAF-EC2-001 db-provisioner/instances/launch-template fail',
       'HAF-EC2-001 web/instances/launch-template fail',
       'HAF-EC2-001 worker/instances/launch-template fail',
       'HAF-PROT-001 database/instance fail',
@@ -125,7 +126,7 @@ describe('a deliberately broken tenant', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/^HAF-PROT-001 +database\/instance +suppressed \(restore drill until Friday\)$/m);
     expect(stdout).toMatch(/^HAF-EC2-001 +web\/instances\/launch-template +FAIL$/m);
-    expect(stdout).toMatch(new RegExp(`^${TENANT} +\\d+ +\\d+ +\\d+ +2 +0 +1 +FAIL$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^${TENANT} +\\d+ +\\d+ +\\d+ +3 +0 +1 +FAIL$`, 'm'));
   });
 
   it.each([

@@ -209,7 +209,7 @@ describeWithTerraform('CacheCluster with the real terraform', () => {
       aws_elasticache_replication_group: 2,
       aws_elasticache_parameter_group: 2,
       aws_elasticache_subnet_group: 2,
-      aws_elasticache_user: 4,
+      aws_elasticache_user: 2,
       aws_elasticache_user_group: 2,
       aws_security_group: 2,
       aws_vpc_security_group_ingress_rule: 4,

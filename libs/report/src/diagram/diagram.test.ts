@@ -34,11 +34,14 @@ function withDrCopies(stack: StackJson): StackJson {
   return copy;
 }
 
-/** A stack from before issue 11: no published runtime configuration, no mail identity. */
+/** A stack from before issues 11 and 12: no published runtime configuration, no mail identity, no DR copies. */
 function withoutRuntime(stack: StackJson): StackJson {
   const copy = structuredClone(stack) as StackJson & { resource: Blocks };
   delete copy.resource['aws_ssm_parameter'];
   delete copy.resource['aws_sesv2_email_identity'];
+  for (const plan of Object.values(copy.resource['aws_backup_plan'] ?? {}) as Array<{ rule: Array<Record<string, unknown>> }>) {
+    for (const rule of plan.rule) delete rule['copy_action'];
+  }
   return copy;
 }
 
@@ -58,7 +61,8 @@ describe('architecture diagram', () => {
     expect(arch.files?.mountTargetZones).toEqual(arch.zones);
     expect(arch.cdn?.waf?.rules).toBeGreaterThan(0);
     expect(arch.loadBalancer?.waf?.name).toBe('lakeside-state-alb');
-    expect(arch.backup).toMatchObject({ retentionDays: 90, copies: [] });
+    // lakeside-state copies its backups to us-west-2 (disasterRecovery), kept as long as the originals.
+    expect(arch.backup).toMatchObject({ retentionDays: 90, copies: [{ region: 'us-west-2', retentionDays: 90 }] });
     expect(arch.runtimeParameters).toMatchObject({ prefix: '/hafleet/lakeside-state/' });
     expect(arch.runtimeParameters!.secure).toBeGreaterThan(0);
     expect(arch.mail).toEqual({ identity: 'elearning.lakeside-state.edu' });
@@ -66,7 +70,8 @@ describe('architecture diagram', () => {
     const before = readArchitecture('lakeside-state', new SynthesizedStack(withoutRuntime(json.get('lakeside-state')!)));
     expect(before.runtimeParameters).toBeUndefined();
     expect(before.mail).toBeUndefined();
-    expect(architectureDot(before)).not.toMatch(/tier-(config|mail)/);
+    expect(before.backup?.copies).toEqual([]);
+    expect(architectureDot(before)).not.toMatch(/tier-(config|mail|dr)/);
   });
 
   it('an RDS Multi-AZ tenant without a CDN draws writer and standby, and no CloudFront', () => {
