@@ -14,14 +14,14 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fleetContext, planTenant, tenantLocation, tenantRunner, type FleetContext } from '@hafleet/fleet';
 import { loadFleet } from '@hafleet/tenant-spec';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../..');
+const workspaceRoot = findWorkspaceRoot(import.meta.url);
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(1, Number(values.runs) || 3);
 

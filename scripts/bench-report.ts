@@ -9,12 +9,12 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { syntheticTenantName, writeSyntheticFleet } from './synthetic-fleet.js';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../..');
+const workspaceRoot = findWorkspaceRoot(import.meta.url);
 const SYNTH_BATCH = 100;
 
 interface Figures {

@@ -12,8 +12,7 @@
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   RolloutJournal,
@@ -29,8 +28,9 @@ import {
 } from '@hafleet/rollout';
 import { fixtureDriver, writeFixtureTenants } from '@hafleet/rollout/testing';
 import { loadTenantSpec, tenantSpecFiles } from '@hafleet/tenant-spec';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../..');
+const workspaceRoot = findWorkspaceRoot(import.meta.url);
 const { values } = parseArgs({ options: { tenants: { type: 'string', default: '140' }, fixtures: { type: 'string', default: '6' } } });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const ms = (n: number) => `${n.toFixed(1)} ms`;

@@ -10,12 +10,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { tempWorkspace } from '@hafleet/testing';
 import { writeSyntheticFleet } from './synthetic-fleet.js';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../..');
+const workspaceRoot = findWorkspaceRoot(import.meta.url);
 const TIME = '/usr/bin/time';
 
 interface Run {

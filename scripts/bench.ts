@@ -6,12 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { writeSyntheticFleet } from './synthetic-fleet.js';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../..');
+const workspaceRoot = findWorkspaceRoot(import.meta.url);
 
 interface Figures {
   tenants: number;

@@ -3,16 +3,16 @@
  * distinct /20s, regions in turn, a mix of sizes, engines, NAT modes, caches and CDNs.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SES_SMTP_REGIONS } from '@hafleet/ha-modules';
 import { KNOWN_REGIONS, defaultAvailabilityZones } from '@hafleet/tenant-spec';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
 /** Regions in turn; only those where SES has an SMTP interface, so every tenant can send mail without a relay. */
 const REGIONS = KNOWN_REGIONS.filter((region) => SES_SMTP_REGIONS.includes(region));
 
 /** The real workspace, whose fleet.json the synthetic fleet shares. */
-export const BENCH_WORKSPACE = resolve(fileURLToPath(import.meta.url), '../..');
+export const BENCH_WORKSPACE = findWorkspaceRoot(import.meta.url);
 
 export const syntheticTenantName = (i: number): string => `bench-${String(i).padStart(4, '0')}`;
 

@@ -6,17 +6,17 @@
  *   npx tsx scripts/ci/merge-plans.ts shards/ --expect "$TENANTS" > plan-comment.md
  */
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeShardViews, readFleetPlanView, renderPlanMarkdown, writeFleetPlanView } from '@hafleet/fleet';
+import { EXIT, workspaceRootOf } from '@hafleet/entry-point';
 
-const workspaceRoot = resolve(process.env['HAFLEET_WORKSPACE'] ?? resolve(fileURLToPath(import.meta.url), '../../..'));
+const workspaceRoot = workspaceRootOf(import.meta.url);
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { expect: { type: 'string', default: '' } } });
 const dir = positionals[0];
 if (!dir) {
   console.error('merge-plans: name the folder the shard artifacts were downloaded to — fix: npx tsx scripts/ci/merge-plans.ts shards/');
-  process.exit(2);
+  process.exit(EXIT.usage);
 }
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('plan-summary.json') && !/(^|\/)tenants\//.test(f))
@@ -26,4 +26,4 @@ const expected = values.expect.split(/[\s,]+/).filter(Boolean);
 const entries = mergeShardViews(files.map(readFleetPlanView), expected);
 writeFleetPlanView(workspaceRoot, entries);
 process.stdout.write(renderPlanMarkdown(entries, { title: `hafleet plan (${files.length} shard${files.length === 1 ? '' : 's'})` }));
-process.exitCode = entries.some((e) => e.error) ? 1 : 0;
+process.exitCode = entries.some((e) => e.error) ? EXIT.failed : EXIT.ok;

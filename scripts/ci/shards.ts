@@ -6,12 +6,11 @@
  *   npx nx show projects --affected -t plan --projects 'tag:type:tenant' --json | npx tsx scripts/ci/shards.ts
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { shardTenants } from '@hafleet/fleet';
 import { loadFleetConfig } from '@hafleet/tenant-spec';
+import { EXIT, workspaceRootOf } from '@hafleet/entry-point';
 
-const workspaceRoot = resolve(process.env['HAFLEET_WORKSPACE'] ?? resolve(fileURLToPath(import.meta.url), '../../..'));
+const workspaceRoot = workspaceRootOf(import.meta.url);
 const input = readFileSync(0, 'utf8');
 let tenants: unknown;
 try {
@@ -21,7 +20,7 @@ try {
 }
 if (!Array.isArray(tenants) || tenants.some((t) => typeof t !== 'string')) {
   console.error(`shards: stdin must be a JSON array of tenant names — fix: pipe \`nx show projects --affected -t plan --projects 'tag:type:tenant' --json\``);
-  process.exit(2);
+  process.exit(EXIT.usage);
 }
 const { ci } = loadFleetConfig(workspaceRoot);
 const plan = shardTenants(tenants as string[], { maxJobs: ci.maxJobs, approvalTenants: process.argv.includes('--no-approvals') ? [] : ci.approvalTenants });

@@ -184,3 +184,27 @@ describe('fleet size and fleet validate with one broken tenant (issue 13.8)', ()
     }
   });
 });
+
+describe('fleet bootstrap', () => {
+  it.each([
+    [[], /fleet bootstrap: which step\? — fix: fleet bootstrap <synth\|validate\|plan\|apply\|show>, e\.g\. fleet bootstrap plan/],
+    [['plna'], /fleet bootstrap: unknown step "plna" — did you mean "plan"\? — fix: /],
+    [['plan', 'apply'], /fleet bootstrap plan: one step at a time, not apply — fix: /],
+    [['apply', '--allow-destroy', 'nothing'], /--allow-destroy "nothing"/],
+  ])('refuses %j with exit 2 and writes nothing', async (...args) => {
+    const [argv, message] = args as [string[], RegExp];
+    const before = tree(workspace.root);
+    const { code, stderr, stdout } = await run('bootstrap', ...argv);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(message);
+    expect(tree(workspace.root)).toEqual(before);
+  });
+
+  it('synth writes the state-bucket stack from fleet.json', async () => {
+    const { code, stdout, stderr } = await run('bootstrap', 'synth', '--json');
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ stack: 'state-bootstrap', file: 'cdktf.out/bootstrap/state-bootstrap/cdk.tf.json' });
+    const stack = JSON.parse(readFileSync(join(workspace.root, 'cdktf.out/bootstrap/state-bootstrap/cdk.tf.json'), 'utf8')) as { resource: Record<string, unknown> };
+    expect(Object.keys(stack.resource)).toContain('aws_s3_bucket');
+  });
+});

@@ -1,4 +1,5 @@
-import { EXIT, UsageError, commandHelp, exitCodeOf, runCommand, workspaceRoot as defaultRoot } from './command.js';
+import { exitCodeFrom } from '@hafleet/entry-point';
+import { EXIT, UsageError, commandHelp, runCommand, workspaceRoot, type ExitCode } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { nearest } from './options.js';
 
@@ -22,8 +23,8 @@ Exit codes: 0 ok, 1 a tenant or terraform failed, 2 bad input (spec, fleet.json,
  * The whole CLI, in process: parses `argv` (`<command> [args] [options]`), runs the command and
  * returns its exit code; every error is printed (one message, no stack trace) and mapped to its code.
  */
-export async function fleetCli(argv: readonly string[], root: string = defaultRoot): Promise<number> {
-  try {
+export function fleetCli(argv: readonly string[], root?: string): Promise<ExitCode> {
+  return exitCodeFrom(async () => {
     const [name, ...rest] = argv;
     if (!name || name === '-h' || name === '--help' || name === 'help') {
       const topic = name === 'help' ? rest[0] : undefined;
@@ -36,9 +37,6 @@ export async function fleetCli(argv: readonly string[], root: string = defaultRo
       const near = nearest(name, COMMANDS.map(([known]) => known));
       throw new UsageError(`unknown command "${name}"${near ? ` — did you mean "${near}"?` : ''} — fix: one of ${COMMANDS.map(([known]) => known).join(', ')} (fleet --help)`);
     }
-    return await runCommand(await load(), rest, root);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    return exitCodeOf(error);
-  }
+    return runCommand(await load(), rest, root ?? workspaceRoot());
+  });
 }

@@ -1,20 +1,10 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SpecValidationError } from '@hafleet/tenant-spec';
+import { EXIT, workspaceRootOf, type ExitCode } from '@hafleet/entry-point';
 import { UsageError, describeOptions, parseOptions, type OptionDefs, type OptionValues } from './options.js';
 
 /** The workspace this CLI belongs to; HAFLEET_WORKSPACE points it at another (tests use copies). */
-export const workspaceRoot = resolve(process.env['HAFLEET_WORKSPACE'] ?? resolve(fileURLToPath(import.meta.url), '../../../..'));
+export const workspaceRoot = (): string => workspaceRootOf(import.meta.url);
 
-export { UsageError };
-
-/**
- * Exit codes, the same for every command: 0 ok; 1 a tenant or terraform failed; 2 bad input
- * (spec, fleet config, arguments); 3 apply refused a plan that would lose data; 4 drift found;
- * 130 interrupted (Ctrl-C; 143 for SIGTERM).
- * When several apply, the lowest non-zero code wins (a failure hides neither: both are printed).
- */
-export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, drift: 4, interrupted: 130 } as const;
+export { EXIT, UsageError, type ExitCode };
 
 export const JSON_OPTION = { json: { type: 'boolean', description: 'machine-readable JSON on stdout (progress and notes stay on stderr)' } } as const satisfies OptionDefs;
 
@@ -36,7 +26,7 @@ export interface CommandInput<O extends OptionDefs = OptionDefs> {
   readonly workspaceRoot: string;
 }
 
-/** One `fleet <name>` command, in its own file under commands/. Returns the exit code. */
+/** One `fleet <name>` command, in its own file under commands/. Returns its exit code, by name (EXIT). */
 export interface Command<O extends OptionDefs = OptionDefs> {
   readonly name: string;
   /** Positional arguments for the usage line, e.g. `[tenant...]`; empty when there are none. */
@@ -48,7 +38,7 @@ export interface Command<O extends OptionDefs = OptionDefs> {
   readonly options: O;
   /** Whole command lines, shown by --help. */
   readonly examples: readonly string[];
-  run(input: CommandInput<O>): Promise<number>;
+  run(input: CommandInput<O>): Promise<ExitCode>;
 }
 
 /** Keeps each command's option types while listing commands together. */
@@ -74,27 +64,11 @@ export function commandHelp(command: Command): string {
 }
 
 /** Parses a command's own arguments and runs it; `--help` prints its help. */
-export async function runCommand(command: Command, argv: readonly string[], root: string = workspaceRoot): Promise<number> {
+export async function runCommand(command: Command, argv: readonly string[], root: string = workspaceRoot()): Promise<ExitCode> {
   const parsed = parseOptions(command.options, argv, `fleet ${command.name}`);
   if (parsed.help) {
     console.log(commandHelp(command));
     return EXIT.ok;
   }
   return command.run({ args: parsed.positionals, options: parsed.options, workspaceRoot: root });
-}
-
-/** The exit code of an error: bad input (spec, fleet config, arguments) is 2, anything else 1. */
-export const exitCodeOf = (error: unknown): number => (error instanceof SpecValidationError || error instanceof UsageError ? EXIT.usage : EXIT.failed);
-
-/** Sets the process exit code from a CLI run, printing the error (one message, no stack trace). */
-export function exitWith(run: Promise<number>): void {
-  run.then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = exitCodeOf(error);
-    },
-  );
 }

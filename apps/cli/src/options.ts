@@ -1,3 +1,4 @@
+import { InputError } from '@hafleet/entry-point';
 import { nearest } from '@hafleet/tenant-spec';
 
 export { nearest };
@@ -57,7 +58,7 @@ type ValueOf<D extends OptionDef> = D extends BooleanOption
 export type OptionValues<O extends OptionDefs> = { -readonly [K in keyof O]: ValueOf<O[K]> };
 
 /** Bad arguments: exit 2 with the message. */
-export class UsageError extends Error {}
+export class UsageError extends InputError {}
 
 export interface ParsedArguments<O extends OptionDefs> {
   readonly positionals: string[];

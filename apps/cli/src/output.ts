@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '@hafleet/entry-point';
 import { renderTable, type ProgressEvent, type TenantOutcome } from '@hafleet/fleet';
 
 /**
@@ -25,13 +26,13 @@ export function progress<T>(step: string, describe: (value: T) => string = () =>
 
 /**
  * Prints per-tenant outcomes as a table (failures explained below it) or, with --json, as JSON.
- * Returns the exit code: 0 when every tenant succeeded, else 1.
+ * Returns the exit code: ok when every tenant succeeded, else failed.
  */
 export function reportOutcomes<T>(
   outcomes: readonly TenantOutcome<T>[],
   table: { headers: string[]; row: (outcome: TenantOutcome<T>) => Array<string | number> },
   json: boolean,
-): number {
+): ExitCode {
   if (json) {
     const items = outcomes.map((o) => ({
       tenant: o.tenant,
@@ -44,7 +45,7 @@ export function reportOutcomes<T>(
     console.log(`\n${renderTable(table.headers, outcomes.map(table.row))}`);
     for (const o of outcomes) if (!o.ok) console.error(`\n${o.tenant}: ${o.error.message}`);
   }
-  return outcomes.every((o) => o.ok) ? 0 : 1;
+  return outcomes.every((o) => o.ok) ? EXIT.ok : EXIT.failed;
 }
 
 /** Names for a summary line: all of them up to `max`, then "… and N more" (never a wall of names). */

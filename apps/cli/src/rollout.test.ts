@@ -1,14 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RolloutJournal, journalFile, type JournalData } from '@hafleet/rollout';
+import { InputError } from '@hafleet/entry-point';
+import { RolloutJournal, journalFile, rolloutLockFile, type JournalData } from '@hafleet/rollout';
 import { FIXTURE_APPLIES_LOG, fixtureApplies, fixtureDriver, fixtureState, setFixtureApplySeconds, writeFixtureTenants } from '@hafleet/rollout/testing';
 import { DEFAULT_OUTDIR, STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
-import { SpecValidationError } from '@hafleet/tenant-spec';
 import { runFleet as fleet, tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
-import { UsageError } from './command.js';
 import { parseOptions } from './options.js';
 import { createRolloutCommand, rollout } from './commands/rollout.js';
 
@@ -91,7 +91,7 @@ describe('fleet rollout: bad input is refused before anything is touched', () =>
   });
   afterAll(() => workspace.dispose());
 
-  /** In process (fast): the errors the CLI turns into exit 2 — UsageError and SpecValidationError. */
+  /** In process (fast): the errors the CLI turns into exit 2 — every InputError (UsageError, SpecValidationError, RolloutInputError...). */
   it.each([
     [['--set', 'app.ami=ami-0123456789abcdef0'], /--set app\.ami: unknown spec field — fix: one of app\.amiId, .*app\.release/],
     [['--set', 'web.minCapacity=two'], /--set web\.minCapacity="two" must be a whole number — fix: e\.g\. --set web\.minCapacity=3/],
@@ -121,7 +121,7 @@ describe('fleet rollout: bad input is refused before anything is touched', () =>
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(Error);
-    expect(error instanceof UsageError || error instanceof SpecValidationError, String(error)).toBe(true);
+    expect(error, String(error)).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(message);
     expect(snapshot(workspace.root)).toEqual(before);
   });
@@ -287,7 +287,7 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
       const before = snapshot(root);
       // In process (the refusal happens before any terraform); the exit code is checked below.
       const error = await fixtureRollout.run({ args: [], options: { resume: id }, workspaceRoot: root }).catch((e: unknown) => e);
-      expect(error, what).toBeInstanceOf(UsageError);
+      expect(error, what).toBeInstanceOf(InputError);
       expect((error as Error).message, what).toMatch(message);
       expect((error as Error).message, what).toContain(`rollout ${id}: journal .hafleet/rollouts/${id}.json`);
       expect((error as Error).message, what).toContain('nothing was applied. Fix: restore the file hafleet wrote');
@@ -304,6 +304,43 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     const data = JSON.parse(again.stdout) as RolloutReport;
     expect(data.status).toBe('failed');
     expect(data.tenants.map((t) => [t.tenant, t.state])).toEqual([['fx-01', 'failed'], ['fx-02', 'healthy'], ['fx-03', 'healthy']]);
+  });
+
+  // Two real CLI processes started at once against one journal whose lock a dead process left behind.
+  it('two resumes started at once: the stale lock is recovered, exactly one proceeds, the other exits 2 naming the journal and the holder', async () => {
+    const root = workspace.root;
+    // fx-01's gate fails: halted, fx-02 and fx-03 never started.
+    const first = fixtureFleet(workspace, 'rollout', '--set', 'app.release=2025.4.0', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:[ "$HAFLEET_TENANT" != fx-01 ]');
+    expect(first.code, first.stderr).toBe(1);
+    const id = onlyJournal(root);
+    setFixtureApplySeconds(root, 'fx-02', 3); // the winner holds the rollout a while
+    const dead = spawnSync('true').pid!; // a process that has exited: its lock is stale
+    const lockFile = rolloutLockFile(root, id);
+    mkdirSync(dirname(lockFile), { recursive: true });
+    writeFileSync(lockFile, JSON.stringify({ pid: dead, host: hostname(), since: '2025-06-12T10:15:00.000Z' }));
+
+    const resume = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE_MAIN, 'rollout', '--resume', id, '--gate', 'none', '--json'], { cwd: root, env: envFor(workspace), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      return new Promise<{ pid: number; code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ pid: child.pid!, code, stdout, stderr })));
+    };
+    const both = await Promise.all([resume(), resume()]);
+
+    expect(both.map((r) => r.code).sort()).toEqual([0, 2]);
+    const winner = both.find((r) => r.code === 0)!;
+    const loser = both.find((r) => r.code === 2)!;
+    expect(winner.stderr).toContain(`note: rollout ${id}: took over the lock of process ${dead}, which is gone`);
+    expect(loser.stderr).toContain(`rollout ${id} (journal .hafleet/rollouts/${id}.json) is being run by process ${winner.pid} on ${hostname()} since `);
+    expect(loser.stderr).toContain(`nothing was changed. Fix: wait for it to finish, or stop it with kill -INT ${winner.pid} and resume`);
+    expect(loser.stdout).toBe('');
+    const report = JSON.parse(winner.stdout) as RolloutReport;
+    expect(report.status).toBe('completed');
+    expect(report.runs.map((r) => [r.pid, r.status])).toEqual([[expect.any(Number), 'halted'], [winner.pid, 'completed']]); // the loser added no run
+    for (const tenant of ['fx-01', 'fx-02', 'fx-03']) expect(fixtureApplies(root, tenant), tenant).toHaveLength(1); // each applied once
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   // Four CLI runs in child processes, each planning and applying with the real terraform.

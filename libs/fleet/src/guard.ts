@@ -1,3 +1,4 @@
+import { InputError } from '@hafleet/entry-point';
 import type { PlanSummary, ResourceChangeSummary } from '@hafleet/terraform';
 
 /**
@@ -15,10 +16,9 @@ export interface DestroyAllowance {
 
 export const ALLOW_DESTROY_FLAG = '--allow-destroy';
 
-export class InvalidAllowanceError extends Error {
+export class InvalidAllowanceError extends InputError {
   constructor(value: string, why: string) {
     super(`${ALLOW_DESTROY_FLAG} "${value}" ${why} — fix: ${ALLOW_DESTROY_FLAG} <tenant>:<address>, e.g. ${ALLOW_DESTROY_FLAG} harbour-health:aws_db_instance.database_instance_1A2B3C4D`);
-    this.name = 'InvalidAllowanceError';
   }
 }
 

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecValidationError, loadFleetConfig, loadTenantSpec, type TenantSpec } from '@hafleet/tenant-spec';
 import { evaluatePolicy, policyContext } from './evaluate.js';
@@ -9,6 +8,7 @@ import { fail, notApplicable, pass, type PolicyRule } from './rule.js';
 import { RULES } from './rules/index.js';
 import { assertSuppressionsValid, suppressionProblems } from './suppressions.js';
 import { SynthesizedStack, type StackJson } from './synthesized-stack.js';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
 /**
  * The engine on small hand-written stacks: how references are followed, how outcomes and
@@ -17,7 +17,7 @@ import { SynthesizedStack, type StackJson } from './synthesized-stack.js';
  */
 
 // Not @hafleet/testing: it builds on tenant-stack, which builds on this lib.
-const WORKSPACE_ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
+const WORKSPACE_ROOT = findWorkspaceRoot(import.meta.url);
 
 const meta = (path: string) => ({ '//': { metadata: { path } } });
 

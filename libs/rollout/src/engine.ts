@@ -53,15 +53,30 @@ export function countTenants(data: JournalData): RolloutCounts {
 
 const now = () => new Date().toISOString();
 
-/** Runs (or resumes) the rollout in `journal` and returns its final state. */
+/**
+ * Runs (or resumes) the rollout in `journal` and returns its final state. Holds the rollout's lock
+ * while it runs (taking it here unless the caller opened the journal with it), and refuses a
+ * journal that changed on disk since it was read.
+ */
 export async function executeRollout(options: ExecuteRolloutOptions): Promise<JournalData> {
+  const { journal } = options;
+  const ownLock = !journal.locked;
+  if (ownLock) journal.lock();
+  try {
+    journal.assertCurrent();
+    return await runRollout(options);
+  } finally {
+    if (ownLock) journal.release();
+  }
+}
+
+async function runRollout(options: ExecuteRolloutOptions): Promise<JournalData> {
   const { journal, driver, gates } = options;
   const data = journal.data;
   const interrupt = options.interrupt ?? new AbortController().signal;
   const emit = (event: RolloutEvent) => options.onEvent?.(event);
   const { changes, allowDestroy, maxParallel, maxFailures, waveDelayMs } = data.request;
 
-  journal.assertNotRunning();
   journal.claim();
   data.status = 'running';
   data.stopReason = undefined;

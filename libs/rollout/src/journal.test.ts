@@ -1,9 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
+import { rolloutLockFile } from './journal-lock.js';
 import { RolloutJournal, journalChecksum, journalFile, newRolloutId, type JournalData } from './journal.js';
+
+const CONTENDER = fileURLToPath(new URL('./testing/lock-contender.ts', import.meta.url));
+const WORKSPACE = findWorkspaceRoot(import.meta.url);
 
 function journalOf(root: string): RolloutJournal {
   return RolloutJournal.create(root, {
@@ -105,16 +111,78 @@ describe('rollout journal', () => {
     expect(() => RolloutJournal.load(root, '../../etc/passwd')).toThrow(new RegExp(`is not a rollout id — fix: one of ${journal.id}`));
   });
 
-  it('refuses a rollout another live process is running; a dead runner does not block', async () => {
+  it('refuses a rollout another live process holds the lock of, naming the journal and the holder; a dead holder\'s lock is recovered', async () => {
     const journal = journalOf(root);
+    const lockFile = rolloutLockFile(root, journal.id);
+    mkdirSync(dirname(lockFile), { recursive: true });
     const other = spawn('sleep', ['30']);
     try {
-      journal.data.runner = { pid: other.pid!, host: hostname(), since: '2025-06-12T10:15:00.000Z' };
-      expect(() => journal.assertNotRunning()).toThrow(new RegExp(`is being run by process ${other.pid} .* — fix: wait for it, or stop it with kill -INT ${other.pid} and resume`));
+      writeFileSync(lockFile, JSON.stringify({ pid: other.pid!, host: hostname(), since: '2025-06-12T10:15:00.000Z' }));
+      expect(() => RolloutJournal.open(root, journal.id)).toThrow(
+        new RegExp(`rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) is being run by process ${other.pid} on ${hostname()} since 2025-06-12T10:15:00\\.000Z — nothing was changed\\. Fix: wait for it to finish, or stop it with kill -INT ${other.pid} and resume`),
+      );
     } finally {
       other.kill();
       await new Promise((r) => other.on('close', r));
     }
-    expect(() => journal.assertNotRunning()).not.toThrow();
+    // The holder is gone: its lock is stale, taken over, and released with the journal.
+    const opened = RolloutJournal.open(root, journal.id);
+    expect(opened.recoveredLock?.pid).toBe(other.pid);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    opened.release();
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('counts a lock held on another host as held (its process cannot be checked from here)', () => {
+    const journal = journalOf(root);
+    const lockFile = rolloutLockFile(root, journal.id);
+    mkdirSync(dirname(lockFile), { recursive: true });
+    writeFileSync(lockFile, JSON.stringify({ pid: 1, host: 'ci-runner-7', since: '2025-06-12T10:15:00.000Z' }));
+    expect(() => RolloutJournal.open(root, journal.id)).toThrow(/is being run by process 1 on ci-runner-7 .* Fix: if no process runs it any more, delete \.hafleet\/locks\/rollouts\/\S+\.lock and resume/);
+  });
+
+  it('refuses to run a journal that changed on disk since it was read (another process ran it meanwhile)', () => {
+    const journal = journalOf(root);
+    const stale = RolloutJournal.load(root, journal.id);
+    journal.tenant('a').state = 'healthy';
+    journal.save();
+    expect(() => stale.assertCurrent()).toThrow(/journal \.hafleet\/rollouts\/\S+ changed since this process read it .* Fix: resume again/);
+    expect(() => RolloutJournal.load(root, journal.id).assertCurrent()).not.toThrow();
+  });
+
+  /** Eight real processes, each released at the same instant to open the journal; their answers. */
+  async function contend(id: string): Promise<Array<{ pid: number; ok: boolean; recovered?: number; message?: string }>> {
+    const children = Array.from({ length: 8 }, () => spawn(process.execPath, ['--import', 'tsx', CONTENDER, root, id, '1500'], { cwd: WORKSPACE, stdio: ['pipe', 'pipe', 'pipe'] }));
+    const outputs = children.map((child) => {
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      return { ready: () => out.startsWith('ready\n'), closed: new Promise<string>((resolve) => child.on('close', () => resolve(out))) };
+    });
+    while (!outputs.every((o) => o.ready())) await new Promise((r) => setTimeout(r, 20));
+    for (const child of children) child.stdin!.write('go\n'); // all at once: the lock, not the start-up time, decides
+    return Promise.all(outputs.map(async (o) => JSON.parse((await o.closed).split('\n')[1]!)));
+  }
+
+  // Real processes against one journal: the lock is atomic, not "check, then claim".
+  it.each([
+    ['a free journal', false],
+    ['a journal whose lock a dead process left', true],
+  ])('of eight processes opening %s at the same moment, exactly one gets it; the others are told who has it', async (_what, staleFirst) => {
+    const journal = journalOf(root);
+    const lockFile = rolloutLockFile(root, journal.id);
+    const dead = spawnSync('true').pid;
+    if (staleFirst) {
+      mkdirSync(dirname(lockFile), { recursive: true });
+      writeFileSync(lockFile, JSON.stringify({ pid: dead, host: hostname(), since: '2025-06-12T10:15:00.000Z' }));
+    }
+    const results = await contend(journal.id);
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    expect(winners[0]!.recovered).toBe(staleFirst ? dead : undefined);
+    for (const loser of results.filter((r) => !r.ok)) {
+      expect(loser.message).toMatch(new RegExp(`rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) is being run by process ${winners[0]!.pid} `));
+    }
+    expect(existsSync(lockFile)).toBe(false); // released by the winner
   });
 });

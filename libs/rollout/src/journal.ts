@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '@hafleet/fs-safe';
 import { RolloutInputError } from './errors.js';
+import { lockRollout, type JournalLock, type LockHolder } from './journal-lock.js';
 
 /**
  * The rollout journal: one JSON file per rollout, `.hafleet/rollouts/<id>.json`, rewritten
@@ -108,7 +109,7 @@ const journalSchema = z.strictObject({
   updatedAt: isoTime,
   status: z.enum(ROLLOUT_STATUSES),
   stopReason: z.string().optional(),
-  /** The process running the rollout right now; absent when nothing runs it. */
+  /** The process running the rollout right now, for people (the lock file excludes others); absent when nothing runs it. */
   runner: z.strictObject({ pid: z.number().int(), host: z.string(), since: isoTime }).optional(),
   request: requestSchema,
   waves: z.array(z.strictObject({ label: z.string(), tenants: z.array(z.string()).min(1) })).min(1),
@@ -148,6 +149,8 @@ export function journalChecksum(data: Omit<JournalData, 'checksum'> & { checksum
 }
 
 export class RolloutJournal {
+  private lockHandle: JournalLock | undefined;
+
   private constructor(
     readonly file: string,
     readonly data: JournalData,
@@ -174,6 +177,28 @@ export class RolloutJournal {
 
   /** Reads and verifies a journal: JSON, schema, checksum, internal consistency. */
   static load(workspaceRoot: string, id: string): RolloutJournal {
+    return RolloutJournal.read(workspaceRoot, id);
+  }
+
+  /**
+   * Loads a journal to run it: takes the rollout's lock first, then reads the journal, so this
+   * process continues from the latest state. A bad id or journal is refused before anything is
+   * locked. Call `release()` when done.
+   */
+  static open(workspaceRoot: string, id: string): RolloutJournal {
+    const file = RolloutJournal.read(workspaceRoot, id).file;
+    const lock = lockRollout(workspaceRoot, id, file);
+    try {
+      const journal = RolloutJournal.read(workspaceRoot, id);
+      journal.lockHandle = lock;
+      return journal;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static read(workspaceRoot: string, id: string): RolloutJournal {
     if (!ID.test(id)) throw new RolloutInputError(`--resume "${id}" is not a rollout id — fix: ${knownIds(workspaceRoot)}`);
     const file = journalFile(workspaceRoot, id);
     const shown = relative(workspaceRoot, file);
@@ -220,32 +245,42 @@ export class RolloutJournal {
     return record;
   }
 
-  /** Marks this process as the one running the rollout (see `assertNotRunning`). */
+  /** Records this process as the one running the rollout, for people reading the journal (the lock is what excludes others). */
   claim(): void {
     this.data.runner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   }
 
-  /**
-   * Refuses a rollout another live process is running. A runner that died (killed, crashed)
-   * leaves `runner` behind; its pid no longer exists, so the rollout may resume.
-   */
-  assertNotRunning(): void {
-    const runner = this.data.runner;
-    if (!runner || runner.host !== hostname() || runner.pid === process.pid) return;
-    if (processAlive(runner.pid)) {
-      throw new RolloutInputError(
-        `rollout ${this.id} is being run by process ${runner.pid} since ${runner.since} — fix: wait for it, or stop it with kill -INT ${runner.pid} and resume`,
-      );
-    }
+  /** Whether this process holds the rollout's lock (`open` or `lock`). */
+  get locked(): boolean {
+    return this.lockHandle !== undefined;
   }
-}
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  /** The holder of a stale lock that taking the lock removed (its process was gone). */
+  get recoveredLock(): LockHolder | undefined {
+    return this.lockHandle?.recovered;
+  }
+
+  /** Takes the rollout's lock (see journal-lock.ts); throws naming the holder when another process has it. */
+  lock(): void {
+    this.lockHandle ??= lockRollout(this.workspaceRoot, this.id, this.file);
+  }
+
+  release(): void {
+    this.lockHandle?.release();
+    this.lockHandle = undefined;
+  }
+
+  /** Refuses to go on from a journal that changed on disk since this process read it (another process ran it meanwhile). */
+  assertCurrent(): void {
+    let checksum: unknown;
+    try {
+      checksum = (JSON.parse(readFileSync(this.file, 'utf8')) as { checksum?: unknown }).checksum;
+    } catch {
+      checksum = undefined;
+    }
+    if (checksum !== this.data.checksum) {
+      throw new RolloutInputError(`rollout ${this.id}: journal ${this.displayPath} changed since this process read it (another process ran the rollout meanwhile) — nothing was changed. Fix: resume again`);
+    }
   }
 }
 

@@ -1,3 +1,5 @@
+import { signalExitCode } from '@hafleet/entry-point';
+
 /**
  * SIGINT / SIGTERM during a rollout: the first one stops it gracefully (no new tenant or step
  * starts; running steps end; the journal records where each tenant is and the process exits so
@@ -15,9 +17,6 @@ export interface SignalStop {
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
-/** The conventional exit code of a process stopped by `signal`: 130 for SIGINT, 143 for SIGTERM. */
-export const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
 
 export function stopOnSignals(onSignal: (signal: NodeJS.Signals, count: number) => void = () => {}): SignalStop {
   const controller = new AbortController();

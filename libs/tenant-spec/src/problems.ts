@@ -1,3 +1,5 @@
+import { InputError } from '@hafleet/entry-point';
+
 /**
  * A problem with a tenant spec or the fleet: which tenant, which field, what is wrong and the fix.
  * Every bad input ends here, so that the CLI, Nx targets and tests print one line per problem.
@@ -19,7 +21,7 @@ export function formatProblem(problem: SpecProblem): string {
 }
 
 /** Thrown when one or more specs are invalid; nothing has been written when it is thrown. */
-export class SpecValidationError extends Error {
+export class SpecValidationError extends InputError {
   readonly problems: readonly SpecProblem[];
 
   constructor(problems: readonly SpecProblem[]) {
@@ -27,7 +29,6 @@ export class SpecValidationError extends Error {
     // fleet.json is not a tenant spec: say which file is broken in the heading.
     const what = problems.length > 0 && problems.every((p) => p.file === 'fleet.json') ? 'invalid fleet.json' : 'invalid tenant spec';
     super(`${what} (${count}):\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
-    this.name = 'SpecValidationError';
     this.problems = problems;
   }
 }

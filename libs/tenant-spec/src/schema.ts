@@ -15,8 +15,8 @@ import { LARGEST_VPC_PREFIX, MAX_AVAILABILITY_ZONES, SMALLEST_VPC_PREFIX } from 
 
 /** Names that would collide with the workspace's own Nx projects or fleet-wide words. */
 export const RESERVED_TENANT_NAMES = [
-  'all', 'apps', 'bootstrap', 'cdktf-app', 'cli', 'default', 'disaster-recovery', 'fleet', 'fs-safe', 'guardrails', 'ha-modules', 'libs',
-  'nx-plugin', 'onboarding', 'sizing', 'tenant-spec', 'tenant-stack', 'tenants', 'terraform', 'test', 'testing',
+  'all', 'apps', 'bootstrap', 'cdktf-app', 'cli', 'default', 'disaster-recovery', 'entry-point', 'fleet', 'fs-safe', 'guardrails', 'ha-modules', 'libs',
+  'nx-plugin', 'onboarding', 'sizing', 'state-bootstrap', 'tenant-spec', 'tenant-stack', 'tenants', 'terraform', 'test', 'testing',
 ] as const;
 
 const TENANT_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,30}[a-z0-9]$/;

@@ -1,11 +1,11 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { findWorkspaceRoot } from '@hafleet/entry-point';
 
 /** Test support shared by the libs' tests. Never imported by production code. */
 
-export const WORKSPACE_ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
+export const WORKSPACE_ROOT = findWorkspaceRoot(import.meta.url);
 
 /** What a copy of the workspace needs to synthesise, plan and run Nx; everything else is skipped. */
 const COPIED = ['apps', 'libs', 'tenants', 'fleet.json', 'prices.json', 'nx.json', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json', 'cdktf.json', 'vitest.config.ts'];

@@ -1,32 +1,12 @@
-import { relative } from 'node:path';
-import {
-  InvalidAllowanceError,
-  applyTenant,
-  buildRunReport,
-  fleetContext,
-  forEachTenant,
-  parseAllowances,
-  refusalMessage,
-  renderTable,
-  runReportFile,
-  writeRunReport,
-  type ApplyResult,
-  type DestroyAllowance,
-} from '@hafleet/fleet';
-import { loadFleet } from '@hafleet/tenant-spec';
+import { applyTenant, parseAllowances, refusalMessage, renderTable, type ApplyResult, type DestroyAllowance } from '@hafleet/fleet';
 import { formatPlanSummary } from '@hafleet/terraform';
-import { EXIT, FLEET_OPTIONS, TENANT_ONLY_OPTION, UsageError, defineCommand, selectedTenants } from '../command.js';
+import { EXIT, UsageError, defineCommand } from '../command.js';
 import { ALLOW_DESTROY_OPTION } from '../allow-destroy-option.js';
-import { progress } from '../output.js';
+import { FLEET_RUN_OPTIONS, runAcrossFleet } from '../fleet-run.js';
 
+/** The allowances, each naming a tenant of this run (a bad one throws InvalidAllowanceError: exit 2). */
 function allowances(values: readonly string[], tenants: readonly string[]): DestroyAllowance[] {
-  let parsed: DestroyAllowance[];
-  try {
-    parsed = parseAllowances(values);
-  } catch (error) {
-    if (error instanceof InvalidAllowanceError) throw new UsageError(error.message);
-    throw error;
-  }
+  const parsed = parseAllowances(values);
   for (const a of parsed) {
     if (!tenants.includes(a.tenant)) {
       throw new UsageError(`--allow-destroy ${a.tenant}:${a.address} names tenant ${a.tenant}, which this run does not apply — fix: one of ${tenants.join(', ')}`);
@@ -43,8 +23,7 @@ export const apply = defineCommand({
   args: '[tenant...]',
   summary: 'apply each tenant’s saved plan (never a new one); refuses to lose a stateful resource unless allowed (exit 3)',
   options: {
-    ...FLEET_OPTIONS,
-    ...TENANT_ONLY_OPTION,
+    ...FLEET_RUN_OPTIONS,
     'allow-destroy': ALLOW_DESTROY_OPTION,
     'keep-going': { type: 'boolean', description: 'go on after a failed or refused tenant (default: the first one stops the run)' },
   },
@@ -53,27 +32,19 @@ export const apply = defineCommand({
     'npx fleet apply harbour-health --allow-destroy harbour-health:aws_db_instance.database_instance_1A2B3C4D',
     'npx fleet apply --keep-going --max-parallel 4 --json',
   ],
-  async run({ args, options, workspaceRoot }) {
-    const started = new Date();
-    const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
-    const allowDestroy = allowances(options['allow-destroy'], tenants);
-    const ctx = fleetContext(workspaceRoot);
-    const outcomes = await forEachTenant(tenants, (t, step) => applyTenant(ctx, t, { allowDestroy, onStep: step }), {
-      maxParallel: options['max-parallel'],
-      onProgress: progress('apply', describe),
+  async run(input) {
+    const { options } = input;
+    let allowDestroy: DestroyAllowance[] = [];
+    const { outcomes } = await runAcrossFleet('apply', input, {
+      check: (tenants) => {
+        allowDestroy = allowances(options['allow-destroy'], tenants);
+      },
+      each: (ctx, t, onStep) => applyTenant(ctx, t, { allowDestroy, onStep }),
+      describe,
+      status: (r) => (r.status === 'applied' ? 'succeeded' : r.status === 'unchanged' ? 'skipped' : 'failed'),
       // By default the first failure or refusal stops the run: the tenants left are skipped, untouched.
       stopWhen: options['keep-going'] ? undefined : (o) => !o.ok || o.value.status === 'refused',
     });
-
-    if (!options['tenant-only']) {
-      const reportFile = runReportFile(workspaceRoot, 'apply');
-      const report = buildRunReport('apply', started, outcomes, (r) => ({
-        status: r.status === 'applied' ? 'succeeded' : r.status === 'unchanged' ? 'skipped' : 'failed',
-        detail: describe(r),
-      }));
-      writeRunReport(reportFile, report);
-      console.error(`run report: ${relative(workspaceRoot, reportFile)}`);
-    }
     if (options['json']) {
       console.log(JSON.stringify(outcomes.map((o) => (o.ok ? o.value : { tenant: o.tenant, status: o.skipped ? 'skipped' : 'failed', error: o.error.message })), null, 2));
     } else {

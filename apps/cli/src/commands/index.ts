@@ -18,5 +18,6 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise
   ['cost', async () => (await import('./cost.js')).cost],
   ['report', async () => (await import('./report.js')).report],
   ['dr', async () => (await import('./dr.js')).dr],
+  ['bootstrap', async () => (await import('./bootstrap.js')).bootstrap],
   ['schema', async () => (await import('./schema.js')).schema],
 ];

@@ -53,11 +53,11 @@ export const onboard = defineCommand({
     const plan = onboardTenant(workspaceRoot, answers, { dryRun });
     if (options['json'] === true) {
       console.log(JSON.stringify({ tenant: plan.name, file: plan.relativeFile, written: !dryRun, network: plan.network, sizing: plan.spec.sizing, spec: JSON.parse(plan.text) }, null, 2));
-      return 0;
+      return EXIT.ok;
     }
     const [headline, ...rest] = describeOnboarding(plan, { dryRun });
     console.log([headline, '', renderTable(SIZING_TABLE_HEADERS, sizingRows(plan.spec.sizing)), '', ...rest].join('\n'));
-    return 0;
+    return EXIT.ok;
   },
 });
 

@@ -1,34 +1,34 @@
-import { createInterface } from 'node:readline/promises';
-import { InvalidAllowanceError, parseAllowances, renderTable } from '@hafleet/fleet';
-import { describeDeferred } from '@hafleet/terraform';
+import { signalExitCode, type ExitCode } from '@hafleet/entry-point';
+import { parseAllowances } from '@hafleet/fleet';
 import {
+  RESUMABLE_FIELDS,
   RolloutInputError,
   RolloutJournal,
+  applyResumeOptions,
+  checkAllowances,
   createGates,
   describeGates,
-  describePlan,
+  dryRunExitCode,
   dryRunRollout,
   executeRollout,
-  formatDuration,
   gateConfigs,
   parseDuration,
   parseSetArgument,
   planRollout,
-  signalExitCode,
+  rolloutExitCode,
   startRollout,
   stopOnSignals,
   workspaceDriver,
-  type DryRunTenant,
   type GateFactoryOptions,
-  type JournalData,
   type PlannedRollout,
-  type RolloutEvent,
   type RolloutRequest,
+  type RuntimeOptions,
   type SandboxableDriver,
 } from '@hafleet/rollout';
 import { ALLOW_DESTROY_OPTION } from '../allow-destroy-option.js';
-import { EXIT, JSON_OPTION, UsageError, defineCommand, type Command, type CommandInput } from '../command.js';
+import { JSON_OPTION, UsageError, defineCommand, type Command, type CommandInput } from '../command.js';
 import type { OptionDefs } from '../options.js';
+import { confirmWave, describeApplyImmediately, printDryRun, printDryRunTenant, printRolloutReport, printWaves, progressPrinter } from '../rollout-output.js';
 
 type OptionValues = Readonly<Record<string, unknown>>;
 
@@ -75,7 +75,7 @@ export interface RolloutCommandDeps {
 const list = (options: OptionValues, name: string): string[] => (options[name] as string[] | undefined) ?? [];
 const text = (options: OptionValues, name: string): string | undefined => options[name] as string | undefined;
 
-/** Options that decide what a rollout does: fixed at its start, refused with --resume. */
+/** Options that decide what a rollout does (request fields outside RESUMABLE_FIELDS): refused with --resume. */
 const PLAN_OPTIONS = ['set', 'reapply', 'tag', 'where', 'waves', 'apply-immediately', 'dry-run'] as const;
 
 export function createRolloutCommand(deps: RolloutCommandDeps): Command {
@@ -90,40 +90,34 @@ export function createRolloutCommand(deps: RolloutCommandDeps): Command {
       'npx fleet rollout --resume 20250612-101500-3fa2',
       'npx fleet rollout --reapply --tag region:eu-west-2 --dry-run',
     ],
-    async run(input) {
-      try {
-        return await runRollout(input, deps);
-      } catch (error) {
-        if (error instanceof RolloutInputError || error instanceof InvalidAllowanceError) throw new UsageError(error.message);
-        throw error;
-      }
-    },
+    run: (input) => (text(input.options, 'resume') === undefined ? startNew(input, deps) : resume(input, deps)),
   });
 }
 
 export const rollout: Command = createRolloutCommand({ driver: (workspaceRoot) => workspaceDriver({ workspaceRoot }) });
 
-async function runRollout({ args, options, workspaceRoot }: CommandInput, deps: RolloutCommandDeps): Promise<number> {
-  const driver = deps.driver(workspaceRoot);
-  const json = options['json'] === true;
-  const resumeId = text(options, 'resume');
-  if (resumeId !== undefined) {
-    const given = [...PLAN_OPTIONS.filter((o) => options[o] !== undefined && options[o] !== false && !(Array.isArray(options[o]) && options[o].length === 0)), ...(args.length ? ['tenant names'] : [])];
-    if (given.length) {
-      throw new UsageError(`--resume continues rollout ${resumeId} as it was planned, so ${given.map((g) => (g === 'tenant names' ? g : `--${g}`)).join(', ')} cannot change it — fix: drop them, or start a new rollout`);
-    }
-    const journal = RolloutJournal.load(workspaceRoot, resumeId);
+async function resume({ args, options, workspaceRoot }: CommandInput, deps: RolloutCommandDeps): Promise<ExitCode> {
+  const id = text(options, 'resume')!;
+  const given = [...PLAN_OPTIONS.filter((o) => options[o] !== undefined && options[o] !== false && !(Array.isArray(options[o]) && options[o].length === 0)).map((o) => `--${o}`), ...(args.length ? ['tenant names'] : [])];
+  if (given.length) throw new UsageError(`--resume continues rollout ${id} as it was planned, so ${given.join(', ')} cannot change it — fix: drop them, or start a new rollout`);
+  const journal = RolloutJournal.open(workspaceRoot, id); // one process per rollout: the lock, then the latest journal
+  try {
+    if (journal.recoveredLock) console.error(`note: rollout ${id}: took over the lock of process ${journal.recoveredLock.pid}, which is gone`);
     if (journal.data.status === 'completed') {
       console.error(`rollout ${journal.id} already completed: every tenant is healthy; nothing to do`);
-      return report(journal.data, journal.displayPath, json);
+      printRolloutReport(journal.data, journal.displayPath, options['json'] === true);
+      return rolloutExitCode(journal.data);
     }
     const overrides = runtimeOptions(options, journal.data.request);
-    checkAllowances(overrides.allowDestroy ?? [], Object.keys(journal.data.tenants));
-    Object.assign(journal.data.request, overrides);
+    applyResumeOptions(journal, overrides);
     console.error(`resuming rollout ${journal.id} (${journal.data.status}${journal.data.stopReason ? `: ${journal.data.stopReason}` : ''}); ${describeApplyImmediately(journal.data.request)}`);
-    return execute(journal, driver, deps, options, overrides);
+    return await execute(journal, deps, { workspaceRoot, options }, overrides);
+  } finally {
+    journal.release();
   }
+}
 
+async function startNew({ args, options, workspaceRoot }: CommandInput, deps: RolloutCommandDeps): Promise<ExitCode> {
   const defaults: RolloutRequest = {
     changes: list(options, 'set').map(parseSetArgument),
     reapply: options['reapply'] === true,
@@ -141,35 +135,21 @@ async function runRollout({ args, options, workspaceRoot }: CommandInput, deps: 
   const planned = planRollout(workspaceRoot, request);
   checkAllowances(request.allowDestroy, planned.tenants.map((t) => t.spec.name));
   for (const note of planned.notes) console.error(`note: ${note}`);
-  printWaves(planned);
+  printWaves(planned, describeGates(request.gates));
 
-  if (options['dry-run']) return dryRun(planned, driver, json);
+  if (options['dry-run']) return dryRun(planned, deps.driver(workspaceRoot), options['json'] === true);
 
   const journal = startRollout(workspaceRoot, planned);
   console.error(`rollout ${journal.id}: journal ${journal.displayPath} (resume with: fleet rollout --resume ${journal.id})`);
-  return execute(journal, driver, deps, options, undefined);
+  return execute(journal, deps, { workspaceRoot, options }, undefined);
 }
 
-function checkAllowances(allowances: RolloutRequest['allowDestroy'], tenants: readonly string[]): void {
-  for (const a of allowances) {
-    if (!tenants.includes(a.tenant)) {
-      throw new UsageError(`--allow-destroy ${a.tenant}:${a.address} names tenant ${a.tenant}, which this rollout does not include — fix: one of ${tenants.join(', ')}`);
-    }
-  }
-}
-
-/** The options a resume may change (how, not what): parallelism, pacing, failures, allowances, gates. */
-function runtimeOptions(options: OptionValues, current: RolloutRequest): Partial<RolloutRequest> {
-  const overrides: { -readonly [K in keyof RolloutRequest]?: RolloutRequest[K] } = {};
+/** The options a resume may change (RESUMABLE_FIELDS: how, not what), from their flags. */
+function runtimeOptions(options: OptionValues, current: RolloutRequest): RuntimeOptions {
+  const overrides: { -readonly [K in (typeof RESUMABLE_FIELDS)[number]]?: RolloutRequest[K] } = {};
   if (options['max-parallel'] !== undefined) overrides.maxParallel = options['max-parallel'] as number;
   if (options['wave-delay'] !== undefined) overrides.waveDelayMs = parseDuration(text(options, 'wave-delay')!, '--wave-delay');
-  if (options['max-failures'] !== undefined) {
-    const value = Number(options['max-failures']);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new UsageError(`--max-failures "${String(options['max-failures'])}" must be a whole number ≥ 1 — fix: --max-failures 1 halts on the first failure`);
-    }
-    overrides.maxFailures = value;
-  }
+  if (options['max-failures'] !== undefined) overrides.maxFailures = options['max-failures'] as number;
   const allow = list(options, 'allow-destroy');
   if (allow.length) overrides.allowDestroy = [...current.allowDestroy, ...parseAllowances(allow)];
   const gateFlags = ['gate-base-url', 'gate-status', 'gate-retries', 'gate-interval', 'gate-timeout'];
@@ -187,51 +167,18 @@ function runtimeOptions(options: OptionValues, current: RolloutRequest): Partial
   return overrides;
 }
 
-function printWaves(planned: PlannedRollout): void {
-  const { request } = planned;
-  const what = request.reapply ? 're-apply the current specs' : request.changes.map((c) => `set ${c.path}=${JSON.stringify(c.value)}`).join(', ');
-  console.error(`rollout: ${what} on ${planned.tenants.length} tenant(s) in ${planned.waves.length} wave(s); gate: ${describeGates(request.gates) || 'none'}; max ${request.maxParallel} at a time; halt after ${request.maxFailures} failure(s)`);
-  planned.waves.forEach((wave, i) => console.error(`  wave ${i + 1}/${planned.waves.length} (${wave.label}): ${wave.tenants.join(', ')}`));
-  console.error(`  ${describeApplyImmediately(request)}`);
-}
-
-const describeApplyImmediately = (request: RolloutRequest): string =>
-  request.applyImmediately
-    ? 'database and cache changes: applied immediately (--apply-immediately), not in the maintenance window'
-    : 'database and cache changes: wait for each tenant\'s maintenance window (--apply-immediately applies them now)';
-
-async function dryRun(planned: PlannedRollout, driver: SandboxableDriver, json: boolean): Promise<number> {
+async function dryRun(planned: PlannedRollout, driver: SandboxableDriver, json: boolean): Promise<ExitCode> {
   const sandbox = driver.sandbox();
-  let results: DryRunTenant[];
   try {
-    results = await dryRunRollout(planned, sandbox, {
-      onTenant: (r) => console.error(`  ${r.tenant}: ${r.error ? `FAILED: ${firstLine(r.error)}` : `${describePlan(r.plan!)}${r.guard?.ok === false ? ' — guard would REFUSE' : ''}`}`),
-    });
+    const results = await dryRunRollout(planned, sandbox, { onTenant: printDryRunTenant });
+    printDryRun(planned, results, json);
+    return dryRunExitCode(results);
   } finally {
     sandbox.dispose();
   }
-  if (json) {
-    const waves = planned.waves.map((w) => ({ label: w.label, tenants: w.tenants }));
-    console.log(JSON.stringify({ dryRun: true, request: planned.request, waves, tenants: results }, null, 2));
-  } else {
-    const rows = results.map((r) => [
-      r.wave + 1,
-      planned.waves[r.wave]!.label,
-      r.tenant,
-      r.specChanged === undefined ? '-' : r.specChanged ? 'changes' : 'as is',
-      r.plan ? describePlan(r.plan) : 'FAILED',
-      r.guard ? (r.guard.ok ? 'ok' : `REFUSE: ${r.guard.blocked.join(', ')}`) : '-',
-    ]);
-    console.log(`\n${renderTable(['wave', 'label', 'tenant', 'spec', 'plan', 'guard'], rows)}`);
-    for (const r of results) if (r.guard && !r.guard.ok) console.error(`\n${r.guard.message}`);
-    for (const r of results) if (r.error) console.error(`\n${r.tenant}: ${r.error}`);
-    console.error('\ndry run: nothing was changed or applied');
-  }
-  if (results.some((r) => r.error)) return EXIT.failed;
-  return results.some((r) => r.guard && !r.guard.ok) ? EXIT.refused : EXIT.ok;
 }
 
-async function execute(journal: RolloutJournal, driver: SandboxableDriver, deps: RolloutCommandDeps, options: OptionValues, overrides: Partial<RolloutRequest> | undefined): Promise<number> {
+async function execute(journal: RolloutJournal, deps: RolloutCommandDeps, { workspaceRoot, options }: { workspaceRoot: string; options: OptionValues }, overrides: RuntimeOptions | undefined): Promise<ExitCode> {
   const stopper = stopOnSignals((signal, count) =>
     console.error(
       count === 1
@@ -240,11 +187,11 @@ async function execute(journal: RolloutJournal, driver: SandboxableDriver, deps:
     ),
   );
   const interactive = process.stdin.isTTY === true && options['yes'] !== true;
-  let data: JournalData;
+  let data;
   try {
     data = await executeRollout({
       journal,
-      driver,
+      driver: deps.driver(workspaceRoot),
       gates: createGates(journal.data.request.gates, deps.gates),
       interrupt: stopper.signal,
       onEvent: progressPrinter(journal.data),
@@ -254,90 +201,8 @@ async function execute(journal: RolloutJournal, driver: SandboxableDriver, deps:
   } finally {
     stopper.dispose();
   }
-  const code = report(data, journal.displayPath, options['json'] === true);
+  printRolloutReport(data, journal.displayPath, options['json'] === true);
   if (data.status !== 'completed') console.error(`\nrollout ${data.id} ${data.status}: ${data.stopReason ?? ''}\nresume with: fleet rollout --resume ${data.id}`);
   const signal = stopper.received();
-  return signal && data.status === 'interrupted' ? signalExitCode(signal) : code;
+  return signal && data.status === 'interrupted' ? signalExitCode(signal) : rolloutExitCode(data);
 }
-
-/** The y/N question between waves; Ctrl-C while it is open interrupts the rollout like anywhere else. */
-function confirmWave(data: JournalData, interrupt: AbortSignal) {
-  return async (next: { wave: number; label: string; tenants: readonly string[] }): Promise<boolean> => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT')); // readline takes the terminal's Ctrl-C
-    try {
-      const answer = await rl.question(`Continue with wave ${next.wave + 1}/${data.waves.length} (${next.label}: ${next.tenants.length} tenant(s))? [y/N] `, { signal: interrupt });
-      return /^y(es)?$/i.test(answer.trim());
-    } catch {
-      return false; // interrupted: the engine sees the signal
-    } finally {
-      rl.close();
-    }
-  };
-}
-
-/** One line per event on stderr: wave, tenant, step and the counts so far. */
-function progressPrinter(data: JournalData) {
-  const counts = (c: { total: number; healthy: number; failed: number; applying: number }) => `[${c.healthy}/${c.total} healthy, ${c.failed} failed, ${c.applying} running]`;
-  return (event: RolloutEvent): void => {
-    switch (event.kind) {
-      case 'wave':
-        console.error(`── wave ${event.wave + 1}/${event.waves} (${event.label}): ${event.tenants.join(', ')} ${counts(event.counts)}`);
-        return;
-      case 'wave-delay':
-        console.error(`   waiting ${formatDuration(event.ms)} before wave ${event.wave + 1}`);
-        return;
-      case 'step':
-        console.error(`${counts(event.counts)} ${event.tenant}: ${event.step}${event.detail ? ` › ${event.detail}` : ''}`);
-        return;
-      case 'tenant': {
-        const record = data.tenants[event.tenant]!;
-        const took = record.startedAt && record.endedAt ? ` (${formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt))})` : '';
-        const mark = event.state === 'healthy' ? '✓' : event.state === 'failed' ? '✗' : '…';
-        console.error(`${mark} ${event.tenant}: ${event.state.toUpperCase()}${record.step && event.state !== 'healthy' ? ` at ${record.step}` : ''}${took}${event.detail ? ` — ${firstLine(event.detail)}` : ''}`);
-        return;
-      }
-      case 'stop':
-        console.error(`rollout ${event.status}: ${event.reason} ${counts(event.counts)}`);
-        return;
-    }
-  };
-}
-
-/** The final table (or JSON); returns the exit code for the outcome. */
-function report(data: JournalData, journalPath: string, json: boolean): number {
-  const tenants = data.waves.flatMap((wave, index) =>
-    wave.tenants.map((tenant) => {
-      const r = data.tenants[tenant]!;
-      const durationMs = r.startedAt && r.endedAt ? Date.parse(r.endedAt) - Date.parse(r.startedAt) : undefined;
-      return { tenant, ...r, wave: index + 1, waveLabel: wave.label, durationMs };
-    }),
-  );
-  if (json) {
-    const { checksum: _checksum, ...rest } = data;
-    console.log(JSON.stringify({ ...rest, journal: journalPath, tenants }, null, 2));
-  } else {
-    const rows = tenants.map((t) => [
-      t.tenant,
-      `${t.wave} ${t.waveLabel}`,
-      t.state,
-      t.state === 'healthy' || !t.step ? '-' : t.step,
-      t.plan ? describePlan(t.plan) : '-',
-      t.applied ?? '-',
-      t.gates?.length ? (t.gates.every((g) => g.ok) ? 'passed' : 'FAILED') : '-',
-      t.durationMs === undefined ? '-' : formatDuration(t.durationMs),
-      firstLine(t.error ?? t.note ?? ''),
-    ]);
-    console.log(`\nrollout ${data.id}: ${data.status} (journal ${journalPath})`);
-    console.log(renderTable(['tenant', 'wave', 'state', 'stopped at', 'plan', 'apply', 'gate', 'time', 'note'], rows));
-    const waiting = tenants.flatMap((t) => (t.plan?.deferred ?? []).map((d) => `  ${t.tenant}: ${describeDeferred(d)}`));
-    if (waiting.length) console.log(`\nwaiting for the maintenance window (applied, but AWS makes these changes only in the window):\n${waiting.join('\n')}`);
-    for (const t of tenants) if (t.state === 'failed' && t.error) console.error(`\n${t.tenant} failed at ${t.step}:\n${t.error}`);
-  }
-  if (data.status === 'completed' || data.status === 'paused') return EXIT.ok;
-  const failed = tenants.filter((t) => t.state === 'failed');
-  if (failed.length && failed.every((t) => t.step === 'guard')) return EXIT.refused;
-  return EXIT.failed;
-}
-
-const firstLine = (s: string): string => s.split('\n')[0] ?? '';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '@hafleet/fs-safe';
 import { generatorSchema } from '@hafleet/onboarding';
 import { JSON_SCHEMA_FILES } from '@hafleet/tenant-spec';
-import { defineCommand } from '../command.js';
+import { EXIT, defineCommand } from '../command.js';
 
 /** Options of `nx g @hafleet/nx-plugin:tenant`, generated from the onboarding questions. */
 export const GENERATOR_SCHEMA = 'libs/nx-plugin/src/generators/tenant/schema.json';
@@ -20,6 +20,6 @@ export const schema = defineCommand({
     }
     writeFileAtomic(resolve(workspaceRoot, GENERATOR_SCHEMA), generatorSchema());
     console.log(`wrote ${GENERATOR_SCHEMA}`);
-    return 0;
+    return EXIT.ok;
   },
 });

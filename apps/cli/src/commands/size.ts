@@ -1,7 +1,7 @@
 import { renderTable } from '@hafleet/fleet';
 import { SIZING_TABLE_HEADERS, bandRange, sizingRows } from '@hafleet/sizing';
 import { SpecValidationError, inspectFleet } from '@hafleet/tenant-spec';
-import { JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
+import { EXIT, JSON_OPTION, defineCommand, selectedTenants, type ExitCode } from '../command.js';
 
 export const size = defineCommand({
   name: 'size',
@@ -13,10 +13,10 @@ export const size = defineCommand({
     // One broken tenant does not hide the others: they are shown, and its problems follow (exit 2).
     const inspected = inspectFleet(workspaceRoot, { only: selectedTenants(args) });
     const specs = inspected.tenants.map((t) => t.spec);
-    const code = (): number => {
-      if (inspected.problems.length === 0) return 0;
+    const code = (): ExitCode => {
+      if (inspected.problems.length === 0) return EXIT.ok;
       console.error(new SpecValidationError(inspected.problems).message);
-      return 2;
+      return EXIT.usage;
     };
     if (options['json'] === true) {
       console.log(JSON.stringify(specs.map((spec) => ({ tenant: spec.name, ...spec.sizing })), null, 2));

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { summarisePolicy } from '@hafleet/guardrails';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
-import { JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
+import { EXIT, JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
 import { nameList, progressLine } from '../output.js';
 import { policyBrief } from '../policy-output.js';
 
@@ -22,12 +22,12 @@ export const synth = defineCommand({
     if (options.json) {
       const items = stacks.map((s) => ({ tenant: s.tenant, changed: s.changed, file: relative(workspaceRoot, s.file), guardrails: summarisePolicy(s.policy) }));
       console.log(JSON.stringify(items, null, 2));
-      return 0;
+      return EXIT.ok;
     }
     const changed = stacks.filter((s) => s.changed).map((s) => s.tenant);
     const unchanged = stacks.length - changed.length;
     console.log(`synthesized ${stacks.length} stack(s): ${changed.length} changed${changed.length ? ` (${nameList(changed)})` : ''}, ${unchanged} unchanged`);
     console.log(policyBrief(stacks.map((s) => s.policy), { errors: false }).join('\n'));
-    return 0;
+    return EXIT.ok;
   },
 });

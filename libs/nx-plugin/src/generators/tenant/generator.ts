@@ -1,9 +1,7 @@
 import type { GeneratorCallback, Tree } from '@nx/devkit';
+import { EXIT } from '@hafleet/entry-point';
 import { describeOnboarding, prepareOnboarding, writeOnboarding } from '@hafleet/onboarding';
 import { SpecValidationError } from '@hafleet/tenant-spec';
-
-/** The fleet CLI's exit code for bad input (spec, fleet.json, arguments): `nx g` uses it too. */
-const BAD_INPUT_EXIT = 2;
 
 /**
  * `nx g @hafleet/nx-plugin:tenant <name> --display-name … --concurrent-users N …`: the same
@@ -20,7 +18,7 @@ export default async function tenantGenerator(tree: Tree, options: Record<string
   } catch (error) {
     if (!(error instanceof SpecValidationError)) throw error;
     console.error(error.message);
-    process.exit(BAD_INPUT_EXIT);
+    process.exit(EXIT.usage); // the fleet CLI's code for bad input: `nx g` uses it too
   }
   const [headline, ...lines] = describeOnboarding(plan);
   const after = (line: string) => /^(wrote|next:|then,)/.test(line);

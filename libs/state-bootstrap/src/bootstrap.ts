@@ -16,7 +16,7 @@ export function bootstrapLocation(ctx: Pick<FleetContext, 'workspaceRoot' | 'out
     name: BOOTSTRAP_STACK,
     dir: join(ctx.outdir, 'bootstrap', BOOTSTRAP_STACK),
     workDir: join(ctx.workspaceRoot, '.hafleet', BOOTSTRAP_STACK),
-    synthCommand: `npx nx run ${BOOTSTRAP_STACK}:synth`,
+    synthCommand: 'npx fleet bootstrap synth',
   };
 }
 

@@ -1,0 +1,3 @@
+export * from './exit-codes.js';
+export * from './run-main.js';
+export * from './workspace-root.js';
