@@ -175,21 +175,16 @@ export class RolloutJournal {
     return journal;
   }
 
-  /** Reads and verifies a journal: JSON, schema, checksum, internal consistency. */
-  static load(workspaceRoot: string, id: string): RolloutJournal {
-    return RolloutJournal.read(workspaceRoot, id);
-  }
-
   /**
    * Loads a journal to run it: takes the rollout's lock first, then reads the journal, so this
    * process continues from the latest state. A bad id or journal is refused before anything is
    * locked. Call `release()` when done.
    */
   static open(workspaceRoot: string, id: string): RolloutJournal {
-    const file = RolloutJournal.read(workspaceRoot, id).file;
+    const file = RolloutJournal.load(workspaceRoot, id).file;
     const lock = lockRollout(workspaceRoot, id, file);
     try {
-      const journal = RolloutJournal.read(workspaceRoot, id);
+      const journal = RolloutJournal.load(workspaceRoot, id);
       journal.lockHandle = lock;
       return journal;
     } catch (error) {
@@ -198,7 +193,8 @@ export class RolloutJournal {
     }
   }
 
-  private static read(workspaceRoot: string, id: string): RolloutJournal {
+  /** Reads and verifies a journal: JSON, schema, checksum, internal consistency. */
+  static load(workspaceRoot: string, id: string): RolloutJournal {
     if (!ID.test(id)) throw new RolloutInputError(`--resume "${id}" is not a rollout id — fix: ${knownIds(workspaceRoot)}`);
     const file = journalFile(workspaceRoot, id);
     const shown = relative(workspaceRoot, file);
