@@ -142,7 +142,7 @@ describe('--help (issue 13.4)', () => {
       expect(stdout).toMatch(new RegExp(`^  (-y, )?${flag}\\b`, 'm'));
     }
     expect(stdout).not.toContain('README');
-    expect(stdout).toMatch(/examples:\n  npx fleet rollout --set app\.release=/);
+    expect(stdout).toMatch(/examples:\n {2}npx fleet rollout --set app\.release=/);
   });
 
   it.each(COMMANDS.map(([name]) => name))('fleet %s --help is generated from the options that parse it', async (name) => {

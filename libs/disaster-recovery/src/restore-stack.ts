@@ -58,7 +58,7 @@ export function restoreSpec(workspaceRoot: string, tenant: string, certificateAr
   const { spec: source, file } = loadTenantSpec(join(workspaceRoot, 'tenants', tenant, 'tenant.json'), workspaceRoot);
   const dr = source.disasterRecovery;
   if (!dr) throw problem(tenant, 'disasterRecovery.region', 'is not set: nothing is copied to another region — fix: set disasterRecovery.region (fleet onboard --dr-region) and apply before a restore can use it');
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const name = restoreStackName(tenant);
   const text = JSON.stringify({
     ...raw,
@@ -66,7 +66,7 @@ export function restoreSpec(workspaceRoot: string, tenant: string, certificateAr
     displayName: `${source.displayName} (DR restore)`,
     region: dr.region,
     availabilityZones: undefined,
-    edge: { ...raw['edge'], certificateArn },
+    edge: { ...(raw['edge'] as Record<string, unknown> | undefined), certificateArn },
     disasterRecovery: undefined,
   });
   try {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Network } from './network/network.js';
 import { networkProps, webTier } from './testing/fixtures.js';
 import { offlineAwsProvider } from './testing/offline.js';

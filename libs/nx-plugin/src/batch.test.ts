@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNx, tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 
@@ -16,7 +17,7 @@ describe('batched synth under Nx', { timeout: 300_000 }, () => {
   const synthAll = () => {
     const run = runNx(workspace, 'run-many', '-t', 'synth', '--projects', 'tag:type:tenant', '--output-style=stream');
     // Nx colours its output when the outer run (npm test) forces colour.
-    return { ...run, output: run.output.replace(/\x1b\[[0-9;]*m/g, '') };
+    return { ...run, output: stripVTControlCharacters(run.output) };
   };
 
   beforeAll(() => {

@@ -4,7 +4,7 @@ import type { CreateNodes, CreateNodesResult, TargetConfiguration } from '@nx/de
 
 /**
  * hafleet's Nx plugin. Every `tenants/<name>/tenant.json` becomes a project with synth, validate,
- * plan, apply, drift and show targets; every lib and app gets typecheck and test. Nothing is copied per tenant.
+ * plan, apply, drift and show targets; every lib and app gets typecheck, lint and test. Nothing is copied per tenant.
  * (Nx 23 calls the `createNodesV2` API `createNodes`; the signature is the same.)
  */
 
@@ -95,7 +95,19 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
       executor: 'nx:run-commands',
       options: { command: 'tsc --noEmit -p {projectRoot}/tsconfig.json', cwd: '{workspaceRoot}' },
       cache: true,
-      inputs: ['default', '^production', { externalDependencies: ['typescript'] }],
+      inputs: ['default', '^production', '^testSupport', { externalDependencies: ['typescript'] }],
+    },
+    lint: {
+      executor: 'nx:run-commands',
+      // Type-free rules plus the module boundaries, which read the tags of every project (^default).
+      options: { command: 'eslint --max-warnings=0 {projectRoot}', cwd: '{workspaceRoot}' },
+      cache: true,
+      inputs: [
+        'default',
+        '^default',
+        '{workspaceRoot}/eslint.config.mjs',
+        { externalDependencies: ['eslint', 'typescript-eslint', '@nx/eslint-plugin', 'eslint-config-prettier'] },
+      ],
     },
     test: {
       executor: 'nx:run-commands',
@@ -111,7 +123,11 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
       inputs: [
         'default',
         '^production',
+        // Tests import other projects' fakes and fixtures, which `production` leaves out.
+        '^testSupport',
         '{workspaceRoot}/vitest.config.ts',
+        // The lint fixtures run the workspace's ESLint config.
+        '{workspaceRoot}/eslint.config.mjs',
         '{workspaceRoot}/tenants/**/*',
         '{workspaceRoot}/fleet.json',
         // The CI workflows and scripts are validated and run by the libs' tests.

@@ -34,9 +34,11 @@ describe('hafleet Nx plugin', () => {
     expect(project.targets.plan).toMatchObject({ dependsOn: ['synth'], cache: false });
   });
 
-  it('gives every lib and app typecheck and test targets', () => {
-    const { output } = nx(workspace, 'show', 'projects', '--with-target', 'typecheck', '--json');
-    expect(JSON.parse(output.slice(output.indexOf('[')))).toEqual(expect.arrayContaining(['tenant-spec', 'tenant-stack', 'terraform', 'cli', 'cdktf-app']));
+  it.each(['typecheck', 'lint', 'test'])('gives every lib and app a %s target, and no tenant one', (target) => {
+    const { output } = nx(workspace, 'show', 'projects', '--with-target', target, '--json');
+    const projects = JSON.parse(output.slice(output.indexOf('['))) as string[];
+    expect(projects).toEqual(expect.arrayContaining(['tenant-spec', 'tenant-stack', 'terraform', 'testing', 'cli', 'cdktf-app', 'state-bootstrap']));
+    expect(projects).not.toContain('harbour-health');
   });
 
   // Three real Nx runs: slow on a shared machine.

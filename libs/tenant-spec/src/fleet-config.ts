@@ -72,7 +72,7 @@ export const fleetConfigSchema = z.strictObject({
       keyPrefix: z.string().regex(/^[a-zA-Z0-9._/-]+$/).default('tenants').describe('State key is <keyPrefix>/<tenant>/terraform.tfstate.'),
       roleArn: z
         .string()
-        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-state"' })
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-state"' })
         .optional()
         .describe('Role the S3 backend assumes to read and write state (and its lock file). Default: the caller\'s own credentials.'),
     })

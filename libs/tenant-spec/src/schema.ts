@@ -372,7 +372,7 @@ export const tenantSpecSchema = z
         id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id — fix: e.g. "444455556666"' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
         deployerRoleArn: z
           .string()
-          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"' })
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"' })
           .optional()
           .describe('Role terraform assumes for this tenant.'),
       })

@@ -439,7 +439,8 @@ export class TenantStack extends TerraformStack {
       // The state bucket usually lives in the fleet's account, not the tenant's: its own role.
       assumeRole: state.roleArn ? { roleArn: state.roleArn, sessionName: `hafleet-state-${props.spec.name}` } : undefined,
     });
-    // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21 has no typed option for it.
+    // S3-native state locking (Terraform ≥ 1.10). cdktn's typed `useLockfile` would do the same but
+    // also drop the stack's metadata `overrides` entry: a stack change, left for a step of its own.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
   }
 }

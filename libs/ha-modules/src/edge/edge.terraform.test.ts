@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TerraformOutput } from 'cdktf';
 import { Network } from '../network/network.js';
 import { webAcl } from '../testing/edge-fixtures.js';

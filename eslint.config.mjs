@@ -1,0 +1,77 @@
+// ESLint for every lib and app (each project's `lint` target runs `eslint <projectRoot>`).
+// Correctness rules only: layout is Prettier's (`npm run format:check`), so eslint-config-prettier comes last.
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Test support: tests, the `testing/` folders beside the code they fake, `test-helpers.ts` and the
+ * `type:test-support` project (libs/testing). nx.json's `production` input leaves the same files out.
+ */
+export const TEST_SUPPORT_FILES = ['**/*.test.ts', '**/testing/**', '**/test-helpers.ts', 'libs/testing/**'];
+
+/** Packages only test support may import (the boundaries rule bans them from production code). */
+const TEST_ONLY_PACKAGES = ['vitest', 'puppeteer-core'];
+
+/** The layers, by the tags each project.json declares: apps use libs, libs never apps. */
+const layers = (extra) => [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', ...extra] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', ...extra] },
+  { sourceTag: 'type:test-support', onlyDependOnLibsWithTags: ['type:lib', 'type:test-support'] },
+];
+
+const BOUNDARY_OPTIONS = {
+  allow: [],
+  // A library imported lazily in one place and statically in another is fine here: nothing is
+  // bundled, the lazy imports only defer loading cdktf until a command needs it.
+  checkDynamicDependenciesExceptions: ['@hafleet/*'],
+};
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'cdktf.out/**', '.hafleet/**', '.nx/**', '**/__snapshots__/**', 'dist/**', 'coverage/**'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          ...BOUNDARY_OPTIONS,
+          depConstraints: layers([]).map((c) => (c.sourceTag === 'type:test-support' ? c : { ...c, bannedExternalImports: TEST_ONLY_PACKAGES })),
+        },
+      ],
+      // Inside a project, boundaries are folders: production code never reaches into its test support.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/testing', '**/testing/**', '**/test-helpers', '**/test-helpers.*', '@hafleet/testing', '@hafleet/*/testing'],
+              message: 'production code never imports test support: move what both need into the library itself',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    files: TEST_SUPPORT_FILES,
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { ...BOUNDARY_OPTIONS, depConstraints: layers(['type:test-support']) }],
+      'no-restricted-imports': 'off',
+      // Tests break synthesised JSON and specs on purpose, field by field: typing each edit would add nothing.
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // The report's browser script runs in the page, not in Node.
+    files: ['**/*.client.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  prettier,
+);
