@@ -14,6 +14,7 @@ export type RuleArea =
   | 'protection'
   | 'recovery'
   | 'observability'
+  | 'cost'
   | 'waf'
   | 'isolation'
   | 'runtime';

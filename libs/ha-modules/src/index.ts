@@ -24,6 +24,9 @@ export { ContentBucket, type ContentBucketProps } from './files/content-bucket.j
 export { SharedFileSystem, type SharedFileSystemProps } from './files/shared-file-system.js';
 export { ContentDelivery, type ContentDeliveryProps, type PriceClass, MANAGED_POLICY_IDS } from './cdn/cdn.js';
 export { TenantObservability, type TenantObservabilityProps } from './observability/observability.js';
+export { RDS_EVENT_CATEGORIES, AUTO_SCALING_ERROR_NOTIFICATIONS } from './observability/events.js';
+export { CERTIFICATE_EXPIRY_DAYS } from './observability/alarms/certificate.js';
+export { InstanceScanning, type InstanceScanningProps } from './compute/inspector.js';
 export { TenantBackup, type TenantBackupProps } from './backup/backup-plan.js';
 export { TenantMail, type TenantMailProps, type MailRelay, type MailDnsRecord, SES_SMTP_PORT, SES_SMTP_REGIONS } from './mail/tenant-mail.js';
 export { DisasterRecoveryVault, type DisasterRecoveryVaultProps } from './backup/dr-copy.js';

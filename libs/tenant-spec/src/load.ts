@@ -4,7 +4,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import type { z } from 'zod';
 import { cidrsOverlap, parseCidr } from './cidr.js';
 import { SpecValidationError, type SpecProblem } from './problems.js';
-import { specDefaults, type SpecDefaults } from './fleet-config.js';
+import { loadFleetConfig, specDefaults, type SpecDefaults } from './fleet-config.js';
 import { tenantSpecSchema, type TenantSpec } from './schema.js';
 
 export const TENANTS_DIR = 'tenants';
@@ -229,6 +229,14 @@ export function inspectFleet(workspaceRoot: string, options: LoadFleetOptions = 
   return { tenants, problems: relevant };
 }
 
+function fleetDefaultAccount(workspaceRoot: string): string | undefined {
+  try {
+    return loadFleetConfig(workspaceRoot).defaultAccountId;
+  } catch {
+    return undefined;
+  }
+}
+
 function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: string): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const where = (t: LoadedTenant) => relative(workspaceRoot, t.file);
@@ -276,6 +284,22 @@ function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: st
         message: `${self.spec.domain} is also the domain of ${them.spec.name} — fix: give each tenant its own hostname`,
       });
     }
+  }
+  // A dedicated account's stack owns account-wide settings (Inspector): no other tenant may live there,
+  // not even by default (a broken fleet.json is reported by loadFleetConfig; then only explicit ids count).
+  const defaultAccountId = fleetDefaultAccount(workspaceRoot);
+  const accountOf = (t: LoadedTenant) => t.spec.account.id ?? defaultAccountId;
+  for (const tenant of distinct) {
+    const { id, dedicated } = tenant.spec.account;
+    if (!dedicated || !id) continue;
+    const sharing = distinct.filter((other) => other !== tenant && accountOf(other) === id).map((other) => other.spec.name);
+    if (sharing.length === 0) continue;
+    problems.push({
+      tenant: tenant.spec.name,
+      file: where(tenant),
+      field: 'account.dedicated',
+      message: `is true, but account ${id} also holds ${sharing.join(', ')} — fix: remove dedicated (account-wide settings then stay with the fleet operator), or move the other tenants out`,
+    });
   }
   for (let i = 0; i < distinct.length; i++) {
     for (let j = i + 1; j < distinct.length; j++) {

@@ -224,6 +224,28 @@ const disasterRecoverySchema = z
   })
   .describe('Disaster recovery: copies of the database, file system and content bucket backups in another region; `fleet dr <tenant>` prints the runbook.');
 
+const observabilitySchema = z
+  .strictObject({
+    flowLogs: z
+      .strictObject({
+        destination: z
+          .enum(['s3', 'cloudwatch'], { error: 'must be "s3" or "cloudwatch"' })
+          .default('s3')
+          .describe('"s3": the tenant log bucket under vpc-flow-logs/ (about a tenth of the CloudWatch price per GB). "cloudwatch": an encrypted log group, queryable with Logs Insights. Default s3.'),
+        retentionDays: z
+          .number()
+          .int()
+          .min(1, { error: 'must be at least 1 day' })
+          .max(3653, { error: 'holds at most 3653 days (10 years)' })
+          .default(365)
+          .describe('Days the VPC flow logs (all traffic) are kept. Default 365.'),
+      })
+      .prefault({})
+      .describe('VPC flow logs: where they go and how long they are kept.'),
+  })
+  .prefault({})
+  .describe('Logs kept for investigations.');
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function isTimeZone(zone: string): boolean {
@@ -375,6 +397,10 @@ export const tenantSpecSchema = z
           .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"' })
           .optional()
           .describe('Role terraform assumes for this tenant.'),
+        dedicated: z
+          .boolean()
+          .default(false)
+          .describe('This tenant is the only hafleet stack in account.id: its stack may then own account-wide settings (Amazon Inspector scanning). Default false.'),
       })
       .prefault({}),
     alerts: z
@@ -384,6 +410,7 @@ export const tenantSpecSchema = z
           .min(1, { error: 'needs at least one address — fix: the team that owns this tenant\'s alarms' }),
       })
       .describe('Who receives the alarms.'),
+    observability: observabilitySchema,
     web: webSchema.prefault({}),
     worker: z
       .strictObject({
@@ -433,6 +460,13 @@ export const tenantSpecSchema = z
         code: 'custom',
         path: ['edge', 'certificateArn'],
         message: `is in ${edgeRegion}, but the load balancer is in ${spec.region} — fix: use a certificate issued in ${spec.region}`,
+      });
+    }
+    if (spec.account.dedicated && !spec.account.id) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['account', 'dedicated'],
+        message: "is true but account.id is not set: the fleet's default account is shared — fix: set account.id to the tenant's own account, or remove dedicated",
       });
     }
     if (spec.disasterRecovery?.region === spec.region) {

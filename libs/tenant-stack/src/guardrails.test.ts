@@ -9,7 +9,7 @@ import { synthesizeTenants, type SynthesizedTenant } from './synthesize.js';
 /**
  * Every guardrail against real synthesized stacks: it passes on two fixture tenants built from
  * the example specs (one RDS without CDN and with one NAT gateway, one Aurora with CDN, Shield,
- * a NAT gateway per zone and a DR region), and fails on a copy of one of them broken in exactly the way the rule
+ * a NAT gateway per zone, a DR region and an account of its own), and fails on a copy of one of them broken in exactly the way the rule
  * exists to catch. Plus: every example tenant passes with no unsuppressed finding.
  */
 
@@ -21,6 +21,9 @@ let workspace: TempWorkspace;
 let synthesized: Map<string, SynthesizedTenant>;
 const stackText = new Map<string, string>();
 const contexts = new Map<string, PolicyContext>();
+
+const DEDICATED_ACCOUNT = '555566667777';
+const inAccount = (arn: string, account: string) => arn.replace(/:\d{12}:/, `:${account}:`);
 
 /** Two tenants from the first example's spec (whatever the schema asks today), differing where the rules do. */
 function writeFixtureTenants(root: string): void {
@@ -38,8 +41,12 @@ function writeFixtureTenants(root: string): void {
       availabilityZones: zones.slice(0, 3),
       network: { vpcCidr: '10.251.0.0/16', natGateways: 'per-az' },
       database: { engine: 'aurora-postgresql', readers: 1 },
-      edge: { ...base['edge'], shieldAdvanced: true },
-      cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' },
+      // Alone in its own account: its stack owns account-wide settings (Inspector).
+      account: { id: DEDICATED_ACCOUNT, dedicated: true },
+      // The other flow-log destination, kept longer than the default.
+      observability: { flowLogs: { destination: 'cloudwatch', retentionDays: 400 } },
+      edge: { ...base['edge'], certificateArn: inAccount(base['edge'].certificateArn, DEDICATED_ACCOUNT), shieldAdvanced: true },
+      cdn: { certificateArn: `arn:aws:acm:us-east-1:${DEDICATED_ACCOUNT}:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d` },
       cache: { separateApplicationCache: true },
       disasterRecovery: { region: base['region'] === 'eu-west-1' ? 'eu-central-1' : 'eu-west-1', copyRetentionDays: 30 },
     },
@@ -224,6 +231,24 @@ const CASES: BreakCase[] = [
   { rule: 'HAF-LOG-006', tenant: 'aurora', label: 'alarm that tells nobody', breaks: (f) => { const a = f.at('aws_cloudwatch_metric_alarm'); a.values['alarm_actions'] = []; return a; }, message: /alarm_actions is \[\]: no topic of this stack/ },
   { rule: 'HAF-LOG-007', tenant: 'rds', label: 'an alert address never subscribed', breaks: (f) => { f.context.spec.alerts.emails.push('oncall@example.test'); return f.at('aws_sns_topic'); }, message: /oncall@example\.test not subscribed/ },
   { rule: 'HAF-LOG-008', tenant: 'rds', label: 'database exporting no logs', breaks: (f) => { const db = f.at('aws_db_instance'); db.values['enabled_cloudwatch_logs_exports'] = []; return db; }, message: /exports no logs/ },
+  { rule: 'HAF-LOG-009', tenant: 'rds', label: 'RDS events without failover', breaks: (f) => { f.at('aws_db_event_subscription').values['event_categories'] = ['backup', 'maintenance']; return f.at('aws_db_instance'); }, message: /event categories miss failover, failure, low storage/ },
+  { rule: 'HAF-LOG-009', tenant: 'aurora', label: 'Aurora cluster events never subscribed', breaks: (f) => { f.remove('aws_db_event_subscription', (e) => e.values['source_type'] === 'db-cluster'); return f.at('aws_rds_cluster'); }, message: /no db-cluster event subscription names it/ },
+  { rule: 'HAF-LOG-010', tenant: 'aurora', label: 'worker launch errors told to nobody', breaks: (f) => { f.remove('aws_autoscaling_notification', 'observability/worker-scaling-errors'); return f.workerGroup(); }, message: /no aws_autoscaling_notification names it/ },
+  { rule: 'HAF-LOG-011', tenant: 'rds', label: 'a key RDS events cannot use', breaks: (f) => { f.policy(f.at('aws_kms_key', 'key/key'), (d) => (d.Statement = d.Statement.filter((s) => s['Sid'] !== 'RdsEventsToEncryptedTopics'))); return f.at('aws_sns_topic', 'observability/topic'); }, message: /RDS events publish to it, but the key policy does not let them use the key/ },
+  { rule: 'HAF-LOG-011', tenant: 'aurora', label: 'a key the Auto Scaling role cannot use', breaks: (f) => { f.policy(f.at('aws_kms_key', 'key/key'), (d) => (d.Statement = d.Statement.filter((s) => !JSON.stringify(s).includes('AWSServiceRoleForAutoScaling')))); return f.at('aws_sns_topic', 'observability/topic'); }, message: /Auto Scaling notifications publish to it/ },
+  { rule: 'HAF-LOG-012', tenant: 'aurora', label: 'an at-maximum alarm below the maximum', breaks: (f) => { f.at('aws_cloudwatch_metric_alarm', 'observability/alarm-web-at-maximum').values['threshold'] = 1; return f.webGroup(); }, message: /no alarm fires at GroupDesiredCapacity >= \d+ \(max_size\)/ },
+  { rule: 'HAF-LOG-013', tenant: 'rds', label: 'a heartbeat whose silence never pages', breaks: (f) => { f.at('aws_cloudwatch_metric_alarm', 'observability/alarm-worker-heartbeat').values['treat_missing_data'] = 'notBreaching'; return f.rolePolicy('worker/instances/policy-platform-access'); }, message: /does not treat missing data as breaching/ },
+  { rule: 'HAF-LOG-014', tenant: 'aurora', label: 'a NAT gateway whose drops nobody sees', breaks: (f) => { const a = f.at('aws_cloudwatch_metric_alarm', 'observability/alarm-nat-2-packets-dropped'); const nat = f.ref(a.values['metric_query'].find((q: any) => q.metric).metric.dimensions.NatGatewayId); f.remove('aws_cloudwatch_metric_alarm', 'observability/alarm-nat-2-packets-dropped'); return nat; }, message: /no alarm on PacketsDropCount notifies the alert topic/ },
+  { rule: 'HAF-LOG-015', tenant: 'rds', label: 'load balancer certificate expiring unseen', breaks: (f) => { f.remove('aws_cloudwatch_metric_alarm', 'observability/alarm-certificate-alb-expiry'); return f.at('aws_lb_listener', (x) => x.values['protocol'] === 'HTTPS'); }, message: /no alarm on DaysToExpiry of arn:aws:acm:.* notifies an alert topic/ },
+  { rule: 'HAF-LOG-015', tenant: 'aurora', label: 'CDN certificate watched in the wrong region', breaks: (f) => { delete f.at('aws_cloudwatch_metric_alarm', 'observability/alarm-certificate-cdn-expiry').values['provider']; return f.at('aws_cloudfront_distribution'); }, message: /the expiry alarm is not in us-east-1/ },
+  { rule: 'HAF-LOG-016', tenant: 'aurora', label: 'CloudFront web ACL blocking unseen', breaks: (f) => { f.remove('aws_cloudwatch_metric_alarm', 'observability/alarm-waf-cdn-blocked-surge'); return f.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'CLOUDFRONT'); }, message: /no alarm on BlockedRequests notifies the alert topic/ },
+  { rule: 'HAF-LOG-017', tenant: 'rds', label: 'a health check on the shallow page', breaks: (f) => { f.at('aws_route53_health_check').values['resource_path'] = '/'; return f.at('aws_lb'); }, message: /no HTTPS health check on fixture-rds\.example\.test\/.* \(the profile's deep path\)/ },
+  { rule: 'HAF-LOG-017', tenant: 'aurora', label: 'a health check alarm where Route 53 publishes nothing', breaks: (f) => { delete f.at('aws_cloudwatch_metric_alarm', 'observability/alarm-deep-health-check').values['provider']; return f.at('aws_lb'); }, message: /no alarm in us-east-1 on its HealthCheckStatus/ },
+  { rule: 'HAF-LOG-018', tenant: 'rds', label: 'flow logs expiring early', breaks: (f) => { const l = f.at('aws_s3_bucket_lifecycle_configuration', 'logs/lifecycle'); l.values['rule'].find((r: any) => r.id === 'expire-flow-logs').expiration = [{ days: 30 }]; return f.at('aws_flow_log'); }, message: /objects under vpc-flow-logs\/ expire after 30 days, the spec says 365/ },
+  { rule: 'HAF-LOG-018', tenant: 'aurora', label: 'flow logs not where the spec says', breaks: (f) => { f.context.spec.observability.flowLogs.destination = 's3'; return f.at('aws_flow_log'); }, message: /log_destination_type is "cloud-watch-logs", the spec says s3/ },
+  { rule: 'HAF-LOG-018', tenant: 'aurora', label: 'flow-log group keeping a year instead of 400 days', breaks: (f) => { f.at('aws_cloudwatch_log_group', (l) => /flow/.test(l.path)).values['retention_in_days'] = 365; return f.at('aws_flow_log'); }, message: /the log group keeps them 365 days, the spec says 400/ },
+  // cost
+  { rule: 'HAF-COST-001', tenant: 'rds', label: 'S3 traffic paying for NAT', breaks: (f) => { f.remove('aws_vpc_endpoint', 'network/s3-gateway-endpoint'); return f.at('aws_route_table', (t) => t.path.includes('app-route-table')); }, message: /no S3 gateway endpoint on this route table/ },
   // waf
   { rule: 'HAF-WAF-001', tenant: 'rds', label: 'load balancer without its web ACL', breaks: (f) => { f.remove('aws_wafv2_web_acl_association'); return f.at('aws_lb'); }, message: /no regional web ACL is associated/ },
   { rule: 'HAF-WAF-002', tenant: 'aurora', label: 'CloudFront without a web ACL', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['web_acl_id']; return d; }, message: /web_acl_id is not a CloudFront web ACL of this stack/ },
@@ -242,6 +267,9 @@ const CASES: BreakCase[] = [
   { rule: 'HAF-ISO-005', tenant: 'aurora', label: "another tenant's deployer role", breaks: (f) => { (f.json.provider as any).aws[0].assume_role = [{ role_arn: 'arn:aws:iam::111122223333:role/fixture-rds-deployer' }]; return 'provider.aws'; }, message: /assumes "arn:aws:iam::111122223333:role\/fixture-rds-deployer"; the tenant's deployer role is not set in the spec/ },
   { rule: 'HAF-ISO-005', tenant: 'rds', label: "reading another stack's state", breaks: (f) => { f.json.data = { terraform_remote_state: { neighbour: { backend: 'local', config: { path: '../fixture-aurora/terraform.tfstate' } } } }; return 'data.terraform_remote_state.neighbour'; }, message: /reads the state of another stack/ },
   { rule: 'HAF-ISO-006', tenant: 'aurora', label: 'role another account can assume', breaks: (f) => { const r = f.at('aws_iam_role'); f.policy(r, (d) => (d.Statement[0]!['Principal'] = { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }), 'assume_role_policy'); return r; }, message: new RegExp(`trusts arn:aws:iam::${OTHER_ACCOUNT}:root`) },
+  { rule: 'HAF-HA-010', tenant: 'aurora', label: 'a web group deaf to request surges', breaks: (f) => { f.remove('aws_autoscaling_policy', 'web/request-target-tracking'); return f.webGroup(); }, message: /no target-tracking policy on ALBRequestCountPerTarget/ },
+  { rule: 'HAF-EC2-003', tenant: 'aurora', label: 'a dedicated account nobody scans', breaks: (f) => { f.remove('aws_inspector2_enabler'); return f.at('aws_launch_template', 'web/instances/launch-template'); }, message: /no aws_inspector2_enabler scans EC2 in account 555566667777/ },
+  { rule: 'HAF-ISO-007', tenant: 'rds', label: 'Inspector switched on from a shared account', breaks: (f) => f.add('aws_inspector2_enabler', 'rogue', { account_ids: ['111122223333'], resource_types: ['EC2'] }), message: /enables Inspector for account 111122223333, which other tenants may share/ },
   // runtime
   { rule: 'HAF-RUN-001', tenant: 'rds', label: 'a health check that needs the database', breaks: (f) => { const g = f.at('aws_lb_target_group'); g.values['health_check'].path = '/login/index.php'; return g; }, message: /needs the database: a 60 s failover would replace every instance/ },
   { rule: 'HAF-RUN-002', tenant: 'aurora', label: 'a release that terminates before it launches', breaks: (f) => { const g = f.webGroup(); g.values['instance_refresh'].preferences.max_healthy_percentage = 100; return g; }, message: /max_healthy_percentage is 100: the refresh terminates before it launches/ },

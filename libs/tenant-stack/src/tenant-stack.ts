@@ -7,6 +7,8 @@ import {
   Database,
   DatabaseProvisioner,
   DisasterRecoveryVault,
+  InstanceScanning,
+  LOG_PREFIXES,
   LogBucket,
   Network,
   OriginVerifySecret,
@@ -85,13 +87,25 @@ export class TenantStack extends TerraformStack {
     const kmsKeyArn = this.key.keyArn;
     const zones = spec.availabilityZones;
 
+    // ACLs stay on only where CloudFront standard logs need them.
+    const { flowLogs } = spec.observability;
+    const flowLogsToS3 = flowLogs.destination === 's3';
+    const logs = new LogBucket(this, 'logs', {
+      name,
+      accountId,
+      cloudFrontLogs: spec.cdn !== undefined,
+      flowLogs: flowLogsToS3 ? { retentionDays: flowLogs.retentionDays, region: spec.region } : undefined,
+    });
     this.network = new Network(this, 'network', {
       name,
+      region: spec.region,
       cidr: spec.network.vpcCidr,
       availabilityZones: zones,
       subnets: subnetLayout(spec.network.vpcCidr, zones.length),
       natGateways: spec.network.natGateways,
       kmsKeyArn,
+      flowLogRetentionDays: flowLogs.retentionDays,
+      flowLogBucket: flowLogsToS3 ? { arn: logs.bucketArn, prefix: LOG_PREFIXES.flowLogs } : undefined,
     });
     const { vpcId, publicSubnetIds, appSubnetIds, dataSubnetIds } = this.network;
     this.profile = applicationProfile(spec.app.profile);
@@ -99,8 +113,6 @@ export class TenantStack extends TerraformStack {
     const windows = maintenanceWindows(spec.timeZone);
     const applyImmediately = props.applyImmediately ?? false;
 
-    // ACLs stay on only where CloudFront standard logs need them.
-    const logs = new LogBucket(this, 'logs', { name, accountId, cloudFrontLogs: spec.cdn !== undefined });
     this.contentBucket = new ContentBucket(this, 'content', {
       name,
       accountId,
@@ -130,6 +142,7 @@ export class TenantStack extends TerraformStack {
       maxCapacity: spec.web.maxCapacity,
       desiredCapacity: spec.web.desiredCapacity,
       cpuTargetPercent: spec.web.cpuTargetPercent,
+      requestsPerTargetPerMinute: this.profile.requestsPerTargetPerMinute,
       healthCheckGraceSeconds: spec.web.healthCheckGraceSeconds,
       minHealthyPercent: spec.web.minHealthyPercent,
       maxHealthyPercent: spec.web.maxHealthyPercent,
@@ -154,7 +167,7 @@ export class TenantStack extends TerraformStack {
     // Each data tier opens the connection from these groups: ingress on its own group, egress on theirs.
     const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
 
-    new RegionalWebAcl(this, 'waf', {
+    const regionalWebAcl = new RegionalWebAcl(this, 'waf', {
       name,
       albArn: this.webTier.albArn,
       rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
@@ -269,16 +282,42 @@ export class TenantStack extends TerraformStack {
       kmsKeyArn,
       alertEmails: spec.alerts.emails,
       loadBalancer: { arnSuffix: this.webTier.albArnSuffix, targetGroupArnSuffix: this.webTier.targetGroupArnSuffix },
-      webAutoScalingGroup: { name: this.webTier.autoScalingGroupName, minCapacity: spec.web.minCapacity },
+      webAutoScalingGroup: { name: this.webTier.autoScalingGroupName, minCapacity: spec.web.minCapacity, maxCapacity: spec.web.maxCapacity },
       database: {
         kind: this.database.kind,
         identifier: this.database.identifier,
         readerIdentifiers: this.database.readerIdentifiers,
+        instanceIdentifiers: this.database.kind === 'cluster' ? this.database.instanceIdentifiers : undefined,
         ...(this.database.kind === 'instance' ? { allocatedStorageGiB: spec.database.allocatedStorageGiB } : {}),
       },
       cache: sessions && { replicationGroupId: sessions.replicationGroupId, memberClusterIds: sessions.memberClusterIds },
       fileSystem: { id: this.fileSystem.fileSystemId },
+      workerHeartbeat: {
+        namespace: WORKER_HEARTBEAT_METRIC.namespace,
+        metricName: WORKER_HEARTBEAT_METRIC.metricName,
+        dimensions: { [WORKER_HEARTBEAT_METRIC.dimension]: name },
+        everyMinutes: this.profile.cron.everyMinutes,
+      },
+      natGatewayIds: this.network.natGatewayIds,
+      certificates: [
+        { id: 'alb', arn: spec.edge.certificateArn, usedBy: 'the load balancer' },
+        ...(spec.cdn ? [{ id: 'cdn', arn: spec.cdn.certificateArn, usedBy: 'the CDN', global: true }] : []),
+      ],
+      webAcls: [
+        { id: 'alb', name: regionalWebAcl.webAclName, scope: 'REGIONAL' as const },
+        ...(this.cdn ? [{ id: 'cdn', name: this.cdn.webAclName, scope: 'CLOUDFRONT' as const }] : []),
+      ],
+      // The public name: through CloudFront when there is one, so the check sees what learners see.
+      deepHealthCheck: { domain: spec.domain, path: this.profile.health.deepPath },
+      autoScalingGroupNames: {
+        web: this.webTier.autoScalingGroupName,
+        worker: this.worker.autoScalingGroupName,
+        'db-provisioner': this.databaseProvisioner.autoScalingGroupName,
+      },
+      usEast1: spec.region === 'us-east-1' ? undefined : { provider: this.usEast1Provider(offline, defaultTags, assumeRole) },
     });
+    // Inspector is switched on per account: only a tenant alone in its account may own the setting.
+    if (spec.account.dedicated) new InstanceScanning(this, 'instance-scanning', { accountId });
 
     const drVault = spec.disasterRecovery && this.disasterRecoveryVault(spec, spec.disasterRecovery, { accountId, offline, defaultTags, assumeRole });
     new TenantBackup(this, 'backup', {
@@ -387,8 +426,7 @@ export class TenantStack extends TerraformStack {
     cdn: NonNullable<TenantSpec['cdn']>,
     deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined },
   ): ContentDelivery {
-    // Same account as the main provider: without the deployer role, the CloudFront web ACL would land in the caller's account.
-    const usEast1 = new AwsProvider(this, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', defaultTags: deps.defaultTags, assumeRole: deps.assumeRole, ...deps.offline });
+    const usEast1 = this.usEast1Provider(deps.offline, deps.defaultTags, deps.assumeRole);
     const distribution = new ContentDelivery(this, 'cdn', {
       name: spec.name,
       albDnsName: this.webTier.albDnsName,
@@ -406,6 +444,16 @@ export class TenantStack extends TerraformStack {
     });
     this.contentBucket.grantCloudFrontRead(distribution.distributionArn);
     return distribution;
+  }
+
+  /**
+   * The us-east-1 provider (CloudFront's web ACL, the alarms on us-east-1 metrics), created once.
+   * Same account as the main provider: without the deployer role, resources there would land in the caller's account.
+   */
+  private usEast1Provider(offline: object, defaultTags: object[], assumeRole: AwsProviderAssumeRole[] | undefined): AwsProvider {
+    const existing = this.node.tryFindChild('aws-us-east-1');
+    if (existing) return existing as AwsProvider;
+    return new AwsProvider(this, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', defaultTags, assumeRole, ...offline });
   }
 
   /** The vault AWS Backup copies to, in the DR region: a provider there in the same account and role as the main one. */

@@ -158,4 +158,25 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
       ]);
     },
   },
+  {
+    id: 'HAF-HA-010',
+    severity: 'error',
+    area: 'availability',
+    description: 'Groups behind the load balancer scale on requests per instance as well as on CPU',
+    resourceTypes: ['aws_autoscaling_group'],
+    fix: 'add a TargetTrackingScaling aws_autoscaling_policy on ALBRequestCountPerTarget (resource_label <alb arn_suffix>/<target group arn_suffix>) sized by the profile (WebTier requestsPerTargetPerMinute)',
+    check(group, stack) {
+      if (!servesLoadBalancer(group)) return notApplicable;
+      const tracked = stack
+        .referrers(group.address, 'aws_autoscaling_policy')
+        .map((policy) => block(block(policy.values['target_tracking_configuration'])?.['predefined_metric_specification']))
+        .filter((metric) => metric !== undefined);
+      const requests = tracked.find((m) => m['predefined_metric_type'] === 'ALBRequestCountPerTarget');
+      return verdictOf([
+        !requests && 'no target-tracking policy on ALBRequestCountPerTarget: a request surge on cheap pages never scales out',
+        requests !== undefined && !requests['resource_label'] && 'the ALBRequestCountPerTarget policy has no resource_label (<alb>/<target group>)',
+        !tracked.some((m) => m['predefined_metric_type'] === 'ASGAverageCPUUtilization') && 'no target-tracking policy on CPU',
+      ]);
+    },
+  },
 ];

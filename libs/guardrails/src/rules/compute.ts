@@ -80,4 +80,19 @@ export const COMPUTE_RULES: readonly PolicyRule[] = [
       return verdictOf(arns.filter((arn) => BROAD_MANAGED_POLICY.test(arn)).map((arn) => `attaches ${arn}`));
     },
   },
+  {
+    id: 'HAF-EC2-003',
+    severity: 'error',
+    area: 'compute',
+    description: "A tenant alone in its account has Amazon Inspector scan its instances (in a shared account the fleet operator owns that setting)",
+    resourceTypes: ['aws_launch_template'],
+    fix: 'with spec account.dedicated, add an aws_inspector2_enabler for the tenant account with resource_types ["EC2"] (TenantStack does, through InstanceScanning)',
+    check(_template, stack, { spec, accountId }) {
+      if (!spec.account.dedicated) return notApplicable;
+      const scanning = stack
+        .ofType('aws_inspector2_enabler')
+        .some((e) => strings(e.values['account_ids']).includes(accountId) && strings(e.values['resource_types']).includes('EC2'));
+      return verdictOf([!scanning && `no aws_inspector2_enabler scans EC2 in account ${accountId}`]);
+    },
+  },
 ];

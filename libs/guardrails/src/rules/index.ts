@@ -1,6 +1,7 @@
 import type { PolicyRule } from '../rule.js';
 import { AVAILABILITY_RULES } from './availability.js';
 import { COMPUTE_RULES } from './compute.js';
+import { COST_RULES } from './cost.js';
 import { ENCRYPTION_RULES } from './encryption.js';
 import { EXPOSURE_RULES } from './exposure.js';
 import { ISOLATION_RULES } from './isolation.js';
@@ -21,6 +22,7 @@ export const RULES: readonly PolicyRule[] = [
   ...PROTECTION_RULES,
   ...RECOVERY_RULES,
   ...OBSERVABILITY_RULES,
+  ...COST_RULES,
   ...WAF_RULES,
   ...ISOLATION_RULES,
   ...RUNTIME_RULES,

@@ -240,4 +240,18 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
       return verdictOf(problems);
     },
   },
+  {
+    id: 'HAF-ISO-007',
+    severity: 'error',
+    area: 'isolation',
+    description: 'Only a tenant alone in its account changes account-wide settings (Amazon Inspector): two stacks never fight over one',
+    resourceTypes: ['aws_inspector2_enabler'],
+    fix: 'remove the enabler, or set spec account.dedicated (with account.id) when the tenant really is alone in its account',
+    check(enabler, _stack, { spec, accountId }) {
+      return verdictOf([
+        !spec.account.dedicated && `enables Inspector for account ${accountId}, which other tenants may share (account.dedicated is not set)`,
+        strings(enabler.values['account_ids']).some((id) => id !== accountId) && `names accounts other than the tenant's ${accountId}`,
+      ]);
+    },
+  },
 ];

@@ -223,3 +223,29 @@ export function opensPort(rule: IngressRule, port: number): boolean {
 
 /** Auto scaling groups that serve the load balancer (the web tier), as opposed to workers. */
 export const servesLoadBalancer = (group: StackResource): boolean => strings(group.values['target_group_arns']).length > 0;
+
+/** The metrics an alarm reads: its own metric, or every metric of its metric queries. */
+export function alarmMetrics(alarm: StackResource): Array<{ namespace: unknown; metricName: unknown; dimensions: Json }> {
+  const v = alarm.values;
+  if (v['metric_name'] !== undefined) return [{ namespace: v['namespace'], metricName: v['metric_name'], dimensions: block(v['dimensions']) ?? {} }];
+  return blocks(v['metric_query']).flatMap((query) => {
+    const metric = block(query['metric']);
+    return metric ? [{ namespace: metric['namespace'], metricName: metric['metric_name'], dimensions: block(metric['dimensions']) ?? {} }] : [];
+  });
+}
+
+/** The region a resource is created in: its provider's (`provider = "aws.us_east_1"`), else the default provider's. */
+export function resourceRegion(stack: SynthesizedStack, resource: StackResource): unknown {
+  const chosen = resource.values['provider'];
+  const providers = stack.providers('aws');
+  const provider = typeof chosen === 'string' ? providers.find((p) => p.address === `provider.${chosen}`) : providers.find((p) => p.alias === undefined);
+  return provider?.values['region'];
+}
+
+/** The alarms that refer to `address` and read `metricName`. */
+export const alarmsOnMetric = (stack: SynthesizedStack, address: string, metricName: string): StackResource[] =>
+  stack.referrers(address, 'aws_cloudwatch_metric_alarm').filter((alarm) => alarmMetrics(alarm).some((m) => m.metricName === metricName));
+
+/** Whether an alarm notifies an SNS topic of this stack, with actions on. */
+export const notifiesTopic = (stack: SynthesizedStack, alarm: StackResource): boolean =>
+  !isFalse(alarm.values['actions_enabled']) && strings(alarm.values['alarm_actions']).some((a) => stack.referenced(a).some((r) => r.type === 'aws_sns_topic'));

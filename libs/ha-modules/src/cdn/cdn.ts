@@ -74,6 +74,8 @@ export class ContentDelivery extends Construct {
   /** `dxxxx.cloudfront.net`: the target of the tenant's DNS alias records. */
   readonly domainName: string;
   readonly webAclArn: string;
+  /** Also its CloudWatch `WebACL` dimension (the metric name is the same). */
+  readonly webAclName: string;
 
   constructor(scope: Construct, id: string, props: ContentDeliveryProps) {
     super(scope, id);
@@ -163,6 +165,7 @@ export class ContentDelivery extends Construct {
     this.distributionArn = distribution.arn;
     this.domainName = distribution.domainName;
     this.webAclArn = webAcl.arn;
+    this.webAclName = webAcl.name;
   }
 }
 

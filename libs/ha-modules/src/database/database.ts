@@ -168,6 +168,8 @@ export class Database extends Construct {
   readonly kind: 'instance' | 'cluster';
   /** Aurora reader instance identifiers; empty for an RDS instance. */
   readonly readerIdentifiers: string[];
+  /** Every DB instance: the instance itself, or an Aurora cluster's writer and readers. */
+  readonly instanceIdentifiers: string[];
   /** The database (schema) created at launch. */
   readonly databaseName: string;
   /**
@@ -291,6 +293,7 @@ export class Database extends Construct {
       this.arn = instance.arn;
       this.identifier = instance.identifier;
       this.readerIdentifiers = [];
+      this.instanceIdentifiers = [instance.identifier];
       this.available = [instance];
       return;
     }
@@ -328,6 +331,7 @@ export class Database extends Construct {
     this.arn = cluster.arn;
     this.identifier = cluster.clusterIdentifier;
     this.readerIdentifiers = readers.map((reader) => reader.identifier);
+    this.instanceIdentifiers = [writer.identifier, ...this.readerIdentifiers];
     this.available = [cluster, writer];
   }
 }

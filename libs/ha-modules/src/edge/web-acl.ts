@@ -89,6 +89,8 @@ interface ByteMatchStatement {
 export class RegionalWebAcl extends Construct {
   readonly webAclArn: string;
   readonly webAclId: string;
+  /** Also its CloudWatch `WebACL` dimension (the metric name is the same). */
+  readonly webAclName: string;
   readonly logGroupName: string;
 
   constructor(scope: Construct, id: string, props: RegionalWebAclProps) {
@@ -173,6 +175,7 @@ export class RegionalWebAcl extends Construct {
 
     this.webAclArn = acl.arn;
     this.webAclId = acl.id;
+    this.webAclName = acl.name;
     this.logGroupName = logGroup.name;
   }
 }

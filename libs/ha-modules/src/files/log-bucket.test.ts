@@ -100,6 +100,54 @@ describe('LogBucket', () => {
     expect((lifecycle['rule'] as { expiration: unknown }[])[0]!.expiration).toEqual([{ days: 90 }]);
   });
 
+  describe('with VPC flow logs', () => {
+    const withFlowLogs = () => synthLogBucket({ flowLogs: { retentionDays: 730, region: 'ap-southeast-2' } });
+
+    it('keeps them under vpc-flow-logs/ as long as asked, with every other log prefix on its own rule, so no rule cuts them short', () => {
+      const [, lifecycle] = withFlowLogs().single('aws_s3_bucket_lifecycle_configuration');
+      const rules = lifecycle['rule'] as Array<Record<string, any>>;
+      expect(rules.map((r) => [r['id'], r['filter'][0].prefix, r['expiration'][0].days])).toEqual([
+        ['expire-logs-alb', 'alb/', 365],
+        ['expire-logs-s3', 's3/', 365],
+        ['expire-logs-cloudfront', 'cloudfront/', 365],
+        ['expire-flow-logs', 'vpc-flow-logs/', 730],
+      ]);
+      for (const rule of rules) expect(rule).toMatchObject({ status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 30 }] });
+    });
+
+    it("lets only the log delivery service write them, for this account's flow logs in the tenant's region, under their prefix", () => {
+      const { policy, single } = withFlowLogs();
+      const [bucketId] = single('aws_s3_bucket');
+      const statements = policy().Statement.filter((s) => JSON.stringify(s['Principal']).includes('delivery.logs.amazonaws.com'));
+      const bucketArn = `arn:aws:s3:::acme-logs-${ACCOUNT_ID}`;
+      const onlyOurs = { 'aws:SourceAccount': ACCOUNT_ID };
+      const sourceArn = { 'aws:SourceArn': `arn:aws:logs:ap-southeast-2:${ACCOUNT_ID}:*` };
+      expect(statements).toEqual([
+        {
+          Sid: 'AllowFlowLogDelivery',
+          Effect: 'Allow',
+          Principal: { Service: 'delivery.logs.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${bucketArn}/vpc-flow-logs/AWSLogs/${ACCOUNT_ID}/*`,
+          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...onlyOurs }, ArnLike: sourceArn },
+        },
+        {
+          Sid: 'AllowFlowLogDeliveryCheck',
+          Effect: 'Allow',
+          Principal: { Service: 'delivery.logs.amazonaws.com' },
+          Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+          Resource: bucketArn,
+          Condition: { StringEquals: onlyOurs, ArnLike: sourceArn },
+        },
+      ]);
+      expect(bucketId).toBeTruthy();
+    });
+
+    it('refuses a flow-log retention below one day', () => {
+      expect(() => synthLogBucket({ flowLogs: { retentionDays: 0, region: 'eu-west-1' } })).toThrow(/flowLogs.retentionDays must be a whole number ≥ 1, got 0/);
+    });
+  });
+
   it('exposes the name through the policy and the global domain name through the ownership controls', () => {
     const { outputs, single } = synthLogBucket();
     const [bucketId] = single('aws_s3_bucket');

@@ -49,9 +49,16 @@ export interface PrivateBucketOptions {
    * synthesis, so statements the owner adds after construction are included.
    */
   readonly statements: (arn: string) => PolicyStatement[];
-  /** The bucket's one lifecycle rule; it also removes uploads left unfinished for 7 days. */
+  /** The bucket's lifecycle rule; it also removes uploads left unfinished for 7 days. */
   readonly lifecycle: {
     readonly id: string;
+    /**
+     * Key prefixes the rule covers, one rule each (`<id>-<prefix>`), so that another prefix can
+     * keep its objects longer: of two overlapping expirations S3 applies the shorter. @default the whole bucket
+     */
+    readonly prefixes?: readonly string[];
+    /** Prefixes with an expiration of their own, e.g. flow logs kept as long as the spec says. @default none */
+    readonly ownRetention?: ReadonlyArray<{ readonly id: string; readonly prefix: string; readonly days: number }>;
     /** What happens to current objects. */
     readonly expiration: S3BucketLifecycleConfigurationRuleExpiration;
     /** Days an overwritten or deleted version is kept before it is removed for good. */
@@ -125,17 +132,21 @@ export function createPrivateBucket(scope: Construct, options: PrivateBucketOpti
   });
 
   const { lifecycle } = options;
+  const rule = (id: string, prefix: string, expiration: S3BucketLifecycleConfigurationRuleExpiration) => ({
+    id,
+    status: 'Enabled',
+    filter: [{ prefix }],
+    expiration: [expiration],
+    noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.noncurrentDays }],
+    abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
+  });
   new S3BucketLifecycleConfiguration(scope, 'lifecycle', {
     bucket: bucket.id,
     rule: [
-      {
-        id: lifecycle.id,
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        expiration: [lifecycle.expiration],
-        noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.noncurrentDays }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
-      },
+      ...(lifecycle.prefixes
+        ? lifecycle.prefixes.map((prefix) => rule(`${lifecycle.id}-${prefix.replace(/\/$/, '')}`, prefix, lifecycle.expiration))
+        : [rule(lifecycle.id, '', lifecycle.expiration)]),
+      ...(lifecycle.ownRetention ?? []).map((own) => rule(own.id, own.prefix, { days: own.days })),
     ],
     // Noncurrent-version rules only mean something once versioning is on.
     dependsOn: [versioning],

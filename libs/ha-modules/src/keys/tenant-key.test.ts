@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { offlineAwsProvider } from '../testing/offline.js';
 import { describeWithTerraform, planOffline } from '../testing/plan-offline.js';
 import { policyOf } from '../testing/policy.js';
@@ -100,6 +101,41 @@ describe('TenantKey', () => {
       });
     });
 
+    it("lets RDS event subscriptions publish to this account's encrypted topics in the tenant's region, and nothing more", () => {
+      const { statement } = synthKey({ region: 'ap-southeast-2' });
+      expect(statement('RdsEventsToEncryptedTopics')).toEqual({
+        Sid: 'RdsEventsToEncryptedTopics',
+        Effect: 'Allow',
+        Principal: { Service: 'events.rds.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:ap-southeast-2:${ACCOUNT_ID}:*` } },
+      });
+    });
+
+    it('lets the Auto Scaling service-linked role publish notifications to an encrypted topic: SNS needs GenerateDataKey and Decrypt', () => {
+      const { policy } = synthKey();
+      const forTheRole = policy.Statement.filter((s) => JSON.stringify(s['Condition'] ?? {}).includes(SLR));
+      const actions = forTheRole.flatMap((s) => s['Action'] as string[] | string);
+      expect(actions).toEqual(expect.arrayContaining(['kms:GenerateDataKey*', 'kms:Decrypt']));
+    });
+
+    it('lives in the region of the provider it is given (a second key of the tenant, e.g. in us-east-1)', () => {
+      const { resources } = synthesize(
+        testStack((scope) => {
+          const usEast1 = new AwsProvider(scope, 'us-east-1', { alias: 'us_east_1', region: 'us-east-1' });
+          new TenantKey(scope, 'key', props({ name: 'acme-us-east-1', region: 'us-east-1', provider: usEast1 }));
+        }),
+      );
+      const [key] = Object.values(resources('aws_kms_key'));
+      const [alias] = Object.values(resources('aws_kms_alias'));
+      expect(key!['provider']).toBe('aws.us_east_1');
+      expect(alias).toMatchObject({ provider: 'aws.us_east_1', name: 'alias/acme-us-east-1' });
+      expect(policyOf(key!).Statement.find((s) => s.Sid === 'CloudWatchAlarmsToEncryptedTopics')!['Condition']).toMatchObject({
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${ACCOUNT_ID}:alarm:*` },
+      });
+    });
+
     it("lets the Auto Scaling service-linked role launch encrypted volumes, with grants for AWS resources only, without naming it (a fresh account has no such role yet)", () => {
       const { statement } = synthKey();
       const onlyTheRole = { StringEquals: { 'kms:CallerAccount': ACCOUNT_ID }, ArnEquals: { 'aws:PrincipalArn': SLR } };
@@ -139,6 +175,7 @@ describe('TenantKey', () => {
         'AccountIamGovernsUse',
         'CloudWatchLogsOwnLogGroups',
         'CloudWatchAlarmsToEncryptedTopics',
+        'RdsEventsToEncryptedTopics',
         'CloudFrontReadsContent',
         'AutoScalingEncryptedVolumes',
         'AutoScalingGrantsForAwsResources',

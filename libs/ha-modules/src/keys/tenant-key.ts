@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { TerraformProvider } from 'cdktf';
 import { checkAccountAndRegion } from '../aws-account.js';
 
 export interface TenantKeyProps {
@@ -14,6 +15,8 @@ export interface TenantKeyProps {
   readonly deletionWindowDays?: number;
   /** Days between automatic rotations of the key material, 90–2560. @default 365 */
   readonly rotationPeriodDays?: number;
+  /** Provider of `region` (a second key of the tenant in another region). @default the stack's default provider */
+  readonly provider?: TerraformProvider;
 }
 
 const AUTO_SCALING_SERVICE = 'autoscaling.amazonaws.com';
@@ -24,8 +27,10 @@ const AUTO_SCALING_SERVICE = 'autoscaling.amazonaws.com';
  *
  * The key policy gives the account root `kms:*`, so that IAM policies in the tenant's account
  * decide who may use the key, plus the service grants that IAM cannot give: CloudWatch Logs in
- * the tenant's region (its own log groups only), CloudWatch alarms publishing to an encrypted SNS
- * topic, CloudFront reading SSE-KMS content of this account's distributions, and the Auto Scaling service-linked role launching instances with encrypted EBS volumes.
+ * the tenant's region (its own log groups only), CloudWatch alarms and RDS events publishing to an
+ * encrypted SNS topic, CloudFront reading SSE-KMS content of this account's distributions, and the
+ * Auto Scaling service-linked role launching instances with encrypted EBS volumes and publishing
+ * its notifications to the encrypted alert topic (GenerateDataKey and Decrypt, as for volumes).
  *
  * The Auto Scaling role is matched by `aws:PrincipalArn`, not named as a principal: KMS refuses a
  * key policy naming a role that does not exist, and in a fresh account the service-linked role
@@ -46,6 +51,7 @@ export class TenantKey extends Construct {
     validate(props, deletionWindowDays, rotationPeriodDays);
 
     const key = new KmsKey(this, 'key', {
+      provider: props.provider,
       description: `hafleet tenant ${name}: encrypts the tenant's data, logs, backups and alerts`,
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
@@ -57,7 +63,7 @@ export class TenantKey extends Construct {
       policy: JSON.stringify(tenantKeyPolicy(accountId, region)),
       tags: { Name: `${name}-key` },
     });
-    const alias = new KmsAlias(this, 'alias', { name: `alias/${name}`, targetKeyId: key.keyId });
+    const alias = new KmsAlias(this, 'alias', { provider: props.provider, name: `alias/${name}`, targetKeyId: key.keyId });
 
     this.keyArn = key.arn;
     this.keyId = key.keyId;
@@ -97,6 +103,16 @@ function tenantKeyPolicy(accountId: string, region: string) {
           StringEquals: { 'aws:SourceAccount': accountId },
           ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
         },
+      },
+      {
+        // RDS event subscriptions publish to the encrypted alert topic; SNS asks for the data key with
+        // the topic as encryption context, so only this account's topics in this region are reachable.
+        Sid: 'RdsEventsToEncryptedTopics',
+        Effect: 'Allow',
+        Principal: { Service: 'events.rds.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:${region}:${accountId}:*` } },
       },
       {
         // Content bucket objects are SSE-KMS; CloudFront reads them through origin access control.

@@ -113,6 +113,42 @@ describe('Network', () => {
     }
   });
 
+  it('sends the app subnets to S3 through a gateway endpoint, not the NAT gateways (the data tier has no route at all)', () => {
+    const { resources } = synthNetwork();
+    const tables = resources('aws_route_table');
+    expect(Object.values(resources('aws_vpc_endpoint'))).toEqual([
+      {
+        vpc_id: ref('aws_vpc', Object.keys(resources('aws_vpc'))[0]!),
+        service_name: 'com.amazonaws.eu-west-1.s3',
+        vpc_endpoint_type: 'Gateway',
+        route_table_ids: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'].map((zone) => ref('aws_route_table', idOf(tables, `acme-app-${zone}`))),
+        tags: { Name: 'acme-s3' },
+      },
+    ]);
+  });
+
+  it('exposes one NAT gateway id per gateway, in zone order', () => {
+    const perZone = synthNetwork();
+    const nats = perZone.resources('aws_nat_gateway');
+    expect(perZone.network.natGatewayIds).toHaveLength(3);
+    expect(synthNetwork({ natGateways: 'single' }).network.natGatewayIds).toHaveLength(1);
+    expect(Object.keys(nats)).toHaveLength(3);
+  });
+
+  it('delivers the flow logs to the bucket prefix it is given, with no log group and no role', () => {
+    const { resources } = synthNetwork({ flowLogBucket: { arn: 'arn:aws:s3:::acme-logs-111122223333', prefix: 'vpc-flow-logs/' } });
+    const [flowLog] = Object.values(resources('aws_flow_log'));
+    expect(flowLog).toMatchObject({ traffic_type: 'ALL', log_destination_type: 's3', log_destination: 'arn:aws:s3:::acme-logs-111122223333/vpc-flow-logs' });
+    expect(flowLog!['iam_role_arn']).toBeUndefined();
+    expect(resources('aws_cloudwatch_log_group')).toEqual({});
+    expect(resources('aws_iam_role')).toEqual({});
+  });
+
+  it('rejects a region that is not one and a flow-log prefix without its slash', () => {
+    expect(() => synthNetwork({ region: 'Ireland' })).toThrow(/Network acme: region must be an AWS region like "eu-west-1", got "Ireland"/);
+    expect(() => synthNetwork({ flowLogBucket: { arn: 'arn:aws:s3:::b', prefix: 'flows' } })).toThrow(/flowLogBucket.prefix must be letters, digits or "-" ending in "\/"/);
+  });
+
   it('closes the default security group', () => {
     const groups = Object.values(synthNetwork().resources('aws_default_security_group'));
     expect(groups).toHaveLength(1);

@@ -13,6 +13,7 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { serviceTrustPolicy } from '../iam.js';
 
 export type NatGatewayMode = 'per-az' | 'single';
@@ -29,6 +30,8 @@ export interface NetworkSubnets {
 export interface NetworkProps {
   /** Tenant name: prefix of every Name tag and of the flow-log group. */
   readonly name: string;
+  /** The VPC's region: names the S3 gateway endpoint's service. */
+  readonly region: string;
   /** VPC CIDR block. */
   readonly cidr: string;
   /** Availability zones, e.g. `['eu-west-1a', 'eu-west-1b']`. */
@@ -41,10 +44,17 @@ export interface NetworkProps {
    * @default 'per-az'
    */
   readonly natGateways?: NatGatewayMode;
-  /** @default 365 */
+  /** Days the CloudWatch flow-log group keeps its logs (not used with `flowLogBucket`). @default 365 */
   readonly flowLogRetentionDays?: number;
   /** KMS key for the flow-log group. @default the CloudWatch Logs service key */
   readonly kmsKeyArn?: string;
+  /**
+   * Deliver the flow logs to this S3 bucket and prefix instead of a CloudWatch log group: a tenth
+   * of the price per GB, and the bucket's lifecycle decides how long they are kept (`LogBucket`
+   * `flowLogs`). The bucket policy must let `delivery.logs.amazonaws.com` write there.
+   * @default a CloudWatch log group
+   */
+  readonly flowLogBucket?: { readonly arn: string; readonly prefix: string };
 }
 
 const ANYWHERE = '0.0.0.0/0';
@@ -63,6 +73,8 @@ export class Network extends Construct {
   readonly appSubnetIds: string[];
   readonly dataSubnetIds: string[];
   readonly natGatewayCount: number;
+  /** One per NAT gateway, in zone order: the list's length is known at synthesis. */
+  readonly natGatewayIds: string[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -134,6 +146,7 @@ export class Network extends Construct {
     // The data tier never reaches the internet: its route table only has the VPC's local route.
     const dataRouteTable = new RouteTable(this, 'data-route-table', { vpcId: this.vpc.id, tags: tags('data') });
 
+    const appRouteTableIds: string[] = [];
     for (const { zone, public: publicSubnet, app, data } of perZone) {
       // One app route table per zone, so that each zone leaves through its own NAT gateway.
       const appRouteTable = new RouteTable(this, `app-route-table-${zone}`, { vpcId: this.vpc.id, tags: tags(`app-${zone}`) });
@@ -145,14 +158,39 @@ export class Network extends Construct {
       associate('public', zone, publicSubnet.id, publicRouteTable.id);
       associate('app', zone, app.id, appRouteTable.id);
       associate('data', zone, data.id, dataRouteTable.id);
+      appRouteTableIds.push(appRouteTable.id);
     }
 
-    this.createFlowLogs(name, props.flowLogRetentionDays ?? 365, props.kmsKeyArn);
+    // The instances reach S3 (content, packages, SSM's buckets) without the NAT gateway's per-GB
+    // processing charge. Its default policy stays: AWS-owned buckets (package repositories, SSM
+    // agent updates) must stay reachable, and the instance role already limits the tenant's own access.
+    new VpcEndpoint(this, 's3-gateway-endpoint', {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${props.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: appRouteTableIds,
+      tags: tags('s3'),
+    });
+
+    if (props.flowLogBucket) this.createS3FlowLogs(name, props.flowLogBucket);
+    else this.createFlowLogs(name, props.flowLogRetentionDays ?? 365, props.kmsKeyArn);
 
     this.publicSubnetIds = perZone.map((z) => z.public.id);
     this.appSubnetIds = perZone.map((z) => z.app.id);
     this.dataSubnetIds = perZone.map((z) => z.data.id);
     this.natGatewayCount = natByZone.size;
+    this.natGatewayIds = [...natByZone.values()].map((nat) => nat.id);
+  }
+
+  /** Flow logs to S3: delivered by the log delivery service under `<prefix>AWSLogs/<account>/`, no role needed. */
+  private createS3FlowLogs(name: string, bucket: { arn: string; prefix: string }): void {
+    new FlowLog(this, 'flow-log', {
+      vpcId: this.vpc.id,
+      trafficType: 'ALL',
+      logDestinationType: 's3',
+      logDestination: `${bucket.arn}/${bucket.prefix.slice(0, -1)}`,
+      tags: { Name: `${name}-vpc-flow-logs` },
+    });
   }
 
   private createFlowLogs(name: string, retentionInDays: number, kmsKeyArn: string | undefined): void {
@@ -195,6 +233,9 @@ export class Network extends Construct {
 
 function validate(props: NetworkProps): void {
   const zones = props.availabilityZones;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) throw new Error(`Network ${props.name}: region must be an AWS region like "eu-west-1", got "${props.region}"`);
+  const prefix = props.flowLogBucket?.prefix;
+  if (prefix !== undefined && !/^[a-z0-9-]+\/$/.test(prefix)) throw new Error(`Network ${props.name}: flowLogBucket.prefix must be letters, digits or "-" ending in "/", got "${prefix}"`);
   if (zones.length === 0) throw new Error(`Network ${props.name}: at least one availability zone is required`);
   if (new Set(zones).size !== zones.length) throw new Error(`Network ${props.name}: duplicate availability zones ${zones.join(', ')}`);
   for (const tier of TIERS) {

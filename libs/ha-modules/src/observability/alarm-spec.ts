@@ -21,8 +21,17 @@ export interface AlarmSpec {
   /** Consecutive periods looked at, all of which must breach (M of M). */
   readonly periods: number;
   readonly missingData: MissingData;
+  /** The metric is published in us-east-1 only (Route 53, CloudFront, its certificate and web ACL): the alarm lives there. @default false */
+  readonly global?: boolean;
   readonly condition:
-    | { readonly kind: 'threshold'; readonly metric: Metric; readonly above: boolean; readonly threshold: number }
+    | {
+        readonly kind: 'threshold';
+        readonly metric: Metric;
+        readonly above: boolean;
+        readonly threshold: number;
+        /** Reaching the threshold already breaches. @default false */
+        readonly orEqual?: boolean;
+      }
     | {
         readonly kind: 'expression';
         readonly metrics: Record<string, Metric>;
@@ -37,9 +46,11 @@ export interface AlarmSpec {
 
 export const GIB = 1024 ** 3;
 export const MINUTE = 60;
+export const DAY = 24 * 60 * MINUTE;
 
 const isPercentile = (stat: string) => /^p\d+(\.\d+)?$/.test(stat);
-const comparison = (above: boolean) => (above ? 'GreaterThanThreshold' : 'LessThanThreshold');
+const comparison = (above: boolean, orEqual = false) =>
+  orEqual ? (above ? 'GreaterThanOrEqualToThreshold' : 'LessThanOrEqualToThreshold') : above ? 'GreaterThanThreshold' : 'LessThanThreshold';
 
 /** The CloudWatch alarm that a spec describes, notifying the topic on alarm and on recovery. */
 export function alarmConfig(alarmName: string, spec: AlarmSpec, topicArn: string): CloudwatchMetricAlarmConfig {
@@ -70,7 +81,7 @@ export function alarmConfig(alarmName: string, spec: AlarmSpec, topicArn: string
         dimensions: metric.dimensions,
         ...(isPercentile(metric.stat) ? { extendedStatistic: metric.stat } : { statistic: metric.stat }),
         period,
-        comparisonOperator: comparison(condition.above),
+        comparisonOperator: comparison(condition.above, condition.orEqual),
         threshold: condition.threshold,
       };
     }

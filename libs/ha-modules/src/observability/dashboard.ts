@@ -32,8 +32,11 @@ function widgetProperties(spec: AlarmSpec): Record<string, unknown> {
   }
 }
 
-/** Alarm states across the top, then one graph per alarm (its metric and threshold), two per row. */
-export function dashboardBody(name: string, region: string, alarmArns: string[], specs: AlarmSpec[]) {
+/**
+ * Alarm states across the top (the status widget shows alarms of the dashboard's region only),
+ * then one graph per alarm (its metric and threshold, in the metric's region), two per row.
+ */
+export function dashboardBody(name: string, region: string, alarmArns: string[], specs: AlarmSpec[], globalRegion: string) {
   const statusRows = Math.ceil(alarmArns.length / ALARM_WIDGET_MAX);
   const status = Array.from({ length: statusRows }, (_, row) => ({
     type: 'alarm',
@@ -49,7 +52,7 @@ export function dashboardBody(name: string, region: string, alarmArns: string[],
     y: statusRows * 4 + Math.floor(index / 2) * 6,
     width: 12,
     height: 6,
-    properties: { title: spec.title, region, view: 'timeSeries', stacked: false, period: spec.period, ...widgetProperties(spec) },
+    properties: { title: spec.title, region: spec.global ? globalRegion : region, view: 'timeSeries', stacked: false, period: spec.period, ...widgetProperties(spec) },
   }));
   return { widgets: [...status, ...graphs] };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { offlineAwsProvider } from '../testing/offline.js';
+import type { Construct } from 'constructs';
+import { offlineAwsProvider, offlineUsEast1Provider } from '../testing/offline.js';
 import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
 import { policyOf } from '../testing/policy.js';
 import { addOutputs, synthesize, testStack, type SynthResource } from '../testing/synth.js';
@@ -23,20 +24,45 @@ const minimal = (overrides: Partial<TenantObservabilityProps> = {}): TenantObser
 const full = (overrides: Partial<TenantObservabilityProps> = {}): TenantObservabilityProps =>
   minimal({
     loadBalancer: { arnSuffix: ALB, targetGroupArnSuffix: TARGET_GROUP },
-    webAutoScalingGroup: { name: 'acme-web', minCapacity: 2 },
+    webAutoScalingGroup: { name: 'acme-web', minCapacity: 2, maxCapacity: 6 },
     database: { kind: 'cluster', identifier: 'acme-db', readerIdentifiers: ['acme-db-reader-1', 'acme-db-reader-2'] },
     cache: { replicationGroupId: 'acme-sessions', memberClusterIds: ['acme-sessions-001', 'acme-sessions-002', 'acme-sessions-003'] },
     fileSystem: { id: 'fs-0123456789abcdef0' },
     ...overrides,
   });
 
-function synthObservability(props: TenantObservabilityProps) {
+const ALB_CERTIFICATE = `arn:aws:acm:eu-west-1:${ACCOUNT_ID}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+const CDN_CERTIFICATE = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d`;
+const HEARTBEAT = { namespace: 'Hafleet/Worker', metricName: 'CronHeartbeat', dimensions: { Tenant: 'acme' }, everyMinutes: 1 };
+
+/** Every tier and every on-call watch, with the us-east-1 provider the global alarms need. */
+const onCall = (overrides: Partial<TenantObservabilityProps> = {}) => (scope: Construct): TenantObservabilityProps =>
+  full({
+    database: { kind: 'cluster', identifier: 'acme-db', readerIdentifiers: ['acme-db-reader-1'], instanceIdentifiers: ['acme-db-writer', 'acme-db-reader-1'] },
+    workerHeartbeat: HEARTBEAT,
+    natGatewayIds: ['nat-0aaaaaaaaaaaaaaaa', 'nat-0bbbbbbbbbbbbbbbb'],
+    certificates: [
+      { id: 'alb', arn: ALB_CERTIFICATE, usedBy: 'the load balancer' },
+      { id: 'cdn', arn: CDN_CERTIFICATE, usedBy: 'the CDN', global: true },
+    ],
+    webAcls: [
+      { id: 'alb', name: 'acme-alb', scope: 'REGIONAL' },
+      { id: 'cdn', name: 'acme-cdn', scope: 'CLOUDFRONT' },
+    ],
+    deepHealthCheck: { domain: 'learn.acme.example', path: '/hafleet-deep-health' },
+    autoScalingGroupNames: { web: 'acme-web', worker: 'acme-worker' },
+    usEast1: { provider: offlineUsEast1Provider(scope) },
+    ...overrides,
+  });
+
+function synthObservability(given: TenantObservabilityProps | ((scope: Construct) => TenantObservabilityProps)) {
   const { resources, outputs } = synthesize(
     testStack((scope) => {
+      const props = typeof given === 'function' ? given(scope) : given;
       addOutputs(scope, new TenantObservability(scope, 'observability', props), ['topicArn', 'alarmNames', 'dashboardName']);
     }),
   );
-  const [topicId, topic] = Object.entries(resources('aws_sns_topic'))[0]!;
+  const [topicId, topic] = Object.entries(resources('aws_sns_topic')).find(([, t]) => t['provider'] === undefined)!;
   const topicArn = `\${aws_sns_topic.${topicId}.arn}`;
   const alarms = Object.values(resources('aws_cloudwatch_metric_alarm'));
   const alarm = (name: string): SynthResource => {
@@ -125,6 +151,7 @@ describe('TenantObservability', () => {
           'alb-response-time',
           'alb-unhealthy-hosts',
           'web-in-service',
+          'web-at-maximum',
           'db-writer-cpu',
           'db-writer-connections',
           'db-writer-free-local-storage',
@@ -167,6 +194,7 @@ describe('TenantObservability', () => {
         'acme-alb-unhealthy-hosts': 'notBreaching',
         'acme-alb-response-time': 'notBreaching',
         'acme-web-in-service': 'breaching',
+        'acme-web-at-maximum': 'notBreaching',
         'acme-db-writer-cpu': 'missing',
         'acme-db-writer-connections': 'missing',
         'acme-db-writer-free-local-storage': 'missing',
@@ -373,6 +401,174 @@ describe('TenantObservability', () => {
     });
   });
 
+  describe('events', () => {
+    it('lets RDS events of the account and region publish to the topic once a database is watched', () => {
+      const { resources, topicArn } = synthObservability(full());
+      const policy = policyOf(Object.values(resources('aws_sns_topic_policy'))[0]!);
+      expect(policy.Statement.find((s) => s.Sid === 'DatabaseEventsPublish')).toEqual({
+        Sid: 'DatabaseEventsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'events.rds.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:eu-west-1:${ACCOUNT_ID}:*` } },
+      });
+    });
+
+    it('subscribes a Multi-AZ instance to failover, failure, maintenance, low storage and availability events', () => {
+      const { resources, topicArn } = synthObservability(minimal({ database: { kind: 'instance', identifier: 'acme-db', allocatedStorageGiB: 50 } }));
+      expect(Object.values(resources('aws_db_event_subscription'))).toEqual([
+        expect.objectContaining({
+          name: 'acme-db-events',
+          sns_topic: topicArn,
+          source_type: 'db-instance',
+          source_ids: ['acme-db'],
+          event_categories: ['availability', 'failover', 'failure', 'low storage', 'maintenance', 'notification'],
+          enabled: true,
+        }),
+      ]);
+    });
+
+    it("subscribes an Aurora cluster to its cluster events, and its instances to the instance events a cluster does not have (low storage)", () => {
+      const { resources, topicArn } = synthObservability(onCall());
+      const subscriptions = Object.values(resources('aws_db_event_subscription'));
+      expect(subscriptions).toEqual([
+        expect.objectContaining({ source_type: 'db-cluster', source_ids: ['acme-db'], event_categories: ['failover', 'failure', 'maintenance', 'notification'], sns_topic: topicArn }),
+        expect.objectContaining({
+          source_type: 'db-instance',
+          source_ids: ['acme-db-writer', 'acme-db-reader-1'],
+          event_categories: ['availability', 'failure', 'low storage', 'maintenance'],
+          sns_topic: topicArn,
+        }),
+      ]);
+    });
+
+    it('notifies failed launches and terminations of every group given, to the topic', () => {
+      const { resources, topicArn } = synthObservability(onCall());
+      const notifications = Object.values(resources('aws_autoscaling_notification'));
+      expect(notifications.map((n) => n['group_names'])).toEqual([['acme-web'], ['acme-worker']]);
+      for (const n of notifications) {
+        expect(n).toMatchObject({ topic_arn: topicArn, notifications: ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'] });
+      }
+    });
+  });
+
+  describe('on-call alarms', () => {
+    it('pages when the web group wanted its maximum for 15 minutes, and not for a group fixed at one size', () => {
+      const { alarm } = synthObservability(full());
+      expect(alarm('acme-web-at-maximum')).toMatchObject({
+        namespace: 'AWS/AutoScaling',
+        metric_name: 'GroupDesiredCapacity',
+        dimensions: { AutoScalingGroupName: 'acme-web' },
+        statistic: 'Minimum',
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        threshold: 6,
+        period: 60,
+        evaluation_periods: 15,
+      });
+      const fixed = synthObservability(minimal({ webAutoScalingGroup: { name: 'acme-web', minCapacity: 2, maxCapacity: 2 } }));
+      expect(names(fixed.alarms)).toEqual(['acme-web-in-service']);
+    });
+
+    it('pages when the worker heartbeat falls silent: missing data is breaching, at least 15 minutes, longer for a slower cron', () => {
+      const { alarm } = synthObservability(minimal({ workerHeartbeat: HEARTBEAT }));
+      expect(alarm('acme-worker-heartbeat')).toMatchObject({
+        namespace: 'Hafleet/Worker',
+        metric_name: 'CronHeartbeat',
+        dimensions: { Tenant: 'acme' },
+        statistic: 'Sum',
+        comparison_operator: 'LessThanThreshold',
+        threshold: 1,
+        period: 300,
+        evaluation_periods: 3,
+        treat_missing_data: 'breaching',
+      });
+      const slow = synthObservability(minimal({ workerHeartbeat: { ...HEARTBEAT, everyMinutes: 10 } }));
+      expect(slow.alarm('acme-worker-heartbeat')).toMatchObject({ period: 600, evaluation_periods: 3 });
+    });
+
+    it('watches each NAT gateway for port allocation errors and for more than 0.01 % of packets dropped', () => {
+      const { alarm, alarms } = synthObservability(onCall());
+      expect(names(alarms).filter((n) => n.includes('-nat-'))).toEqual([
+        'acme-nat-1-packets-dropped',
+        'acme-nat-1-port-allocation',
+        'acme-nat-2-packets-dropped',
+        'acme-nat-2-port-allocation',
+      ]);
+      expect(alarm('acme-nat-2-port-allocation')).toMatchObject({
+        namespace: 'AWS/NATGateway',
+        metric_name: 'ErrorPortAllocation',
+        dimensions: { NatGatewayId: 'nat-0bbbbbbbbbbbbbbbb' },
+        comparison_operator: 'GreaterThanThreshold',
+        threshold: 0,
+        evaluation_periods: 5,
+      });
+      const dropped = alarm('acme-nat-1-packets-dropped');
+      expect(dropped).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 0.01 });
+      const queries = dropped['metric_query'] as Array<Record<string, any>>;
+      expect(queries.filter((q) => q['metric']).map((q) => q['metric'].metric_name)).toEqual(['PacketsDropCount', 'PacketsInFromSource', 'PacketsInFromDestination']);
+      expect(queries.at(-1)!['expression']).toContain('100 * FILL(dropped, 0)');
+    });
+
+    it("alarms under 45 days to certificate expiry: the load balancer's in the tenant's region, CloudFront's in us-east-1", () => {
+      const { alarm } = synthObservability(onCall());
+      const expiry = { namespace: 'AWS/CertificateManager', metric_name: 'DaysToExpiry', statistic: 'Minimum', comparison_operator: 'LessThanThreshold', threshold: 45, period: 86400 };
+      expect(alarm('acme-certificate-alb-expiry')).toMatchObject({ ...expiry, dimensions: { CertificateArn: ALB_CERTIFICATE } });
+      expect(alarm('acme-certificate-alb-expiry')['provider']).toBeUndefined();
+      expect(alarm('acme-certificate-cdn-expiry')).toMatchObject({ ...expiry, dimensions: { CertificateArn: CDN_CERTIFICATE }, provider: 'aws.us_east_1' });
+    });
+
+    it('alarms on a surge of blocked requests above the learned band, per web ACL, with the dimensions WAF publishes per scope', () => {
+      const { alarm } = synthObservability(onCall());
+      const metricOf = (a: SynthResource) => (a['metric_query'] as Array<Record<string, any>>)[0]!['metric'];
+      const regional = alarm('acme-waf-alb-blocked-surge');
+      expect(regional).toMatchObject({ comparison_operator: 'GreaterThanUpperThreshold', threshold_metric_id: 'band' });
+      expect(metricOf(regional)).toMatchObject({ namespace: 'AWS/WAFV2', metric_name: 'BlockedRequests', dimensions: { WebACL: 'acme-alb', Region: 'eu-west-1', Rule: 'ALL' }, stat: 'Sum' });
+      const cloudFront = alarm('acme-waf-cdn-blocked-surge');
+      expect(cloudFront['provider']).toBe('aws.us_east_1');
+      expect(metricOf(cloudFront).dimensions).toEqual({ WebACL: 'acme-cdn', Rule: 'ALL' });
+    });
+
+    it('checks the deep health page over HTTPS on the public name from Route 53, and pages from us-east-1 where its status is published', () => {
+      const { resources, alarm } = synthObservability(onCall());
+      const [[checkId, check]] = Object.entries(resources('aws_route53_health_check')) as [[string, SynthResource]];
+      expect(check).toMatchObject({ type: 'HTTPS', fqdn: 'learn.acme.example', port: 443, resource_path: '/hafleet-deep-health', enable_sni: true, failure_threshold: 3, request_interval: 30 });
+      expect(alarm('acme-deep-health-check')).toMatchObject({
+        provider: 'aws.us_east_1',
+        namespace: 'AWS/Route53',
+        metric_name: 'HealthCheckStatus',
+        dimensions: { HealthCheckId: `\${aws_route53_health_check.${checkId}.id}` },
+        comparison_operator: 'LessThanThreshold',
+        threshold: 1,
+        treat_missing_data: 'breaching',
+      });
+    });
+
+    it('sends the us-east-1 alarms to a topic there, encrypted with a tenant key there, with the same owners subscribed', () => {
+      const { resources, alarm } = synthObservability(onCall());
+      const [globalTopicId, globalTopic] = Object.entries(resources('aws_sns_topic')).find(([, t]) => t['provider'] === 'aws.us_east_1')!;
+      const [keyId, key] = Object.entries(resources('aws_kms_key'))[0]!;
+      expect(key['provider']).toBe('aws.us_east_1');
+      expect(globalTopic).toMatchObject({ name: 'acme-alerts', kms_master_key_id: `\${aws_kms_key.${keyId}.arn}` });
+      const globalArn = `\${aws_sns_topic.${globalTopicId}.arn}`;
+      expect(alarm('acme-deep-health-check')).toMatchObject({ alarm_actions: [globalArn], ok_actions: [globalArn] });
+      const subscribed = Object.values(resources('aws_sns_topic_subscription')).filter((s) => s['topic_arn'] === globalArn);
+      expect(subscribed.map((s) => s['endpoint']).sort()).toEqual(['Dean@Uni.example.edu', 'ops@example.com']);
+      const policy = policyOf(Object.values(resources('aws_sns_topic_policy')).find((p) => p['provider'] === 'aws.us_east_1')!);
+      expect(policy.Statement.find((s) => s.Sid === 'TenantAlarmsPublish')!['Condition']).toMatchObject({
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${ACCOUNT_ID}:alarm:acme-*` },
+      });
+    });
+
+    it('needs no second topic or key when the stack itself is in us-east-1', () => {
+      const { resources, alarm, topicArn } = synthObservability((scope) => ({ ...onCall({ usEast1: undefined })(scope), region: 'us-east-1' }));
+      expect(Object.keys(resources('aws_sns_topic'))).toHaveLength(1);
+      expect(resources('aws_kms_key')).toEqual({});
+      expect(alarm('acme-deep-health-check')).toMatchObject({ alarm_actions: [topicArn] });
+      expect(alarm('acme-deep-health-check')['provider']).toBeUndefined();
+    });
+  });
+
   describe('dashboard', () => {
     it("is named after the tenant and shows every alarm's state, then one graph per alarm", () => {
       const { resources, dashboard, body, alarms } = synthObservability(full());
@@ -384,6 +580,16 @@ describe('TenantObservability', () => {
       const graphs = body.widgets.filter((w) => w.type === 'metric');
       expect(graphs).toHaveLength(alarms.length);
       for (const graph of graphs) expect(graph.properties).toMatchObject({ region: 'eu-west-1', view: 'timeSeries' });
+    });
+
+    it('lists only the alarms of its own region in the status widget, and graphs the us-east-1 metrics in us-east-1', () => {
+      const { resources, body } = synthObservability(onCall());
+      const regional = Object.entries(resources('aws_cloudwatch_metric_alarm')).filter(([, a]) => a['provider'] === undefined);
+      const status = body.widgets.find((w) => w.type === 'alarm')!;
+      expect([...(status.properties['alarms'] as string[])].sort()).toEqual(regional.map(([id]) => `\${aws_cloudwatch_metric_alarm.${id}.arn}`).sort());
+      const graph = (title: string) => body.widgets.find((w) => w.properties['title'] === title)!.properties;
+      expect(graph('Site: deep health check (1 = healthy)')['region']).toBe('us-east-1');
+      expect(graph('Web ACL acme-alb: blocked requests')['region']).toBe('eu-west-1');
     });
 
     it('graphs the same metrics, dimensions and thresholds as the alarms', () => {
@@ -435,7 +641,14 @@ describe('TenantObservability', () => {
       [{ alertEmails: ['ops@example.com', 'OPS@example.com'] }, /alertEmails lists "OPS@example.com" twice/],
       [{ accountId: 'acme' }, /accountId must be a 12-digit AWS account id/],
       [{ name: 'acme tenant' }, /TenantObservability acme tenant: name must be/],
-      [{ webAutoScalingGroup: { name: 'acme-web', minCapacity: 0 } }, /webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got 0/],
+      [{ webAutoScalingGroup: { name: 'acme-web', minCapacity: 0, maxCapacity: 2 } }, /webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got 0/],
+      [{ webAutoScalingGroup: { name: 'acme-web', minCapacity: 3, maxCapacity: 2 } }, /webAutoScalingGroup.maxCapacity must be a whole number ≥ minCapacity, got 2/],
+      [{ workerHeartbeat: { ...HEARTBEAT, everyMinutes: 0 } }, /workerHeartbeat.everyMinutes must be a whole number of minutes from 1 to 60, got 0/],
+      [{ deepHealthCheck: { domain: 'learn.acme.example', path: 'health' } }, /deepHealthCheck.path must start with "\/"/],
+      [{ deepHealthCheck: { domain: 'learn.acme.example', path: '/health' } }, /usEast1 is required: the deep health check, CloudFront's certificate and web ACL are alarmed in us-east-1/],
+      [{ natGatewayIds: ['nat-1', 'nat-1'] }, /natGatewayIds lists the same node twice/],
+      [{ certificates: [{ id: 'ALB', arn: ALB_CERTIFICATE, usedBy: 'x' }] }, /certificates: id "ALB" must be 1–20 lowercase letters/],
+      [{ webAcls: [{ id: 'alb', name: 'a', scope: 'REGIONAL' }, { id: 'alb', name: 'b', scope: 'REGIONAL' }] }, /webAcls uses the id "alb" twice/],
       [{ loadBalancer: { arnSuffix: ALB, targetGroupArnSuffix: TARGET_GROUP, targetResponseTimeSeconds: 0 } }, /targetResponseTimeSeconds must be > 0/],
       [{ database: { kind: 'instance', identifier: 'acme-db' } }, /database.allocatedStorageGiB must be given \(> 0\) for an RDS instance/],
       [
@@ -460,10 +673,32 @@ describe('TenantObservability', () => {
         aws_sns_topic: 1,
         aws_sns_topic_policy: 1,
         aws_sns_topic_subscription: 2,
-        aws_cloudwatch_metric_alarm: 22,
+        aws_cloudwatch_metric_alarm: 23,
         aws_cloudwatch_dashboard: 1,
+        aws_db_event_subscription: 1,
       });
-      expect(summary.add).toBe(27);
+      expect(summary.add).toBe(29);
+    });
+
+    it('plans every on-call watch with the real provider: events, notifications, the health check and the us-east-1 alarms, key and topic', async () => {
+      const summary = await planOffline((stack) => {
+        offlineAwsProvider(stack);
+        new TenantObservability(stack, 'observability', onCall()(stack));
+      });
+      expectOnlyCreates(summary);
+      expect(createdCounts(summary)).toMatchObject({
+        // The tenant region's topic and the us-east-1 one, each with both owners subscribed.
+        aws_sns_topic: 2,
+        aws_sns_topic_policy: 2,
+        aws_sns_topic_subscription: 4,
+        aws_kms_key: 1,
+        aws_kms_alias: 1,
+        aws_db_event_subscription: 2,
+        aws_autoscaling_notification: 2,
+        aws_route53_health_check: 1,
+        // 19 for the tiers + heartbeat + 2 × 2 NAT + 2 certificates + 2 web ACLs + the health check.
+        aws_cloudwatch_metric_alarm: 29,
+      });
     });
   });
 });

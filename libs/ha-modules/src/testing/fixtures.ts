@@ -9,6 +9,7 @@ import { ACCESS_LOG_BUCKET, CERTIFICATE_ARN, KMS_KEY_ARN } from './values.js';
 /** Test-only: a three-zone network laid out like the tenant spec's subnet layout (/20 in 16 /24s). */
 export const networkProps = (overrides: Partial<NetworkProps> = {}): NetworkProps => ({
   name: 'acme',
+  region: 'eu-west-1',
   cidr: '10.20.0.0/20',
   availabilityZones: TEST_ZONES,
   subnets: {

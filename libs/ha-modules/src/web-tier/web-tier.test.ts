@@ -338,6 +338,35 @@ describe('WebTier', () => {
         });
       }
     });
+
+    it('also tracks requests per instance when told the target: the label names this load balancer and target group', () => {
+      const { resources, single } = synthWebTier({ requestsPerTargetPerMinute: 1200 });
+      const [asgId] = single('aws_autoscaling_group');
+      const [albId] = single('aws_lb');
+      const [targetGroupId] = single('aws_lb_target_group');
+      const policies = Object.values(resources('aws_autoscaling_policy'));
+      expect(policies.map((p) => (p['target_tracking_configuration'] as any).predefined_metric_specification.predefined_metric_type)).toEqual([
+        'ASGAverageCPUUtilization',
+        'ALBRequestCountPerTarget',
+      ]);
+      expect(policies[1]).toMatchObject({
+        name: 'acme-web-requests-target',
+        autoscaling_group_name: ref('aws_autoscaling_group', asgId, 'name'),
+        policy_type: 'TargetTrackingScaling',
+        estimated_instance_warmup: 300,
+        target_tracking_configuration: {
+          predefined_metric_specification: {
+            predefined_metric_type: 'ALBRequestCountPerTarget',
+            resource_label: `${ref('aws_lb', albId, 'arn_suffix')}/${ref('aws_lb_target_group', targetGroupId, 'arn_suffix')}`,
+          },
+          target_value: 1200,
+        },
+      });
+    });
+
+    it('refuses a request target that is not a whole number of requests', () => {
+      expect(() => synthWebTier({ requestsPerTargetPerMinute: 0 })).toThrow(/requestsPerTargetPerMinute must be a whole number ≥ 1, got 0/);
+    });
   });
 
   it('exposes its outputs as references to the resources', () => {

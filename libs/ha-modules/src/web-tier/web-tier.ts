@@ -49,6 +49,12 @@ export interface WebTierProps {
   readonly desiredCapacity?: number;
   /** Average CPU the target-tracking policy aims for, in percent. @default 50 */
   readonly cpuTargetPercent?: number;
+  /**
+   * Requests per instance per minute the second target-tracking policy aims for (the application
+   * profile's `requestsPerTargetPerMinute`): the group scales on whichever of CPU and requests
+   * asks for more. @default no request-based policy
+   */
+  readonly requestsPerTargetPerMinute?: number;
   /** Seconds a new instance gets before health checks count; also the instance warm-up. @default 300 */
   readonly healthCheckGraceSeconds?: number;
   /** Share of capacity that must stay healthy during an instance refresh, in percent. @default 100 */
@@ -190,16 +196,20 @@ export class WebTier extends Construct {
       lifecycle: { ignoreChanges: ['desired_capacity'] },
     });
 
-    new AutoscalingPolicy(this, 'cpu-target-tracking', {
-      name: `${name}-web-cpu-target`,
-      autoscalingGroupName: asg.name,
-      policyType: 'TargetTrackingScaling',
-      estimatedInstanceWarmup: settings.healthCheckGraceSeconds,
-      targetTrackingConfiguration: {
-        predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
-        targetValue: settings.cpuTargetPercent,
-      },
-    });
+    const targetTracking = (id: string, policyName: string, metric: { predefinedMetricType: string; resourceLabel?: string }, targetValue: number) =>
+      new AutoscalingPolicy(this, id, {
+        name: `${name}-${policyName}`,
+        autoscalingGroupName: asg.name,
+        policyType: 'TargetTrackingScaling',
+        estimatedInstanceWarmup: settings.healthCheckGraceSeconds,
+        targetTrackingConfiguration: { predefinedMetricSpecification: metric, targetValue },
+      });
+    targetTracking('cpu-target-tracking', 'web-cpu-target', { predefinedMetricType: 'ASGAverageCPUUtilization' }, settings.cpuTargetPercent);
+    if (props.requestsPerTargetPerMinute !== undefined) {
+      // Requests per healthy target per minute, for this load balancer's target group: the group scales on whichever asks for more.
+      const resourceLabel = `${alb.arnSuffix}/${targetGroup.arnSuffix}`;
+      targetTracking('request-target-tracking', 'web-requests-target', { predefinedMetricType: 'ALBRequestCountPerTarget', resourceLabel }, props.requestsPerTargetPerMinute);
+    }
 
     this.albArn = alb.arn;
     this.albDnsName = alb.dnsName;
@@ -285,7 +295,7 @@ export class WebTier extends Construct {
 }
 
 type WebTierSettings = Required<
-  Omit<WebTierProps, 'certificateArn' | 'kmsKeyArn' | 'userData' | 'launchTags' | 'accessLogs' | 'originVerify' | 'rootVolumeGiB' | 'rootDeviceName'>
+  Omit<WebTierProps, 'certificateArn' | 'requestsPerTargetPerMinute' | 'kmsKeyArn' | 'userData' | 'launchTags' | 'accessLogs' | 'originVerify' | 'rootVolumeGiB' | 'rootDeviceName'>
 > & { readonly accessLogPrefix: string };
 
 function withDefaults(props: WebTierProps): WebTierSettings {
@@ -313,6 +323,8 @@ function withDefaults(props: WebTierProps): WebTierSettings {
   }
   if (!Number.isInteger(settings.appPort) || settings.appPort < 1 || settings.appPort > 65535) fail(`appPort must be a TCP port, got ${settings.appPort}`);
   if (!settings.healthCheckPath.startsWith('/')) fail(`healthCheckPath must start with "/", got "${settings.healthCheckPath}"`);
+  const requests = props.requestsPerTargetPerMinute;
+  if (requests !== undefined && !(Number.isInteger(requests) && requests >= 1)) fail(`requestsPerTargetPerMinute must be a whole number ≥ 1, got ${requests}`);
   if (!(settings.cpuTargetPercent > 0 && settings.cpuTargetPercent <= 100)) fail(`cpuTargetPercent must be in (0, 100], got ${settings.cpuTargetPercent}`);
   if (!(settings.minHealthyPercent >= 0 && settings.minHealthyPercent <= 100)) fail(`minHealthyPercent must be in [0, 100], got ${settings.minHealthyPercent}`);
   const { maxHealthyPercent: max, minHealthyPercent: min } = settings;

@@ -8,6 +8,8 @@ export interface WatchedDatabase {
   readonly identifier: string;
   /** Aurora reader instance identifiers: each gets CPU, connection, storage and replica-lag alarms. @default none */
   readonly readerIdentifiers?: string[];
+  /** An Aurora cluster's instances (writer and readers): their own RDS events are subscribed to. @default none */
+  readonly instanceIdentifiers?: string[];
   /** Allocated storage of an RDS instance: the free-storage alarm fires under 10 % of it. Required for `instance`. */
   readonly allocatedStorageGiB?: number;
 }
