@@ -53,6 +53,14 @@ describe('tenant spec', () => {
     expect(spec.sizing.decisions.every((d) => d.source === 'model')).toBe(true);
   });
 
+  it('keeps a year of flow logs in S3 by default, and only a tenant with its own account owns account-wide settings', () => {
+    const spec = parseTenantSpec(JSON.stringify(minimal), source);
+    expect(spec.observability).toEqual({ flowLogs: { destination: 's3', retentionDays: 365 } });
+    expect(spec.account.dedicated).toBe(false);
+    const told = { ...minimal, observability: { flowLogs: { destination: 'cloudwatch', retentionDays: 30 } }, account: { id: '444455556666', dedicated: true } };
+    expect(parseTenantSpec(JSON.stringify(told), source)).toMatchObject({ observability: { flowLogs: { destination: 'cloudwatch', retentionDays: 30 } }, account: { dedicated: true } });
+  });
+
   it('names no DR region by default; a DR region keeps its copies as long as the backups unless told', () => {
     expect(parseTenantSpec(JSON.stringify(minimal), source).disasterRecovery).toBeUndefined();
     expect(parseTenantSpec(JSON.stringify({ ...minimal, disasterRecovery: { region: 'eu-central-1' } }), source).disasterRecovery).toEqual({ region: 'eu-central-1', copyRetentionDays: 35 });
@@ -112,6 +120,9 @@ describe('tenant spec', () => {
     ['Aurora without a reader', { ...minimal, database: { readers: 0 } }, /^database\.readers: must be at least 1/],
     ['cache without a replica', { ...minimal, cache: { replicas: 0 } }, /^cache\.replicas: must be at least 1 so sessions survive/],
     ['bad account id', { ...minimal, account: { id: '1234' } }, /^account\.id: must be a 12-digit AWS account id/],
+    ['dedicated without an account', { ...minimal, account: { dedicated: true } }, /^account\.dedicated: is true but account\.id is not set: the fleet's default account is shared — fix/],
+    ['flow logs to an unknown place', { ...minimal, observability: { flowLogs: { destination: 'splunk' } } }, /^observability\.flowLogs\.destination: must be "s3" or "cloudwatch"/],
+    ['flow logs kept no day', { ...minimal, observability: { flowLogs: { retentionDays: 0 } } }, /^observability\.flowLogs\.retentionDays: must be at least 1 day/],
     ['bad deployer role', { ...minimal, account: { deployerRoleArn: 'arn:aws:iam::111122223333:user/bob' } }, /^account\.deployerRoleArn: must be an IAM role ARN/],
     ['wrong type', { ...minimal, web: { minCapacity: 'two' } }, /^web\.minCapacity: must be of type number/],
     ['JSON syntax error', '{\n  "name": "acme",\n  "region": ,\n}', /^: is not valid JSON: value expected at line 3, column 13/],
