@@ -87,9 +87,10 @@ export class TenantStack extends TerraformStack {
     const kmsKeyArn = this.key.keyArn;
     const zones = spec.availabilityZones;
 
-    // ACLs stay on only where CloudFront standard logs need them.
+    // Flow logs go to the log bucket (their own lifecycle rule) or to a log group, as the spec says.
     const { flowLogs } = spec.observability;
     const flowLogsToS3 = flowLogs.destination === 's3';
+    // ACLs stay on only where CloudFront standard logs need them.
     const logs = new LogBucket(this, 'logs', {
       name,
       accountId,
