@@ -161,21 +161,28 @@ describeWithTerraform(`a release-only rollout of example tenant ${TENANT} (real 
 
 /** The unchanged stack against the state fabricated from its create plan (see the test's comment). */
 const FABRICATION_PLACEHOLDER_CHANGES = [
+  // Its log_destination is `<log bucket ARN>/vpc-flow-logs`, a placeholder in the fabrication, and forces a new flow log.
+  'replace aws_flow_log.network_flow-log_4CEF6CCF',
   'replace aws_secretsmanager_secret_version.cache-credentials_value_01089056',
   'replace aws_secretsmanager_secret_version.mail_smtp-credentials-value_A045B396',
+  // Its resource_label joins the load balancer's and target group's ARN suffixes.
+  'update aws_autoscaling_policy.web_request-target-tracking_9993C0A2',
   'update aws_cloudwatch_dashboard.observability_dashboard_FADF3BBC',
   'update aws_cloudwatch_metric_alarm.observability_alarm-alb-5xx-rate_B0BB6E9A',
   'update aws_cloudwatch_metric_alarm.observability_alarm-alb-response-time_E93A9833',
   'update aws_cloudwatch_metric_alarm.observability_alarm-alb-unhealthy-hosts_9F363268',
+  'update aws_cloudwatch_metric_alarm.observability_alarm-deep-health-check_25296391',
   'update aws_cloudwatch_metric_alarm.observability_alarm-efs-io-limit_44976B83',
+  'update aws_cloudwatch_metric_alarm.observability_alarm-nat-1-packets-dropped_3A543671',
+  'update aws_cloudwatch_metric_alarm.observability_alarm-nat-1-port-allocation_5454BFC6',
   'update aws_efs_file_system_policy.user-data_policy_BE29AF48',
   'update aws_iam_role_policy.db-provisioner_instances_policy-provision-database_B4A1BCF8',
-  'update aws_iam_role_policy.network_flow-log-policy_D2D7635F',
   'update aws_iam_role_policy.web_instances_policy-platform-access_CE5A55CD',
   'update aws_iam_role_policy.worker_instances_policy-platform-access_4B6103D6',
   'update aws_iam_user_policy.mail_smtp-send_182B7AAF',
   'update aws_s3_bucket_policy.content_policy_B96235D0',
   'update aws_sns_topic_policy.observability_topic-policy_8F67B5CF',
+  'update aws_sns_topic_policy.observability_us-east-1_topic-policy_A27629AA',
 ];
 
 /** A release-only change: the web and worker templates and groups, and the published release. */
