@@ -1,8 +1,22 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { replaceDirAtomic, writeFileAtomic } from '@hafleet/fs-safe';
-import { SynthesizedStack, assertCompliant, assertSuppressionsValid, evaluatePolicy, policyContext, type PolicyReport } from '@hafleet/guardrails';
+import {
+  POLICY_REPORT_FILE,
+  SynthesizedStack,
+  assertCompliant,
+  assertSuppressionsValid,
+  compactPolicyReport,
+  evaluatePolicy,
+  formatPolicyReportFile,
+  policyContext,
+  policyReportKey,
+  type CompactPolicyReport,
+  type PolicyContext,
+  type PolicyReport,
+} from '@hafleet/guardrails';
 import { SpecValidationError, loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
 import { App } from 'cdktf';
 import { applyImmediatelyFromEnv, stackModeFromEnv, type StackMode } from './mode.js';
@@ -30,8 +44,11 @@ export interface SynthesizedTenant {
   readonly tenant: string;
   readonly dir: string;
   readonly file: string;
-  /** The guardrails' verdict on the stack: passes and suppressed findings (any unsuppressed error fails synthesis). */
-  readonly policy: PolicyReport;
+  /**
+   * The guardrails' verdict on the stack: counts and findings (any unsuppressed error fails
+   * synthesis). The whole report, passes included, is in `POLICY_REPORT_FILE` beside the stack.
+   */
+  readonly policy: CompactPolicyReport;
   /** The stack differs from the one that was there before (or there was none). */
   readonly changed: boolean;
 }
@@ -47,8 +64,19 @@ interface Settings {
   readonly fleet: FleetConfig;
   /** Every tenant folder's name: isolation rules look for each other tenant, selected or not. */
   readonly fleetTenants: readonly string[];
-  /** Digest of the libraries synthesis loads, computed once per run (see `stackLibsDigest`). */
-  readonly libs: string;
+}
+
+/**
+ * The digest of the libraries synthesis loads (`stackLibsDigest`), per workspace, computed once
+ * per process: hashing every library source costs more than synthesising a tenant, and this
+ * process runs the code it loaded at start whatever changes on disk meanwhile. Only paths that
+ * write stacks (and their records) need it.
+ */
+const libsDigests = new Map<string, string>();
+function libsDigest(workspaceRoot: string): string {
+  let digest = libsDigests.get(workspaceRoot);
+  if (digest === undefined) libsDigests.set(workspaceRoot, (digest = stackLibsDigest(workspaceRoot)));
+  return digest;
 }
 
 function settingsFor(options: SynthesizeOptions, outdir?: string): Settings {
@@ -60,7 +88,6 @@ function settingsFor(options: SynthesizeOptions, outdir?: string): Settings {
     applyImmediately: options.applyImmediately ?? applyImmediatelyFromEnv(),
     fleet: loadFleetConfig(workspaceRoot),
     fleetTenants: tenantSpecFiles(workspaceRoot).map((file) => basename(dirname(file))),
-    libs: stackLibsDigest(workspaceRoot),
   };
 }
 
@@ -81,12 +108,13 @@ export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant
   try {
     const manifests: Record<string, unknown> = {};
     let version = '';
-    // The guardrails judge exactly what terraform would get, before anything replaces the old output.
+    // The guardrails judge exactly what terraform would get, before anything replaces the old
+    // output. Each tenant's whole report goes to disk with its stack; only its counts and findings stay.
     const reports = tenants.map(({ spec }, i) => {
       const synthesized = synthesizeOne(staging, spec, settings);
       version = synthesized.version;
       manifests[spec.name] = synthesized.manifest;
-      const report = checkStack(staging, spec, settings);
+      const report = record(staging, spec.name, settings, checkStack(staging, spec, settings));
       options.onTenant?.(spec.name, i + 1, tenants.length);
       return report;
     });
@@ -116,7 +144,7 @@ export function* synthesizeEach(options: SynthesizeOptions & { readonly only: re
     try {
       assertSuppressionsValid([tenant], settings.workspaceRoot);
       synthesizeOne(staging, spec, settings);
-      const report = checkStack(staging, spec, settings);
+      const report = record(staging, spec.name, settings, checkStack(staging, spec, settings));
       assertCompliant([report]);
       yield { tenant: spec.name, ok: true, stack: place(staging, spec.name, settings, report) };
     } catch (error) {
@@ -156,7 +184,7 @@ export function evaluateTenantPolicies(options: Omit<SynthesizeOptions, 'outdir'
   try {
     return tenants.map(({ spec }) => {
       synthesizeOne(staging, spec, settings);
-      const report = checkStack(staging, spec, settings);
+      const { report } = checkStack(staging, spec, settings);
       rmSync(stackDir(staging, spec.name), { recursive: true, force: true });
       return report;
     });
@@ -178,23 +206,39 @@ function synthesizeOne(staging: string, spec: LoadedTenant['spec'], settings: Se
   return { version: manifest.version, manifest: manifest.stacks[spec.name] };
 }
 
-/** The guardrails over the stack synthesised into `staging`. */
-function checkStack(staging: string, spec: LoadedTenant['spec'], settings: Settings): PolicyReport {
-  const stack = SynthesizedStack.read(join(stackDir(staging, spec.name), STACK_FILE));
-  return evaluatePolicy(stack, policyContext({ spec, fleet: settings.fleet, fleetTenants: settings.fleetTenants }));
+/** A stack in staging as the guardrails judged it: the report, the context it was judged in, the bytes judged. */
+interface CheckedStack {
+  readonly report: PolicyReport;
+  readonly context: PolicyContext;
+  readonly bytes: Buffer;
+}
+
+/** The guardrails over the stack synthesised into `staging` (the file read and parsed once). */
+function checkStack(staging: string, spec: LoadedTenant['spec'], settings: Settings): CheckedStack {
+  const bytes = readFileSync(join(stackDir(staging, spec.name), STACK_FILE));
+  const context = policyContext({ spec, fleet: settings.fleet, fleetTenants: settings.fleetTenants });
+  return { report: evaluatePolicy(new SynthesizedStack(JSON.parse(bytes.toString('utf8'))), context), context, bytes };
 }
 
 /**
- * Moves a checked stack from staging to its place, with the record of what it was made from (so
- * plan and apply can tell when it no longer matches its spec), saying whether it differs from the old one.
+ * Writes beside a checked stack in staging what it was made from (so plan and apply can tell when
+ * it no longer matches its spec) and the guardrails' whole report on it (so readers need not
+ * evaluate again); returns what the run keeps of the report.
  */
-function place(staging: string, tenant: string, settings: Settings, policy: PolicyReport): SynthesizedTenant {
+function record(staging: string, tenant: string, settings: Settings, checked: CheckedStack): CompactPolicyReport {
+  const dir = stackDir(staging, tenant);
+  const inputs = currentStackInputs(settings.workspaceRoot, tenant, settings.mode, libsDigest(settings.workspaceRoot));
+  writeFileSync(join(dir, STACK_INPUTS_FILE), `${JSON.stringify(inputs, null, 2)}\n`);
+  const key = policyReportKey(checked.bytes, checked.context, inputs.libs);
+  writeFileSync(join(dir, POLICY_REPORT_FILE), formatPolicyReportFile(key, checked.report));
+  return compactPolicyReport(checked.report);
+}
+
+/** Moves a recorded stack from staging to its place, saying whether it differs from the old one. */
+function place(staging: string, tenant: string, settings: Settings, policy: CompactPolicyReport): SynthesizedTenant {
   const dir = stackDir(settings.outdir, tenant);
   const file = join(dir, STACK_FILE);
-  const staged = readFileSync(join(stackDir(staging, tenant), STACK_FILE));
-  const changed = !existsSync(file) || !readFileSync(file).equals(staged);
-  const inputs = currentStackInputs(settings.workspaceRoot, tenant, settings.mode, settings.libs);
-  writeFileSync(join(stackDir(staging, tenant), STACK_INPUTS_FILE), `${JSON.stringify(inputs, null, 2)}\n`);
+  const changed = !existsSync(file) || !readFileSync(file).equals(readFileSync(join(stackDir(staging, tenant), STACK_FILE)));
   replaceDirAtomic(stackDir(staging, tenant), dir);
   return { tenant, dir, file, policy, changed };
 }
@@ -207,14 +251,14 @@ type TokenRegistry = { stringTokenMap: Map<unknown, unknown>; numberTokenMap: Ma
  * makes in a process-wide map, and tokens point into their constructs: without this, every
  * tenant's whole construct tree stays alive and memory grows with the fleet (1.9 GB at 681
  * tenants). Tokens that existed before (made when modules load) are kept; the token counter is
- * never reset, so no key is reused. Source maps are off meanwhile (see withoutSourceMaps).
+ * never reset, so no key is reused. Token creation stacks are skipped meanwhile (see withoutTokenStackTraces).
  */
 function releasingTokens(build: () => void): void {
   const registry = () => (globalThis as { __cdktfTokenMap?: TokenRegistry }).__cdktfTokenMap;
   const before = registry();
   const kept = before && { strings: new Set(before.stringTokenMap.keys()), numbers: new Set(before.numberTokenMap.keys()) };
   try {
-    withoutSourceMaps(build);
+    withoutTokenStackTraces(build);
   } finally {
     const after = registry();
     if (after) {
@@ -224,17 +268,21 @@ function releasingTokens(build: () => void): void {
   }
 }
 
+/** cdktf's stack-trace module (CommonJS): its tokens call `captureStackTrace` through this exports object. */
+const cdktfStackTrace = createRequire(import.meta.url)('cdktf/lib/tokens/private/stack-trace.js') as { captureStackTrace: (below?: unknown) => string[] };
+
 /**
- * cdktf captures a stack trace for every token it creates; with source maps on (tsx turns them
- * on) each capture maps every frame, which costs a quarter of synth time. Errors thrown here
- * carry their own message, so their stack positions matter less than the time.
+ * cdktf records the full creation stack of every token it makes (tens of thousands per tenant),
+ * only to quote it if that token later fails to resolve: capturing and formatting those stacks was
+ * a fifth of synth time. Inside `build` tokens get an empty creation stack; errors keep their own
+ * stacks (and source maps), and a token that cannot resolve is still reported by cdktf, by name.
  */
-function withoutSourceMaps<T>(build: () => T): T {
-  const enabled = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
+function withoutTokenStackTraces<T>(build: () => T): T {
+  const capture = cdktfStackTrace.captureStackTrace;
+  cdktfStackTrace.captureStackTrace = () => [];
   try {
     return build();
   } finally {
-    process.setSourceMapsEnabled(enabled);
+    cdktfStackTrace.captureStackTrace = capture;
   }
 }
