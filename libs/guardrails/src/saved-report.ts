@@ -26,14 +26,17 @@ const sha256 = (data: string | Uint8Array): string => createHash('sha256').updat
 /** The fleet's tenant list is the same array for every tenant of a run: hashed once. */
 const tenantListDigests = new WeakMap<readonly string[], string>();
 
-export function policyReportKey(stackBytes: Uint8Array, context: PolicyContext, libs: string): PolicyReportKey {
+/** sha256 of a stack file's bytes: the `stack` of a report key. */
+export const stackDigest = (stackBytes: Uint8Array): string => sha256(stackBytes);
+
+export function policyReportKey(stack: string, context: PolicyContext, libs: string): PolicyReportKey {
   let tenants = tenantListDigests.get(context.fleetTenants);
   if (tenants === undefined) {
     tenants = sha256(JSON.stringify([...context.fleetTenants].sort()));
     tenantListDigests.set(context.fleetTenants, tenants);
   }
   const { spec, fleet, accountId, tenant } = context;
-  return { stack: sha256(stackBytes), context: sha256(JSON.stringify({ tenant, accountId, spec, fleet, tenants })), libs };
+  return { stack, context: sha256(JSON.stringify({ tenant, accountId, spec, fleet, tenants })), libs };
 }
 
 /** The file's text: the key, then one outcome a line (readable, and small enough at hundreds of outcomes). */

@@ -13,6 +13,7 @@ import {
   formatPolicyReportFile,
   policyContext,
   policyReportKey,
+  stackDigest,
   type CompactPolicyReport,
   type PolicyContext,
   type PolicyReport,
@@ -229,7 +230,7 @@ function record(staging: string, tenant: string, settings: Settings, checked: Ch
   const dir = stackDir(staging, tenant);
   const inputs = currentStackInputs(settings.workspaceRoot, tenant, settings.mode, libsDigest(settings.workspaceRoot));
   writeFileSync(join(dir, STACK_INPUTS_FILE), `${JSON.stringify(inputs, null, 2)}\n`);
-  const key = policyReportKey(checked.bytes, checked.context, inputs.libs);
+  const key = policyReportKey(stackDigest(checked.bytes), checked.context, inputs.libs);
   writeFileSync(join(dir, POLICY_REPORT_FILE), formatPolicyReportFile(key, checked.report));
   return compactPolicyReport(checked.report);
 }
