@@ -269,8 +269,15 @@ function releasingTokens(build: () => void): void {
   }
 }
 
-/** cdktf's stack-trace module (CommonJS): its tokens call `captureStackTrace` through this exports object. */
-const cdktfStackTrace = createRequire(import.meta.url)('cdktf/lib/tokens/private/stack-trace.js') as { captureStackTrace: (below?: unknown) => string[] };
+/**
+ * cdktf's stack-trace module (CommonJS): tokens call its functions through this exports object,
+ * `captureStackTrace` in cdktf 0.21, `captureCreationStack` in cdktn (which also has a switch for it).
+ */
+const cdktfStackTrace = createRequire(import.meta.url)('cdktf/lib/tokens/private/stack-trace.js') as {
+  captureStackTrace: (below?: unknown) => string[];
+  captureCreationStack?: () => string[];
+};
+const CDKTN_SWITCH = 'CDKTN_DISABLE_CREATION_STACK';
 
 /**
  * cdktf records the full creation stack of every token it makes (tens of thousands per tenant),
@@ -279,6 +286,16 @@ const cdktfStackTrace = createRequire(import.meta.url)('cdktf/lib/tokens/private
  * stacks (and source maps), and a token that cannot resolve is still reported by cdktf, by name.
  */
 function withoutTokenStackTraces<T>(build: () => T): T {
+  if (cdktfStackTrace.captureCreationStack) {
+    const previous = process.env[CDKTN_SWITCH];
+    process.env[CDKTN_SWITCH] = 'true';
+    try {
+      return build();
+    } finally {
+      if (previous === undefined) delete process.env[CDKTN_SWITCH];
+      else process.env[CDKTN_SWITCH] = previous;
+    }
+  }
   const capture = cdktfStackTrace.captureStackTrace;
   cdktfStackTrace.captureStackTrace = () => [];
   try {
