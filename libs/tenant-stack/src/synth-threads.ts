@@ -9,7 +9,10 @@ import type { Settings, StagedTenant } from './stage.js';
  * staged stacks and reports progress. Every write is still a staging folder moved into place.
  */
 
-/** At least this many tenants per thread: starting one costs about as much as synthesising this many. */
+/**
+ * At least this many tenants per thread: starting one (loading cdktf and the provider bindings)
+ * costs about as much as synthesising this many, so a smaller run is faster in one thread.
+ */
 export const TENANTS_PER_THREAD = 20;
 
 /** Threads for `tenants` tenants with at most `maxParallel` at once; 1 means synthesise in this thread. */
