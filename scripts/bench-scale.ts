@@ -2,7 +2,8 @@
  * `npm run bench:scale`: the fleet at 100 and 1,000 synthetic tenants (`scripts/synthetic-fleet.ts`),
  * each in a throw-away workspace copy:
  *   graph          `nx show projects` and `nx graph --file`, no daemon (what CI and every cold command pay)
- *   fleet synth    one process (`fleet synth`): wall, per tenant, peak memory
+ *   fleet synth    one process (`fleet synth`): wall, per tenant, peak memory; in synth threads
+ *                  (the default, --max-parallel 2) and in one thread (--max-parallel 1)
  *   nx cold        `nx run-many -t synth` with an empty cache: batched, one cache entry per tenant
  *   nx warm no-op  the same again: every tenant from the cache
  * Peak memory is the largest process's maximum RSS (GNU time), e.g. the batch worker.
@@ -28,6 +29,7 @@ interface Figures {
   showProjects: number;
   graphFile: number;
   fleetSynth: Run;
+  fleetSynthOneThread: Run;
   nxCold: Run;
   nxWarm: Run;
 }
@@ -64,16 +66,21 @@ function measure(count: number): Figures {
     log('nx graph --file');
     const graphFile = timed(root, nx('graph', `--file=${join(root, 'graph.json')}`)).seconds;
 
-    log('fleet synth (one process)');
-    const fleetSynth = timed(root, [process.execPath, '--import', 'tsx', join(workspaceRoot, 'apps/cli/src/main.ts'), 'synth']);
-    rmSync(join(root, 'cdktf.out'), { recursive: true, force: true });
+    const fleetSynthWith = (maxParallel: number) => {
+      log(`fleet synth (one process, --max-parallel ${maxParallel})`);
+      const run = timed(root, [process.execPath, '--import', 'tsx', join(workspaceRoot, 'apps/cli/src/main.ts'), 'synth', '--max-parallel', String(maxParallel)]);
+      rmSync(join(root, 'cdktf.out'), { recursive: true, force: true });
+      return run;
+    };
+    const fleetSynthOneThread = fleetSynthWith(1);
+    const fleetSynth = fleetSynthWith(2);
 
     log('nx run-many -t synth, cold');
     rmSync(join(root, '.nx', 'cache'), { recursive: true, force: true });
     const nxCold = timed(root, nx('run-many', '-t', 'synth', '--projects', 'tag:type:tenant'));
     log('nx run-many -t synth, warm (no-op)');
     const nxWarm = timed(root, nx('run-many', '-t', 'synth', '--projects', 'tag:type:tenant'));
-    return { tenants: count, showProjects, graphFile, fleetSynth, nxCold, nxWarm };
+    return { tenants: count, showProjects, graphFile, fleetSynth, fleetSynthOneThread, nxCold, nxWarm };
   } finally {
     workspace.dispose();
   }
@@ -91,11 +98,14 @@ const s = (n: number) => n.toFixed(1);
 const mb = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0));
 const ms = (run: Run, count: number) => ((run.seconds * 1000) / count).toFixed(0);
 console.log('\nscale benchmark (synthetic tenants, offline mode, no Nx daemon)\n');
-const header = ['tenants', 'show projects s', 'graph --file s', 'fleet synth s', 'ms/tenant', 'peak MB', 'nx cold s', 'ms/tenant', 'peak MB', 'nx cold ÷ fleet', 'nx warm no-op s'];
+const header = ['tenants', 'show projects s', 'graph --file s', 'synth 1 thread s', 'ms/tenant', 'peak MB', 'fleet synth s', 'ms/tenant', 'peak MB', 'nx cold s', 'ms/tenant', 'peak MB', 'nx cold ÷ fleet', 'nx warm no-op s'];
 const table = rows.map((r) => [
   String(r.tenants),
   s(r.showProjects),
   s(r.graphFile),
+  s(r.fleetSynthOneThread.seconds),
+  ms(r.fleetSynthOneThread, r.tenants),
+  mb(r.fleetSynthOneThread.peakMb),
   s(r.fleetSynth.seconds),
   ms(r.fleetSynth, r.tenants),
   mb(r.fleetSynth.peakMb),
@@ -110,7 +120,9 @@ for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padS
 if (rows.length > 1) {
   const [small, large] = [rows[0]!, rows.at(-1)!];
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (b / a).toFixed(2) : '-');
-  console.log(`\npeak memory ${large.tenants} vs ${small.tenants} tenants: fleet synth ×${ratio(small.fleetSynth.peakMb, large.fleetSynth.peakMb)}, nx batch ×${ratio(small.nxCold.peakMb, large.nxCold.peakMb)}`);
+  console.log(
+    `\npeak memory ${large.tenants} vs ${small.tenants} tenants: fleet synth ×${ratio(small.fleetSynth.peakMb, large.fleetSynth.peakMb)} (1 thread ×${ratio(small.fleetSynthOneThread.peakMb, large.fleetSynthOneThread.peakMb)}), nx batch ×${ratio(small.nxCold.peakMb, large.nxCold.peakMb)}`,
+  );
 }
 mkdirSync(join(workspaceRoot, '.hafleet'), { recursive: true });
 writeFileSync(join(workspaceRoot, '.hafleet', 'bench-scale.json'), `${JSON.stringify(rows, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import { renderTable } from '@hafleet/fleet';
-import { RULES, formatFinding, suppressedFindings, summarisePolicy, violations, warnings, type PolicyOutcome, type PolicyReport } from '@hafleet/guardrails';
+import { RULES, formatFinding, suppressedFindings, summarisePolicy, violations, warnings, type AnyPolicyReport, type PolicyOutcome, type PolicyReport } from '@hafleet/guardrails';
 
 /** How the CLI shows guardrail reports: `fleet policy` in full, synth and validate in brief. */
 
@@ -36,7 +36,7 @@ export function policyTable(report: PolicyReport, all: boolean): string {
 }
 
 /** What is wrong and the fix, for every finding (errors optional); then the suppressions that matched nothing. */
-export function findingLines(report: PolicyReport, include: { errors: boolean } = { errors: true }): string[] {
+export function findingLines(report: AnyPolicyReport, include: { errors: boolean } = { errors: true }): string[] {
   const findings = [...(include.errors ? violations(report) : []), ...warnings(report), ...suppressedFindings(report)];
   return [
     ...findings.map((o) => formatFinding(report.tenant, o)),
@@ -61,7 +61,7 @@ export function policySummaryTable(reports: readonly PolicyReport[]): string {
  * For synth and validate: one line of counts, then every finding that did not block (warnings,
  * suppressions with their reasons, unused suppressions), and the blocking ones when `errors`.
  */
-export function policyBrief(reports: readonly PolicyReport[], include: { errors: boolean }): string[] {
+export function policyBrief(reports: readonly AnyPolicyReport[], include: { errors: boolean }): string[] {
   const summaries = reports.map(summarisePolicy);
   const total = (key: 'checks' | 'passed' | 'errors' | 'warnings' | 'suppressed') => summaries.reduce((n, s) => n + s[key], 0);
   const head = `guardrails: ${total('errors')} unsuppressed error(s) in ${reports.length} tenant(s); ${total('passed')} of ${total('checks')} checks passed, ${total('suppressed')} suppressed, ${total('warnings')} warning(s)`;

@@ -10,4 +10,5 @@ export { policyStatements, type PolicyStatement } from './rules/support.js';
 export * from './evaluate.js';
 export * from './suppressions.js';
 export * from './report.js';
+export * from './saved-report.js';
 export { regionOf } from './rules/recovery.js';

@@ -1,12 +1,33 @@
 import type { PolicyOutcome, PolicyReport } from './evaluate.js';
+import type { Suppression } from './suppressions.js';
 
 /** Reading a policy report: what blocks synthesis, what is only reported, and how to say it. */
 
+/**
+ * What a fleet run keeps of one tenant's report: the counts and every outcome that is not a pass.
+ * The passes are most of a report (hundreds per tenant); synth writes the whole report beside the
+ * stack (`POLICY_REPORT_FILE`) and keeps only this, so memory does not grow with the fleet.
+ */
+export interface CompactPolicyReport {
+  readonly tenant: string;
+  readonly summary: PolicySummary;
+  /** Failed and suppressed outcomes. */
+  readonly findings: readonly PolicyOutcome[];
+  readonly unusedSuppressions: readonly Suppression[];
+  readonly durationMs: number;
+}
+
+/** A whole report or its compact form: everything below reads either. */
+export type AnyPolicyReport = PolicyReport | CompactPolicyReport;
+
+/** The outcomes of a report that are not passes. */
+const findingsOf = (report: AnyPolicyReport): readonly PolicyOutcome[] => ('findings' in report ? report.findings : report.outcomes);
+
 /** Unsuppressed error-severity findings: each one fails synthesis. */
-export const violations = (report: PolicyReport): PolicyOutcome[] => report.outcomes.filter((o) => o.result === 'fail' && o.severity === 'error');
+export const violations = (report: AnyPolicyReport): PolicyOutcome[] => findingsOf(report).filter((o) => o.result === 'fail' && o.severity === 'error');
 /** Unsuppressed warning-severity findings: reported, never blocking. */
-export const warnings = (report: PolicyReport): PolicyOutcome[] => report.outcomes.filter((o) => o.result === 'fail' && o.severity === 'warning');
-export const suppressedFindings = (report: PolicyReport): PolicyOutcome[] => report.outcomes.filter((o) => o.result === 'suppressed');
+export const warnings = (report: AnyPolicyReport): PolicyOutcome[] => findingsOf(report).filter((o) => o.result === 'fail' && o.severity === 'warning');
+export const suppressedFindings = (report: AnyPolicyReport): PolicyOutcome[] => findingsOf(report).filter((o) => o.result === 'suppressed');
 
 export interface PolicySummary {
   readonly tenant: string;
@@ -21,7 +42,8 @@ export interface PolicySummary {
   readonly unusedSuppressions: number;
 }
 
-export function summarisePolicy(report: PolicyReport): PolicySummary {
+export function summarisePolicy(report: AnyPolicyReport): PolicySummary {
+  if ('summary' in report) return report.summary;
   const count = (result: PolicyOutcome['result']) => report.outcomes.filter((o) => o.result === result).length;
   return {
     tenant: report.tenant,
@@ -32,6 +54,16 @@ export function summarisePolicy(report: PolicyReport): PolicySummary {
     warnings: warnings(report).length,
     suppressed: count('suppressed'),
     unusedSuppressions: report.unusedSuppressions.length,
+  };
+}
+
+export function compactPolicyReport(report: PolicyReport): CompactPolicyReport {
+  return {
+    tenant: report.tenant,
+    summary: summarisePolicy(report),
+    findings: report.outcomes.filter((o) => o.result !== 'pass'),
+    unusedSuppressions: report.unusedSuppressions,
+    durationMs: report.durationMs,
   };
 }
 
@@ -50,9 +82,9 @@ export function formatFinding(tenant: string, outcome: PolicyOutcome): string {
  * been written when it is thrown.
  */
 export class PolicyViolationError extends Error {
-  readonly reports: readonly PolicyReport[];
+  readonly reports: readonly AnyPolicyReport[];
 
-  constructor(reports: readonly PolicyReport[]) {
+  constructor(reports: readonly AnyPolicyReport[]) {
     const found = reports.flatMap((r) => violations(r).map((o) => formatFinding(r.tenant, o)));
     // Accepted exceptions are part of every report, this one included.
     const accepted = reports.flatMap((r) => suppressedFindings(r).map((o) => formatFinding(r.tenant, o)));
@@ -68,6 +100,6 @@ export class PolicyViolationError extends Error {
 }
 
 /** Throws PolicyViolationError when any report has an unsuppressed error-severity finding. */
-export function assertCompliant(reports: readonly PolicyReport[]): void {
+export function assertCompliant(reports: readonly AnyPolicyReport[]): void {
   if (reports.some((r) => violations(r).length > 0)) throw new PolicyViolationError(reports);
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PriceError, priceFilePath, priceSourceLine, readPriceFile, type PriceFile } from '@hafleet/cost';
 import { replaceDirAtomic } from '@hafleet/fs-safe';
-import { loadFleetConfig, tenantSpecFiles } from '@hafleet/tenant-spec';
+import { loadFleetConfig, stackLibsDigest, tenantSpecFiles } from '@hafleet/tenant-spec';
 import { collectTenant, readRollouts, type TenantReport } from './collect.js';
 import { costTotals, type CostTotals } from './cost-fleet.js';
 import { readArchitecture } from './diagram/architecture.js';
@@ -35,6 +35,8 @@ export interface BuiltReport {
   readonly totals: CostTotals;
   /** Milliseconds per phase, for the bench and the progress line. */
   readonly timings: Readonly<Record<'stacks' | 'collect' | 'diagrams' | 'write', number>>;
+  /** Guardrail reports: reused from beside their stacks (written by synth), or evaluated again (none saved, or no longer matching). */
+  readonly guardrails: { readonly reused: number; readonly evaluated: number };
 }
 
 /** `report.json` beside the pages: the fleet table and totals for machines. */
@@ -74,12 +76,23 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
     pricesError = error.message;
   }
   const rollouts = readRollouts(workspaceRoot);
-  const context = { workspaceRoot, prices, pricesError, rollouts, fleet: loadFleetConfig(workspaceRoot), fleetTenants: tenantSpecFiles(workspaceRoot).map((f) => basename(dirname(f))) };
+  const guardrails = { reused: 0, evaluated: 0 };
+  const context = {
+    workspaceRoot,
+    prices,
+    pricesError,
+    rollouts,
+    fleet: loadFleetConfig(workspaceRoot),
+    fleetTenants: tenantSpecFiles(workspaceRoot).map((f) => basename(dirname(f))),
+    libs: stackLibsDigest(workspaceRoot),
+    onPolicy: (reused: boolean) => void (reused ? guardrails.reused++ : guardrails.evaluated++),
+  };
   const reports: TenantReport[] = tenants.map((tenant, i) => {
     if ((i + 1) % 250 === 0) say(`[${i + 1}/${tenants.length}] guardrails, plans, costs`);
     return collectTenant(tenant, context);
   });
   const collectMs = clock() - t0;
+  say(`guardrails: ${guardrails.reused} report(s) reused from synth, ${guardrails.evaluated} evaluated`);
 
   t0 = clock();
   const dots = tenants.map(({ spec, stack }) => architectureDot(readArchitecture(spec.name, stack)));
@@ -111,6 +124,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
       rollouts: rollouts.filter((r) => r.journal).length,
       totals,
       timings: { stacks: stacksMs, collect: collectMs, diagrams: diagramsMs, write: clock() - t0 },
+      guardrails,
     };
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { estimateCost, specProfile, tenantCostInput, type CostEstimate, type PriceFile } from '@hafleet/cost';
 import { DRIFT_SUMMARY_FILE, PLAN_SUMMARY_FILE, type SavedPlanRecord, type TenantDrift } from '@hafleet/fleet';
-import { evaluatePolicy, policyContext, summarisePolicy, type PolicyOutcome, type PolicySummary } from '@hafleet/guardrails';
+import { evaluatePolicy, policyContext, policyReportKey, readPolicyReportFile, summarisePolicy, type PolicyOutcome, type PolicySummary } from '@hafleet/guardrails';
 import { RolloutJournal, ROLLOUTS_DIR, type JournalData } from '@hafleet/rollout';
 import { tenantWorkDir, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import type { TenantWithStack } from './fleet-stacks.js';
@@ -76,11 +76,27 @@ export interface CollectOptions {
   readonly fleet: FleetConfig;
   /** Every tenant name in the workspace (the isolation rules look for the others). */
   readonly fleetTenants: readonly string[];
+  /** The libraries' digest (`stackLibsDigest`): a saved guardrail report is reused only if the rules are the same code. */
+  readonly libs: string;
+  /** Called with whether the guardrail report saved beside the stack was reused (else the rules ran again). */
+  readonly onPolicy?: (reused: boolean) => void;
 }
 
-export function collectTenant({ spec, stack }: TenantWithStack, options: CollectOptions): TenantReport {
+/**
+ * The guardrails' report on a tenant's stack: the one synth saved beside it when it was evaluated
+ * from these very bytes, spec, fleet and rules; else evaluated now.
+ */
+function tenantPolicy({ spec, stack, stackFile, stackDigest }: TenantWithStack, options: CollectOptions) {
+  const context = policyContext({ spec, fleet: options.fleet, fleetTenants: options.fleetTenants });
+  const saved = readPolicyReportFile(dirname(stackFile), policyReportKey(stackDigest, context, options.libs));
+  options.onPolicy?.(saved !== undefined);
+  return saved ?? evaluatePolicy(stack, context);
+}
+
+export function collectTenant(tenant: TenantWithStack, options: CollectOptions): TenantReport {
+  const { spec, stack } = tenant;
   const { workspaceRoot } = options;
-  const policy = evaluatePolicy(stack, policyContext({ spec, fleet: options.fleet, fleetTenants: options.fleetTenants }));
+  const policy = tenantPolicy(tenant, options);
   const work = tenantWorkDir(workspaceRoot, spec.name);
   const plan = readJson<SavedPlanRecord>(join(work, PLAN_SUMMARY_FILE));
   const drift = readJson<TenantDrift>(join(work, DRIFT_SUMMARY_FILE));

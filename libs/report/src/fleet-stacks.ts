@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SynthesizedStack } from '@hafleet/guardrails';
+import { SynthesizedStack, stackDigest } from '@hafleet/guardrails';
 import { DEFAULT_OUTDIR, STACK_FILE, loadFleet, stackDir, type TenantSpec } from '@hafleet/tenant-spec';
 
 /** A tenant with its synthesized stack, as the last synth left it in `cdktf.out`. */
@@ -8,6 +8,8 @@ export interface TenantWithStack {
   readonly spec: TenantSpec;
   readonly stack: SynthesizedStack;
   readonly stackFile: string;
+  /** sha256 of the stack file's bytes: a guardrail report saved beside it is reused only for these bytes. */
+  readonly stackDigest: string;
 }
 
 export interface LoadStacksOptions {
@@ -34,5 +36,8 @@ export async function loadTenantStacks(options: LoadStacksOptions): Promise<Tena
     const { synthesizeTenants } = await import('@hafleet/tenant-stack');
     synthesizeTenants({ workspaceRoot, only: missing });
   }
-  return tenants.map(({ spec }) => ({ spec, stack: SynthesizedStack.read(file(spec.name)), stackFile: file(spec.name) }));
+  return tenants.map(({ spec }) => {
+    const bytes = readFileSync(file(spec.name));
+    return { spec, stack: new SynthesizedStack(JSON.parse(bytes.toString('utf8'))), stackFile: file(spec.name), stackDigest: stackDigest(bytes) };
+  });
 }

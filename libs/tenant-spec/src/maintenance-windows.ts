@@ -54,9 +54,14 @@ export function maintenanceWindows(timeZone: string): MaintenanceWindows {
   };
 }
 
+/** Per time zone: the reference dates are fixed, and each Intl formatter costs milliseconds (a fleet shares a few zones). */
+const standardOffsets = new Map<string, number>();
+
 /** Minutes east of UTC in winter: the smaller of the two reference offsets. */
 export function standardOffsetMinutes(timeZone: string): number {
-  return Math.min(...REFERENCE_DATES.map((date) => offsetMinutes(timeZone, date)));
+  let offset = standardOffsets.get(timeZone);
+  if (offset === undefined) standardOffsets.set(timeZone, (offset = Math.min(...REFERENCE_DATES.map((date) => offsetMinutes(timeZone, date)))));
+  return offset;
 }
 
 /** Minutes east of UTC at `epochMs` in `timeZone` (e.g. 600 for Sydney in winter). */

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { replaceDirAtomic, writeFileAtomic } from '@hafleet/fs-safe';
-import { SynthesizedStack, assertCompliant, assertSuppressionsValid, evaluatePolicy, policyContext, type PolicyReport } from '@hafleet/guardrails';
-import { SpecValidationError, loadFleet, loadFleetConfig, tenantSpecFiles, type FleetConfig, type LoadedTenant } from '@hafleet/tenant-spec';
-import { App } from 'cdktf';
-import { applyImmediatelyFromEnv, stackModeFromEnv, type StackMode } from './mode.js';
-import { DEFAULT_OUTDIR, STACK_FILE, STACK_INPUTS_FILE, currentStackInputs, offlineStatePath, stackDir, stackLibsDigest } from '@hafleet/tenant-spec';
-import { TenantStack } from './tenant-stack.js';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@hafleet/fs-safe';
+import { assertCompliant, assertSuppressionsValid, type PolicyReport } from '@hafleet/guardrails';
+import { SpecValidationError, loadFleet, stackDir, type LoadedTenant } from '@hafleet/tenant-spec';
+import type { StackMode } from './mode.js';
+import { checkStack, libsDigest, place, settingsFor, stageTenant, synthesizeOne, type PlacedStack, type Settings, type StagedTenant } from './stage.js';
+import { inSynthThreads, synthThreadCount } from './synth-threads.js';
 
 export interface SynthesizeOptions {
   readonly workspaceRoot: string;
@@ -26,105 +25,170 @@ export interface SynthesizeOptions {
   readonly onTenant?: (tenant: string, done: number, total: number) => void;
 }
 
-export interface SynthesizedTenant {
-  readonly tenant: string;
-  readonly dir: string;
-  readonly file: string;
-  /** The guardrails' verdict on the stack: passes and suppressed findings (any unsuppressed error fails synthesis). */
-  readonly policy: PolicyReport;
-  /** The stack differs from the one that was there before (or there was none). */
-  readonly changed: boolean;
+export interface ParallelSynthesizeOptions extends SynthesizeOptions {
+  /**
+   * Tenants synthesised at once, each in a synth thread (synth-threads.ts); fewer when the run is
+   * too small to repay starting threads (`TENANTS_PER_THREAD` each). 1: all in this thread. Default 2.
+   */
+  readonly maxParallel?: number;
 }
+
+/**
+ * A tenant's stack in place. `policy` is the guardrails' verdict on it: counts and findings (any
+ * unsuppressed error fails synthesis); the whole report, passes included, is in `POLICY_REPORT_FILE`
+ * beside the stack.
+ */
+export type SynthesizedTenant = PlacedStack;
 
 /** One tenant of `synthesizeEach`: its stack, or why it has none (its old output left as it was). */
 export type TenantSynthOutcome = { readonly tenant: string; readonly ok: true; readonly stack: SynthesizedTenant } | { readonly tenant: string; readonly ok: false; readonly error: Error };
 
-interface Settings {
-  readonly workspaceRoot: string;
-  readonly outdir: string;
-  readonly mode: StackMode;
-  readonly applyImmediately: boolean;
-  readonly fleet: FleetConfig;
-  /** Every tenant folder's name: isolation rules look for each other tenant, selected or not. */
-  readonly fleetTenants: readonly string[];
-  /** Digest of the libraries synthesis loads, computed once per run (see `stackLibsDigest`). */
-  readonly libs: string;
+/** A whole-fleet run in progress: the validated tenants and the staging folder everything goes to first. */
+interface FleetRun {
+  readonly settings: Settings;
+  readonly tenants: readonly LoadedTenant[];
+  readonly staging: string;
 }
 
-function settingsFor(options: SynthesizeOptions, outdir?: string): Settings {
-  const workspaceRoot = resolve(options.workspaceRoot);
-  return {
-    workspaceRoot,
-    outdir: resolve(outdir ?? options.outdir ?? join(workspaceRoot, DEFAULT_OUTDIR)),
-    mode: options.mode ?? stackModeFromEnv(),
-    applyImmediately: options.applyImmediately ?? applyImmediatelyFromEnv(),
-    fleet: loadFleetConfig(workspaceRoot),
-    fleetTenants: tenantSpecFiles(workspaceRoot).map((file) => basename(dirname(file))),
-    libs: stackLibsDigest(workspaceRoot),
-  };
+function startFleetRun(options: SynthesizeOptions): FleetRun {
+  const settings = settingsFor(options);
+  const tenants = loadFleet(settings.workspaceRoot, { only: options.only });
+  assertSuppressionsValid(tenants, settings.workspaceRoot);
+  mkdirSync(join(settings.outdir, 'stacks'), { recursive: true });
+  return { settings, tenants, staging: mkdtempSync(join(settings.outdir, '.staging-')) };
+}
+
+/** Every tenant staged and checked: now, and only now, the stacks replace the old ones. */
+function finishFleetRun({ settings, tenants, staging }: FleetRun, staged: readonly StagedTenant[], options: SynthesizeOptions): SynthesizedTenant[] {
+  assertCompliant(staged.map((s) => s.report));
+  const stacks = tenants.map(({ spec }, i) => place(staging, spec.name, settings, staged[i]!.report));
+  // cdktf-cli reads the manifest; it only describes the whole fleet after a whole-fleet synth.
+  if (!options.only) {
+    const manifests = Object.fromEntries(tenants.map(({ spec }, i) => [spec.name, staged[i]!.manifest]));
+    writeFileAtomic(join(settings.outdir, 'manifest.json'), `${JSON.stringify({ version: staged.at(-1)?.version ?? '', stacks: manifests }, null, 2)}\n`);
+  }
+  return stacks;
 }
 
 /**
  * Validates the fleet, then synthesises the chosen tenants. Output appears atomically: everything
  * is synthesised into a staging folder first, so a bad spec, a failing construct or a stack that
  * breaks a guardrail (`PolicyViolationError`) leaves the previous `cdktf.out` exactly as it was.
- * Each tenant gets its own App, released once its stack is on disk and checked, so memory stays
- * flat however large the fleet.
+ * Each tenant gets its own App, released once its stack is on disk and checked, and its whole
+ * guardrail report goes to disk with it: memory stays flat however large the fleet.
  */
 export function synthesizeTenants(options: SynthesizeOptions): SynthesizedTenant[] {
-  const settings = settingsFor(options);
-  const tenants = loadFleet(settings.workspaceRoot, { only: options.only });
-  assertSuppressionsValid(tenants, settings.workspaceRoot);
-
-  mkdirSync(join(settings.outdir, 'stacks'), { recursive: true });
-  const staging = mkdtempSync(join(settings.outdir, '.staging-'));
+  const run = startFleetRun(options);
   try {
-    const manifests: Record<string, unknown> = {};
-    let version = '';
-    // The guardrails judge exactly what terraform would get, before anything replaces the old output.
-    const reports = tenants.map(({ spec }, i) => {
-      const synthesized = synthesizeOne(staging, spec, settings);
-      version = synthesized.version;
-      manifests[spec.name] = synthesized.manifest;
-      const report = checkStack(staging, spec, settings);
-      options.onTenant?.(spec.name, i + 1, tenants.length);
-      return report;
-    });
-    assertCompliant(reports);
-    const stacks = tenants.map(({ spec }, i) => place(staging, spec.name, settings, reports[i]!));
-    // cdktf-cli reads the manifest; it only describes the whole fleet after a whole-fleet synth.
-    if (!options.only) writeFileAtomic(join(settings.outdir, 'manifest.json'), `${JSON.stringify({ version, stacks: manifests }, null, 2)}\n`);
-    return stacks;
+    return finishFleetRun(run, stageHere(run, options), options);
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(run.staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * `synthesizeTenants` with up to `maxParallel` tenants at once, each in a synth thread: the same
+ * validation, staging, guardrails and all-or-nothing output. The first failing tenant stops the
+ * run (the tenants under way finish, nothing is written). What `fleet synth` runs.
+ */
+export async function synthesizeTenantsInParallel(options: ParallelSynthesizeOptions): Promise<SynthesizedTenant[]> {
+  const run = startFleetRun(options);
+  try {
+    const threads = synthThreadCount(run.tenants.length, options.maxParallel ?? 2);
+    const staged = threads === 1 ? stageHere(run, options) : await stageInThreads(run, threads, options);
+    return finishFleetRun(run, staged, options);
+  } finally {
+    rmSync(run.staging, { recursive: true, force: true });
+  }
+}
+
+function stageHere(run: FleetRun, options: SynthesizeOptions): StagedTenant[] {
+  const libs = libsDigest(run.settings.workspaceRoot);
+  return run.tenants.map(({ spec }, i) => {
+    const staged = stageTenant(run.staging, spec, run.settings, libs);
+    options.onTenant?.(spec.name, i + 1, run.tenants.length);
+    return staged;
+  });
+}
+
+async function stageInThreads(run: FleetRun, threads: number, options: SynthesizeOptions): Promise<StagedTenant[]> {
+  const staged: StagedTenant[] = [];
+  const data = { settings: run.settings, libs: libsDigest(run.settings.workspaceRoot) };
+  const indexed = run.tenants.map(({ spec }, index) => ({ spec, index }));
+  let done = 0;
+  for await (const { spec, index, tenant } of inSynthThreads(indexed, threads, data, async ({ spec, index }, stage) => ({ spec, index, tenant: await stage(run.staging, spec) }))) {
+    staged[index] = tenant;
+    options.onTenant?.(spec.name, ++done, run.tenants.length);
+  }
+  return staged;
 }
 
 /**
  * Synthesises the chosen tenants one by one, each on its own: a tenant whose spec, construct or
  * guardrails fail is reported and keeps its old output, the others are written (each atomically).
- * The fleet is loaded and validated once. What Nx's batched synth runs: one result per task.
+ * The fleet is loaded and validated once.
  */
 export function* synthesizeEach(options: SynthesizeOptions & { readonly only: readonly string[] }): Generator<TenantSynthOutcome> {
   const settings = settingsFor(options);
   const { tenants, failed } = loadEachTenant(settings.workspaceRoot, options.only);
   yield* failed;
+  yield* eachHere(tenants, settings);
+}
+
+function* eachHere(tenants: readonly LoadedTenant[], settings: Settings): Generator<TenantSynthOutcome> {
   mkdirSync(join(settings.outdir, 'stacks'), { recursive: true });
-  for (const tenant of tenants) {
-    const { spec } = tenant;
-    const staging = mkdtempSync(join(settings.outdir, '.staging-'));
+  const libs = libsDigest(settings.workspaceRoot);
+  for (const tenant of tenants) yield eachTenant(tenant, settings, (staging) => stageTenant(staging, tenant.spec, settings, libs));
+}
+
+/**
+ * `synthesizeEach` with up to `maxParallel` tenants at once, each in a synth thread; outcomes in
+ * the order tenants finish. What Nx's batched synth runs: one result per task, as soon as it is known.
+ */
+export async function* synthesizeEachInParallel(options: ParallelSynthesizeOptions & { readonly only: readonly string[] }): AsyncGenerator<TenantSynthOutcome> {
+  const settings = settingsFor(options);
+  const { tenants, failed } = loadEachTenant(settings.workspaceRoot, options.only);
+  yield* failed;
+  const threads = synthThreadCount(tenants.length, options.maxParallel ?? 2);
+  if (threads === 1) {
+    yield* eachHere(tenants, settings);
+    return;
+  }
+  mkdirSync(join(settings.outdir, 'stacks'), { recursive: true });
+  const data = { settings, libs: libsDigest(settings.workspaceRoot) };
+  yield* inSynthThreads(tenants, threads, data, (tenant, stage) => eachTenant(tenant, settings, (staging) => stage(staging, tenant.spec)));
+}
+
+/** One tenant of an each-run, in a staging folder of its own: placed if it stages and passes, else its failure. */
+function eachTenant(tenant: LoadedTenant, settings: Settings, stage: (staging: string) => StagedTenant): TenantSynthOutcome;
+function eachTenant(tenant: LoadedTenant, settings: Settings, stage: (staging: string) => Promise<StagedTenant>): Promise<TenantSynthOutcome>;
+function eachTenant(tenant: LoadedTenant, settings: Settings, stage: (staging: string) => StagedTenant | Promise<StagedTenant>): TenantSynthOutcome | Promise<TenantSynthOutcome> {
+  const name = tenant.spec.name;
+  const staging = mkdtempSync(join(settings.outdir, '.staging-'));
+  const failure = (error: unknown): TenantSynthOutcome => ({ tenant: name, ok: false, error: error instanceof Error ? error : new Error(String(error)) });
+  const finish = (staged: StagedTenant): TenantSynthOutcome => {
+    assertCompliant([staged.report]);
+    return { tenant: name, ok: true, stack: place(staging, name, settings, staged.report) };
+  };
+  const cleanUp = () => rmSync(staging, { recursive: true, force: true });
+  let staged: StagedTenant | Promise<StagedTenant>;
+  try {
+    assertSuppressionsValid([tenant], settings.workspaceRoot);
+    staged = stage(staging);
+  } catch (error) {
+    cleanUp();
+    return failure(error);
+  }
+  if (!(staged instanceof Promise)) {
     try {
-      assertSuppressionsValid([tenant], settings.workspaceRoot);
-      synthesizeOne(staging, spec, settings);
-      const report = checkStack(staging, spec, settings);
-      assertCompliant([report]);
-      yield { tenant: spec.name, ok: true, stack: place(staging, spec.name, settings, report) };
+      return finish(staged);
     } catch (error) {
-      yield { tenant: spec.name, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      return failure(error);
     } finally {
-      rmSync(staging, { recursive: true, force: true });
+      cleanUp();
     }
   }
+  return staged.then(finish).catch(failure).finally(cleanUp);
 }
 
 /** The valid specs among `only`, and one failure per tenant whose spec (or fleet-wide rule) fails. */
@@ -156,85 +220,11 @@ export function evaluateTenantPolicies(options: Omit<SynthesizeOptions, 'outdir'
   try {
     return tenants.map(({ spec }) => {
       synthesizeOne(staging, spec, settings);
-      const report = checkStack(staging, spec, settings);
+      const { report } = checkStack(staging, spec, settings);
       rmSync(stackDir(staging, spec.name), { recursive: true, force: true });
       return report;
     });
   } finally {
     rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** One tenant's stack into `staging/stacks/<tenant>`, in an App of its own (released on return). */
-function synthesizeOne(staging: string, spec: LoadedTenant['spec'], settings: Settings): { version: string; manifest: unknown } {
-  const { workspaceRoot, outdir, mode, applyImmediately, fleet } = settings;
-  releasingTokens(() => {
-    // cdktf's own validations shell out to `terraform version` once per stack; terraform validate covers them.
-    const app = new App({ outdir: staging, stackTraces: false, skipValidation: true });
-    new TenantStack(app, { spec, mode, applyImmediately, fleet, localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name) });
-    app.synth();
-  });
-  const manifest = JSON.parse(readFileSync(join(staging, 'manifest.json'), 'utf8')) as { version: string; stacks: Record<string, unknown> };
-  return { version: manifest.version, manifest: manifest.stacks[spec.name] };
-}
-
-/** The guardrails over the stack synthesised into `staging`. */
-function checkStack(staging: string, spec: LoadedTenant['spec'], settings: Settings): PolicyReport {
-  const stack = SynthesizedStack.read(join(stackDir(staging, spec.name), STACK_FILE));
-  return evaluatePolicy(stack, policyContext({ spec, fleet: settings.fleet, fleetTenants: settings.fleetTenants }));
-}
-
-/**
- * Moves a checked stack from staging to its place, with the record of what it was made from (so
- * plan and apply can tell when it no longer matches its spec), saying whether it differs from the old one.
- */
-function place(staging: string, tenant: string, settings: Settings, policy: PolicyReport): SynthesizedTenant {
-  const dir = stackDir(settings.outdir, tenant);
-  const file = join(dir, STACK_FILE);
-  const staged = readFileSync(join(stackDir(staging, tenant), STACK_FILE));
-  const changed = !existsSync(file) || !readFileSync(file).equals(staged);
-  const inputs = currentStackInputs(settings.workspaceRoot, tenant, settings.mode, settings.libs);
-  writeFileSync(join(stackDir(staging, tenant), STACK_INPUTS_FILE), `${JSON.stringify(inputs, null, 2)}\n`);
-  replaceDirAtomic(stackDir(staging, tenant), dir);
-  return { tenant, dir, file, policy, changed };
-}
-
-/** cdktf's one token registry per process (cdktf/lib/tokens/private/token-map.js, `global.__cdktfTokenMap`). */
-type TokenRegistry = { stringTokenMap: Map<unknown, unknown>; numberTokenMap: Map<unknown, unknown> };
-
-/**
- * Builds one tenant's stack, then forgets the tokens it registered. cdktf keeps every token it ever
- * makes in a process-wide map, and tokens point into their constructs: without this, every
- * tenant's whole construct tree stays alive and memory grows with the fleet (1.9 GB at 681
- * tenants). Tokens that existed before (made when modules load) are kept; the token counter is
- * never reset, so no key is reused. Source maps are off meanwhile (see withoutSourceMaps).
- */
-function releasingTokens(build: () => void): void {
-  const registry = () => (globalThis as { __cdktfTokenMap?: TokenRegistry }).__cdktfTokenMap;
-  const before = registry();
-  const kept = before && { strings: new Set(before.stringTokenMap.keys()), numbers: new Set(before.numberTokenMap.keys()) };
-  try {
-    withoutSourceMaps(build);
-  } finally {
-    const after = registry();
-    if (after) {
-      for (const key of [...after.stringTokenMap.keys()]) if (!kept?.strings.has(key)) after.stringTokenMap.delete(key);
-      for (const key of [...after.numberTokenMap.keys()]) if (!kept?.numbers.has(key)) after.numberTokenMap.delete(key);
-    }
-  }
-}
-
-/**
- * cdktf captures a stack trace for every token it creates; with source maps on (tsx turns them
- * on) each capture maps every frame, which costs a quarter of synth time. Errors thrown here
- * carry their own message, so their stack positions matter less than the time.
- */
-function withoutSourceMaps<T>(build: () => T): T {
-  const enabled = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
-  try {
-    return build();
-  } finally {
-    process.setSourceMapsEnabled(enabled);
   }
 }

@@ -28,7 +28,7 @@ import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData, ren
 import { maintenanceWindows, subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
 import { AwsProvider, type AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StackMode } from './mode.js';
 
@@ -472,6 +472,18 @@ export class TenantStack extends TerraformStack {
       primaryRegion: spec.region,
       copyRetentionDays: dr.copyRetentionDays,
     });
+  }
+
+  /**
+   * cdktf resolves the whole stack once before synthesising it, to find references to other stacks
+   * (and add the outputs and remote-state data sources they need) and, in cdktn, the features
+   * its validations check. A tenant stack alone in an App that skips validation (how synthesis
+   * builds it) needs neither, so that pass, a fifth of synth time, is skipped.
+   */
+  override prepareStack(): void {
+    const app = App.of(this);
+    if (app.skipValidation && app.node.findAll().filter(TerraformStack.isStack).length === 1) this.ensureBackendExists();
+    else super.prepareStack();
   }
 
   private configureBackend(mode: StackMode, props: TenantStackProps): void {

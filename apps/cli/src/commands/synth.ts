@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { summarisePolicy } from '@hafleet/guardrails';
-import { synthesizeTenants } from '@hafleet/tenant-stack';
-import { EXIT, JSON_OPTION, defineCommand, selectedTenants } from '../command.js';
+import { TENANTS_PER_THREAD, synthesizeTenantsInParallel } from '@hafleet/tenant-stack';
+import { EXIT, FLEET_OPTIONS, defineCommand, selectedTenants } from '../command.js';
 import { nameList, progressLine } from '../output.js';
 import { policyBrief } from '../policy-output.js';
 
@@ -9,13 +9,15 @@ export const synth = defineCommand({
   name: 'synth',
   args: '[tenant...]',
   summary: 'validate the fleet and synthesise Terraform JSON into cdktf.out/stacks/<tenant>; fails (writing nothing) on any unsuppressed guardrail error',
-  options: { ...JSON_OPTION },
-  examples: ['npx fleet synth', 'npx fleet synth harbour-health --json'],
+  details: `With --max-parallel N (default 2), up to N tenants are synthesised at once, each in a thread of its
+own (a run of fewer than ${TENANTS_PER_THREAD} tenants a thread uses fewer threads); all are checked before any is written.`,
+  options: { ...FLEET_OPTIONS },
+  examples: ['npx fleet synth', 'npx fleet synth harbour-health --json', 'npx fleet synth --max-parallel 4'],
   async run({ args, options, workspaceRoot }) {
     const progress = progressLine('synth');
     let stacks;
     try {
-      stacks = synthesizeTenants({ workspaceRoot, only: selectedTenants(args), onTenant: progress.update });
+      stacks = await synthesizeTenantsInParallel({ workspaceRoot, only: selectedTenants(args), maxParallel: options['max-parallel'], onTenant: progress.update });
     } finally {
       progress.end();
     }

@@ -69,10 +69,40 @@ function tenantNamePattern(fleetTenants: readonly string[]): RegExp {
   return pattern;
 }
 
+/**
+ * The fleet's names as a set when every one is a valid tenant name (`[a-z0-9-]`, no hyphen at
+ * either end): one alternation of a thousand names costs every string a thousand tries, a set
+ * lookup per candidate does not, so the check costs the same per tenant at any fleet size.
+ */
+const tenantNameSets = new WeakMap<readonly string[], ReadonlySet<string> | null>();
+const PLAIN_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+function tenantNameSet(fleetTenants: readonly string[]): ReadonlySet<string> | null {
+  let names = tenantNameSets.get(fleetTenants);
+  if (names === undefined) {
+    names = fleetTenants.every((name) => PLAIN_NAME.test(name)) ? new Set(fleetTenants) : null;
+    tenantNameSets.set(fleetTenants, names);
+  }
+  return names;
+}
+
+/** Maximal runs of name characters: a name can only start where a run starts (the pattern's look-behind). */
+const NAME_RUN = /[a-z0-9-]+/g;
+
 /** Names of other tenants found in `text` (the longest matching name wins, so `acme-edu` is not `acme`). */
 function otherTenantsIn(text: string, context: PolicyContext): string[] {
-  const pattern = tenantNamePattern(context.fleetTenants);
-  return [...text.matchAll(pattern)].map((m) => m[1]!).filter((name) => name !== context.tenant);
+  const names = tenantNameSet(context.fleetTenants);
+  if (!names) return [...text.matchAll(tenantNamePattern(context.fleetTenants))].map((m) => m[1]!).filter((name) => name !== context.tenant);
+  // Exactly what the pattern finds: per run, the longest name that is the whole run or the part before one of its hyphens.
+  const found: string[] = [];
+  for (const [run] of text.matchAll(NAME_RUN)) {
+    for (let end = run.length; end > 0; end = run.lastIndexOf('-', end - 1)) {
+      const candidate = run.slice(0, end);
+      if (!names.has(candidate)) continue;
+      if (candidate !== context.tenant) found.push(candidate);
+      break;
+    }
+  }
+  return found;
 }
 
 function backendProblems(backend: StackResource, context: PolicyContext): string[] {

@@ -1,8 +1,8 @@
 /**
  * The process a batch executor forks (through tsx, like the CLI): loads the libs once, runs one
  * step for every tenant of the batch and reports each tenant as soon as it is done.
- *   synth     the fleet loaded once, then tenant after tenant, each in its own App (released once
- *             written), each checked by the guardrails and written atomically on its own
+ *   synth     the fleet loaded once, then maxParallel tenants at a time in synth threads, each in its
+ *             own App (released once written), each checked by the guardrails and written atomically on its own
  *   validate  terraform validate of each synthesized stack, maxParallel at a time (synth, which it
  *             depends on, has already held the stack to the spec, fleet rules and guardrails)
  *   plan      terraform plan of each tenant, maxParallel at a time; then the fleet table
@@ -10,15 +10,15 @@
 import { relative } from 'node:path';
 import { dataLossLines, fleetContext, forEachTenant, planTenant, renderPlanTable, validateTenantStack, type FleetPlanEntry, type TenantOutcome } from '@hafleet/fleet';
 import { formatFinding, suppressedFindings, summarisePolicy } from '@hafleet/guardrails';
-import { synthesizeEach } from '@hafleet/tenant-stack';
+import { synthesizeEachInParallel } from '@hafleet/tenant-stack';
 import { formatPlanSummary } from '@hafleet/terraform';
 import type { WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 type Report = (tenant: string, ok: boolean, output: string, startTime: number) => void;
 
-async function synth({ tenants, workspaceRoot }: WorkerRequest, report: Report): Promise<void> {
+async function synth({ tenants, workspaceRoot, maxParallel }: WorkerRequest, report: Report): Promise<void> {
   let startTime = Date.now();
-  for (const outcome of synthesizeEach({ workspaceRoot, only: tenants })) {
+  for await (const outcome of synthesizeEachInParallel({ workspaceRoot, only: tenants, maxParallel })) {
     if (outcome.ok) {
       const { stack } = outcome;
       const policy = summarisePolicy(stack.policy);
