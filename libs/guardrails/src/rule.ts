@@ -15,6 +15,7 @@ export type RuleArea =
   | 'recovery'
   | 'observability'
   | 'waf'
+  | 'edge'
   | 'isolation'
   | 'runtime';
 

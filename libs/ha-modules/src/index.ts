@@ -22,7 +22,19 @@ export { CacheCluster, type CacheClusterProps, type CachePurpose, type CacheEngi
 export { LogBucket, type LogBucketProps, LOG_PREFIXES } from './files/log-bucket.js';
 export { ContentBucket, type ContentBucketProps } from './files/content-bucket.js';
 export { SharedFileSystem, type SharedFileSystemProps } from './files/shared-file-system.js';
-export { ContentDelivery, type ContentDeliveryProps, type PriceClass, MANAGED_POLICY_IDS } from './cdn/cdn.js';
+export {
+  ContentDelivery,
+  type ContentDeliveryProps,
+  type PriceClass,
+  type SignedContent,
+  MANAGED_POLICY_IDS,
+  VIEWER_IP_HEADER,
+  MAINTENANCE_PATH,
+  MAINTENANCE_ERROR_CODES,
+  HSTS_MAX_AGE_SECONDS,
+} from './cdn/cdn.js';
+export { MaintenancePage, type MaintenancePageProps, CONTENTS_TAG, maintenanceHtml } from './files/maintenance-page.js';
+export { BODY_INSPECTING_RULES, BODY_SIZE_RULE, COUNT_MODE_SUFFIX } from './edge/waf-rules.js';
 export { TenantObservability, type TenantObservabilityProps } from './observability/observability.js';
 export { TenantBackup, type TenantBackupProps } from './backup/backup-plan.js';
 export { TenantMail, type TenantMailProps, type MailRelay, type MailDnsRecord, SES_SMTP_PORT, SES_SMTP_REGIONS } from './mail/tenant-mail.js';

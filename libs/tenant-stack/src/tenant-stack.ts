@@ -8,6 +8,7 @@ import {
   DatabaseProvisioner,
   DisasterRecoveryVault,
   LogBucket,
+  MaintenancePage,
   Network,
   OriginVerifySecret,
   RegionalWebAcl,
@@ -17,13 +18,14 @@ import {
   TenantKey,
   TenantMail,
   TenantObservability,
+  VIEWER_IP_HEADER,
   WebTier,
   Worker,
   type InstancePolicyStatement,
   type PublishedValue,
 } from '@hafleet/ha-modules';
 import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData, renderUserData, type InstanceRole } from '@hafleet/instance-boot';
-import { maintenanceWindows, subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
+import { cloudFrontOriginFacingPrefixList, exemptPaths, maintenanceWindows, subnetLayout, wafExemptions, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
 import { AwsProvider, type AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
@@ -99,7 +101,7 @@ export class TenantStack extends TerraformStack {
     const windows = maintenanceWindows(spec.timeZone);
     const applyImmediately = props.applyImmediately ?? false;
 
-    // ACLs stay on only where CloudFront standard logs need them.
+    // CloudFront standard logs (v2) arrive through a bucket policy grant, only where there is a CDN.
     const logs = new LogBucket(this, 'logs', { name, accountId, cloudFrontLogs: spec.cdn !== undefined });
     this.contentBucket = new ContentBucket(this, 'content', {
       name,
@@ -138,6 +140,8 @@ export class TenantStack extends TerraformStack {
       certificateArn: spec.edge.certificateArn,
       accessLogs: { bucketName: logs.bucketName },
       originVerify: originVerify && { headerName: originVerify.headerName, secret: originVerify.value },
+      // Behind CloudFront, only its origin-facing servers reach the load balancer (and only ours carry the secret).
+      originPrefixListId: spec.cdn ? cloudFrontOriginFacingPrefixList(spec.region, name) : undefined,
       userData: bootUserData('web'),
     });
     this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType, userData: bootUserData('worker') });
@@ -154,14 +158,16 @@ export class TenantStack extends TerraformStack {
     // Each data tier opens the connection from these groups: ingress on its own group, egress on theirs.
     const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
 
+    const exemptions = wafExemptions(spec);
     new RegionalWebAcl(this, 'waf', {
       name,
       albArn: this.webTier.albArn,
       rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
       // Behind CloudFront every connection comes from an edge server; CloudFront's own web ACL
-      // limits each viewer by its real address, this one by the forwarded address.
-      clientIpHeader: spec.cdn ? 'X-Forwarded-For' : undefined,
-      largeBodyPaths: spec.edge.largeBodyPaths,
+      // limits each viewer by its real address, this one by the address CloudFront's function writes.
+      clientIpHeader: spec.cdn ? VIEWER_IP_HEADER : undefined,
+      largeBodyPaths: exemptPaths(exemptions.largeBodyPaths),
+      countModePaths: exemptPaths(exemptions.countModePaths),
       kmsKeyArn,
       shieldAdvanced: spec.edge.shieldAdvanced,
     });
@@ -223,7 +229,7 @@ export class TenantStack extends TerraformStack {
       automaticBackups: false,
     });
 
-    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole }) : undefined;
+    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole, accountId }) : undefined;
 
     this.mail = new TenantMail(this, 'mail', {
       name,
@@ -385,26 +391,36 @@ export class TenantStack extends TerraformStack {
   private contentDelivery(
     spec: TenantSpec,
     cdn: NonNullable<TenantSpec['cdn']>,
-    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined },
+    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined; accountId: string },
   ): ContentDelivery {
     // Same account as the main provider: without the deployer role, the CloudFront web ACL would land in the caller's account.
     const usEast1 = new AwsProvider(this, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', defaultTags: deps.defaultTags, assumeRole: deps.assumeRole, ...deps.offline });
+    // KMS keys are regional: the CloudFront web ACL's log group in us-east-1 needs the tenant's key there.
+    const edgeKeyArn =
+      spec.region === 'us-east-1' ? this.key.keyArn : new TenantKey(this, 'edge-key', { name: `${spec.name}-edge`, accountId: deps.accountId, region: 'us-east-1', provider: usEast1 }).keyArn;
+    const maintenance = new MaintenancePage(this, 'maintenance', { name: spec.name, displayName: spec.displayName, accountId: deps.accountId, kmsKeyArn: this.key.keyArn, logBucket: { name: deps.logs.bucketName } });
     const distribution = new ContentDelivery(this, 'cdn', {
       name: spec.name,
       albDnsName: this.webTier.albDnsName,
       originVerifyHeaderName: deps.originVerify.headerName,
       originVerifySecret: deps.originVerify.value,
       contentBucket: this.contentBucket,
+      maintenanceBucket: maintenance,
       aliases: [spec.domain],
       certificateArn: cdn.certificateArn,
       priceClass: cdn.priceClass,
-      logBucketDomainName: deps.logs.bucketDomainName,
+      logBucket: { bucketArn: deps.logs.bucketArn },
       webAclProvider: usEast1,
+      webAclLogKmsKeyArn: edgeKeyArn,
       rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
+      countModePaths: exemptPaths(wafExemptions(spec).countModePaths),
+      signedContent: cdn.signedContent,
+      shieldAdvanced: spec.edge.shieldAdvanced,
       originReadTimeoutSeconds: cdn.originReadTimeoutSeconds ?? this.profile.timeouts.originReadSeconds,
       originKeepaliveTimeoutSeconds: this.profile.timeouts.originKeepAliveSeconds,
     });
     this.contentBucket.grantCloudFrontRead(distribution.distributionArn);
+    maintenance.grantCloudFrontRead(distribution.distributionArn);
     return distribution;
   }
 

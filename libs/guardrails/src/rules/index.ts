@@ -1,6 +1,7 @@
 import type { PolicyRule } from '../rule.js';
 import { AVAILABILITY_RULES } from './availability.js';
 import { COMPUTE_RULES } from './compute.js';
+import { EDGE_RULES } from './edge.js';
 import { ENCRYPTION_RULES } from './encryption.js';
 import { EXPOSURE_RULES } from './exposure.js';
 import { ISOLATION_RULES } from './isolation.js';
@@ -22,6 +23,7 @@ export const RULES: readonly PolicyRule[] = [
   ...RECOVERY_RULES,
   ...OBSERVABILITY_RULES,
   ...WAF_RULES,
+  ...EDGE_RULES,
   ...ISOLATION_RULES,
   ...RUNTIME_RULES,
 ];

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { checkAccountAndRegion } from '../aws-account.js';
 
 export interface TenantKeyProps {
@@ -8,8 +9,10 @@ export interface TenantKeyProps {
   readonly name: string;
   /** Account that owns the key; its IAM policies govern every use of the key inside it. */
   readonly accountId: string;
-  /** Region of the tenant's stack: the CloudWatch Logs service grant is limited to it. */
+  /** Region of the key (the tenant's stack, or `provider`'s): the CloudWatch Logs service grant is limited to it. */
   readonly region: string;
+  /** Provider of another region (e.g. us-east-1 for the CloudFront web ACL's logs). @default the stack's */
+  readonly provider?: AwsProvider;
   /** Days a deleted key stays recoverable before AWS destroys it, 7–30. @default 30 */
   readonly deletionWindowDays?: number;
   /** Days between automatic rotations of the key material, 90–2560. @default 365 */
@@ -46,6 +49,7 @@ export class TenantKey extends Construct {
     validate(props, deletionWindowDays, rotationPeriodDays);
 
     const key = new KmsKey(this, 'key', {
+      provider: props.provider,
       description: `hafleet tenant ${name}: encrypts the tenant's data, logs, backups and alerts`,
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
@@ -57,7 +61,7 @@ export class TenantKey extends Construct {
       policy: JSON.stringify(tenantKeyPolicy(accountId, region)),
       tags: { Name: `${name}-key` },
     });
-    const alias = new KmsAlias(this, 'alias', { name: `alias/${name}`, targetKeyId: key.keyId });
+    const alias = new KmsAlias(this, 'alias', { provider: props.provider, name: `alias/${name}`, targetKeyId: key.keyId });
 
     this.keyArn = key.arn;
     this.keyId = key.keyId;
