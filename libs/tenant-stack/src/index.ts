@@ -3,3 +3,4 @@ export * from './synthesize.js';
 export * from './tenant-stack.js';
 // The JSON view moved to guardrails (which synthesis runs); re-exported for existing readers.
 export { SynthesizedStack, type StackResource } from '@hafleet/guardrails';
+export * from './waf-overrides.js';
