@@ -46,7 +46,8 @@ describe('cost estimate', () => {
       files: 0.02 * 3_000 * p['efs:standard-gb-month']!,
       content: 0.05 * 3_000 * p['s3:standard-gb-month']! + ((requests * 1_000) / 1e9) * p['s3:standard-gb-month']!,
       delivery: 3 * 150 * p['transfer:internet-out-gb']!, // no CloudFront: straight from the region
-      security: p['waf:web-acl-month']! + 6 * p['waf:rule-month']! + (requests / 1e6) * p['waf:requests-million']! + p['kms:key-month']! + 4 * p['secretsmanager:secret-month']!, // app, cache, SMTP and master secrets
+      // 8 rules: the core and SQL injection groups run twice (as published, and counting body rules on the profile's count-mode paths)
+      security: p['waf:web-acl-month']! + 8 * p['waf:rule-month']! + (requests / 1e6) * p['waf:requests-million']! + p['kms:key-month']! + 4 * p['secretsmanager:secret-month']!, // app, cache, SMTP and master secrets
       observability: 12 * p['cloudwatch:alarm-month']! + p['cloudwatch:dashboard-month']! + 4 * 3 * p['cloudwatch:logs-ingest-gb']!,
       mail: ((15 * 3_000) / 1_000) * p['ses:emails-thousand']!, // 15 mails per account a month (totara)
       backup: (1 + 0.02 * 35) * (30 * p['backup:rds-snapshot-gb-month']! + 0.02 * 3_000 * p['backup:efs-warm-gb-month']!), // 35 days kept
