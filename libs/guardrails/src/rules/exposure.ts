@@ -9,7 +9,6 @@ import {
   isEveryone,
   isTrue,
   isWorld,
-  logDestinationRoles,
   opensPort,
   policyStatements,
   routesToInternet,
