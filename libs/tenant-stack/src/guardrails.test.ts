@@ -13,8 +13,8 @@ import { synthesizeTenants, type SynthesizedTenant } from './synthesize.js';
  * exists to catch. Plus: every example tenant passes with no unsuppressed finding.
  */
 
-/** An RSA public key (the examples' northwind-university signing key). */
-const SIGNING_KEY = (JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'tenants/northwind-university/tenant.json'), 'utf8')) as { cdn: { signedContent: { publicKeys: Array<{ encodedKey: string }> } } }).cdn.signedContent.publicKeys[0]!.encodedKey;
+/** An RSA-2048 public key (its private key was discarded), for the fixture's signed content. */
+const SIGNING_KEY = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD\nunaJQMR0f0qEo4dY65Rb0S/Cm22sIOmakctN2rU2m6zBCBH0AT+H53/O3QzOBGH1\njSAd/TN83dlVi6d0n4rv9PnohqsbmuY+Vm833rq5WG08vRs4nFFvQA0+tydpyq2s\nO/cJtUk+D6AUEhzhR0FrPkrNEI094vI7E4v75oIUe+JYFlWW8zelv5KKrdXdipOH\niQdYMZ+AZADRxR3WmK/7kJwADeyyRYz+if/Fzu8hTsoq388oAeNPuaHbjLfPz4vd\nOD84GQGckjX+YAc66R0HCHU13QawrxNsfYm+jdbGWCXE4fJiySmwajDaMABnYYBu\niQIDAQAB\n-----END PUBLIC KEY-----\n';
 const EXAMPLES = tenantSpecFiles(WORKSPACE_ROOT).map((file) => basename(dirname(file)));
 const FIXTURES = { rds: 'fixture-rds', aurora: 'fixture-aurora' } as const;
 type FixtureKind = keyof typeof FIXTURES;
