@@ -1,5 +1,6 @@
 import { renderTable } from '@hafleet/fleet';
 import { RULES, formatFinding, suppressedFindings, summarisePolicy, violations, warnings, type AnyPolicyReport, type PolicyOutcome, type PolicyReport } from '@hafleet/guardrails';
+import type { WafOverride } from '@hafleet/tenant-stack';
 
 /** How the CLI shows guardrail reports: `fleet policy` in full, synth and validate in brief. */
 
@@ -69,6 +70,20 @@ export function policyBrief(reports: readonly AnyPolicyReport[], include: { erro
 }
 
 /** The JSON `fleet policy --json` prints: per tenant, the counts and every outcome. */
-export function policyJson(reports: readonly PolicyReport[]): unknown {
-  return reports.map((r) => ({ tenant: r.tenant, summary: summarisePolicy(r), outcomes: r.outcomes, unusedSuppressions: r.unusedSuppressions }));
+export function policyJson(reports: readonly PolicyReport[], wafOverrides: ReadonlyMap<string, readonly WafOverride[]> = new Map()): unknown {
+  return reports.map((r) => ({
+    tenant: r.tenant,
+    summary: summarisePolicy(r),
+    outcomes: r.outcomes,
+    unusedSuppressions: r.unusedSuppressions,
+    wafOverrides: wafOverrides.get(r.tenant) ?? [],
+  }));
+}
+
+/** Where the tenant's web ACLs relax the managed rules, and who asked: one row per path. */
+export function wafOverrideTable(overrides: readonly WafOverride[]): string {
+  return renderTable(
+    ['web ACL', 'override', 'path', 'source', 'rules'],
+    overrides.map((o) => [o.webAcls.join('+'), o.override, o.path, o.source, o.rules.join(' ')]),
+  );
 }

@@ -46,8 +46,9 @@ describe('cost estimate', () => {
       files: 0.02 * 3_000 * p['efs:standard-gb-month']!,
       content: 0.05 * 3_000 * p['s3:standard-gb-month']! + ((requests * 1_000) / 1e9) * p['s3:standard-gb-month']!,
       delivery: 3 * 150 * p['transfer:internet-out-gb']!, // no CloudFront: straight from the region
+      // 8 rules: the core and SQL injection groups run twice (as published, and counting body rules on the profile's count-mode paths);
       // app, cache, SMTP and master secrets; the tenant key and its us-east-1 key (the alert topic of the us-east-1 alarms)
-      security: p['waf:web-acl-month']! + 6 * p['waf:rule-month']! + (requests / 1e6) * p['waf:requests-million']! + 2 * p['kms:key-month']! + 4 * p['secretsmanager:secret-month']!,
+      security: p['waf:web-acl-month']! + 8 * p['waf:rule-month']! + (requests / 1e6) * p['waf:requests-million']! + 2 * p['kms:key-month']! + 4 * p['secretsmanager:secret-month']!,
       // 12 tier alarms + web at maximum, worker heartbeat, deep health check, ALB certificate, WAF surge, 2 for the one NAT gateway
       observability: 19 * p['cloudwatch:alarm-month']! + p['cloudwatch:dashboard-month']! + 4 * 3 * p['cloudwatch:logs-ingest-gb']!,
       mail: ((15 * 3_000) / 1_000) * p['ses:emails-thousand']!, // 15 mails per account a month (totara)

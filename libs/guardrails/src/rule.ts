@@ -16,6 +16,7 @@ export type RuleArea =
   | 'observability'
   | 'cost'
   | 'waf'
+  | 'edge'
   | 'isolation'
   | 'runtime';
 

@@ -22,8 +22,20 @@ export { CacheCluster, type CacheClusterProps, type CachePurpose, type CacheEngi
 export { LogBucket, type LogBucketProps, LOG_PREFIXES } from './files/log-bucket.js';
 export { ContentBucket, type ContentBucketProps } from './files/content-bucket.js';
 export { SharedFileSystem, type SharedFileSystemProps } from './files/shared-file-system.js';
-export { ContentDelivery, type ContentDeliveryProps, type PriceClass, MANAGED_POLICY_IDS } from './cdn/cdn.js';
-export { TenantObservability, type TenantObservabilityProps } from './observability/observability.js';
+export {
+  ContentDelivery,
+  type ContentDeliveryProps,
+  type PriceClass,
+  type SignedContent,
+  MANAGED_POLICY_IDS,
+  VIEWER_IP_HEADER,
+  MAINTENANCE_PATH,
+  MAINTENANCE_ERROR_CODES,
+  HSTS_MAX_AGE_SECONDS,
+} from './cdn/cdn.js';
+export { MaintenancePage, type MaintenancePageProps, CONTENTS_TAG, maintenanceHtml } from './files/maintenance-page.js';
+export { BODY_INSPECTING_RULES, BODY_SIZE_RULE, COUNT_MODE_SUFFIX } from './edge/waf-rules.js';
+export { TenantObservability, type TenantObservabilityProps, type UsEast1Placement } from './observability/observability.js';
 export { RDS_EVENT_CATEGORIES, AUTO_SCALING_ERROR_NOTIFICATIONS } from './observability/events.js';
 export { CERTIFICATE_EXPIRY_DAYS } from './observability/alarms/certificate.js';
 export { InstanceScanning, type InstanceScanningProps } from './compute/inspector.js';

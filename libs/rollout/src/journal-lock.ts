@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { RolloutInputError } from './errors.js';
@@ -7,9 +7,9 @@ import { RolloutInputError } from './errors.js';
  * One process at a time per rollout: `.hafleet/locks/rollouts/<id>.lock`, created atomically.
  * The lock is written whole under a temporary name, then hard-linked to its name: link(2) fails
  * with EEXIST when the name exists (the O_EXCL of a file with content), so nobody ever reads a
- * half-written holder. A lock whose holder on this host no longer runs is stale: it is removed
- * under a short-lived break lock, after checking it is still that same stale file, so two
- * processes recovering at once cannot remove each other's fresh lock.
+ * half-written holder. A lock whose holder on this host no longer runs is stale: it is replaced
+ * (one rename) under a short-lived break lock, after checking it is still that same stale file, so
+ * two processes recovering at once cannot replace each other's fresh lock.
  */
 
 export const ROLLOUT_LOCKS_DIR = join('.hafleet', 'locks', 'rollouts');
@@ -46,11 +46,10 @@ export function lockRollout(workspaceRoot: string, id: string, journalFile: stri
   const show = (path: string) => relative(workspaceRoot, path) || path;
   const content = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies LockHolder)}\n`;
   mkdirSync(join(workspaceRoot, ROLLOUT_LOCKS_DIR), { recursive: true });
-  let recovered: LockHolder | undefined;
   for (let attempt = 0; attempt < 100; attempt++) {
     if (createExclusive(file, content)) {
       hold(file, content);
-      return { file, recovered, release: () => releaseLock(file) };
+      return { file, release: () => releaseLock(file) };
     }
     const found = readHolder(file);
     if (found === 'gone') continue; // released meanwhile: try again
@@ -62,7 +61,10 @@ export function lockRollout(workspaceRoot: string, id: string, journalFile: stri
           : `wait for it to finish, or stop it with kill -INT ${found.holder.pid} and resume`;
       throw new RolloutInputError(`rollout ${id} (journal ${show(journalFile)}) is being run by ${who} — nothing was changed. Fix: ${fix}`);
     }
-    if (breakStaleLock(file, found.raw)) recovered = found.holder;
+    if (takeOverStaleLock(file, found.raw, content)) {
+      hold(file, content);
+      return { file, recovered: found.holder, release: () => releaseLock(file) };
+    }
   }
   throw new RolloutInputError(`rollout ${id} (journal ${show(journalFile)}): its lock ${show(file)} keeps changing hands — fix: try again`);
 }
@@ -109,8 +111,12 @@ function holderAlive(holder: LockHolder): boolean {
   }
 }
 
-/** Removes the stale lock `raw` if it is still there; false when another process got there first. */
-function breakStaleLock(file: string, raw: string): boolean {
+/**
+ * Replaces the stale lock `raw` with ours if it is still there (false when another process got
+ * there first). The replacement is one rename over the stale file: the lock name never stands
+ * empty, so no third process can claim it between the removal and our claim.
+ */
+function takeOverStaleLock(file: string, raw: string, content: string): boolean {
   const breaker = `${file}.break`;
   if (!createExclusive(breaker, `${process.pid}\n`)) {
     try {
@@ -124,7 +130,9 @@ function breakStaleLock(file: string, raw: string): boolean {
   try {
     const now = readHolder(file);
     if (typeof now !== 'object' || now.raw !== raw) return false;
-    unlinkSync(file);
+    const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`;
+    writeFileSync(temp, content);
+    renameSync(temp, file);
     return true;
   } finally {
     rmSync(breaker, { force: true });

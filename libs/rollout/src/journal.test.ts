@@ -152,15 +152,19 @@ describe('rollout journal', () => {
 
   /** Eight real processes, each released at the same instant to open the journal; their answers. */
   async function contend(id: string): Promise<Array<{ pid: number; ok: boolean; recovered?: number; message?: string }>> {
-    const children = Array.from({ length: 8 }, () => spawn(process.execPath, ['--import', 'tsx', CONTENDER, root, id, '1500'], { cwd: WORKSPACE, stdio: ['pipe', 'pipe', 'pipe'] }));
+    // The winner holds the lock until every contender has answered (at most 60 s), however slowly each starts.
+    const children = Array.from({ length: 8 }, () => spawn(process.execPath, ['--import', 'tsx', CONTENDER, root, id, '60000'], { cwd: WORKSPACE, stdio: ['pipe', 'pipe', 'pipe'] }));
     const outputs = children.map((child) => {
       let out = '';
       child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-      return { ready: () => out.startsWith('ready\n'), closed: new Promise<string>((resolve) => child.on('close', () => resolve(out))) };
+      child.stdin!.on('error', () => undefined); // a loser has exited before the release line
+      return { ready: () => out.startsWith('ready\n'), answered: () => out.split('\n').length > 2, closed: new Promise<string>((resolve) => child.on('close', () => resolve(out))) };
     });
     while (!outputs.every((o) => o.ready())) await new Promise((r) => setTimeout(r, 20));
     for (const child of children) child.stdin!.write('go\n'); // all at once: the lock, not the start-up time, decides
+    while (!outputs.every((o) => o.answered())) await new Promise((r) => setTimeout(r, 20));
+    for (const child of children) if (child.exitCode === null) child.stdin!.write('release\n');
     return Promise.all(outputs.map(async (o) => JSON.parse((await o.closed).split('\n')[1]!)));
   }
 

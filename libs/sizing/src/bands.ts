@@ -107,6 +107,15 @@ export const STORAGE_BASE_GIB = 20;
 export const STORAGE_MIB_PER_ACCOUNT = 2;
 /** Storage is rounded up to a multiple of this, so small population changes do not resize the volume. */
 export const STORAGE_STEP_GIB = 10;
+/**
+ * Per-IP rate limit: a campus or hospital puts a share of the tenant's learners behind one NAT
+ * address, each sending this many requests (pages, AJAX, assets through the CDN) per 5 minutes.
+ */
+export const SHARED_ADDRESS_SHARE = 0.25;
+export const REQUESTS_PER_USER_PER_FIVE_MINUTES = 100;
+/** The per-IP limit never goes below this (AWS WAF's own example value), rounded up to RATE_LIMIT_STEP. */
+export const MIN_RATE_LIMIT_PER_FIVE_MINUTES = 2000;
+export const RATE_LIMIT_STEP = 500;
 /** The model's range: the top of the largest band. */
 export const MAX_CONCURRENT_USERS = SIZING_BANDS.at(-1)!.maxConcurrentUsers;
 export const MAX_POPULATION = 10_000_000;

@@ -31,6 +31,7 @@ function measures(s: TenantSizing): Record<string, number> {
     'cache node': cacheRank(s.cache.nodeType),
     'NAT gateways per zone': s.network.natGateways === 'per-az' ? 1 : 0,
     'backup retention': s.backup.retentionDays,
+    'per-IP rate limit': s.edge.rateLimitPerFiveMinutes,
   };
 }
 
@@ -97,6 +98,15 @@ describe('sizing model', () => {
     expect(model(production(4_000, 250_000)).database.readers).toBe(2);
     const rds = sizeTenant(production(800, 40_000, false)).decisions.find((d) => d.field === 'database.readers')!;
     expect(rds).toMatchObject({ used: false, reason: 'not used: RDS Multi-AZ keeps its own standby' });
+  });
+
+  it('sizes the per-IP rate limit for a quarter of the learners behind one address, never below 2,000', () => {
+    expect(model(production(150)).edge.rateLimitPerFiveMinutes).toBe(4000); // 38 users × 100 = 3,800 → 4,000
+    expect(model(production(800)).edge.rateLimitPerFiveMinutes).toBe(20_000);
+    expect(model(production(4_000)).edge.rateLimitPerFiveMinutes).toBe(100_000);
+    expect(model(production(20)).edge.rateLimitPerFiveMinutes).toBe(2000);
+    const override = sizeTenant(production(800), { edge: { rateLimitPerFiveMinutes: 5000 } }).decisions.find((d) => d.field === 'edge.rateLimitPerFiveMinutes');
+    expect(override).toMatchObject({ model: 20_000, override: 5000, effective: 5000, source: 'spec' });
   });
 });
 

@@ -1,7 +1,11 @@
 import {
   MAX_WEB_INSTANCES,
+  MIN_RATE_LIMIT_PER_FIVE_MINUTES,
   OFF_PEAK_SHARE,
   PRODUCTION_MIN_INSTANCES,
+  RATE_LIMIT_STEP,
+  REQUESTS_PER_USER_PER_FIVE_MINUTES,
+  SHARED_ADDRESS_SHARE,
   SPIKE_HEADROOM,
   STORAGE_BASE_GIB,
   STORAGE_MIB_PER_ACCOUNT,
@@ -45,6 +49,8 @@ export interface TenantSizing {
   readonly cache: { readonly nodeType: string };
   readonly network: { readonly natGateways: NatGatewayMode };
   readonly backup: { readonly retentionDays: number };
+  /** Requests one client IP may send per 5 minutes, at the CDN and the load balancer. */
+  readonly edge: { readonly rateLimitPerFiveMinutes: number };
 }
 
 /** Explicit values from the spec; undefined (or absent) means "the model decides". */
@@ -130,6 +136,7 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
     cache: { nodeType: band.cacheNodeType },
     network: { natGateways: band.natGateways },
     backup: { retentionDays: band.backupRetentionDays },
+    edge: { rateLimitPerFiveMinutes: rateLimitFor(load.concurrentUsers) },
   };
   say('worker.instanceType', inBand);
   say('database.instanceClass', inBand);
@@ -147,6 +154,10 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
     band.natGateways === 'single' ? `${inBand}: one shared NAT gateway below ${count(band.maxConcurrentUsers + 1)} users` : `${inBand}: one NAT gateway per zone survives the loss of a zone`,
   );
   say('backup.retentionDays', `${inBand}: AWS Backup recovery points`);
+  say(
+    'edge.rateLimitPerFiveMinutes',
+    `${SHARED_ADDRESS_SHARE * 100} % of ${users} users behind one NAT address × ${REQUESTS_PER_USER_PER_FIVE_MINUTES} requests per 5 minutes, at least ${count(MIN_RATE_LIMIT_PER_FIVE_MINUTES)}`,
+  );
 
   // Explicit values win; the model's remaining web values stay within them.
   const ov = overrides;
@@ -166,6 +177,7 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
     cache: { nodeType: ov.cache?.nodeType ?? model.cache.nodeType },
     network: { natGateways: ov.network?.natGateways ?? model.network.natGateways },
     backup: { retentionDays: ov.backup?.retentionDays ?? model.backup.retentionDays },
+    edge: { rateLimitPerFiveMinutes: ov.edge?.rateLimitPerFiveMinutes ?? model.edge.rateLimitPerFiveMinutes },
   };
 
   const decisions = sizedFields(model).map(([group, key]): SizingDecision => {
@@ -180,6 +192,12 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
     return { field, model: modelValue, override, effective: value, source: override === undefined ? 'model' : 'spec', used, reason };
   });
   return { band, load, environment, effective, model, decisions };
+}
+
+/** The per-IP limit a tenant's learners need when a share of them shares one address, rounded up. */
+export function rateLimitFor(concurrentUsers: number): number {
+  const shared = Math.ceil(concurrentUsers * SHARED_ADDRESS_SHARE) * REQUESTS_PER_USER_PER_FIVE_MINUTES;
+  return Math.max(MIN_RATE_LIMIT_PER_FIVE_MINUTES, Math.ceil(shared / RATE_LIMIT_STEP) * RATE_LIMIT_STEP);
 }
 
 /** [group, key] of every sized field, in the order of TenantSizing. */

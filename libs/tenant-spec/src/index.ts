@@ -12,3 +12,4 @@ export * from './maintenance-windows.js';
 export * from './stack-inputs.js';
 export * from './nearest.js';
 export * from './aws-catalogue.js';
+export * from './waf-exemptions.js';

@@ -50,3 +50,87 @@ export const REGION_TIME_ZONES: Readonly<Record<string, string>> = {
   'ap-northeast-2': 'Asia/Seoul',
   'af-south-1': 'Africa/Johannesburg',
 };
+
+export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+
+/**
+ * The cheapest CloudFront price class whose edge locations are near each region's learners
+ * (CloudFront developer guide, "Choosing the price class"): PriceClass_100 covers North America,
+ * Europe and Israel; PriceClass_200 adds Asia, the Middle East and Africa; only PriceClass_All
+ * reaches Australia, New Zealand and South America.
+ */
+export const REGION_PRICE_CLASSES: Readonly<Record<string, PriceClass>> = {
+  'us-east-1': 'PriceClass_100',
+  'us-east-2': 'PriceClass_100',
+  'us-west-2': 'PriceClass_100',
+  'ca-central-1': 'PriceClass_100',
+  'eu-west-1': 'PriceClass_100',
+  'eu-west-2': 'PriceClass_100',
+  'eu-west-3': 'PriceClass_100',
+  'eu-central-1': 'PriceClass_100',
+  'eu-north-1': 'PriceClass_100',
+  'ap-south-1': 'PriceClass_200',
+  'ap-southeast-1': 'PriceClass_200',
+  'ap-northeast-1': 'PriceClass_200',
+  'ap-northeast-2': 'PriceClass_200',
+  'af-south-1': 'PriceClass_200',
+  'ap-southeast-2': 'PriceClass_All',
+  'sa-east-1': 'PriceClass_All',
+};
+
+const PRICE_CLASS_ORDER: readonly PriceClass[] = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'];
+
+/** The price class a tenant in `region` gets by default (every edge location for a region not in the table). */
+export function cloudFrontPriceClass(region: string): PriceClass {
+  return REGION_PRICE_CLASSES[region] ?? 'PriceClass_All';
+}
+
+/** Whether `priceClass` includes the edge locations near `region`'s learners. */
+export function priceClassServes(priceClass: string, region: string): boolean {
+  const needed = PRICE_CLASS_ORDER.indexOf(cloudFrontPriceClass(region));
+  const given = PRICE_CLASS_ORDER.indexOf(priceClass as PriceClass);
+  return given >= needed;
+}
+
+/**
+ * Id of the AWS-managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in each region
+ * (the id differs per region). A data source would ask AWS at plan time, which offline plans cannot,
+ * so the ids are kept here. Source: `aws ec2 describe-managed-prefix-lists --region <r> --filters
+ * Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`, as published in
+ * AWS's blog post "Limit access to your origins using the AWS-managed prefix list for Amazon
+ * CloudFront" (2022) and the AWS samples that list them; af-south-1 from one such listing only.
+ * A new region: run the command above and add its id.
+ */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS: Readonly<Record<string, string>> = {
+  'us-east-1': 'pl-3b927c52',
+  'us-east-2': 'pl-b6a144df',
+  'us-west-1': 'pl-4ea04527',
+  'us-west-2': 'pl-82a045eb',
+  'ca-central-1': 'pl-38a64351',
+  'sa-east-1': 'pl-5da64334',
+  'eu-west-1': 'pl-4fa04526',
+  'eu-west-2': 'pl-93a247fa',
+  'eu-west-3': 'pl-75b1541c',
+  'eu-central-1': 'pl-a3a144ca',
+  'eu-north-1': 'pl-fab65393',
+  'ap-south-1': 'pl-9aa247f3',
+  'ap-southeast-1': 'pl-31a34658',
+  'ap-southeast-2': 'pl-b8a742d1',
+  'ap-northeast-1': 'pl-58a04531',
+  'ap-northeast-2': 'pl-22a6434b',
+  'af-south-1': 'pl-c0aa4fa9',
+};
+
+/**
+ * The origin-facing prefix list id of `region`; throws, naming the tenant and the fix, for a region
+ * not in the table (a guessed id would open the load balancer to nothing, or to the wrong list).
+ */
+export function cloudFrontOriginFacingPrefixList(region: string, tenant: string): string {
+  const id = CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[region];
+  if (!id) {
+    throw new Error(
+      `tenant ${tenant}: cdn: no CloudFront origin-facing prefix list id is known for region ${region} — fix: add it to CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS in libs/tenant-spec/src/regions.ts (aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing)`,
+    );
+  }
+  return id;
+}

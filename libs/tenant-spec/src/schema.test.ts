@@ -39,7 +39,8 @@ describe('tenant spec', () => {
     expect(spec.web).toMatchObject({ minHealthyPercent: 100, maxHealthyPercent: 150 });
     expect(spec.database).toMatchObject({ engine: 'aurora-mysql' });
     expect(spec.cache).toMatchObject({ engine: 'valkey', replicas: 1, separateApplicationCache: false });
-    expect(spec.edge).toMatchObject({ rateLimitPerFiveMinutes: 2000, shieldAdvanced: false });
+    // 800 users, a quarter behind one address at 100 requests each per 5 minutes.
+    expect(spec.edge).toMatchObject({ rateLimitPerFiveMinutes: 20_000, shieldAdvanced: false, largeBodyPaths: [], countModePaths: [] });
     expect(spec.cdn).toBeUndefined();
     // 800 concurrent users: the medium band.
     expect(spec.sizing.band.name).toBe('medium');
@@ -59,6 +60,20 @@ describe('tenant spec', () => {
     expect(spec.account.dedicated).toBe(false);
     const told = { ...minimal, observability: { flowLogs: { destination: 'cloudwatch', retentionDays: 30 } }, account: { id: '444455556666', dedicated: true } };
     expect(parseTenantSpec(JSON.stringify(told), source)).toMatchObject({ observability: { flowLogs: { destination: 'cloudwatch', retentionDays: 30 } }, account: { dedicated: true } });
+  });
+
+  it('gives a CDN the price class of its learners (Sydney: every edge) unless the spec names one', () => {
+    const cdn = { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' };
+    expect(parseTenantSpec(JSON.stringify({ ...minimal, cdn }), source).cdn?.priceClass).toBe('PriceClass_100');
+    const sydney = { ...minimal, region: 'ap-southeast-2', edge: { certificateArn: minimal.edge.certificateArn.replace('eu-west-1', 'ap-southeast-2') }, cdn };
+    expect(parseTenantSpec(JSON.stringify(sydney), source).cdn?.priceClass).toBe('PriceClass_All');
+    expect(parseTenantSpec(JSON.stringify({ ...sydney, cdn: { ...cdn, priceClass: 'PriceClass_200' } }), source).cdn?.priceClass).toBe('PriceClass_200');
+  });
+
+  it('takes an explicit per-IP rate limit over the sized one', () => {
+    const spec = parseTenantSpec(JSON.stringify({ ...minimal, edge: { ...minimal.edge, rateLimitPerFiveMinutes: 5000 } }), source);
+    expect(spec.edge.rateLimitPerFiveMinutes).toBe(5000);
+    expect(spec.sizing.decisions.find((d) => d.field === 'edge.rateLimitPerFiveMinutes')).toMatchObject({ model: 20_000, source: 'spec' });
   });
 
   it('names no DR region by default; a DR region keeps its copies as long as the backups unless told', () => {
@@ -112,6 +127,8 @@ describe('tenant spec', () => {
     ['DR copies kept 3 days', { ...minimal, disasterRecovery: { region: 'eu-central-1', copyRetentionDays: 3 } }, /^disasterRecovery\.copyRetentionDays: must be at least 7 days/],
     ['CDN certificate outside us-east-1', { ...minimal, cdn: { certificateArn: minimal.edge.certificateArn } }, /^cdn\.certificateArn: is in eu-west-1 — fix: CloudFront only uses certificates issued in us-east-1/],
     ['missing edge certificate', { ...minimal, edge: {} }, /^edge\.certificateArn: is required — fix: the ARN of the ACM certificate/],
+    ['signing the whole site', { ...minimal, cdn: { certificateArn: usEast1Certificate, signedContent: { pathPatterns: ['/*'], publicKeys: [] } } }, /^cdn\.signedContent\.pathPatterns\.0: would sign the whole site — fix/],
+    ['a signing key that is not a PEM', { ...minimal, cdn: { certificateArn: usEast1Certificate, signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'k1', encodedKey: 'ssh-rsa AAAA' }] } } }, /^cdn\.signedContent\.publicKeys\.0\.encodedKey: must be a PEM RSA public key — fix/],
     ['no alert address', { ...minimal, alerts: { emails: [] } }, /^alerts\.emails: needs at least one address/],
     ['bad alert address', { ...minimal, alerts: { emails: ['ops at acme'] } }, /^alerts\.emails\.0: must be an email address/],
     ['bad domain', { ...minimal, domain: 'Learn Acme' }, /^domain: must be a lowercase hostname/],

@@ -3,7 +3,7 @@ import { MAX_CONCURRENT_USERS, MAX_POPULATION, MAX_WEB_INSTANCES, sizeTenant, ty
 import { catalogueProblem } from './aws-catalogue.js';
 import { isPrivateRange, parseCidr } from './cidr.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, applicationProfile, type ProfileName } from '@hafleet/app-profiles';
-import { KNOWN_REGIONS, REGION_AVAILABILITY_ZONES, REGION_TIME_ZONES, defaultAvailabilityZones } from './regions.js';
+import { KNOWN_REGIONS, REGION_AVAILABILITY_ZONES, REGION_TIME_ZONES, cloudFrontPriceClass, defaultAvailabilityZones } from './regions.js';
 import { LARGEST_VPC_PREFIX, MAX_AVAILABILITY_ZONES, SMALLEST_VPC_PREFIX } from './subnet-layout.js';
 
 /**
@@ -135,21 +135,60 @@ const edgeSchema = z
     certificateArn: certificateArnSchema('for the domain, in the tenant region').describe(
       'ACM certificate (tenant region) for the HTTPS listener; HTTP always redirects to HTTPS.',
     ),
-    rateLimitPerFiveMinutes: z.number().int().min(100).max(2_000_000_000).default(2000).describe('WAF per-IP rate limit. Default 2000 requests per 5 minutes.'),
+    rateLimitPerFiveMinutes: z
+      .number()
+      .int()
+      .min(100)
+      .max(2_000_000_000)
+      .optional()
+      .describe('Per-IP rate limit (requests per 5 minutes) at the CDN and the load balancer. Default: sizing model (a quarter of the expected peak behind one NAT address).'),
     largeBodyPaths: z
       .array(z.string().regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/"' }))
-      .optional()
-      .describe('Paths where the WAF allows large bodies. Default: the Moodle/Totara upload, web-service and SCORM runtime paths.'),
-    shieldAdvanced: z.boolean().default(false).describe('Shield Advanced protection for the ALB (and CDN). Default off.'),
+      .default([])
+      .describe("Paths where the WAF allows bodies over 8 KB, besides the application profile's (uploads, AJAX, quiz answers, xAPI)."),
+    countModePaths: z
+      .array(z.string().regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/"' }))
+      .default([])
+      .describe("Paths where body-inspecting managed WAF rules only count, besides the application profile's (authoring, runtime)."),
+    shieldAdvanced: z.boolean().default(false).describe('Shield Advanced protection for the ALB and the CloudFront distribution (the account must subscribe). Default off.'),
   })
   .describe('Load balancer edge: HTTPS, WAF, Shield.');
+
+const signedContentSchema = z
+  .strictObject({
+    pathPatterns: z
+      .array(
+        z
+          .string()
+          .regex(/^\/[\x21-\x7e]*$/, { error: 'must be a CloudFront path pattern starting with "/" — fix: e.g. "/content/private/*"' })
+          .refine((p) => p !== '/*' && p !== '/', { error: 'would sign the whole site — fix: name the private content paths only' }),
+      )
+      .min(1, { error: 'needs at least one path pattern — fix: e.g. ["/content/private/*"]' })
+      .describe('Content bucket paths served only with a signed URL or cookie.'),
+    publicKeys: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 letters, digits, hyphens or underscores' }),
+          encodedKey: z
+            .string()
+            .regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$/, { error: 'must be a PEM RSA public key — fix: openssl rsa -pubout -in private_key.pem' }),
+        }),
+      )
+      .min(1, { error: 'needs at least one public key — fix: the PEM of the key the application signs with' })
+      .max(5, { error: 'CloudFront key groups hold at most 5 keys' })
+      .describe('Public keys the signed URLs/cookies are checked against (one key group; two during a rotation).'),
+  })
+  .describe('Signed URLs or cookies for content that must not be public.');
 
 const cdnSchema = z
   .strictObject({
     certificateArn: certificateArnSchema('for the domain, in us-east-1 (CloudFront only uses us-east-1)').describe(
       'ACM certificate in us-east-1 for the distribution.',
     ),
-    priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100').describe('Default PriceClass_100.'),
+    priceClass: z
+      .enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'])
+      .optional()
+      .describe("Edge locations used. Default: the cheapest class with edges near the tenant's region (Sydney and São Paulo need PriceClass_All)."),
     originReadTimeoutSeconds: z
       .number()
       .int()
@@ -157,6 +196,7 @@ const cdnSchema = z
       .max(180, { error: 'must be at most 180 s, the CloudFront hard limit — fix: run longer jobs asynchronously' })
       .optional()
       .describe("Seconds CloudFront waits for the load balancer. Default: the profile's (≤ 60). Above 60 needs the account's CloudFront origin response timeout quota raised first."),
+    signedContent: signedContentSchema.optional(),
   })
   .describe('CloudFront in front of the ALB and the content bucket; omit for no CDN.');
 
@@ -489,7 +529,7 @@ export const tenantSpecSchema = z
     // The sizing model fills every size the spec leaves out; explicit values win.
     const sizing: SizingReport = sizeTenant(
       { load: spec.expectedLoad, environment: spec.environment, aurora: spec.database.engine.startsWith('aurora') },
-      { app: spec.app, web: spec.web, worker: spec.worker, database: spec.database, cache: spec.cache, network: spec.network, backup: spec.backup },
+      { app: spec.app, web: spec.web, worker: spec.worker, database: spec.database, cache: spec.cache, network: spec.network, backup: spec.backup, edge: spec.edge },
     );
     const sized = sizing.effective;
     const profileName = spec.app.profile ?? DEFAULT_PROFILE;
@@ -512,6 +552,8 @@ export const tenantSpecSchema = z
       database: { ...spec.database, ...sized.database },
       cache: { ...spec.cache, ...sized.cache },
       backup: { ...spec.backup, ...sized.backup },
+      edge: { ...spec.edge, ...sized.edge },
+      cdn: spec.cdn && { ...spec.cdn, priceClass: spec.cdn.priceClass ?? cloudFrontPriceClass(spec.region) },
       disasterRecovery: spec.disasterRecovery && {
         region: spec.disasterRecovery.region,
         copyRetentionDays: spec.disasterRecovery.copyRetentionDays ?? sized.backup.retentionDays,

@@ -9,10 +9,12 @@ import { synthesizeTenants, type SynthesizedTenant } from './synthesize.js';
 /**
  * Every guardrail against real synthesized stacks: it passes on two fixture tenants built from
  * the example specs (one RDS without CDN and with one NAT gateway, one Aurora with CDN, Shield,
- * a NAT gateway per zone, a DR region and an account of its own), and fails on a copy of one of them broken in exactly the way the rule
+ * signed content, a NAT gateway per zone, a DR region and an account of its own), and fails on a copy of one of them broken in exactly the way the rule
  * exists to catch. Plus: every example tenant passes with no unsuppressed finding.
  */
 
+/** An RSA-2048 public key (its private key was discarded), for the fixture's signed content. */
+const SIGNING_KEY = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD\nunaJQMR0f0qEo4dY65Rb0S/Cm22sIOmakctN2rU2m6zBCBH0AT+H53/O3QzOBGH1\njSAd/TN83dlVi6d0n4rv9PnohqsbmuY+Vm833rq5WG08vRs4nFFvQA0+tydpyq2s\nO/cJtUk+D6AUEhzhR0FrPkrNEI094vI7E4v75oIUe+JYFlWW8zelv5KKrdXdipOH\niQdYMZ+AZADRxR3WmK/7kJwADeyyRYz+if/Fzu8hTsoq388oAeNPuaHbjLfPz4vd\nOD84GQGckjX+YAc66R0HCHU13QawrxNsfYm+jdbGWCXE4fJiySmwajDaMABnYYBu\niQIDAQAB\n-----END PUBLIC KEY-----\n';
 const EXAMPLES = tenantSpecFiles(WORKSPACE_ROOT).map((file) => basename(dirname(file)));
 const FIXTURES = { rds: 'fixture-rds', aurora: 'fixture-aurora' } as const;
 type FixtureKind = keyof typeof FIXTURES;
@@ -46,7 +48,10 @@ function writeFixtureTenants(root: string): void {
       // The other flow-log destination, kept longer than the default.
       observability: { flowLogs: { destination: 'cloudwatch', retentionDays: 400 } },
       edge: { ...base['edge'], certificateArn: inAccount(base['edge'].certificateArn, DEDICATED_ACCOUNT), shieldAdvanced: true },
-      cdn: { certificateArn: `arn:aws:acm:us-east-1:${DEDICATED_ACCOUNT}:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d` },
+      cdn: {
+        certificateArn: `arn:aws:acm:us-east-1:${DEDICATED_ACCOUNT}:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d`,
+        signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'fixture', encodedKey: SIGNING_KEY }] },
+      },
       cache: { separateApplicationCache: true },
       disasterRecovery: { region: base['region'] === 'eu-west-1' ? 'eu-central-1' : 'eu-west-1', copyRetentionDays: 30 },
     },
@@ -142,6 +147,10 @@ class Broken {
   webGroup = () => this.at('aws_autoscaling_group', (g) => (g.values['target_group_arns'] ?? []).length > 0);
   workerGroup = () => this.at('aws_autoscaling_group', 'worker/asg');
   rolePolicy = (path: string) => this.at('aws_iam_role_policy', path);
+  regionalAcl = () => this.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'REGIONAL');
+  /** The managed_rule_group_statement of an ACL's rule named `name`. */
+  managed = (acl: Target, name: string): Record<string, any> => acl.values['rule'].find((r: any) => r.name === name).statement.managed_rule_group_statement;
+  rateRule = (acl: Target): Record<string, any> => acl.values['rule'].find((r: any) => r.statement?.rate_based_statement).statement.rate_based_statement;
   publicSubnets = (): string[] => this.at('aws_lb').values['subnets'];
 }
 
@@ -215,6 +224,7 @@ const CASES: BreakCase[] = [
   { rule: 'HAF-PROT-004', tenant: 'aurora', label: 'file system left out of AWS Backup', breaks: (f) => { const s = f.at('aws_backup_selection'); s.values['resources'] = s.values['resources'].filter((r: string) => !r.includes('aws_efs_file_system')); return f.at('aws_efs_file_system'); }, message: /no AWS Backup selection covers it/ },
   { rule: 'HAF-PROT-004', tenant: 'rds', label: 'backups kept three days', breaks: (f) => { const p = f.at('aws_backup_plan'); for (const r of p.values['rule']) r.lifecycle = { delete_after: 3 }; return f.at('aws_db_instance'); }, message: /backups are deleted after 3 days/ },
   { rule: 'HAF-PROT-004', tenant: 'rds', label: 'content bucket left out of AWS Backup', breaks: (f) => { const s = f.at('aws_backup_selection'); s.values['resources'] = s.values['resources'].filter((r: string) => !r.includes('aws_s3_bucket')); return f.at('aws_s3_bucket', 'content/bucket'); }, message: /no AWS Backup selection covers it/ },
+  { rule: 'HAF-PROT-004', tenant: 'aurora', label: 'a bucket claiming declared contents it does not have', breaks: (f) => { f.remove('aws_s3_object'); return f.at('aws_s3_bucket', 'maintenance/bucket'); }, message: /tagged hafleet:contents=declared-in-stack, but no aws_s3_object of this stack fills it/ },
   { rule: 'HAF-PROT-005', tenant: 'rds', label: 'versioning suspended', breaks: (f) => { f.at('aws_s3_bucket_versioning', 'content/versioning').values['versioning_configuration'].status = 'Suspended'; return f.at('aws_s3_bucket', 'content/bucket'); }, message: /versioning is \["Suspended"\]/ },
   { rule: 'HAF-PROT-006', tenant: 'aurora', label: 'bucket terraform may empty', breaks: (f) => { const b = f.at('aws_s3_bucket', 'content/bucket'); b.values['force_destroy'] = true; return b; }, message: /force_destroy is true/ },
   { rule: 'HAF-PROT-007', tenant: 'rds', label: 'key that never rotates', breaks: (f) => { const k = f.at('aws_kms_key'); k.values['enable_key_rotation'] = false; return k; }, message: /enable_key_rotation is false/ },
@@ -227,9 +237,9 @@ const CASES: BreakCase[] = [
   // observability
   { rule: 'HAF-LOG-001', tenant: 'rds', label: 'VPC without flow logs', breaks: (f) => { f.remove('aws_flow_log'); return f.at('aws_vpc'); }, message: /no flow log/ },
   { rule: 'HAF-LOG-002', tenant: 'aurora', label: 'access logs off', breaks: (f) => { const lb = f.at('aws_lb'); lb.values['access_logs'].enabled = false; return lb; }, message: /access_logs is / },
-  { rule: 'HAF-LOG-003', tenant: 'aurora', label: 'CloudFront without standard logs', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['logging_config']; return d; }, message: /no logging_config bucket/ },
+  { rule: 'HAF-LOG-003', tenant: 'aurora', label: 'CloudFront logs delivered nowhere', breaks: (f) => { f.remove('aws_cloudwatch_log_delivery'); return f.at('aws_cloudfront_distribution'); }, message: /its access logs are delivered to no bucket of this stack/ },
   { rule: 'HAF-LOG-004', tenant: 'rds', label: 'regional web ACL without logging', breaks: (f) => { f.remove('aws_wafv2_web_acl_logging_configuration'); return f.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'REGIONAL'); }, message: /no aws_wafv2_web_acl_logging_configuration/ },
-  { rule: 'HAF-LOG-004', tenant: 'aurora', label: 'CloudFront web ACL with no log at all', breaks: (f) => { delete f.at('aws_cloudfront_distribution').values['logging_config']; return f.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'CLOUDFRONT'); }, message: /no WAF logging, and no distribution it protects writes standard logs/ },
+  { rule: 'HAF-LOG-004', tenant: 'aurora', label: 'CloudFront web ACL without its WAF log', breaks: (f) => { f.remove('aws_wafv2_web_acl_logging_configuration', 'cdn/web-acl-logging'); return f.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'CLOUDFRONT'); }, message: /no aws_wafv2_web_acl_logging_configuration/ },
   { rule: 'HAF-LOG-005', tenant: 'rds', label: 'content bucket without access logs', breaks: (f) => { f.remove('aws_s3_bucket_logging'); return f.at('aws_s3_bucket', 'content/bucket'); }, message: /no aws_s3_bucket_logging/ },
   { rule: 'HAF-LOG-006', tenant: 'aurora', label: 'alarm that tells nobody', breaks: (f) => { const a = f.at('aws_cloudwatch_metric_alarm'); a.values['alarm_actions'] = []; return a; }, message: /alarm_actions is \[\]: no topic of this stack/ },
   { rule: 'HAF-LOG-007', tenant: 'rds', label: 'an alert address never subscribed', breaks: (f) => { f.context.spec.alerts.emails.push('oncall@example.test'); return f.at('aws_sns_topic'); }, message: /oncall@example\.test not subscribed/ },
@@ -256,7 +266,23 @@ const CASES: BreakCase[] = [
   { rule: 'HAF-WAF-001', tenant: 'rds', label: 'load balancer without its web ACL', breaks: (f) => { f.remove('aws_wafv2_web_acl_association'); return f.at('aws_lb'); }, message: /no regional web ACL is associated/ },
   { rule: 'HAF-WAF-002', tenant: 'aurora', label: 'CloudFront without a web ACL', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['web_acl_id']; return d; }, message: /web_acl_id is not a CloudFront web ACL of this stack/ },
   { rule: 'HAF-WAF-003', tenant: 'rds', label: 'common rule set only counting', breaks: (f) => { const acl = f.at('aws_wafv2_web_acl'); acl.values['rule'].find((r: any) => r.statement?.managed_rule_group_statement?.name === 'AWSManagedRulesCommonRuleSet').override_action = { count: {} }; return acl; }, message: /AWSManagedRulesCommonRuleSet only counts/ },
-  { rule: 'HAF-WAF-004', tenant: 'aurora', label: 'Shield Advanced asked for but missing', breaks: (f) => { f.remove('aws_shield_protection'); return f.at('aws_lb'); }, message: /spec edge.shieldAdvanced is true but no aws_shield_protection covers it/ },
+  { rule: 'HAF-WAF-004', tenant: 'aurora', label: 'Shield Advanced asked for but missing', breaks: (f) => { f.remove('aws_shield_protection', 'waf/shield-protection'); return f.at('aws_lb'); }, message: /spec edge.shieldAdvanced is true but no aws_shield_protection covers it/ },
+  { rule: 'HAF-WAF-004', tenant: 'aurora', label: 'Shield Advanced on the load balancer only', breaks: (f) => { f.remove('aws_shield_protection', 'cdn/shield-protection'); return f.at('aws_cloudfront_distribution'); }, message: /no aws_shield_protection covers it/ },
+  { rule: 'HAF-WAF-005', tenant: 'aurora', label: 'body rules counting on every path', breaks: (f) => { const acl = f.regionalAcl(); delete f.managed(acl, 'AWSManagedRulesCommonRuleSet-count-mode-paths').scope_down_statement; return acl; }, message: /AWSManagedRulesCommonRuleSet-count-mode-paths counts body rules on every path/ },
+  { rule: 'HAF-WAF-005', tenant: 'rds', label: 'a spec count-mode path the web ACL ignores', breaks: (f) => { f.context.spec.edge.countModePaths.push('/mod/wiki/'); return f.regionalAcl(); }, message: /counts body rules on .*, not the count-mode paths .*\/mod\/wiki\// },
+  { rule: 'HAF-WAF-006', tenant: 'rds', label: 'a spec large-body path the web ACL ignores', breaks: (f) => { f.context.spec.edge.largeBodyPaths.push('/local/upload/'); return f.regionalAcl(); }, message: /large bodies are allowed on .*, not the large-body paths .*\/local\/upload\// },
+  { rule: 'HAF-WAF-006', tenant: 'aurora', label: 'the CDN blocking every large body', breaks: (f) => { const acl = f.at('aws_wafv2_web_acl', (a) => a.values['scope'] === 'CLOUDFRONT'); delete f.managed(acl, 'AWSManagedRulesCommonRuleSet').rule_action_override; return acl; }, message: /AWSManagedRulesCommonRuleSet blocks every body over 8 KB/ },
+  { rule: 'HAF-WAF-007', tenant: 'aurora', label: 'a rate limit on X-Forwarded-For behind CloudFront', breaks: (f) => { const acl = f.regionalAcl(); f.rateRule(acl).forwarded_ip_config.header_name = 'X-Forwarded-For'; return acl; }, message: /counts the client-supplied x-forwarded-for header/ },
+  { rule: 'HAF-WAF-007', tenant: 'rds', label: 'the fixed 2000 on a tenant sized for more', breaks: (f) => { const acl = f.regionalAcl(); f.rateRule(acl).limit = 2000; return acl; }, message: /allows 2000 requests per 5 minutes; the tenant's limit is \d+/ },
+  // edge
+  { rule: 'HAF-EDGE-001', tenant: 'aurora', label: 'load balancer behind CloudFront still open to the internet', breaks: (f) => { const sg = f.ref(f.at('aws_lb').values['security_groups'][0]); f.add('aws_vpc_security_group_ingress_rule', 'alb-world', { security_group_id: `\${${sg.address}.id}`, cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 443, to_port: 443 }); return f.at('aws_lb'); }, message: /aws_vpc_security_group_ingress_rule\.alb-world admits 0\.0\.0\.0\/0/ },
+  { rule: 'HAF-EDGE-001', tenant: 'aurora', label: "another region's prefix list", breaks: (f) => { f.at('aws_vpc_security_group_ingress_rule', 'web/alb-ingress-443-cloudfront').values['prefix_list_id'] = 'pl-3b927c52'; return f.at('aws_lb'); }, message: /admits \["pl-3b927c52"\], not pl-[0-9a-f]+ \(eu-west-2\)/ },
+  { rule: 'HAF-EDGE-002', tenant: 'aurora', label: 'a Sydney tenant on North American and European edges', breaks: (f) => { f.context.spec.region = 'ap-southeast-2'; return f.at('aws_cloudfront_distribution'); }, message: /price_class is PriceClass_100: learners near ap-southeast-2 need PriceClass_All/ },
+  { rule: 'HAF-EDGE-003', tenant: 'aurora', label: 'the application served without HSTS', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['default_cache_behavior'].response_headers_policy_id; return d; }, message: /behavior "default" has no response headers policy of this stack/ },
+  { rule: 'HAF-EDGE-004', tenant: 'aurora', label: 'a bare 503', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); d.values['custom_error_response'] = d.values['custom_error_response'].filter((r: any) => r.error_code !== 503); return d; }, message: /^503 has no custom error page$/ },
+  { rule: 'HAF-EDGE-004', tenant: 'aurora', label: 'a maintenance page nobody uploads', breaks: (f) => { f.remove('aws_s3_object'); return f.at('aws_cloudfront_distribution'); }, message: /502 shows \/maintenance\/index\.html, but no aws_s3_object of this stack puts it in aws_s3_bucket\.maintenance/ },
+  { rule: 'HAF-EDGE-005', tenant: 'aurora', label: 'signed content anyone can read', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); delete d.values['ordered_cache_behavior'][0].trusted_key_groups; return d; }, message: /\/content\/private\/\* trusts no key group of this stack: anyone can read it/ },
+  { rule: 'HAF-EDGE-005', tenant: 'aurora', label: 'signed content shadowed by the public content path', breaks: (f) => { const d = f.at('aws_cloudfront_distribution'); d.values['ordered_cache_behavior'].reverse(); return d; }, message: /\/content\/private\/\* is shadowed by the earlier behaviour "\/content\/\*"/ },
   // isolation
   { rule: 'HAF-ISO-001', tenant: 'rds', label: 'provider labelled with another tenant', breaks: (f) => { (f.json.provider as any).aws[0].default_tags[0].tags.tenant = 'someone-else'; return 'provider.aws'; }, message: /default_tags has tenant="someone-else", not "fixture-rds"/ },
   { rule: 'HAF-ISO-001', tenant: 'aurora', label: 'worker group without the tenant tag', breaks: (f) => { const g = f.workerGroup(); g.values['tag'] = g.values['tag'].filter((t: any) => t.key !== 'tenant'); return g; }, message: /the group lacks tenant=fixture-aurora/ },

@@ -10,6 +10,7 @@ import {
   InstanceScanning,
   LOG_PREFIXES,
   LogBucket,
+  MaintenancePage,
   Network,
   OriginVerifySecret,
   RegionalWebAcl,
@@ -19,13 +20,15 @@ import {
   TenantKey,
   TenantMail,
   TenantObservability,
+  VIEWER_IP_HEADER,
   WebTier,
   Worker,
   type InstancePolicyStatement,
   type PublishedValue,
+  type UsEast1Placement,
 } from '@hafleet/ha-modules';
 import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData, renderUserData, type InstanceRole } from '@hafleet/instance-boot';
-import { maintenanceWindows, subnetLayout, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
+import { cloudFrontOriginFacingPrefixList, exemptPaths, maintenanceWindows, subnetLayout, wafExemptions, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
 import { AwsProvider, type AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
@@ -152,6 +155,8 @@ export class TenantStack extends TerraformStack {
       certificateArn: spec.edge.certificateArn,
       accessLogs: { bucketName: logs.bucketName },
       originVerify: originVerify && { headerName: originVerify.headerName, secret: originVerify.value },
+      // Behind CloudFront, only its origin-facing servers reach the load balancer (and only ours carry the secret).
+      originPrefixListId: spec.cdn ? cloudFrontOriginFacingPrefixList(spec.region, name) : undefined,
       userData: bootUserData('web'),
     });
     this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType, userData: bootUserData('worker') });
@@ -168,14 +173,16 @@ export class TenantStack extends TerraformStack {
     // Each data tier opens the connection from these groups: ingress on its own group, egress on theirs.
     const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
 
+    const exemptions = wafExemptions(spec);
     const regionalWebAcl = new RegionalWebAcl(this, 'waf', {
       name,
       albArn: this.webTier.albArn,
       rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
       // Behind CloudFront every connection comes from an edge server; CloudFront's own web ACL
-      // limits each viewer by its real address, this one by the forwarded address.
-      clientIpHeader: spec.cdn ? 'X-Forwarded-For' : undefined,
-      largeBodyPaths: spec.edge.largeBodyPaths,
+      // limits each viewer by its real address, this one by the address CloudFront's function writes.
+      clientIpHeader: spec.cdn ? VIEWER_IP_HEADER : undefined,
+      largeBodyPaths: exemptPaths(exemptions.largeBodyPaths),
+      countModePaths: exemptPaths(exemptions.countModePaths),
       kmsKeyArn,
       shieldAdvanced: spec.edge.shieldAdvanced,
     });
@@ -237,7 +244,7 @@ export class TenantStack extends TerraformStack {
       automaticBackups: false,
     });
 
-    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole }) : undefined;
+    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole, accountId }) : undefined;
 
     this.mail = new TenantMail(this, 'mail', {
       name,
@@ -315,7 +322,7 @@ export class TenantStack extends TerraformStack {
         worker: this.worker.autoScalingGroupName,
         'db-provisioner': this.databaseProvisioner.autoScalingGroupName,
       },
-      usEast1: spec.region === 'us-east-1' ? undefined : { provider: this.usEast1Provider(offline, defaultTags, assumeRole) },
+      usEast1: spec.region === 'us-east-1' ? undefined : this.usEast1Placement(spec, accountId, this.usEast1Provider(offline, defaultTags, assumeRole)),
     });
     // Inspector is switched on per account: only a tenant alone in its account may own the setting.
     if (spec.account.dedicated) new InstanceScanning(this, 'instance-scanning', { accountId });
@@ -425,25 +432,32 @@ export class TenantStack extends TerraformStack {
   private contentDelivery(
     spec: TenantSpec,
     cdn: NonNullable<TenantSpec['cdn']>,
-    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined },
+    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined; accountId: string },
   ): ContentDelivery {
     const usEast1 = this.usEast1Provider(deps.offline, deps.defaultTags, deps.assumeRole);
+    const maintenance = new MaintenancePage(this, 'maintenance', { name: spec.name, displayName: spec.displayName, accountId: deps.accountId, kmsKeyArn: this.key.keyArn, logBucket: { name: deps.logs.bucketName } });
     const distribution = new ContentDelivery(this, 'cdn', {
       name: spec.name,
       albDnsName: this.webTier.albDnsName,
       originVerifyHeaderName: deps.originVerify.headerName,
       originVerifySecret: deps.originVerify.value,
       contentBucket: this.contentBucket,
+      maintenanceBucket: maintenance,
       aliases: [spec.domain],
       certificateArn: cdn.certificateArn,
       priceClass: cdn.priceClass,
-      logBucketDomainName: deps.logs.bucketDomainName,
+      logBucket: { bucketArn: deps.logs.bucketArn },
       webAclProvider: usEast1,
+      webAclLogKmsKeyArn: this.usEast1KeyArn(spec, deps.accountId, usEast1),
       rateLimitPerFiveMinutes: spec.edge.rateLimitPerFiveMinutes,
+      countModePaths: exemptPaths(wafExemptions(spec).countModePaths),
+      signedContent: cdn.signedContent,
+      shieldAdvanced: spec.edge.shieldAdvanced,
       originReadTimeoutSeconds: cdn.originReadTimeoutSeconds ?? this.profile.timeouts.originReadSeconds,
       originKeepaliveTimeoutSeconds: this.profile.timeouts.originKeepAliveSeconds,
     });
     this.contentBucket.grantCloudFrontRead(distribution.distributionArn);
+    maintenance.grantCloudFrontRead(distribution.distributionArn);
     return distribution;
   }
 
@@ -455,6 +469,20 @@ export class TenantStack extends TerraformStack {
     const existing = this.node.tryFindChild('aws-us-east-1');
     if (existing) return existing as AwsProvider;
     return new AwsProvider(this, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', defaultTags, assumeRole, ...offline });
+  }
+
+  /**
+   * The tenant's key in us-east-1 (KMS keys are regional), created once: it encrypts the CloudFront
+   * web ACL's log group and the us-east-1 alert topic. A tenant in us-east-1 uses its own key.
+   */
+  private usEast1KeyArn(spec: TenantSpec, accountId: string, provider: AwsProvider): string {
+    if (spec.region === 'us-east-1') return this.key.keyArn;
+    const existing = this.node.tryFindChild('us-east-1-key') as TenantKey | undefined;
+    return (existing ?? new TenantKey(this, 'us-east-1-key', { name: `${spec.name}-us-east-1`, accountId, region: 'us-east-1', provider })).keyArn;
+  }
+
+  private usEast1Placement(spec: TenantSpec, accountId: string, provider: AwsProvider): UsEast1Placement {
+    return { provider, kmsKeyArn: this.usEast1KeyArn(spec, accountId, provider) };
   }
 
   /** The vault AWS Backup copies to, in the DR region: a provider there in the same account and role as the main one. */

@@ -58,6 +58,26 @@ describe('fleet policy on the example fleet', () => {
     expect(stdout).toMatch(/^HAF-ISO-001 +\d+ resources +pass$/m);
     expect(stdout).toMatch(new RegExp(`^${tenant} +\\d+ +\\d+ +\\d+ +0 +0 +0 +pass$`, 'm'));
   });
+
+  it("shows every WAF exemption with its source, the spec's own beside the profile's, in the table and the JSON", () => {
+    // A copy of the first example that adds its own paths (the workspace is this test's own copy).
+    const [tenant] = EXAMPLES;
+    const file = join(workspace.root, 'tenants', tenant!, 'tenant.json');
+    const spec = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...spec, edge: { ...spec.edge, largeBodyPaths: ['/local/lrs/'], countModePaths: ['/local/lrs/'] } }));
+    const table = fleet(workspace, WORKSPACE_ROOT, 'policy', tenant!);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^web ACL +override +path +source +rules$/m);
+    expect(table.stdout).toMatch(/^alb +count body rules +\/local\/lrs\/ +spec +CrossSiteScripting_BODY .*SQLi_BODY/m);
+    expect(table.stdout).toMatch(/^alb +allow large bodies +\/local\/lrs\/ +spec +SizeRestrictions_BODY$/m);
+    expect(table.stdout).toMatch(/^alb +allow large bodies +\/repository\/ +profile +SizeRestrictions_BODY$/m);
+
+    const json = fleet(workspace, WORKSPACE_ROOT, 'policy', tenant!, '--json');
+    const [report] = JSON.parse(json.stdout) as Array<{ wafOverrides: Array<{ webAcls: string[]; override: string; path: string; source: string }> }>;
+    expect(report!.wafOverrides).toContainEqual(expect.objectContaining({ webAcls: ['alb'], override: 'count body rules', path: '/local/lrs/', source: 'spec' }));
+    expect(report!.wafOverrides.filter((o) => o.source === 'spec')).toHaveLength(2);
+    writeFileSync(file, JSON.stringify(spec));
+  });
 });
 
 describe('a deliberately broken tenant', () => {

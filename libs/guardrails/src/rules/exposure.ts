@@ -9,7 +9,6 @@ import {
   isEveryone,
   isTrue,
   isWorld,
-  logDestinationRoles,
   opensPort,
   policyStatements,
   routesToInternet,
@@ -163,14 +162,13 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
     id: 'HAF-NET-009',
     severity: 'error',
     area: 'exposure',
-    description: 'Buckets disable ACLs; only the CloudFront standard-log bucket keeps them, because CloudFront writes its logs through ACLs',
+    description: 'Buckets disable ACLs (CloudFront standard logs v2 need none)',
     resourceTypes: ['aws_s3_bucket'],
     fix: 'add aws_s3_bucket_ownership_controls with object_ownership "BucketOwnerEnforced"',
     check(bucket, stack) {
       const [ownership] = bucketConfigs(stack, bucket, 'aws_s3_bucket_ownership_controls');
       const setting = block(ownership?.values['rule'])?.['object_ownership'];
       if (setting === 'BucketOwnerEnforced') return pass;
-      if (setting === 'BucketOwnerPreferred' && logDestinationRoles(stack, bucket).cloudFrontLogs) return pass;
       return fail(`object ownership is ${shown(setting)}, so ACLs can grant access`);
     },
   },

@@ -2,6 +2,7 @@ import type { PolicyRule } from '../rule.js';
 import { AVAILABILITY_RULES } from './availability.js';
 import { COMPUTE_RULES } from './compute.js';
 import { COST_RULES } from './cost.js';
+import { EDGE_RULES } from './edge.js';
 import { ENCRYPTION_RULES } from './encryption.js';
 import { EXPOSURE_RULES } from './exposure.js';
 import { ISOLATION_RULES } from './isolation.js';
@@ -24,6 +25,7 @@ export const RULES: readonly PolicyRule[] = [
   ...OBSERVABILITY_RULES,
   ...COST_RULES,
   ...WAF_RULES,
+  ...EDGE_RULES,
   ...ISOLATION_RULES,
   ...RUNTIME_RULES,
 ];

@@ -51,30 +51,31 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     id: 'HAF-LOG-003',
     severity: 'error',
     area: 'observability',
-    description: 'CloudFront writes standard logs',
+    description: "CloudFront delivers standard logs (v2) to a bucket of the tenant",
     resourceTypes: ['aws_cloudfront_distribution'],
-    fix: 'set logging_config { bucket = <log bucket>.s3.amazonaws.com, prefix = "cloudfront/" } (ContentDelivery logBucketDomainName)',
-    check(distribution) {
-      return verdictOf([!block(distribution.values['logging_config'])?.['bucket'] && 'no logging_config bucket']);
+    fix: 'add an aws_cloudwatch_log_delivery_source (ACCESS_LOGS of the distribution, us-east-1), a delivery destination on the tenant log bucket and an aws_cloudwatch_log_delivery joining them (ContentDelivery logBucket)',
+    check(distribution, stack) {
+      const sources = stack.referrers(distribution.address, 'aws_cloudwatch_log_delivery_source').filter((s) => s.values['log_type'] === 'ACCESS_LOGS');
+      if (sources.length === 0) return fail('no ACCESS_LOGS delivery source for the distribution');
+      const deliveries = sources.flatMap((source) => stack.referrers(source.address, 'aws_cloudwatch_log_delivery'));
+      const toBucket = deliveries.some((delivery) =>
+        stack
+          .referenced(delivery.values['delivery_destination_arn'])
+          .filter((d) => d.type === 'aws_cloudwatch_log_delivery_destination')
+          .some((d) => blocks(d.values['delivery_destination_configuration']).some((c) => stack.referencedThrough(c['destination_resource_arn'], 'aws_s3_bucket').length > 0)),
+      );
+      return verdictOf([!toBucket && 'its access logs are delivered to no bucket of this stack']);
     },
   },
   {
     id: 'HAF-LOG-004',
     severity: 'error',
     area: 'observability',
-    description: "Web ACL decisions are logged: regional ACLs to a log group; a CloudFront ACL at least through its distribution's standard logs",
+    description: 'Web ACL decisions are logged to a log group (a CloudFront ACL to one in us-east-1)',
     resourceTypes: ['aws_wafv2_web_acl'],
     fix: 'add an aws_wafv2_web_acl_logging_configuration sending the ACL to an encrypted "aws-waf-logs-<tenant>" log group',
     check(acl, stack) {
-      if (stack.referrers(acl.address, 'aws_wafv2_web_acl_logging_configuration').length > 0) return pass;
-      // A CloudFront ACL can only log to us-east-1, where the tenant has no key (one key per tenant,
-      // in its region). The distribution's standard logs record every request the ACL blocks (403).
-      if (acl.values['scope'] === 'CLOUDFRONT') {
-        const distributions = stack.referrers(acl.address, 'aws_cloudfront_distribution');
-        if (distributions.length > 0 && distributions.every((d) => block(d.values['logging_config'])?.['bucket'])) return pass;
-        return fail('no WAF logging, and no distribution it protects writes standard logs');
-      }
-      return fail('no aws_wafv2_web_acl_logging_configuration');
+      return stack.referrers(acl.address, 'aws_wafv2_web_acl_logging_configuration').length > 0 ? pass : fail('no aws_wafv2_web_acl_logging_configuration');
     },
   },
   {

@@ -3,6 +3,10 @@ import { block, blocks, bucketConfigs, isTrue, logDestinationRoles, num, shown }
 
 /** Protection: data outlives mistakes — deletion protection, snapshots, backups, versions, key rotation. */
 
+/** A bucket whose objects are all declared in the stack (MaintenancePage's tag). */
+const CONTENTS_TAG = { key: 'hafleet:contents', value: 'declared-in-stack' } as const;
+const tagOf = (resource: { values: Readonly<Record<string, unknown>> }, key: string): unknown => (resource.values['tags'] as Record<string, unknown> | undefined)?.[key];
+
 const MIN_BACKUP_DAYS = 7;
 
 export const PROTECTION_RULES: readonly PolicyRule[] = [
@@ -48,7 +52,7 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
     id: 'HAF-PROT-004',
     severity: 'error',
     area: 'protection',
-    description: `AWS Backup copies the database, the file system and the content bucket, keeping copies at least ${MIN_BACKUP_DAYS} days`,
+    description: `AWS Backup copies the database, the file system and every bucket of tenant data, keeping copies at least ${MIN_BACKUP_DAYS} days`,
     resourceTypes: ['aws_db_instance', 'aws_rds_cluster', 'aws_efs_file_system', 'aws_s3_bucket'],
     fix: `list the resource's ARN in an aws_backup_selection of a plan whose rules keep copies at least ${MIN_BACKUP_DAYS} days (TenantBackup resourceArns, spec backup.retentionDays)`,
     check(resource, stack) {
@@ -56,6 +60,12 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
       if (resource.type === 'aws_s3_bucket') {
         const roles = logDestinationRoles(stack, resource);
         if (roles.accessLogs || roles.cloudFrontLogs) return notApplicable;
+        // A bucket that says every object of it is declared in the stack (the maintenance page):
+        // believed only when objects of the stack do fill it; an apply restores them.
+        if (tagOf(resource, CONTENTS_TAG.key) === CONTENTS_TAG.value) {
+          const objects = stack.ofType('aws_s3_object').filter((o) => stack.referencedThrough(o.values['bucket'], 'aws_s3_bucket').some((b) => b.address === resource.address));
+          return objects.length > 0 ? notApplicable : fail(`tagged ${CONTENTS_TAG.key}=${CONTENTS_TAG.value}, but no aws_s3_object of this stack fills it: its objects would be data nobody backs up`);
+        }
       }
       const selections = stack.referrers(resource.address, 'aws_backup_selection');
       if (selections.length === 0) return fail('no AWS Backup selection covers it');

@@ -126,15 +126,15 @@ export function leadsToBucket(stack: SynthesizedStack, value: unknown, bucket: S
 
 /**
  * The bucket's role as a log destination, which decides what it can support: ALB access logs and
- * S3 server access logs are only delivered to SSE-S3 buckets; CloudFront standard logs are
- * written through bucket ACLs.
+ * S3 server access logs are only delivered to SSE-S3 buckets; CloudFront standard logs (v2) arrive
+ * through a CloudWatch Logs delivery destination.
  */
 export function logDestinationRoles(stack: SynthesizedStack, bucket: StackResource): { accessLogs: boolean; cloudFrontLogs: boolean } {
   const albLogs = stack.ofType('aws_lb').some((lb) => blocks(lb.values['access_logs']).some((l) => leadsToBucket(stack, l['bucket'], bucket)));
   const serverLogs = stack.ofType('aws_s3_bucket_logging').some((l) => leadsToBucket(stack, l.values['target_bucket'], bucket));
   const cloudFrontLogs = stack
-    .ofType('aws_cloudfront_distribution')
-    .some((d) => blocks(d.values['logging_config']).some((l) => leadsToBucket(stack, l['bucket'], bucket)));
+    .ofType('aws_cloudwatch_log_delivery_destination')
+    .some((d) => blocks(d.values['delivery_destination_configuration']).some((c) => leadsToBucket(stack, c['destination_resource_arn'], bucket)));
   return { accessLogs: albLogs || serverLogs, cloudFrontLogs };
 }
 

@@ -3,17 +3,22 @@ import type { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ContentBucket } from '../files/content-bucket.js';
 import { LogBucket } from '../files/log-bucket.js';
-import { CLOUDFRONT_CERTIFICATE_ARN, ORIGIN_VERIFY_SECRET, usEast1Provider } from '../testing/cdn-fixtures.js';
+import { MaintenancePage } from '../files/maintenance-page.js';
+import { CLOUDFRONT_CERTIFICATE_ARN, ORIGIN_VERIFY_SECRET, SIGNING_PUBLIC_KEY, usEast1Provider } from '../testing/cdn-fixtures.js';
 import { offlineAwsProvider } from '../testing/offline.js';
 import { createdCounts, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
 import { addOutputs, ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
 import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/values.js';
-import { ContentDelivery, MANAGED_POLICY_IDS, type ContentDeliveryProps } from './cdn.js';
+import { ContentDelivery, HSTS_MAX_AGE_SECONDS, MANAGED_POLICY_IDS, VIEWER_IP_HEADER, type ContentDeliveryProps } from './cdn.js';
 
-const OUTPUTS = ['distributionId', 'distributionArn', 'domainName', 'webAclArn'] as const;
+const EDGE_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1b2c3d4e-5f60-4a8b-9c0d-1e2f3a4b5c6d';
+const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD\n-----END PUBLIC KEY-----\n';
+
+const OUTPUTS = ['distributionId', 'distributionArn', 'domainName', 'webAclArn', 'webAclLogGroupName'] as const;
 const ALB_DNS_NAME = 'acme-alb-1234567890.eu-west-1.elb.amazonaws.com';
 const CONTENT_DOMAIN = 'acme-content-123456789012.s3.eu-west-1.amazonaws.com';
-const LOG_DOMAIN = 'acme-logs-123456789012.s3.amazonaws.com';
+const MAINTENANCE_DOMAIN = 'acme-maintenance-123456789012.s3.eu-west-1.amazonaws.com';
+const LOG_BUCKET_ARN = 'arn:aws:s3:::acme-logs-123456789012';
 
 type Overrides = Partial<Omit<ContentDeliveryProps, 'webAclProvider'>>;
 
@@ -24,8 +29,10 @@ const props = (stack: TerraformStack, overrides: Overrides = {}): ContentDeliver
   contentBucket: { bucketRegionalDomainName: CONTENT_DOMAIN },
   aliases: ['learn.acme.example'],
   certificateArn: CLOUDFRONT_CERTIFICATE_ARN,
-  logBucketDomainName: LOG_DOMAIN,
+  maintenanceBucket: { bucketRegionalDomainName: MAINTENANCE_DOMAIN },
+  logBucket: { bucketArn: LOG_BUCKET_ARN },
   webAclProvider: usEast1Provider(stack),
+  webAclLogKmsKeyArn: EDGE_KEY_ARN,
   ...overrides,
 });
 
@@ -46,7 +53,7 @@ describe('ContentDelivery', () => {
         aliases: ['learn.acme.example'],
         http_version: 'http2and3',
         is_ipv6_enabled: true,
-        price_class: 'PriceClass_100',
+        price_class: 'PriceClass_All',
         viewer_certificate: {
           acm_certificate_arn: CLOUDFRONT_CERTIFICATE_ARN,
           ssl_support_method: 'sni-only',
@@ -55,11 +62,54 @@ describe('ContentDelivery', () => {
         restrictions: { geo_restriction: { restriction_type: 'none' } },
       });
       expect(distribution['viewer_certificate']).not.toHaveProperty('cloudfront_default_certificate');
-      expect(synthCdn({ priceClass: 'PriceClass_All' }).distribution()['price_class']).toBe('PriceClass_All');
+      expect(synthCdn({ priceClass: 'PriceClass_100' }).distribution()['price_class']).toBe('PriceClass_100');
     });
 
-    it('writes standard logs to the log bucket under cloudfront/, without cookies', () => {
-      expect(synthCdn().distribution()['logging_config']).toEqual({ bucket: LOG_DOMAIN, prefix: 'cloudfront/', include_cookies: false });
+    it('delivers standard logs (v2) from us-east-1 to the log bucket, with no legacy ACL-based logging', () => {
+      const { single, distribution } = synthCdn();
+      const [distributionId] = single('aws_cloudfront_distribution');
+      expect(distribution()).not.toHaveProperty('logging_config');
+      const [sourceId, source] = single('aws_cloudwatch_log_delivery_source');
+      expect(source).toEqual({ provider: 'aws.us_east_1', name: 'acme-cdn-access-logs', log_type: 'ACCESS_LOGS', resource_arn: ref('aws_cloudfront_distribution', distributionId, 'arn') });
+      const [destinationId, destination] = single('aws_cloudwatch_log_delivery_destination');
+      expect(destination).toMatchObject({ provider: 'aws.us_east_1', output_format: 'json', delivery_destination_configuration: [{ destination_resource_arn: LOG_BUCKET_ARN }] });
+      expect(single('aws_cloudwatch_log_delivery')[1]).toEqual({
+        provider: 'aws.us_east_1',
+        delivery_source_name: ref('aws_cloudwatch_log_delivery_source', sourceId, 'name'),
+        delivery_destination_arn: ref('aws_cloudwatch_log_delivery_destination', destinationId, 'arn'),
+      });
+    });
+
+    it('sends HSTS for two years, nosniff, same-origin framing and a referrer policy on every behaviour', () => {
+      const { single, distribution } = synthCdn({ signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'k1', encodedKey: PUBLIC_KEY }] } });
+      const [policyId, policy] = single('aws_cloudfront_response_headers_policy');
+      expect(policy['security_headers_config']).toEqual({
+        strict_transport_security: { access_control_max_age_sec: HSTS_MAX_AGE_SECONDS, include_subdomains: true, preload: false, override: true },
+        content_type_options: { override: true },
+        frame_options: { frame_option: 'SAMEORIGIN', override: true },
+        referrer_policy: { referrer_policy: 'strict-origin-when-cross-origin', override: true },
+      });
+      const behaviours = [distribution()['default_cache_behavior'], ...(distribution()['ordered_cache_behavior'] as SynthResource[])] as SynthResource[];
+      expect(behaviours).toHaveLength(4);
+      for (const b of behaviours) expect(b['response_headers_policy_id']).toBe(ref('aws_cloudfront_response_headers_policy', policyId));
+    });
+
+    it('shows the maintenance page from its bucket, as a 503, when the load balancer answers 502, 503 or 504', () => {
+      const { distribution, origin, single } = synthCdn();
+      const [oacId] = single('aws_cloudfront_origin_access_control');
+      expect(origin('maintenance')).toEqual({ origin_id: 'maintenance', domain_name: MAINTENANCE_DOMAIN, origin_access_control_id: ref('aws_cloudfront_origin_access_control', oacId) });
+      expect(distribution()['custom_error_response']).toEqual(
+        [502, 503, 504].map((code) => ({ error_code: code, response_code: 503, response_page_path: '/maintenance/index.html', error_caching_min_ttl: 10 })),
+      );
+      const maintenance = (distribution()['ordered_cache_behavior'] as SynthResource[]).find((b) => b['target_origin_id'] === 'maintenance');
+      expect(maintenance).toMatchObject({ path_pattern: '/maintenance/*', allowed_methods: ['GET', 'HEAD'] });
+    });
+
+    it('protects the distribution with Shield Advanced only when asked', () => {
+      expect(synthCdn().resources('aws_shield_protection')).toEqual({});
+      const { single } = synthCdn({ shieldAdvanced: true });
+      const [distributionId] = single('aws_cloudfront_distribution');
+      expect(single('aws_shield_protection')[1]).toMatchObject({ provider: 'aws.us_east_1', name: 'acme-cdn', resource_arn: ref('aws_cloudfront_distribution', distributionId, 'arn') });
     });
   });
 
@@ -92,9 +142,22 @@ describe('ContentDelivery', () => {
         cached_methods: ['GET', 'HEAD'],
         cache_policy_id: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
         origin_request_policy_id: '216adef6-5c7f-47e4-b989-5492eafa07d3',
+        response_headers_policy_id: expect.stringMatching(/^\$\{aws_cloudfront_response_headers_policy\./),
+        function_association: [{ event_type: 'viewer-request', function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\..*\.arn\}$/) }],
         compress: true,
       });
       expect(MANAGED_POLICY_IDS.cachingDisabled).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    });
+
+    it("writes the viewer's IP into the viewer-IP header on every request, over whatever the client sent", () => {
+      const [, fn] = synthCdn().single('aws_cloudfront_function');
+      expect(fn).toMatchObject({ runtime: 'cloudfront-js-2.0', publish: true });
+      const code = String(fn['code']);
+      expect(code).toContain(`request.headers['${VIEWER_IP_HEADER.toLowerCase()}'] = { value: event.viewer.ip };`);
+      // It runs: the header is overwritten with the connection's address.
+      const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { headers: Record<string, { value: string }> };
+      const out = handler({ viewer: { ip: '203.0.113.9' }, request: { headers: { [VIEWER_IP_HEADER.toLowerCase()]: { value: '10.0.0.1' } } } });
+      expect(out.headers[VIEWER_IP_HEADER.toLowerCase()]).toEqual({ value: '203.0.113.9' });
     });
   });
 
@@ -116,20 +179,36 @@ describe('ContentDelivery', () => {
     });
 
     it('serves /content/* from the bucket, cached, read-only and on HTTPS', () => {
-      const behaviours = synthCdn().distribution()['ordered_cache_behavior'];
-      expect(behaviours).toEqual([
-        {
-          path_pattern: '/content/*',
-          target_origin_id: 'content',
-          viewer_protocol_policy: 'redirect-to-https',
-          allowed_methods: ['GET', 'HEAD'],
-          cached_methods: ['GET', 'HEAD'],
-          cache_policy_id: '658327ea-f89d-4fab-a63d-7e88639e58f6',
-          compress: true,
-        },
-      ]);
+      const behaviours = synthCdn().distribution()['ordered_cache_behavior'] as SynthResource[];
+      expect(behaviours[0]).toEqual({
+        path_pattern: '/content/*',
+        target_origin_id: 'content',
+        viewer_protocol_policy: 'redirect-to-https',
+        allowed_methods: ['GET', 'HEAD'],
+        cached_methods: ['GET', 'HEAD'],
+        cache_policy_id: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+        response_headers_policy_id: expect.any(String),
+        compress: true,
+      });
       const custom = synthCdn({ contentPathPattern: '/pluginfile-cache/*' }).distribution()['ordered_cache_behavior'] as SynthResource[];
       expect(custom[0]!['path_pattern']).toBe('/pluginfile-cache/*');
+    });
+
+    it('serves the signed-content paths first, only to viewers with a signature from a key of its key group', () => {
+      const signedContent = { pathPatterns: ['/content/private/*', '/content/exams/*'], publicKeys: [{ name: 'k2026', encodedKey: PUBLIC_KEY }, { name: 'k2027', encodedKey: PUBLIC_KEY }] };
+      const { distribution, single, resources } = synthCdn({ signedContent });
+      const keys = Object.entries(resources('aws_cloudfront_public_key'));
+      expect(keys.map(([, k]) => k['name'])).toEqual(['acme-k2026', 'acme-k2027']);
+      const [groupId, group] = single('aws_cloudfront_key_group');
+      expect(group['items']).toEqual(keys.map(([id]) => ref('aws_cloudfront_public_key', id)));
+      const behaviours = distribution()['ordered_cache_behavior'] as SynthResource[];
+      expect(behaviours.map((b) => [b['path_pattern'], b['trusted_key_groups']])).toEqual([
+        ['/content/private/*', [ref('aws_cloudfront_key_group', groupId)]],
+        ['/content/exams/*', [ref('aws_cloudfront_key_group', groupId)]],
+        ['/content/*', undefined],
+        ['/maintenance/*', undefined],
+      ]);
+      expect(synthCdn().resources('aws_cloudfront_key_group')).toEqual({});
     });
   });
 
@@ -163,9 +242,42 @@ describe('ContentDelivery', () => {
     it('only counts the common rule set\'s 8 KB body limit, so uploads pass while the rest of the group blocks', () => {
       const common = synthCdn()
         .rules()
-        .find((r) => r['name'] === 'aws-common')!;
-      expect((common['statement'] as { managed_rule_group_statement: unknown }).managed_rule_group_statement).toMatchObject({
+        .find((r) => r['name'] === 'AWSManagedRulesCommonRuleSet')!;
+      expect((common['statement'] as { managed_rule_group_statement: unknown }).managed_rule_group_statement).toEqual({
+        vendor_name: 'AWS',
+        name: 'AWSManagedRulesCommonRuleSet',
         rule_action_override: [{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }],
+      });
+    });
+
+    it('runs the common rule set twice with count-mode paths: as published elsewhere, its body rules counting on them', () => {
+      const rules = synthCdn({ countModePaths: ['/mod/forum/post.php', '/mod/quiz/'] }).rules();
+      const onPaths = { regex_match_statement: { field_to_match: { uri_path: {} }, regex_string: '^(?:/mod/forum/post\\.php|/mod/quiz/)', text_transformation: [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'NORMALIZE_PATH' }] } };
+      const statement = (name: string) => (rules.find((r) => r['name'] === name)!['statement'] as { managed_rule_group_statement: SynthResource }).managed_rule_group_statement;
+      expect(statement('AWSManagedRulesCommonRuleSet')).toMatchObject({
+        rule_action_override: [{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }],
+        scope_down_statement: { not_statement: { statement: [onPaths] } },
+      });
+      expect(statement('AWSManagedRulesCommonRuleSet-count-mode-paths')).toEqual({
+        vendor_name: 'AWS',
+        name: 'AWSManagedRulesCommonRuleSet',
+        rule_action_override: ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'].map((name) => ({ name, action_to_use: { count: {} } })),
+        scope_down_statement: onPaths,
+      });
+      // Known bad inputs has no body rule that legitimate content trips: one instance, everywhere.
+      expect(rules.filter((r) => r['name'] === 'AWSManagedRulesKnownBadInputsRuleSet')).toHaveLength(1);
+    });
+
+    it("logs to an aws-waf-logs- group in us-east-1 with the tenant's key there, without credentials", () => {
+      const { single } = synthCdn();
+      const [groupId, group] = single('aws_cloudwatch_log_group');
+      const [aclId] = single('aws_wafv2_web_acl');
+      expect(group).toMatchObject({ provider: 'aws.us_east_1', name: 'aws-waf-logs-acme-cdn', kms_key_id: EDGE_KEY_ARN, retention_in_days: 365 });
+      expect(single('aws_wafv2_web_acl_logging_configuration')[1]).toEqual({
+        provider: 'aws.us_east_1',
+        resource_arn: ref('aws_wafv2_web_acl', aclId, 'arn'),
+        log_destination_configs: [ref('aws_cloudwatch_log_group', groupId, 'arn')],
+        redacted_fields: [{ single_header: { name: 'authorization' } }, { single_header: { name: 'cookie' } }],
       });
     });
 
@@ -182,13 +294,9 @@ describe('ContentDelivery', () => {
       const rules = synthCdn().rules();
       expect(rules).toHaveLength(4);
       expect(new Set(rules.map((r) => r['priority'])).size).toBe(4);
-      for (const rule of rules) {
-        expect(rule['visibility_config']).toEqual({
-          cloudwatch_metrics_enabled: true,
-          metric_name: `acme-cdn-${rule['name'] as string}`,
-          sampled_requests_enabled: true,
-        });
-      }
+      const metrics = rules.map((r) => (r['visibility_config'] as SynthResource)['metric_name']);
+      expect(metrics).toEqual(['acme-cdn-aws-ip-reputation', 'acme-cdn-rate-limit-per-ip', 'acme-cdn-aws-common', 'acme-cdn-aws-known-bad-inputs']);
+      for (const rule of rules) expect(rule['visibility_config']).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
     });
   });
 
@@ -201,6 +309,7 @@ describe('ContentDelivery', () => {
       distributionArn: ref('aws_cloudfront_distribution', distributionId, 'arn'),
       domainName: ref('aws_cloudfront_distribution', distributionId, 'domain_name'),
       webAclArn: ref('aws_wafv2_web_acl', aclId, 'arn'),
+      webAclLogGroupName: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.name\}$/),
     });
   });
 
@@ -227,12 +336,19 @@ describe('ContentDelivery', () => {
       expect(() => synthCdn({ contentPathPattern: 'content/*' })).toThrow(/contentPathPattern must start with "\/"/);
       expect(() => synthCdn({ originVerifySecret: 'short' })).toThrow(/originVerifySecret must be at least 16 characters/);
     });
+
+    it('signed content that signs everything or has no key, and bad count-mode paths', () => {
+      expect(() => synthCdn({ signedContent: { pathPatterns: ['/*'], publicKeys: [{ name: 'k', encodedKey: PUBLIC_KEY }] } })).toThrow(/signedContent.pathPatterns must start with "\/" and not cover every path/);
+      expect(() => synthCdn({ signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [] } })).toThrow(/at least one path pattern and one public key/);
+      expect(() => synthCdn({ countModePaths: ['mod/quiz/'] })).toThrow(/countModePaths must start with "\/"/);
+    });
   });
 
-  it('is accepted by the real terraform and AWS provider (offline plan) with the log and content buckets, in eu-west-1 and us-east-1', async () => {
+  it('is accepted by the real terraform and AWS provider (offline plan) with the log, content and maintenance buckets, signed content and count-mode paths, in eu-west-1 and us-east-1', async () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack, 'eu-west-1');
-      const logs = new LogBucket(stack, 'logs', { name: 'acme', accountId: ACCOUNT_ID });
+      const logs = new LogBucket(stack, 'logs', { name: 'acme', accountId: ACCOUNT_ID, cloudFrontLogs: true });
+      const maintenance = new MaintenancePage(stack, 'maintenance', { name: 'acme', displayName: 'Acme <Learning>', accountId: ACCOUNT_ID, kmsKeyArn: KMS_KEY_ARN, logBucket: { name: logs.bucketName } });
       const content = new ContentBucket(stack, 'content', {
         name: 'acme',
         accountId: ACCOUNT_ID,
@@ -242,18 +358,34 @@ describe('ContentDelivery', () => {
       const cdn = new ContentDelivery(stack, 'cdn', {
         ...props(stack),
         contentBucket: content,
-        logBucketDomainName: logs.bucketDomainName,
+        maintenanceBucket: maintenance,
+        logBucket: logs,
+        countModePaths: ['/mod/quiz/', '/lib/ajax/service.php'],
+        signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'k2026', encodedKey: SIGNING_PUBLIC_KEY }] },
+        shieldAdvanced: true,
       });
       content.grantCloudFrontRead(cdn.distributionArn);
+      maintenance.grantCloudFrontRead(cdn.distributionArn);
     });
     expectOnlyCreates(summary);
     expect(createdCounts(summary)).toMatchObject({
       aws_cloudfront_distribution: 1,
       aws_cloudfront_origin_access_control: 1,
+      aws_cloudfront_function: 1,
+      aws_cloudfront_response_headers_policy: 1,
+      aws_cloudfront_public_key: 1,
+      aws_cloudfront_key_group: 1,
+      aws_cloudwatch_log_delivery_source: 1,
+      aws_cloudwatch_log_delivery_destination: 1,
+      aws_cloudwatch_log_delivery: 1,
+      aws_cloudwatch_log_group: 1,
       aws_wafv2_web_acl: 1,
-      aws_s3_bucket: 2,
-      aws_s3_bucket_policy: 2,
+      aws_wafv2_web_acl_logging_configuration: 1,
+      aws_shield_protection: 1,
+      aws_s3_object: 1,
+      aws_s3_bucket: 3,
+      aws_s3_bucket_policy: 3,
     });
-    expect(summary.resourceCount).toBe(18);
+    expect(summary.resourceCount).toBe(37);
   });
 });

@@ -135,6 +135,46 @@ describe('RegionalWebAcl', () => {
     });
   });
 
+  it('runs the body-inspecting groups twice with count-mode paths: as published elsewhere, their body rules counting on those paths', () => {
+    const { rules, rule } = synthAcl({ countModePaths: ['/mod/quiz/', '/course/modedit.php'] });
+    const onPaths = {
+      regex_match_statement: {
+        field_to_match: { uri_path: {} },
+        regex_string: '^(?:/mod/quiz/|/course/modedit\\.php)',
+        text_transformation: [
+          { priority: 0, type: 'URL_DECODE' },
+          { priority: 1, type: 'NORMALIZE_PATH' },
+        ],
+      },
+    };
+    const managed = (name: string) => (rule(name)['statement'] as { managed_rule_group_statement: SynthResource }).managed_rule_group_statement;
+    const count = (...names: string[]) => names.map((name) => ({ name, action_to_use: { count: {} } }));
+    expect(managed('AWSManagedRulesCommonRuleSet')).toEqual({
+      vendor_name: 'AWS',
+      name: 'AWSManagedRulesCommonRuleSet',
+      rule_action_override: count('SizeRestrictions_BODY'),
+      scope_down_statement: { not_statement: { statement: [onPaths] } },
+    });
+    expect(managed('AWSManagedRulesCommonRuleSet-count-mode-paths')).toEqual({
+      vendor_name: 'AWS',
+      name: 'AWSManagedRulesCommonRuleSet',
+      rule_action_override: count('SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'),
+      scope_down_statement: onPaths,
+    });
+    expect(managed('AWSManagedRulesSQLiRuleSet')).toEqual({ vendor_name: 'AWS', name: 'AWSManagedRulesSQLiRuleSet', scope_down_statement: { not_statement: { statement: [onPaths] } } });
+    expect(managed('AWSManagedRulesSQLiRuleSet-count-mode-paths')).toEqual({
+      vendor_name: 'AWS',
+      name: 'AWSManagedRulesSQLiRuleSet',
+      rule_action_override: count('SQLi_BODY', 'SQLiExtendedPatterns_BODY'),
+      scope_down_statement: onPaths,
+    });
+    // Each twin runs right after its group, so the large-body rule still follows every core rule set instance.
+    const ordered = [...rules].sort((a, b) => (a['priority'] as number) - (b['priority'] as number)).map((r) => r['name']);
+    expect(ordered.indexOf('AWSManagedRulesCommonRuleSet-count-mode-paths')).toBe(ordered.indexOf('AWSManagedRulesCommonRuleSet') + 1);
+    expect(ordered.indexOf('large-body-outside-upload-paths')).toBeGreaterThan(ordered.indexOf('AWSManagedRulesCommonRuleSet-count-mode-paths'));
+    expect(rules.filter((r) => r['name'] === 'AWSManagedRulesKnownBadInputsRuleSet')).toHaveLength(1);
+  });
+
   it('logs to an aws-waf-logs- group encrypted with the tenant key, without credentials', () => {
     const { single, aclId } = synthAcl();
     const [groupId, group] = single('aws_cloudwatch_log_group');
@@ -169,15 +209,18 @@ describe('RegionalWebAcl', () => {
     expect(() => synthAcl({ logRetentionDays: 100 })).toThrow(/logRetentionDays must be one of/);
     expect(() => synthAcl({ name: 'acme corp' })).toThrow(/name must be/);
     expect(() => synthAcl({ clientIpHeader: 'X Viewer' })).toThrow(/clientIpHeader/);
+    expect(() => synthAcl({ clientIpHeader: 'X-Forwarded-For' })).toThrow(/must not be X-Forwarded-For: its first entry is whatever the client sent/);
+    expect(() => synthAcl({ countModePaths: ['/a/', '/a/'] })).toThrow(/countModePaths has duplicates/);
+    expect(() => synthAcl({ countModePaths: Array.from({ length: 40 }, (_, i) => `/a-rather-long-authoring-path-${i}/`) })).toThrow(/AWS WAF takes at most 512/);
   });
 
   // The complete edge is planned in edge.terraform.test.ts; this plans the other statement shapes
   // (forwarded IP, a single large-body path), which the provider types only as `any`.
   describeWithTerraform('with the real terraform', () => {
-    it('is accepted by the real AWS provider with a forwarded client IP and one path', async () => {
+    it('is accepted by the real AWS provider with a forwarded client IP, one large-body path and count-mode paths', async () => {
       const summary = await planOffline((stack) => {
         offlineAwsProvider(stack);
-        webAcl(stack, ALB_ARN, { clientIpHeader: 'X-Viewer-Ip', largeBodyPaths: ['/repository/'], logRetentionDays: 90 });
+        webAcl(stack, ALB_ARN, { clientIpHeader: 'X-Viewer-Ip', largeBodyPaths: ['/repository/'], countModePaths: ['/mod/quiz/', '/webservice/'], logRetentionDays: 90 });
       });
       expect(summary).toMatchObject({ add: 4, change: 0, destroy: 0 });
       expect(summary.changes.map((c) => c.type).sort()).toEqual([

@@ -5,6 +5,7 @@ import { ShieldProtection } from '@cdktf/provider-aws/lib/shield-protection';
 import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+import { BODY_SIZE_RULE, PATH_TRANSFORMATIONS, managedGroupRules, pathListProblems, type RateBasedStatement, type Statement } from './waf-rules.js';
 
 export interface RegionalWebAclProps {
   /** Tenant name: prefix of the web ACL, its metrics and its log group (`aws-waf-logs-<name>`). */
@@ -19,7 +20,8 @@ export interface RegionalWebAclProps {
   /**
    * Header holding the viewer's IP, set by the CDN (it must overwrite any value the client sent).
    * Behind CloudFront the connection's source IP is an edge server shared by many viewers, so the
-   * per-IP rate limit should count this header instead.
+   * per-IP rate limit should count this header instead. Never `X-Forwarded-For`: CloudFront appends
+   * to it, and WAF reads its first entry, which the client wrote.
    * @default none: the rate limit counts the connection's source IP
    */
   readonly clientIpHeader?: string;
@@ -29,6 +31,13 @@ export interface RegionalWebAclProps {
    * @default DEFAULT_LARGE_BODY_PATHS
    */
   readonly largeBodyPaths?: string[];
+  /**
+   * Authoring and runtime path prefixes where the body-inspecting managed rules (XSS, LFI/RFI,
+   * SSRF, SQL injection in the body) only count: forum posts, quiz answers and activity settings
+   * legitimately carry HTML, code samples and SQL-looking text. They block everywhere else.
+   * @default none: they block everywhere
+   */
+  readonly countModePaths?: string[];
   /** The tenant's KMS key: encrypts the WAF log group (its key policy must allow CloudWatch Logs). */
   readonly kmsKeyArn: string;
   /** @default 365 */
@@ -48,38 +57,6 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 /** Headers that carry credentials: never written to the logs. */
 const REDACTED_HEADERS = ['authorization', 'cookie'];
 
-// The provider types rule statements as `any` (too deeply nested to generate), so this module
-// types the few it writes, in terraform's own (snake_case) block shape, checked by `terraform validate`.
-interface TextTransformation {
-  priority: number;
-  type: string;
-}
-type Statement =
-  | { managed_rule_group_statement: ManagedRuleGroupStatement }
-  | { rate_based_statement: RateBasedStatement }
-  | { label_match_statement: { scope: 'LABEL' | 'NAMESPACE'; key: string } }
-  | { byte_match_statement: ByteMatchStatement }
-  | { and_statement: { statement: Statement[] } }
-  | { or_statement: { statement: Statement[] } }
-  | { not_statement: { statement: Statement[] } };
-interface ManagedRuleGroupStatement {
-  vendor_name: 'AWS';
-  name: string;
-  rule_action_override?: { name: string; action_to_use: { count: Record<string, never> } }[];
-}
-interface RateBasedStatement {
-  limit: number;
-  evaluation_window_sec: number;
-  aggregate_key_type: 'IP' | 'FORWARDED_IP';
-  forwarded_ip_config?: { header_name: string; fallback_behavior: 'MATCH' | 'NO_MATCH' };
-}
-interface ByteMatchStatement {
-  field_to_match: { uri_path: Record<string, never> };
-  positional_constraint: 'STARTS_WITH';
-  search_string: string;
-  text_transformation: TextTransformation[];
-}
-
 /**
  * The regional WAFv2 web ACL of a tenant's load balancer: AWS managed rule groups (core, known
  * bad inputs, SQL injection, IP reputation), a body size limit relaxed only on upload/runtime
@@ -98,26 +75,22 @@ export class RegionalWebAcl extends Construct {
     const { name } = props;
     const rateLimit = props.rateLimitPerFiveMinutes ?? 2000;
     const largeBodyPaths = props.largeBodyPaths ?? DEFAULT_LARGE_BODY_PATHS;
+    const countModePaths = props.countModePaths ?? [];
     const retentionInDays = props.logRetentionDays ?? 365;
-    validate(name, rateLimit, largeBodyPaths, retentionInDays, props.clientIpHeader);
+    validate(name, rateLimit, largeBodyPaths, countModePaths, retentionInDays, props.clientIpHeader);
 
     const visibility = (metric: string) => ({
       cloudwatchMetricsEnabled: true,
       metricName: `${name}-${metric}`,
       sampledRequestsEnabled: true,
     });
-    const managed = (priority: number, group: string, metric: string, statement: Partial<ManagedRuleGroupStatement> = {}): Wafv2WebAclRule => ({
-      name: group,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managed_rule_group_statement: { vendor_name: 'AWS', name: group, ...statement } } satisfies Statement,
-      visibilityConfig: visibility(metric),
-    });
+    const managed = (priority: number, group: string, metric: string, countEverywhere: string[] = []) =>
+      managedGroupRules(priority, group, metric, { metricPrefix: name, countModePaths, countEverywhere });
 
     // Order matters: cheap verdicts on the client first; the body-size rule must follow the core
     // rule set, because it reads the label that rule set adds.
     const rules: Wafv2WebAclRule[] = [
-      managed(10, 'AWSManagedRulesAmazonIpReputationList', 'ip-reputation'),
+      ...managed(10, 'AWSManagedRulesAmazonIpReputationList', 'ip-reputation'),
       {
         name: 'rate-limit-per-client',
         priority: 20,
@@ -126,9 +99,7 @@ export class RegionalWebAcl extends Construct {
         visibilityConfig: visibility('rate-limit'),
       },
       // Its body size rule only counts (and labels): the next rule decides where big bodies may go.
-      managed(30, 'AWSManagedRulesCommonRuleSet', 'common', {
-        rule_action_override: [{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }],
-      }),
+      ...managed(30, 'AWSManagedRulesCommonRuleSet', 'common', [BODY_SIZE_RULE]),
       {
         name: 'large-body-outside-upload-paths',
         priority: 40,
@@ -136,8 +107,8 @@ export class RegionalWebAcl extends Construct {
         statement: largeBodyStatement(largeBodyPaths),
         visibilityConfig: visibility('large-body'),
       },
-      managed(50, 'AWSManagedRulesKnownBadInputsRuleSet', 'known-bad-inputs'),
-      managed(60, 'AWSManagedRulesSQLiRuleSet', 'sqli'),
+      ...managed(50, 'AWSManagedRulesKnownBadInputsRuleSet', 'known-bad-inputs'),
+      ...managed(60, 'AWSManagedRulesSQLiRuleSet', 'sqli'),
     ];
 
     const acl = new Wafv2WebAcl(this, 'web-acl', {
@@ -198,12 +169,7 @@ function largeBodyStatement(paths: readonly string[]): Statement {
         field_to_match: { uri_path: {} },
         positional_constraint: 'STARTS_WITH',
         search_string: path,
-        // Decoded and normalised first, so `/repository/../login.php` or `%2Frepository` cannot
-        // borrow an upload path's allowance.
-        text_transformation: [
-          { priority: 0, type: 'URL_DECODE' },
-          { priority: 1, type: 'NORMALIZE_PATH' },
-        ],
+        text_transformation: PATH_TRANSFORMATIONS,
       },
     }),
   );
@@ -211,7 +177,7 @@ function largeBodyStatement(paths: readonly string[]): Statement {
   return { and_statement: { statement: [labelled, { not_statement: { statement: [allowed] } }] } };
 }
 
-function validate(name: string, rateLimit: number, paths: readonly string[], retentionDays: number, clientIpHeader: string | undefined): void {
+function validate(name: string, rateLimit: number, paths: readonly string[], countModePaths: readonly string[], retentionDays: number, clientIpHeader: string | undefined): void {
   const fail = (message: string) => {
     throw new Error(`RegionalWebAcl ${name}: ${message}`);
   };
@@ -220,12 +186,12 @@ function validate(name: string, rateLimit: number, paths: readonly string[], ret
   if (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000) {
     fail(`rateLimitPerFiveMinutes must be a whole number in [10, 2000000000], got ${rateLimit}`);
   }
-  for (const path of paths) {
-    if (!Token.isUnresolved(path) && !/^\/\S{0,199}$/.test(path)) fail(`largeBodyPaths must start with "/" and hold no spaces, got "${path}"`);
-  }
-  if (new Set(paths).size !== paths.length) fail('largeBodyPaths has duplicates');
+  for (const problem of [...pathListProblems('largeBodyPaths', paths), ...pathListProblems('countModePaths', countModePaths)]) fail(problem);
   if (!LOG_RETENTION_DAYS.includes(retentionDays)) fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${retentionDays}`);
   if (clientIpHeader !== undefined && !Token.isUnresolved(clientIpHeader) && !/^[A-Za-z0-9-]{1,255}$/.test(clientIpHeader)) {
     fail(`clientIpHeader must be a header name (letters, digits, hyphens), got "${clientIpHeader}"`);
+  }
+  if (clientIpHeader?.toLowerCase() === 'x-forwarded-for') {
+    fail('clientIpHeader must not be X-Forwarded-For: its first entry is whatever the client sent (CloudFront appends to it); use a header the CDN overwrites');
   }
 }

@@ -6,7 +6,7 @@ import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
 import { ACCOUNT_ID } from '../testing/values.js';
 import { LogBucket, type LogBucketProps } from './log-bucket.js';
 
-const OUTPUTS = ['bucketName', 'bucketArn', 'bucketDomainName'] as const;
+const OUTPUTS = ['bucketName', 'bucketArn'] as const;
 
 function synthLogBucket(overrides: Partial<LogBucketProps> = {}) {
   const synth = synthesize(testStack((scope) => addOutputs(scope, new LogBucket(scope, 'logs', { name: 'acme', accountId: ACCOUNT_ID, ...overrides }), OUTPUTS)));
@@ -44,11 +44,28 @@ describe('LogBucket', () => {
     });
   });
 
-  it('keeps ACLs enabled with the bucket owner owning objects, for CloudFront standard logging', () => {
-    const { single, resources } = synthLogBucket();
-    expect(single('aws_s3_bucket_ownership_controls')[1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerPreferred' } });
-    // CloudFront grants its own log-delivery account on the ACL; nothing here overrides that ACL.
-    expect(Object.keys(resources('aws_s3_bucket_acl'))).toHaveLength(0);
+  it('disables ACLs, CloudFront logs or not: standard logging v2 needs none', () => {
+    for (const cloudFrontLogs of [false, true]) {
+      const { single, resources } = synthLogBucket({ cloudFrontLogs });
+      expect(single('aws_s3_bucket_ownership_controls')[1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerEnforced' } });
+      expect(Object.keys(resources('aws_s3_bucket_acl'))).toHaveLength(0);
+    }
+  });
+
+  it("lets CloudWatch Logs deliver CloudFront standard logs only for this account's us-east-1 delivery sources, when asked", () => {
+    const arn = 'arn:aws:s3:::acme-logs-123456789012';
+    expect(synthLogBucket().policy().Statement.map((s) => s.Sid)).not.toContain('AllowCloudFrontStandardLogs');
+    expect(synthLogBucket({ cloudFrontLogs: true }).policy().Statement.at(-1)).toEqual({
+      Sid: 'AllowCloudFrontStandardLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${arn}/AWSLogs/123456789012/CloudFront/*`,
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '123456789012', 's3:x-amz-acl': 'bucket-owner-full-control' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:123456789012:delivery-source:*' },
+      },
+    });
   });
 
   it('denies non-TLS requests and lets only ALB and S3 log delivery write, each under its own prefix', () => {
@@ -109,7 +126,7 @@ describe('LogBucket', () => {
       expect(rules.map((r) => [r['id'], r['filter'][0].prefix, r['expiration'][0].days])).toEqual([
         ['expire-logs-alb', 'alb/', 365],
         ['expire-logs-s3', 's3/', 365],
-        ['expire-logs-cloudfront', 'cloudfront/', 365],
+        ['expire-logs-AWSLogs', 'AWSLogs/', 365],
         ['expire-flow-logs', 'vpc-flow-logs/', 730],
       ]);
       for (const rule of rules) expect(rule).toMatchObject({ status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 30 }] });
@@ -148,15 +165,13 @@ describe('LogBucket', () => {
     });
   });
 
-  it('exposes the name through the policy and the global domain name through the ownership controls', () => {
+  it('exposes the name through the policy', () => {
     const { outputs, single } = synthLogBucket();
     const [bucketId] = single('aws_s3_bucket');
     const [policyId] = single('aws_s3_bucket_policy');
-    const [ownershipId] = single('aws_s3_bucket_ownership_controls');
-    // An ALB that logs here waits for the policy; a distribution waits for ACLs to be enabled.
+    // An ALB that logs here waits for the policy.
     expect(outputs['bucketName']).toBe(ref('aws_s3_bucket_policy', policyId, 'bucket'));
     expect(outputs['bucketArn']).toBe(ref('aws_s3_bucket', bucketId, 'arn'));
-    expect(outputs['bucketDomainName']).toBe(`${ref('aws_s3_bucket_ownership_controls', ownershipId, 'bucket')}.s3.amazonaws.com`);
   });
 
   it('rejects an account id that is not 12 digits and a retention below one day', () => {

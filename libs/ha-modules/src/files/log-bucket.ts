@@ -9,9 +9,9 @@ export interface LogBucketProps {
   /** Days a log file is kept. @default 365 */
   readonly expireAfterDays?: number;
   /**
-   * Whether CloudFront standard logs come here: they are written through ACLs, so only then are
-   * ACLs kept enabled (`BucketOwnerPreferred`); otherwise they are off (`BucketOwnerEnforced`).
-   * @default true
+   * Whether CloudFront standard logs (v2) come here: CloudWatch Logs delivers them from us-east-1
+   * under `AWSLogs/<account>/CloudFront/`, allowed by a bucket policy statement (never an ACL).
+   * @default false
    */
   readonly cloudFrontLogs?: boolean;
   /**
@@ -22,35 +22,30 @@ export interface LogBucketProps {
   readonly flowLogs?: { readonly retentionDays: number; readonly region: string };
 }
 
-/** Key prefixes of the log sources, under which each service is allowed to write. */
-export const LOG_PREFIXES = { alb: 'alb/', s3: 's3/', cloudfront: 'cloudfront/', flowLogs: 'vpc-flow-logs/' } as const;
+/** Key prefixes of the log sources, under which each service is allowed to write (CloudFront v2 logs: `AWSLogs/<account>/CloudFront/`, AWS's own). */
+export const LOG_PREFIXES = { alb: 'alb/', s3: 's3/', flowLogs: 'vpc-flow-logs/' } as const;
+
+/** Where CloudFront's standard logging v2 writes: AWS's own layout, `AWSLogs/<account>/CloudFront/`. */
+const CLOUDFRONT_LOG_PREFIX = 'AWSLogs/';
 
 /** Versions left behind by an overwrite or delete are kept this long, then removed. */
 const NONCURRENT_LOG_DAYS = 30;
 
 /**
  * The tenant's access-log bucket: ALB access logs under `alb/`, S3 server access logs under `s3/`,
- * CloudFront standard logs under `cloudfront/`, VPC flow logs under `vpc-flow-logs/` when asked
- * (WAF logs go to CloudWatch, not here).
+ * CloudFront standard logs (v2) under `AWSLogs/<account>/CloudFront/`, VPC flow logs under
+ * `vpc-flow-logs/` when asked (WAF logs go to CloudWatch, not here).
  *
  * Encrypted with SSE-S3 (AES256), not the tenant KMS key: ALB access logs and S3 server access logs
  * can only be delivered to buckets whose default encryption is SSE-S3.
  *
- * CloudFront standard logging (legacy) writes through bucket ACLs, so ACLs stay enabled here when
- * `cloudFrontLogs` (`BucketOwnerPreferred`: the bucket owner still owns every object). CloudFront itself grants its
- * `awslogsdelivery` account FULL_CONTROL on the bucket ACL when a distribution's logging is switched
- * on; the ACL is not managed here because `aws_s3_bucket_acl` needs the owner's canonical user id,
- * which only a data source that calls AWS can provide.
+ * ACLs are disabled (`BucketOwnerEnforced`): CloudFront's legacy standard logging needed them,
+ * logging v2 (CloudWatch Logs delivery, `ContentDelivery`) does not.
  */
 export class LogBucket extends Construct {
   /** Read through the bucket policy: an ALB or bucket that logs here waits until delivery is allowed. */
   readonly bucketName: string;
   readonly bucketArn: string;
-  /**
-   * `<bucket>.s3.amazonaws.com`, the form CloudFront logging wants (not the regional domain name).
-   * Read through the ownership controls: a distribution that logs here waits until ACLs are enabled.
-   */
-  readonly bucketDomainName: string;
 
   constructor(scope: Construct, id: string, props: LogBucketProps) {
     super(scope, id);
@@ -60,12 +55,12 @@ export class LogBucket extends Construct {
     const { flowLogs } = props;
     if (flowLogs) assertDays(owner, 'flowLogs.retentionDays', flowLogs.retentionDays);
     const { accountId } = props;
-    const { bucket, policy, ownership } = createPrivateBucket(this, {
+    const { bucket, policy } = createPrivateBucket(this, {
       owner,
       name: props.name,
       kind: 'logs',
       accountId: props.accountId,
-      objectOwnership: (props.cloudFrontLogs ?? true) ? 'BucketOwnerPreferred' : 'BucketOwnerEnforced',
+      objectOwnership: 'BucketOwnerEnforced',
       encryption: { kind: 'sse-s3' },
       statements: (arn): PolicyStatement[] => [
         {
@@ -112,6 +107,22 @@ export class LogBucket extends Construct {
               },
             ] satisfies PolicyStatement[])
           : []),
+        ...(props.cloudFrontLogs
+          ? [
+              <PolicyStatement>{
+                // Standard logging v2: CloudWatch Logs delivers for this account's delivery sources in us-east-1 only.
+                Sid: 'AllowCloudFrontStandardLogs',
+                Effect: 'Allow',
+                Principal: { Service: 'delivery.logs.amazonaws.com' },
+                Action: 's3:PutObject',
+                Resource: `${arn}/AWSLogs/${props.accountId}/CloudFront/*`,
+                Condition: {
+                  StringEquals: { 'aws:SourceAccount': props.accountId, 's3:x-amz-acl': 'bucket-owner-full-control' },
+                  ArnLike: { 'aws:SourceArn': `arn:aws:logs:us-east-1:${props.accountId}:delivery-source:*` },
+                },
+              },
+            ]
+          : []),
       ],
       lifecycle: {
         id: 'expire-logs',
@@ -120,7 +131,7 @@ export class LogBucket extends Construct {
         // With flow logs, each source's prefix gets its rule: a whole-bucket rule would cut flow logs kept longer.
         ...(flowLogs
           ? {
-              prefixes: [LOG_PREFIXES.alb, LOG_PREFIXES.s3, LOG_PREFIXES.cloudfront],
+              prefixes: [LOG_PREFIXES.alb, LOG_PREFIXES.s3, CLOUDFRONT_LOG_PREFIX],
               ownRetention: [{ id: 'expire-flow-logs', prefix: LOG_PREFIXES.flowLogs, days: flowLogs.retentionDays }],
             }
           : {}),
@@ -129,6 +140,5 @@ export class LogBucket extends Construct {
 
     this.bucketName = policy.bucket;
     this.bucketArn = bucket.arn;
-    this.bucketDomainName = `${ownership.bucket}.s3.amazonaws.com`;
   }
 }

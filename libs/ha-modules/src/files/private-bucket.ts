@@ -64,6 +64,8 @@ export interface PrivateBucketOptions {
     /** Days an overwritten or deleted version is kept before it is removed for good. */
     readonly noncurrentDays: number;
   };
+  /** Tags besides Name. @default none */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface PrivateBucket {
@@ -90,7 +92,7 @@ export function createPrivateBucket(scope: Construct, options: PrivateBucketOpti
     bucket: bucketName,
     // A non-empty bucket cannot be deleted: the data outlives an accidental `destroy`.
     forceDestroy: false,
-    tags: { Name: bucketName },
+    tags: { ...options.tags, Name: bucketName },
   });
   const versioning = new S3BucketVersioningA(scope, 'versioning', {
     bucket: bucket.id,

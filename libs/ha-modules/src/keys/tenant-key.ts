@@ -9,13 +9,13 @@ export interface TenantKeyProps {
   readonly name: string;
   /** Account that owns the key; its IAM policies govern every use of the key inside it. */
   readonly accountId: string;
-  /** Region of the tenant's stack: the CloudWatch Logs service grant is limited to it. */
+  /** Region of the key (the tenant's stack, or `provider`'s): the CloudWatch Logs service grant is limited to it. */
   readonly region: string;
   /** Days a deleted key stays recoverable before AWS destroys it, 7–30. @default 30 */
   readonly deletionWindowDays?: number;
   /** Days between automatic rotations of the key material, 90–2560. @default 365 */
   readonly rotationPeriodDays?: number;
-  /** Provider of `region` (a second key of the tenant in another region). @default the stack's default provider */
+  /** Provider of `region` (a second key of the tenant in another region, e.g. us-east-1 for CloudFront's WAF logs and alerts). @default the stack's default provider */
   readonly provider?: TerraformProvider;
 }
 

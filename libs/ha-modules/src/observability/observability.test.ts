@@ -5,7 +5,15 @@ import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } 
 import { policyOf } from '../testing/policy.js';
 import { addOutputs, synthesize, testStack, type SynthResource } from '../testing/synth.js';
 import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/values.js';
-import { TenantObservability, type TenantObservabilityProps } from './observability.js';
+import { TenantKey } from '../keys/tenant-key.js';
+import { TenantObservability, type TenantObservabilityProps, type UsEast1Placement } from './observability.js';
+
+/** us-east-1 as the stack gives it: its provider and the tenant's key there. */
+function usEast1Placement(scope: Construct): UsEast1Placement {
+  const provider = offlineUsEast1Provider(scope);
+  const key = new TenantKey(scope, 'us-east-1-key', { name: 'acme-us-east-1', accountId: ACCOUNT_ID, region: 'us-east-1', provider });
+  return { provider, kmsKeyArn: key.keyArn };
+}
 
 const ALB = 'app/acme-alb/0123456789abcdef';
 const TARGET_GROUP = 'targetgroup/acme-web/fedcba9876543210';
@@ -51,7 +59,8 @@ const onCall = (overrides: Partial<TenantObservabilityProps> = {}) => (scope: Co
     ],
     deepHealthCheck: { domain: 'learn.acme.example', path: '/hafleet-deep-health' },
     autoScalingGroupNames: { web: 'acme-web', worker: 'acme-worker' },
-    usEast1: { provider: offlineUsEast1Provider(scope) },
+    // Only when the case does not replace it: the placement creates the key.
+    ...('usEast1' in overrides ? {} : { usEast1: usEast1Placement(scope) }),
     ...overrides,
   });
 

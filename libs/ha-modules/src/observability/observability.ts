@@ -4,7 +4,6 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { checkAccountAndRegion } from '../aws-account.js';
-import { TenantKey } from '../keys/tenant-key.js';
 import { alarmConfig, type AlarmSpec } from './alarm-spec.js';
 import { createAlertTopic } from './alert-topic.js';
 import { cacheAlarms, type WatchedCache } from './alarms/cache.js';
@@ -43,6 +42,8 @@ export interface WatchedDeepHealthCheck {
 export interface UsEast1Placement {
   /** A provider for us-east-1 in the tenant's account (the stack's CDN provider alias). */
   readonly provider: TerraformProvider;
+  /** The tenant's key in us-east-1 (a topic cannot use a key of another region); shared with the CDN's WAF log group. */
+  readonly kmsKeyArn: string;
 }
 
 export interface TenantObservabilityProps {
@@ -178,18 +179,17 @@ export class TenantObservability extends Construct {
     return healthCheck.id;
   }
 
-  /** The us-east-1 topic and the tenant key there that encrypts it. */
+  /** The us-east-1 topic, encrypted with the tenant's key there. */
   private createUsEast1Topic(props: TenantObservabilityProps): { topicArn: string; provider: TerraformProvider } {
     const { usEast1 } = props;
     if (!usEast1) throw new Error(`TenantObservability ${props.name}: usEast1 is required: the deep health check, CloudFront's certificate and web ACL are alarmed in us-east-1`);
     const placement = new Construct(this, 'us-east-1');
-    const key = new TenantKey(placement, 'key', { name: `${props.name}-us-east-1`, accountId: props.accountId, region: US_EAST_1, provider: usEast1.provider });
     const topicArn = createAlertTopic(placement, {
       name: props.name,
       topicName: `${props.name}-alerts`,
       accountId: props.accountId,
       region: US_EAST_1,
-      kmsKeyArn: key.keyArn,
+      kmsKeyArn: usEast1.kmsKeyArn,
       alertEmails: props.alertEmails,
       provider: usEast1.provider,
     });

@@ -152,6 +152,18 @@ describe('WebTier', () => {
       return { groups: Object.values(groups), alb, app, ...securityGroupRules(synth) };
     };
 
+    it("behind CloudFront, admits HTTPS from CloudFront's origin-facing prefix list only, and has no port 80", () => {
+      const originVerify = { headerName: 'X-Origin-Verify', secret: 'a-long-enough-origin-secret' };
+      const { alb, ingress } = rules({ originPrefixListId: 'pl-4fa04526', originVerify });
+      expect(ingress.filter((r) => r['security_group_id'] === alb)).toEqual([
+        { security_group_id: alb, ip_protocol: 'tcp', from_port: 443, to_port: 443, prefix_list_id: 'pl-4fa04526' },
+      ]);
+      const listeners = Object.values(synthWebTier({ originPrefixListId: 'pl-4fa04526', originVerify }).resources('aws_lb_listener'));
+      expect(listeners.map((l) => l['port'])).toEqual([443]);
+      expect(() => synthWebTier({ originPrefixListId: 'pl-4fa04526' })).toThrow(/originPrefixListId needs originVerify/);
+      expect(() => synthWebTier({ originPrefixListId: 'sg-123', originVerify })).toThrow(/originPrefixListId must be a prefix list id/);
+    });
+
     it('opens only 80 and 443 from the internet, and only on the load balancer', () => {
       const { alb, ingress } = rules();
       const fromInternet = ingress.filter((r) => r['cidr_ipv4'] || r['cidr_ipv6']);

@@ -88,6 +88,16 @@ export interface WebTierProps {
    * @default none: every HTTPS request is forwarded to the instances
    */
   readonly originVerify?: OriginVerifyHeader;
+  /**
+   * Behind CloudFront: the id of the region's `com.amazonaws.global.cloudfront.origin-facing`
+   * managed prefix list. The load balancer then admits HTTPS from CloudFront's origin-facing
+   * servers only, and has no port 80 at all (CloudFront redirects viewers to HTTPS itself and
+   * reaches the origin over HTTPS only). The prefix list counts as its maximum size (55 entries
+   * today) against the security group's rules quota (60 inbound by default): one rule fits, a
+   * second port would need a quota increase.
+   * @default none: 80 (redirect only) and 443 open to the internet
+   */
+  readonly originPrefixListId?: string;
 }
 
 /** TLS 1.3 and 1.2 only. */
@@ -125,7 +135,7 @@ export class WebTier extends Construct {
 
     const albSg = new SecurityGroup(this, 'alb-security-group', {
       name: `${name}-alb`,
-      description: `${name}: load balancer, reachable from the internet on 80/443`,
+      description: props.originPrefixListId ? `${name}: load balancer, reachable from CloudFront on 443` : `${name}: load balancer, reachable from the internet on 80/443`,
       vpcId: props.vpcId,
       tags: { Name: `${name}-alb` },
     });
@@ -142,7 +152,7 @@ export class WebTier extends Construct {
       launchTags: props.launchTags,
     });
     const appSgId = this.instances.securityGroupId;
-    this.createSecurityGroupRules(albSg.id, appSgId, appPort);
+    this.createSecurityGroupRules(albSg.id, appSgId, appPort, props.originPrefixListId);
 
     const targetGroup = new LbTargetGroup(this, 'target-group', {
       name: boundedName(name, 'web'),
@@ -230,8 +240,18 @@ export class WebTier extends Construct {
   }
 
   /** Standalone rule resources, so the two groups can reference each other without a cycle. */
-  private createSecurityGroupRules(albSgId: string, appSgId: string, appPort: number): void {
-    for (const port of [HTTP, HTTPS]) {
+  private createSecurityGroupRules(albSgId: string, appSgId: string, appPort: number, originPrefixListId: string | undefined): void {
+    if (originPrefixListId) {
+      new VpcSecurityGroupIngressRule(this, 'alb-ingress-443-cloudfront', {
+        securityGroupId: albSgId,
+        description: "HTTPS from CloudFront's origin-facing servers",
+        ipProtocol: 'tcp',
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        prefixListId: originPrefixListId,
+      });
+    }
+    for (const port of originPrefixListId ? [] : [HTTP, HTTPS]) {
       for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
         new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}-${family}`, {
           securityGroupId: albSgId,
@@ -263,12 +283,15 @@ export class WebTier extends Construct {
   }
 
   private createListeners(alb: Lb, targetGroup: LbTargetGroup, props: WebTierProps): void {
-    new LbListener(this, 'http-listener', {
-      loadBalancerArn: alb.arn,
-      port: HTTP,
-      protocol: 'HTTP',
-      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: String(HTTPS), statusCode: 'HTTP_301' } }],
-    });
+    // Port 80 only where it is open: to redirect browsers that typed http://.
+    if (!props.originPrefixListId) {
+      new LbListener(this, 'http-listener', {
+        loadBalancerArn: alb.arn,
+        port: HTTP,
+        protocol: 'HTTP',
+        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: String(HTTPS), statusCode: 'HTTP_301' } }],
+      });
+    }
     const { originVerify } = props;
     const https = new LbListener(this, 'https-listener', {
       loadBalancerArn: alb.arn,
@@ -295,7 +318,7 @@ export class WebTier extends Construct {
 }
 
 type WebTierSettings = Required<
-  Omit<WebTierProps, 'certificateArn' | 'requestsPerTargetPerMinute' | 'kmsKeyArn' | 'userData' | 'launchTags' | 'accessLogs' | 'originVerify' | 'rootVolumeGiB' | 'rootDeviceName'>
+  Omit<WebTierProps, 'certificateArn' | 'requestsPerTargetPerMinute' | 'kmsKeyArn' | 'userData' | 'launchTags' | 'accessLogs' | 'originVerify' | 'originPrefixListId' | 'rootVolumeGiB' | 'rootDeviceName'>
 > & { readonly accessLogPrefix: string };
 
 function withDefaults(props: WebTierProps): WebTierSettings {
@@ -341,6 +364,9 @@ function withDefaults(props: WebTierProps): WebTierSettings {
   if (!Token.isUnresolved(prefix) && (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('AWSLogs'))) {
     fail(`accessLogs.prefix must not start or end with "/" nor contain "AWSLogs" (ELB adds it), got "${prefix}"`);
   }
+  const prefixList = props.originPrefixListId;
+  if (prefixList !== undefined && !Token.isUnresolved(prefixList) && !/^pl-[0-9a-f]{8,17}$/.test(prefixList)) fail(`originPrefixListId must be a prefix list id (pl-…), got "${prefixList}"`);
+  if (prefixList !== undefined && !props.originVerify) fail('originPrefixListId needs originVerify: any CloudFront distribution reaches the origin-facing servers, only the secret header tells ours apart');
   const verify = props.originVerify;
   if (verify) {
     const { headerName, secret } = verify;
