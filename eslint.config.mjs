@@ -41,7 +41,9 @@ export default tseslint.config(
         'error',
         {
           ...BOUNDARY_OPTIONS,
-          depConstraints: layers([]).map((c) => (c.sourceTag === 'type:test-support' ? c : { ...c, bannedExternalImports: TEST_ONLY_PACKAGES })),
+          depConstraints: layers([]).map((c) =>
+            c.sourceTag === 'type:test-support' ? c : { ...c, bannedExternalImports: TEST_ONLY_PACKAGES },
+          ),
         },
       ],
       // Inside a project, boundaries are folders: production code never reaches into its test support.

@@ -47,7 +47,13 @@ const cpu: Record<string, number> = {};
 
 /** Runs a command in the workspace copy, as an operator would (no daemon, no terminal), and times it. */
 function timed(workspace: TempWorkspace, args: string[], label?: string): number {
-  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', HAFLEET_WORKSPACE: workspace.root };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    HAFLEET_WORKSPACE: workspace.root,
+  };
   for (const key of Object.keys(env)) if (key.startsWith('NX_TASK') || key === 'NX_WORKSPACE_ROOT_PATH') delete env[key];
   const [started, cpuBefore] = [performance.now(), childCpuSeconds()];
   const result = spawnSync(process.execPath, args, { cwd: workspace.root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,7 +92,9 @@ try {
     const cpuSeconds = cpu['onboard']! + cpu['plan']!;
     const direct = `${tenant}-direct`;
     const directSeconds =
-      timed(workspace, [...cli, 'onboard', direct, ...flags(direct)]) + timed(workspace, [...cli, 'synth', direct]) + timed(workspace, [...cli, 'plan', direct]);
+      timed(workspace, [...cli, 'onboard', direct, ...flags(direct)]) +
+      timed(workspace, [...cli, 'synth', direct]) +
+      timed(workspace, [...cli, 'plan', direct]);
     runs.push({ run, tenant, onboardSeconds, planSeconds, totalSeconds: onboardSeconds + planSeconds, cpuSeconds, directSeconds });
   }
   console.error('onboarding through nx g, and in-process');
@@ -100,13 +108,22 @@ try {
   console.log('run  tenant            onboard (s)  nx plan (s)  total (s)  target        CPU (s)  onboard+synth+plan, no Nx (s)');
   for (const r of runs) {
     const verdict = `${r.totalSeconds < TARGET_SECONDS ? 'under' : 'OVER '} ${TARGET_SECONDS} s`;
-    console.log(`${String(r.run).padStart(3)}  ${r.tenant.padEnd(16)}  ${s(r.onboardSeconds)}  ${s(r.planSeconds)}    ${s(r.totalSeconds)}  ${verdict.padEnd(12)}  ${s(r.cpuSeconds).slice(2)}  ${s(r.directSeconds)}`);
+    console.log(
+      `${String(r.run).padStart(3)}  ${r.tenant.padEnd(16)}  ${s(r.onboardSeconds)}  ${s(r.planSeconds)}    ${s(r.totalSeconds)}  ${verdict.padEnd(12)}  ${s(r.cpuSeconds).slice(2)}  ${s(r.directSeconds)}`,
+    );
   }
-  console.log(`\nload average while measuring: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other work on the machine slows every figure)`);
+  console.log(
+    `\nload average while measuring: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} CPUs (other work on the machine slows every figure)`,
+  );
   console.log(`\nnx g @hafleet/nx-plugin:tenant (with Nx start-up): ${generatorSeconds.toFixed(1)} s`);
   console.log(`onboarding in-process (validate with the fleet, size, allocate; no write): ${inProcessMs.toFixed(0)} ms`);
   mkdirSync(join(WORKSPACE_ROOT, '.hafleet'), { recursive: true });
-  writeFileSync(join(WORKSPACE_ROOT, '.hafleet', 'bench-onboard.json'), `${JSON.stringify({ targetSeconds: TARGET_SECONDS, runs, generatorSeconds, inProcessMs }, null, 2)}\n`);
+  writeFileSync(
+    join(WORKSPACE_ROOT, '.hafleet', 'bench-onboard.json'),
+    `${JSON.stringify({ targetSeconds: TARGET_SECONDS, runs, generatorSeconds, inProcessMs }, null, 2)}\n`,
+  );
   console.log('\nJSON: .hafleet/bench-onboard.json');
 } finally {
   workspace.dispose();

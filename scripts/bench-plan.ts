@@ -58,7 +58,10 @@ async function direct(ctx: FleetContext, tenant: string): Promise<Cost> {
   const runner = tenantRunner(ctx, tenant);
   const env = runner.environment();
   const cost = await measure(() => {
-    for (const args of [['init', '-input=false', '-no-color'], ['plan', '-input=false', '-no-color', '-out=direct.tfplan']]) {
+    for (const args of [
+      ['init', '-input=false', '-no-color'],
+      ['plan', '-input=false', '-no-color', '-out=direct.tfplan'],
+    ]) {
       const result = spawnSync(process.env['TERRAFORM_BINARY'] ?? 'terraform', args, { cwd: runner.workingDir, env, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`terraform ${args[0]} failed for ${tenant}:\n${result.stderr}`);
     }
@@ -99,7 +102,9 @@ try {
       directRuns.push(await direct(ctx, tenant));
       fleetRuns.push(await fleet(ctx, tenant));
       const [d, f] = [directRuns.at(-1)!, fleetRuns.at(-1)!];
-      console.error(`${tenant} run ${i + 1}/${runs}: direct ${seconds(d.wallMs)} s (cpu ${seconds(d.cpuMs)}), fleet ${seconds(f.wallMs)} s (cpu ${seconds(f.cpuMs)})`);
+      console.error(
+        `${tenant} run ${i + 1}/${runs}: direct ${seconds(d.wallMs)} s (cpu ${seconds(d.cpuMs)}), fleet ${seconds(f.wallMs)} s (cpu ${seconds(f.cpuMs)})`,
+      );
     }
     const med = (xs: Cost[]): Cost => ({ wallMs: median(xs.map((x) => x.wallMs)), cpuMs: median(xs.map((x) => x.cpuMs)) });
     rows.push({ tenant, direct: med(directRuns), fleet: med(fleetRuns) });
@@ -109,7 +114,9 @@ try {
   const line = (name: string, d: Cost, f: Cost) =>
     `${name.padEnd(22)} ${seconds(d.wallMs).padStart(9)} ${seconds(f.wallMs).padStart(9)} ${overhead(f.wallMs, d.wallMs).padStart(9)}   ${seconds(d.cpuMs).padStart(9)} ${seconds(f.cpuMs).padStart(9)} ${overhead(f.cpuMs, d.cpuMs).padStart(9)}`;
 
-  console.log(`\nfleet plan vs terraform directly (offline, warm, median of ${runs}, one tenant at a time; load ${loadavg()[0]!.toFixed(1)})\n`);
+  console.log(
+    `\nfleet plan vs terraform directly (offline, warm, median of ${runs}, one tenant at a time; load ${loadavg()[0]!.toFixed(1)})\n`,
+  );
   console.log(`${''.padEnd(22)} ${'wall: direct'.padStart(9)}     fleet  overhead    cpu: direct     fleet  overhead`);
   for (const r of rows) console.log(line(r.tenant, r.direct, r.fleet));
   const sum = (key: 'direct' | 'fleet'): Cost => ({ wallMs: total((r) => r[key].wallMs), cpuMs: total((r) => r[key].cpuMs) });
@@ -118,7 +125,10 @@ try {
 
   console.log('\ndisk per tenant working folder (.hafleet/tenants/<tenant>, symlinks not followed)\n');
   const disk = tenants.map((tenant) => ({ tenant, ...diskUsage(tenantLocation(ctx, tenant).workDir) }));
-  for (const d of disk) console.log(`${d.tenant.padEnd(22)} ${(d.bytes / 1024).toFixed(0).padStart(6)} KiB   provider linked: ${d.symlinks.join(', ') || 'NO (copied)'}`);
+  for (const d of disk)
+    console.log(
+      `${d.tenant.padEnd(22)} ${(d.bytes / 1024).toFixed(0).padStart(6)} KiB   provider linked: ${d.symlinks.join(', ') || 'NO (copied)'}`,
+    );
   console.log('(target < 1 MB each, provider not copied)');
 
   mkdirSync(join(workspaceRoot, '.hafleet'), { recursive: true });

@@ -81,16 +81,21 @@ if (flag === '--child') {
   process.stdout.write(JSON.stringify(measure(Number(value))));
 } else {
   const count = Number(process.argv[2] ?? 100);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`tenant count "${process.argv[2]}" must be a whole number ≥ 1 — fix: npm run bench:policy -- 100`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`tenant count "${process.argv[2]}" must be a whole number ≥ 1 — fix: npm run bench:policy -- 100`);
   console.error(`synthesising ${count} synthetic tenants and running the guardrails…`);
   // A fresh process, so module loading and earlier runs do not colour the figures.
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(count)], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(count)], {
+    encoding: 'utf8',
+  });
   const f = JSON.parse(out) as Figures;
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`\nguardrails benchmark: ${f.tenants} tenants, ${f.resources} resources, ${f.checks} checks, ${RULES.length} rules\n`);
   console.log(`synth, guardrails included     ${s(f.synthWallMs).padStart(9)}  (${(f.synthWallMs / f.tenants).toFixed(1)} ms per tenant)`);
   console.log(`  reading stacks back          ${s(f.readMs).padStart(9)}`);
-  console.log(`  evaluating rules (in synth)  ${s(f.evaluateInSynthMs).padStart(9)}  (${(f.evaluateInSynthMs / f.tenants).toFixed(1)} ms per tenant)`);
+  console.log(
+    `  evaluating rules (in synth)  ${s(f.evaluateInSynthMs).padStart(9)}  (${(f.evaluateInSynthMs / f.tenants).toFixed(1)} ms per tenant)`,
+  );
   console.log(`  evaluating rules (warm)      ${s(f.evaluateWarmMs).padStart(9)}`);
   console.log(`guardrails overhead on synth   ${`${f.overheadPercent.toFixed(1)} %`.padStart(9)}  (target < 20 %)`);
   console.log(`\ncostliest rules over all ${f.tenants} stacks (warm):`);

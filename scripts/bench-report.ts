@@ -32,7 +32,10 @@ interface Figures {
 }
 
 function dirSize(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? dirSize(join(dir, entry.name)) : statSync(join(dir, entry.name)).size), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (sum, entry) => sum + (entry.isDirectory() ? dirSize(join(dir, entry.name)) : statSync(join(dir, entry.name)).size),
+    0,
+  );
 }
 
 function bench(count: number): Figures {
@@ -60,7 +63,9 @@ function bench(count: number): Figures {
     if (run.status !== 0) throw new Error(`fleet report failed (${run.status}):\n${run.stderr}`);
     const phases = /"timings": (\{[^}]*\})/.exec(run.stdout)?.[1];
     const guardrails = /"guardrails": (\{[^}]*\})/.exec(run.stdout)?.[1];
-    const [peakKb, user, system] = timed ? run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) : [Number.NaN, Number.NaN, Number.NaN];
+    const [peakKb, user, system] = timed
+      ? run.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
+      : [Number.NaN, Number.NaN, Number.NaN];
     const site = join(root, '.hafleet', 'report');
     return {
       tenants: count,
@@ -77,11 +82,16 @@ function bench(count: number): Figures {
   }
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const rows = (sizes.length ? sizes : [100, 1000]).map(bench);
 const s = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2);
 console.log('\nfleet report benchmark (real CLI in a child process, stacks synthesised beforehand)\n');
-console.log('tenants  wall (s)  CPU (s)  stacks (s)  guardrails+plans+cost (s)  guardrails reused  diagrams (s)  pages (s)  peak RSS (MB)  site (MB)  fleet page (KB)');
+console.log(
+  'tenants  wall (s)  CPU (s)  stacks (s)  guardrails+plans+cost (s)  guardrails reused  diagrams (s)  pages (s)  peak RSS (MB)  site (MB)  fleet page (KB)',
+);
 for (const r of rows) {
   console.log(
     `${String(r.tenants).padStart(7)}  ${s(r.wallMs).padStart(8)}  ${s(r.cpuMs).padStart(7)}  ${s(r.phases['stacks']).padStart(10)}  ${s(r.phases['collect']).padStart(25)}  ${`${r.guardrails.reused}/${r.tenants}`.padStart(17)}  ${s(r.phases['diagrams']).padStart(12)}  ${s(r.phases['write']).padStart(9)}  ${r.peakRssMb.toFixed(0).padStart(13)}  ${r.siteMb.toFixed(1).padStart(9)}  ${r.fleetPageKb.toFixed(0).padStart(15)}`,

@@ -54,11 +54,17 @@ async function journalCost(count: number): Promise<void> {
   try {
     const spec = loadTenantSpec(tenantSpecFiles(workspaceRoot)[0]!, workspaceRoot).spec;
     const names = Array.from({ length: count }, (_, i) => `t-${String(i).padStart(3, '0')}`);
-    const { waves } = planWaves(names.map((name, i) => ({ name, ring: i === 0 ? 'canary' : 'general' })), 'canary,10%,100%');
+    const { waves } = planWaves(
+      names.map((name, i) => ({ name, ring: i === 0 ? 'canary' : 'general' })),
+      'canary,10%,100%',
+    );
     const noop: TenantDriver = {
       updateSpec: async (tenant) => ({ spec: { ...spec, name: tenant }, changed: true }),
       synth: async () => {},
-      plan: async (tenant) => ({ tenant, digest: { add: 0, change: 1, destroy: 0, replace: 0, resourceCount: 120, hasChanges: true, dataLoss: [], deferred: [] } }),
+      plan: async (tenant) => ({
+        tenant,
+        digest: { add: 0, change: 1, destroy: 0, replace: 0, resourceCount: 120, hasChanges: true, dataLoss: [], deferred: [] },
+      }),
       guard: () => ({ ok: true, allowed: [] }),
       apply: async () => 'applied',
       outputs: async () => ({}),
@@ -69,7 +75,9 @@ async function journalCost(count: number): Promise<void> {
       status: 'running',
       request: request({}),
       waves: waves.map((w) => ({ label: w.label, tenants: [...w.tenants] })),
-      tenants: Object.fromEntries(waves.flatMap((w, i) => w.tenants.map((t) => [t, { wave: i, state: 'pending' as const, attempts: 0, steps: [] }]))),
+      tenants: Object.fromEntries(
+        waves.flatMap((w, i) => w.tenants.map((t) => [t, { wave: i, state: 'pending' as const, attempts: 0, steps: [] }])),
+      ),
       runs: [],
     });
     const save = journal.save.bind(journal);
@@ -95,17 +103,28 @@ async function fixtureCost(count: number): Promise<void> {
   const copy = copyWorkspaceInputs(workspaceRoot);
   try {
     const root = copy.root;
-    writeFixtureTenants(root, Array.from({ length: count }, (_, i) => ({ name: `fx-${String(i + 1).padStart(2, '0')}`, ring: i === 0 ? 'canary' : 'general' })));
+    writeFixtureTenants(
+      root,
+      Array.from({ length: count }, (_, i) => ({ name: `fx-${String(i + 1).padStart(2, '0')}`, ring: i === 0 ? 'canary' : 'general' })),
+    );
     const driver = fixtureDriver(root);
-    await executeRollout({ journal: startRollout(root, planRollout(root, request({ reapply: true, changes: [], waves: '100%', maxParallel: 2 }))), driver, gates: [] });
+    await executeRollout({
+      journal: startRollout(root, planRollout(root, request({ reapply: true, changes: [], waves: '100%', maxParallel: 2 }))),
+      driver,
+      gates: [],
+    });
     const started = performance.now();
     const data = await executeRollout({ journal: startRollout(root, planRollout(root, request({ maxParallel: 2 }))), driver, gates: [] });
     const wall = performance.now() - started;
     const perStep = STEPS.map((step) => {
-      const took = Object.values(data.tenants).flatMap((t) => t.steps.filter((s) => s.step === step).map((s) => Date.parse(s.endedAt!) - Date.parse(s.startedAt)));
+      const took = Object.values(data.tenants).flatMap((t) =>
+        t.steps.filter((s) => s.step === step).map((s) => Date.parse(s.endedAt!) - Date.parse(s.startedAt)),
+      );
       return `${step} ${ms(median(took))}`;
     });
-    console.log(`fixture: ${count} tenants rolled to a new release, 2 at a time, real terraform: ${data.status} in ${ms(wall)}; median per tenant: ${perStep.join(', ')}`);
+    console.log(
+      `fixture: ${count} tenants rolled to a new release, 2 at a time, real terraform: ${data.status} in ${ms(wall)}; median per tenant: ${perStep.join(', ')}`,
+    );
   } finally {
     copy.dispose();
   }

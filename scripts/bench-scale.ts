@@ -45,7 +45,8 @@ function timed(root: string, command: string[], env: NodeJS.ProcessEnv = {}): Ru
     maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${command.join(' ')} exited ${result.status}:\n${`${result.stdout}${result.stderr}`.slice(-4000)}`);
+  if (result.status !== 0)
+    throw new Error(`${command.join(' ')} exited ${result.status}:\n${`${result.stdout}${result.stderr}`.slice(-4000)}`);
   const kb = /peak-rss-kb=(\d+)/.exec(result.stderr)?.[1];
   return { seconds, peakMb: kb ? Number(kb) / 1024 : undefined };
 }
@@ -68,7 +69,15 @@ function measure(count: number): Figures {
 
     const fleetSynthWith = (maxParallel: number) => {
       log(`fleet synth (one process, --max-parallel ${maxParallel})`);
-      const run = timed(root, [process.execPath, '--import', 'tsx', join(workspaceRoot, 'apps/cli/src/main.ts'), 'synth', '--max-parallel', String(maxParallel)]);
+      const run = timed(root, [
+        process.execPath,
+        '--import',
+        'tsx',
+        join(workspaceRoot, 'apps/cli/src/main.ts'),
+        'synth',
+        '--max-parallel',
+        String(maxParallel),
+      ]);
       rmSync(join(root, 'cdktf.out'), { recursive: true, force: true });
       return run;
     };
@@ -86,7 +95,10 @@ function measure(count: number): Figures {
   }
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const rows = (sizes.length ? sizes : [100, 1000]).map((count) => {
   const figures = measure(count);
   // Each size as soon as it is measured: the large one takes a while.
@@ -98,7 +110,22 @@ const s = (n: number) => n.toFixed(1);
 const mb = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0));
 const ms = (run: Run, count: number) => ((run.seconds * 1000) / count).toFixed(0);
 console.log('\nscale benchmark (synthetic tenants, offline mode, no Nx daemon)\n');
-const header = ['tenants', 'show projects s', 'graph --file s', 'synth 1 thread s', 'ms/tenant', 'peak MB', 'fleet synth s', 'ms/tenant', 'peak MB', 'nx cold s', 'ms/tenant', 'peak MB', 'nx cold ÷ fleet', 'nx warm no-op s'];
+const header = [
+  'tenants',
+  'show projects s',
+  'graph --file s',
+  'synth 1 thread s',
+  'ms/tenant',
+  'peak MB',
+  'fleet synth s',
+  'ms/tenant',
+  'peak MB',
+  'nx cold s',
+  'ms/tenant',
+  'peak MB',
+  'nx cold ÷ fleet',
+  'nx warm no-op s',
+];
 const table = rows.map((r) => [
   String(r.tenants),
   s(r.showProjects),

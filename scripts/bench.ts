@@ -47,9 +47,14 @@ const [flag, value] = process.argv.slice(2);
 if (flag === '--child') {
   process.stdout.write(JSON.stringify(runOne(Number(value))));
 } else {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const rows = (sizes.length ? sizes : [10, 50, 100]).map((count) => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(count)], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(count)], {
+      encoding: 'utf8',
+    });
     const figures = JSON.parse(out) as Figures;
     console.error(`synthesised ${count} tenants`);
     return figures;

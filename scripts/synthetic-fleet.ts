@@ -41,7 +41,9 @@ export function writeSyntheticFleet(root: string, count: number): void {
         alerts: { emails: ['ops@example.org'] },
         database: { engine: (['mysql', 'postgres', 'aurora-mysql', 'aurora-postgresql'] as const)[i % 4] },
         cache: { separateApplicationCache: i % 5 === 0 },
-        ...(i % 2 === 0 ? { cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' } } : {}),
+        ...(i % 2 === 0
+          ? { cdn: { certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' } }
+          : {}),
         network: { vpcCidr: syntheticVpcCidr(i), natGateways: i % 3 === 0 ? 'single' : 'per-az' },
         app: { amiId: 'ami-0123456789abcdef0', instanceType: 'm7i.large' },
         web: { minCapacity: 2, maxCapacity: 4 + (i % 8) },

@@ -19,11 +19,16 @@ try {
   tenants = undefined;
 }
 if (!Array.isArray(tenants) || tenants.some((t) => typeof t !== 'string')) {
-  console.error(`shards: stdin must be a JSON array of tenant names — fix: pipe \`nx show projects --affected -t plan --projects 'tag:type:tenant' --json\``);
+  console.error(
+    `shards: stdin must be a JSON array of tenant names — fix: pipe \`nx show projects --affected -t plan --projects 'tag:type:tenant' --json\``,
+  );
   process.exit(EXIT.usage);
 }
 const { ci } = loadFleetConfig(workspaceRoot);
-const plan = shardTenants(tenants as string[], { maxJobs: ci.maxJobs, approvalTenants: process.argv.includes('--no-approvals') ? [] : ci.approvalTenants });
+const plan = shardTenants(tenants as string[], {
+  maxJobs: ci.maxJobs,
+  approvalTenants: process.argv.includes('--no-approvals') ? [] : ci.approvalTenants,
+});
 // Matrix entries carry their tenants as one comma-separated string: `nx run-many --projects` takes it as is.
 const matrix = plan.shards.map((s) => ({ id: s.id, count: s.tenants.length, tenants: s.tenants.join(',') }));
 console.log(`shards=${JSON.stringify(matrix)}`);

@@ -37,7 +37,9 @@ describe('fleet plan, show, apply and drift (real terraform, terraform_data fixt
     expect(stdout).toMatch(/harbour-health\s+2\s+0\s+0\s+0\s+0\s+changes/);
     expect(stderr).toMatch(/\[\d\/2 done, \d running\] harbour-health: plan › init/);
     expect(stderr).toMatch(/\[\d\/2\] northwind-university: plan 1 to add, 0 to change, 0 to destroy/);
-    expect(readFileSync(join(workspace.root, '.hafleet/plan-summary.md'), 'utf8')).toContain('| harbour-health | 2 | 0 | 0 | 0 | 0 | changes |');
+    expect(readFileSync(join(workspace.root, '.hafleet/plan-summary.md'), 'utf8')).toContain(
+      '| harbour-health | 2 | 0 | 0 | 0 | 0 | changes |',
+    );
     expect(report('plan')).toMatchObject({ succeeded: ['harbour-health', 'northwind-university'], failed: [], skipped: [] });
   });
 
@@ -54,7 +56,9 @@ describe('fleet plan, show, apply and drift (real terraform, terraform_data fixt
 
   it('exit 3 and what would be lost when a plan replaces a stateful resource; the exact allowance lets it through', () => {
     stacks.stack('harbour-health', { database: { holds: HOLDS, generation: '2' }, web: {} });
-    expect(fleet(workspace, 'plan').stdout).toContain('harbour-health: replace terraform_data.database: the tenant database (fixture) (allow with --allow-destroy harbour-health:terraform_data.database)');
+    expect(fleet(workspace, 'plan').stdout).toContain(
+      'harbour-health: replace terraform_data.database: the tenant database (fixture) (allow with --allow-destroy harbour-health:terraform_data.database)',
+    );
 
     const shown = fleet(workspace, 'show', '--markdown');
     expect(shown.code).toBe(0);
@@ -85,7 +89,10 @@ describe('fleet plan, show, apply and drift (real terraform, terraform_data fixt
 
   it.each([
     [['apply', '--allow-destroy', 'terraform_data.database'], /--allow-destroy "terraform_data.database" names no tenant — fix:/],
-    [['apply', 'harbour-health', '--allow-destroy', 'northwind-university:aws_s3_bucket.x'], /names tenant northwind-university, which this run does not apply — fix: one of harbour-health/],
+    [
+      ['apply', 'harbour-health', '--allow-destroy', 'northwind-university:aws_s3_bucket.x'],
+      /names tenant northwind-university, which this run does not apply — fix: one of harbour-health/,
+    ],
   ])('exits 2 on a bad allowance %j', (args, message) => {
     const { code, stderr } = fleet(workspace, ...args);
     expect(code).toBe(2);

@@ -33,14 +33,37 @@ function tree(root: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(root, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile() && !e.parentPath.includes('node_modules'))
-      .map((e) => [join(e.parentPath, e.name).slice(root.length), createHash('sha1').update(readFileSync(join(e.parentPath, e.name))).digest('hex')]),
+      .map((e) => [
+        join(e.parentPath, e.name).slice(root.length),
+        createHash('sha1')
+          .update(readFileSync(join(e.parentPath, e.name)))
+          .digest('hex'),
+      ]),
   );
 }
 
 const ONBOARD = [
   'acme-college',
-  ...['--display-name', 'Acme College', '--region', 'eu-west-1', '--concurrent-users', '800', '--population', '40000', '--database-engine', 'mysql'],
-  ...['--domain', 'learn.acme.ac.uk', '--certificate-arn', 'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', '--alert-emails', 'ops@acme.ac.uk'],
+  ...[
+    '--display-name',
+    'Acme College',
+    '--region',
+    'eu-west-1',
+    '--concurrent-users',
+    '800',
+    '--population',
+    '40000',
+    '--database-engine',
+    'mysql',
+  ],
+  ...[
+    '--domain',
+    'learn.acme.ac.uk',
+    '--certificate-arn',
+    'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+    '--alert-emails',
+    'ops@acme.ac.uk',
+  ],
 ];
 /** The onboarding flags with one answer replaced (or added). */
 const onboard = (flag: string, value: string): string[] => {
@@ -53,33 +76,96 @@ const CASES: Array<[argv: string[], names: string[]]> = [
   // commands and unknown flags
   [['plna'], ['unknown command "plna"', 'did you mean "plan"']],
   [['frobnicate', 'harbour-health'], ['unknown command "frobnicate"']],
-  [['plan', '--jsn'], ['--jsn', 'did you mean --json?']],
-  [['show', '--markdwon'], ['--markdwon', 'did you mean --markdown?']],
-  [['apply', '--keep-gong'], ['--keep-gong', 'did you mean --keep-going?']],
+  [
+    ['plan', '--jsn'],
+    ['--jsn', 'did you mean --json?'],
+  ],
+  [
+    ['show', '--markdwon'],
+    ['--markdwon', 'did you mean --markdown?'],
+  ],
+  [
+    ['apply', '--keep-gong'],
+    ['--keep-gong', 'did you mean --keep-going?'],
+  ],
   [['policy', '-x'], ['unknown option -x']],
   [['size', '--all'], ['unknown option --all']],
-  [['rollout', '--reaply'], ['--reaply', 'did you mean --reapply?']],
+  [
+    ['rollout', '--reaply'],
+    ['--reaply', 'did you mean --reapply?'],
+  ],
   // wrong types, negative and huge numbers, missing values
-  [['plan', '--max-parallel', 'abc'], ['--max-parallel', '"abc" is not a whole number']],
-  [['plan', '--max-parallel', '-3'], ['--max-parallel', '"-3" is out of range', '1–64']],
-  [['plan', '--max-parallel', '0'], ['--max-parallel', '"0" is out of range']],
-  [['plan', '--max-parallel', '99999999999999999999'], ['--max-parallel', '"99999999999999999999" is out of range']],
-  [['plan', '--max-parallel=1.5'], ['--max-parallel', '"1.5" is not a whole number']],
-  [['drift', '--max-parallel', '1e3'], ['--max-parallel', '"1e3" is not a whole number']],
-  [['validate', '--max-parallel'], ['--max-parallel needs a value', '--max-parallel 4']],
+  [
+    ['plan', '--max-parallel', 'abc'],
+    ['--max-parallel', '"abc" is not a whole number'],
+  ],
+  [
+    ['plan', '--max-parallel', '-3'],
+    ['--max-parallel', '"-3" is out of range', '1–64'],
+  ],
+  [
+    ['plan', '--max-parallel', '0'],
+    ['--max-parallel', '"0" is out of range'],
+  ],
+  [
+    ['plan', '--max-parallel', '99999999999999999999'],
+    ['--max-parallel', '"99999999999999999999" is out of range'],
+  ],
+  [
+    ['plan', '--max-parallel=1.5'],
+    ['--max-parallel', '"1.5" is not a whole number'],
+  ],
+  [
+    ['drift', '--max-parallel', '1e3'],
+    ['--max-parallel', '"1e3" is not a whole number'],
+  ],
+  [
+    ['validate', '--max-parallel'],
+    ['--max-parallel needs a value', '--max-parallel 4'],
+  ],
   [['plan', '--max-parallel', '--json'], ['--max-parallel needs a value']],
-  [['plan', '--json=yes'], ['--json takes no value', '"yes"']],
-  [['plan', '--max-parallel', '2', '--max-parallel', '3'], ['--max-parallel given twice', '"2"', '"3"']],
+  [
+    ['plan', '--json=yes'],
+    ['--json takes no value', '"yes"'],
+  ],
+  [
+    ['plan', '--max-parallel', '2', '--max-parallel', '3'],
+    ['--max-parallel given twice', '"2"', '"3"'],
+  ],
   // tenant arguments: path tricks and unknown names
-  [['synth', '../../etc'], ['../../etc', 'no such tenant', 'harbour-health']],
-  [['plan', '/etc/passwd'], ['/etc/passwd', 'no such tenant']],
-  [['policy', 'harbour-health/../harbour-health'], ['harbour-health/../harbour-health', 'no such tenant']],
+  [
+    ['synth', '../../etc'],
+    ['../../etc', 'no such tenant', 'harbour-health'],
+  ],
+  [
+    ['plan', '/etc/passwd'],
+    ['/etc/passwd', 'no such tenant'],
+  ],
+  [
+    ['policy', 'harbour-health/../harbour-health'],
+    ['harbour-health/../harbour-health', 'no such tenant'],
+  ],
   // --allow-destroy
-  [['apply', '--allow-destroy', 'nobody'], ['--allow-destroy', '"nobody" names no tenant', '<tenant>:<address>']],
-  [['apply', '--allow-destroy', 'harbour-health:'], ['--allow-destroy', '"harbour-health:" names no resource address']],
-  [['apply', '--allow-destroy', ':aws_db_instance.x'], ['--allow-destroy', '":aws_db_instance.x" names no tenant']],
-  [['apply', '--allow-destroy', 'harbour-health:aws db'], ['--allow-destroy', 'has a space in the address']],
-  [['apply', 'harbour-health', '--allow-destroy', 'lakeside-state:aws_db_instance.x'], ['--allow-destroy lakeside-state:aws_db_instance.x', 'which this run does not apply']],
+  [
+    ['apply', '--allow-destroy', 'nobody'],
+    ['--allow-destroy', '"nobody" names no tenant', '<tenant>:<address>'],
+  ],
+  [
+    ['apply', '--allow-destroy', 'harbour-health:'],
+    ['--allow-destroy', '"harbour-health:" names no resource address'],
+  ],
+  [
+    ['apply', '--allow-destroy', ':aws_db_instance.x'],
+    ['--allow-destroy', '":aws_db_instance.x" names no tenant'],
+  ],
+  [
+    ['apply', '--allow-destroy', 'harbour-health:aws db'],
+    ['--allow-destroy', 'has a space in the address'],
+  ],
+  [
+    ['apply', 'harbour-health', '--allow-destroy', 'lakeside-state:aws_db_instance.x'],
+    ['--allow-destroy lakeside-state:aws_db_instance.x', 'which this run does not apply'],
+  ],
   // onboarding answers
   [onboard('--concurrent-users', 'abc'), ['--concurrent-users', '"abc" is not a whole number', '800']],
   [onboard('--concurrent-users', '-5'), ['--concurrent-users', '"-5" is out of range']],
@@ -94,28 +180,64 @@ const CASES: Array<[argv: string[], names: string[]]> = [
   [onboard('--alert-emails', 'ops at acme'), ['--alert-emails', 'must be an email address']],
   [onboard('--vpc-cidr', '10.1.0/16'), ['--vpc-cidr', '"10.1.0/16" is not an IPv4 network']],
   [onboard('--account-id', '1234'), ['--account-id', 'must be a 12-digit AWS account id']],
-  [['onboard', 'acme-college', 'other-college'], ['one tenant at a time', 'acme-college, other-college']],
-  [['onboard', '../evil', ...ONBOARD.slice(1)], ['../evil', '(--name)', 'must be DNS-safe']],
-  [['onboard', 'acme-college', '--name', 'acme-two', ...ONBOARD.slice(1)], ['two names', '"acme-college"', '"acme-two"']],
-  [['onboard', 'acme-college', '--region', 'eu-west-1'], ['missing --display-name', '--concurrent-users']],
+  [
+    ['onboard', 'acme-college', 'other-college'],
+    ['one tenant at a time', 'acme-college, other-college'],
+  ],
+  [
+    ['onboard', '../evil', ...ONBOARD.slice(1)],
+    ['../evil', '(--name)', 'must be DNS-safe'],
+  ],
+  [
+    ['onboard', 'acme-college', '--name', 'acme-two', ...ONBOARD.slice(1)],
+    ['two names', '"acme-college"', '"acme-two"'],
+  ],
+  [
+    ['onboard', 'acme-college', '--region', 'eu-west-1'],
+    ['missing --display-name', '--concurrent-users'],
+  ],
   // rollout: --set, --waves, --gate, --resume, --where, durations
-  [['rollout', '--set', 'app.release'], ['--set', '"app.release" has no value', '--set field=value']],
-  [['rollout', '--set', '=2025.4.0'], ['--set', '"=2025.4.0" has no value']],
+  [
+    ['rollout', '--set', 'app.release'],
+    ['--set', '"app.release" has no value', '--set field=value'],
+  ],
+  [
+    ['rollout', '--set', '=2025.4.0'],
+    ['--set', '"=2025.4.0" has no value'],
+  ],
   [['rollout', '--set', 'web.minCapacity=two'], ['--set web.minCapacity="two" must be a whole number']],
-  [['rollout', '--set', 'app.ami=ami-0123456789abcdef0'], ['--set app.ami', 'unknown spec field', 'app.amiId']],
-  [['rollout', '--reapply', '--waves', 'canary,150%'], ['--waves canary,150%', '"150%" is not a wave', '10%']],
-  [['rollout', '--reapply', '--waves', ','], ['--waves', '","', 'names no wave']],
+  [
+    ['rollout', '--set', 'app.ami=ami-0123456789abcdef0'],
+    ['--set app.ami', 'unknown spec field', 'app.amiId'],
+  ],
+  [
+    ['rollout', '--reapply', '--waves', 'canary,150%'],
+    ['--waves canary,150%', '"150%" is not a wave', '10%'],
+  ],
+  [
+    ['rollout', '--reapply', '--waves', ','],
+    ['--waves', '","', 'names no wave'],
+  ],
   [['rollout', '--reapply', '--gate', 'ping'], ['--gate "ping" is not a gate']],
   [['rollout', '--reapply', '--gate-status', 'ok'], ['--gate-status "ok" is not a status list']],
-  [['rollout', '--reapply', '--gate-retries', '-1'], ['--gate-retries "-1"', '≥ 0']],
+  [
+    ['rollout', '--reapply', '--gate-retries', '-1'],
+    ['--gate-retries "-1"', '≥ 0'],
+  ],
   [['rollout', '--reapply', '--gate-base-url', 'ftp://example.org'], ['--gate-base-url "ftp://example.org" is not an http(s) URL']],
   [['rollout', '--reapply', '--wave-delay', 'soon'], ['--wave-delay "soon" is not a duration']],
   [['rollout', '--reapply', '--wave-delay', '-5m'], ['--wave-delay "-5m" is not a duration']],
-  [['rollout', '--reapply', '--max-failures', '0'], ['--max-failures', '"0" is out of range']],
+  [
+    ['rollout', '--reapply', '--max-failures', '0'],
+    ['--max-failures', '"0" is out of range'],
+  ],
   [['rollout', '--reapply', '--where', 'region'], ['--where "region" is not field=value']],
   [['rollout', '--reapply', '--tag', 'region:mars-north-1'], ['--tag region:mars-north-1 selects no tenant']],
   [['rollout', '--resume', '../../etc/passwd'], ['--resume "../../etc/passwd" is not a rollout id']],
-  [['rollout', '--resume', '20250101-000000-abcd', '--set', 'app.release=x'], ['--resume continues rollout 20250101-000000-abcd', '--set cannot change it']],
+  [
+    ['rollout', '--resume', '20250101-000000-abcd', '--set', 'app.release=x'],
+    ['--resume continues rollout 20250101-000000-abcd', '--set cannot change it'],
+  ],
   [['rollout', '-z'], ['unknown option -z']],
 ];
 
@@ -138,7 +260,27 @@ describe('--help (issue 13.4)', () => {
   it('fleet rollout --help lists every option the README documents, with defaults and an example', async () => {
     const { code, stdout } = await run('rollout', '--help');
     expect(code).toBe(0);
-    for (const flag of ['--set', '--reapply', '--resume', '--tag', '--where', '--waves', '--max-parallel', '--wave-delay', '--max-failures', '--gate', '--gate-base-url', '--gate-status', '--gate-retries', '--gate-interval', '--gate-timeout', '--allow-destroy', '--yes', '--dry-run', '--json']) {
+    for (const flag of [
+      '--set',
+      '--reapply',
+      '--resume',
+      '--tag',
+      '--where',
+      '--waves',
+      '--max-parallel',
+      '--wave-delay',
+      '--max-failures',
+      '--gate',
+      '--gate-base-url',
+      '--gate-status',
+      '--gate-retries',
+      '--gate-interval',
+      '--gate-timeout',
+      '--allow-destroy',
+      '--yes',
+      '--dry-run',
+      '--json',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^  (-y, )?${flag}\\b`, 'm'));
     }
     expect(stdout).not.toContain('README');
@@ -150,7 +292,12 @@ describe('--help (issue 13.4)', () => {
     const { code, stdout } = await run(name, '--help');
     expect(code).toBe(0);
     for (const [option, def] of Object.entries(command.options)) {
-      expect(stdout).toMatch(new RegExp(`^  (-\\w, )?--${option}\\b.*${def.type !== 'boolean' && def.default !== undefined ? `default ${def.default}` : ''}`, 'm'));
+      expect(stdout).toMatch(
+        new RegExp(
+          `^  (-\\w, )?--${option}\\b.*${def.type !== 'boolean' && def.default !== undefined ? `default ${def.default}` : ''}`,
+          'm',
+        ),
+      );
     }
     expect(command.examples.length).toBeGreaterThan(0);
     for (const example of command.examples) expect(stdout).toContain(`  ${example}`);
@@ -204,7 +351,9 @@ describe('fleet bootstrap', () => {
     const { code, stdout, stderr } = await run('bootstrap', 'synth', '--json');
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ stack: 'state-bootstrap', file: 'cdktf.out/bootstrap/state-bootstrap/cdk.tf.json' });
-    const stack = JSON.parse(readFileSync(join(workspace.root, 'cdktf.out/bootstrap/state-bootstrap/cdk.tf.json'), 'utf8')) as { resource: Record<string, unknown> };
+    const stack = JSON.parse(readFileSync(join(workspace.root, 'cdktf.out/bootstrap/state-bootstrap/cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, unknown>;
+    };
     expect(Object.keys(stack.resource)).toContain('aws_s3_bucket');
   });
 });

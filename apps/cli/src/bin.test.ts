@@ -18,7 +18,11 @@ describe('npx fleet', () => {
   };
 
   it('--json prints only JSON on stdout (pipes into jq), notes on stderr', () => {
-    const outputs = [['size', '--json'], ['synth', 'harbour-health', '--json'], ['show', '--json']].map((args) => {
+    const outputs = [
+      ['size', '--json'],
+      ['synth', 'harbour-health', '--json'],
+      ['show', '--json'],
+    ].map((args) => {
       const { code, stdout, stderr } = npx(...args);
       expect(code, `${args.join(' ')}: ${stderr}`).toBe(0);
       expect(() => JSON.parse(stdout), `${args.join(' ')} stdout:\n${stdout}`).not.toThrow();
@@ -26,7 +30,12 @@ describe('npx fleet', () => {
     });
     expect(outputs[0]!.map((t) => t.tenant)).toEqual(['harbour-health', 'northwind-university']);
     expect(outputs[1]).toEqual([
-      { tenant: 'harbour-health', changed: true, file: 'cdktf.out/stacks/harbour-health/cdk.tf.json', guardrails: expect.objectContaining({ tenant: 'harbour-health', errors: 0 }) },
+      {
+        tenant: 'harbour-health',
+        changed: true,
+        file: 'cdktf.out/stacks/harbour-health/cdk.tf.json',
+        guardrails: expect.objectContaining({ tenant: 'harbour-health', errors: 0 }),
+      },
     ]);
   });
 

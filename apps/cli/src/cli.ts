@@ -34,8 +34,13 @@ export function fleetCli(argv: readonly string[], root?: string): Promise<ExitCo
     }
     const load = COMMANDS.find(([known]) => known === name)?.[1];
     if (!load) {
-      const near = nearest(name, COMMANDS.map(([known]) => known));
-      throw new UsageError(`unknown command "${name}"${near ? ` — did you mean "${near}"?` : ''} — fix: one of ${COMMANDS.map(([known]) => known).join(', ')} (fleet --help)`);
+      const near = nearest(
+        name,
+        COMMANDS.map(([known]) => known),
+      );
+      throw new UsageError(
+        `unknown command "${name}"${near ? ` — did you mean "${near}"?` : ''} — fix: one of ${COMMANDS.map(([known]) => known).join(', ')} (fleet --help)`,
+      );
     }
     return runCommand(await load(), rest, root ?? workspaceRoot());
   });

@@ -6,11 +6,16 @@ export const workspaceRoot = (): string => workspaceRootOf(import.meta.url);
 
 export { EXIT, UsageError, type ExitCode };
 
-export const JSON_OPTION = { json: { type: 'boolean', description: 'machine-readable JSON on stdout (progress and notes stay on stderr)' } } as const satisfies OptionDefs;
+export const JSON_OPTION = {
+  json: { type: 'boolean', description: 'machine-readable JSON on stdout (progress and notes stay on stderr)' },
+} as const satisfies OptionDefs;
 
 /** For per-tenant Nx targets: each runs one tenant in its own process, so fleet-wide files are skipped. */
 export const TENANT_ONLY_OPTION = {
-  'tenant-only': { type: 'boolean', description: 'write only the named tenants\' files, not the fleet view or run report (what Nx targets pass)' },
+  'tenant-only': {
+    type: 'boolean',
+    description: "write only the named tenants' files, not the fleet view or run report (what Nx targets pass)",
+  },
 } as const satisfies OptionDefs;
 
 /** Options most fleet-wide commands share. */

@@ -10,7 +10,10 @@ describe('exit codes', () => {
   const table = readme.slice(readme.indexOf('| exit code | meaning |'));
   const lines = table.split('\n');
   const rows = lines
-    .slice(2, lines.findIndex((line) => !line.startsWith('|')))
+    .slice(
+      2,
+      lines.findIndex((line) => !line.startsWith('|')),
+    )
     .map((line) => line.split('|').map((cell) => cell.trim()))
     .map(([, code, meaning]) => [code!, meaning!] as const);
 
@@ -26,6 +29,13 @@ describe('exit codes', () => {
     [EXIT.interrupted, /^interrupted/],
     [EXIT.terminated, /^interrupted/],
   ])('code %i means what the README says', (code, meaning) => {
-    expect(rows.find(([c]) => c.split('/').map((x) => Number(x.trim())).includes(code))?.[1]).toMatch(meaning);
+    expect(
+      rows.find(([c]) =>
+        c
+          .split('/')
+          .map((x) => Number(x.trim()))
+          .includes(code),
+      )?.[1],
+    ).toMatch(meaning);
   });
 });

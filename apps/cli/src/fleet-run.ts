@@ -1,5 +1,14 @@
 import { relative } from 'node:path';
-import { buildRunReport, fleetContext, forEachTenant, runReportFile, writeRunReport, type FleetContext, type TenantOutcome, type TenantRunStatus } from '@hafleet/fleet';
+import {
+  buildRunReport,
+  fleetContext,
+  forEachTenant,
+  runReportFile,
+  writeRunReport,
+  type FleetContext,
+  type TenantOutcome,
+  type TenantRunStatus,
+} from '@hafleet/fleet';
 import { loadFleet } from '@hafleet/tenant-spec';
 import { FLEET_OPTIONS, TENANT_ONLY_OPTION, selectedTenants, type CommandInput } from './command.js';
 import { progress } from './output.js';
@@ -32,7 +41,11 @@ export interface FleetRun<T> {
  * through `each` at --max-parallel with a progress line, then the run report in
  * .hafleet/runs/<command>.json (not with --tenant-only, which Nx targets pass).
  */
-export async function runAcrossFleet<T>(command: string, { args, options, workspaceRoot }: CommandInput<typeof FLEET_RUN_OPTIONS>, steps: FleetRunSteps<T>): Promise<FleetRun<T>> {
+export async function runAcrossFleet<T>(
+  command: string,
+  { args, options, workspaceRoot }: CommandInput<typeof FLEET_RUN_OPTIONS>,
+  steps: FleetRunSteps<T>,
+): Promise<FleetRun<T>> {
   const started = new Date();
   const tenants = loadFleet(workspaceRoot, { only: selectedTenants(args) }).map((t) => t.spec.name);
   steps.check?.(tenants);
@@ -45,7 +58,13 @@ export async function runAcrossFleet<T>(command: string, { args, options, worksp
   });
   if (!options['tenant-only']) {
     const reportFile = runReportFile(workspaceRoot, command);
-    writeRunReport(reportFile, buildRunReport(command, started, outcomes, (value) => ({ status: steps.status?.(value) ?? 'succeeded', detail: steps.describe(value).trim() })));
+    writeRunReport(
+      reportFile,
+      buildRunReport(command, started, outcomes, (value) => ({
+        status: steps.status?.(value) ?? 'succeeded',
+        detail: steps.describe(value).trim(),
+      })),
+    );
     console.error(`run report: ${relative(workspaceRoot, reportFile)}`);
   }
   return { ctx, outcomes };

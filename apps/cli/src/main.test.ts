@@ -26,7 +26,9 @@ describe('fleet CLI', () => {
     writeFileSync(spec('harbour-health'), '{\n  "name": "harbour-health",\n  "region" "eu-west-2"\n}\n');
     const { code, stderr } = fleet(workspace, 'synth');
     expect(code).toBe(2);
-    expect(stderr).toContain('tenants/harbour-health/tenant.json:3:12: tenant harbour-health: is not valid JSON: colon expected at line 3, column 12');
+    expect(stderr).toContain(
+      'tenants/harbour-health/tenant.json:3:12: tenant harbour-health: is not valid JSON: colon expected at line 3, column 12',
+    );
     expect(existsSync(join(workspace.root, 'cdktf.out'))).toBe(false);
   });
 
@@ -57,7 +59,11 @@ describe('fleet CLI', () => {
     const stack = () => readFileSync(join(workspace.root, 'cdktf.out/stacks/harbour-health/cdk.tf.json'), 'utf8');
     expect(stack()).toContain('"m7i.large"');
     const original = readFileSync(spec('harbour-health'), 'utf8');
-    const raise = (users: number) => writeFileSync(spec('harbour-health'), original.replace(/"concurrentUsers": \d+/, `"concurrentUsers": ${users}`).replace(/"population": \d+/, '"population": 40000'));
+    const raise = (users: number) =>
+      writeFileSync(
+        spec('harbour-health'),
+        original.replace(/"concurrentUsers": \d+/, `"concurrentUsers": ${users}`).replace(/"population": \d+/, '"population": 40000'),
+      );
     raise(2000);
     const planned = fleet(workspace, 'plan', 'harbour-health', '--json');
     expect(planned.code, planned.stderr).toBe(0);
@@ -71,7 +77,11 @@ describe('fleet CLI', () => {
     const stackDir = join(workspace.root, 'cdktf.out/stacks/harbour-health');
     const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
       cwd: stackDir,
-      env: { ...process.env, TF_CLI_CONFIG_FILE: join(stackDir, '../../../.hafleet/terraform.rc'), TF_DATA_DIR: join(workspace.root, 'plain-terraform') },
+      env: {
+        ...process.env,
+        TF_CLI_CONFIG_FILE: join(stackDir, '../../../.hafleet/terraform.rc'),
+        TF_DATA_DIR: join(workspace.root, 'plain-terraform'),
+      },
       encoding: 'utf8',
     });
     expect(init.status, init.stdout + init.stderr).toBe(0);
@@ -80,6 +90,8 @@ describe('fleet CLI', () => {
     raise(3000);
     const applied = fleet(workspace, 'apply', 'harbour-health');
     expect(applied.code).toBe(1);
-    expect(applied.stderr).toContain('tenants/harbour-health/tenant.json changed since it was synthesised — fix: run `npx nx run harbour-health:plan`');
+    expect(applied.stderr).toContain(
+      'tenants/harbour-health/tenant.json changed since it was synthesised — fix: run `npx nx run harbour-health:plan`',
+    );
   }, 240_000); // two syntheses, a full offline plan and a terraform init: about 35 s on an idle machine
 });

@@ -6,14 +6,22 @@ import { runFleet, tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 /** `fleet onboard` and `fleet size`: the real CLI in a child process without a terminal, as in CI. */
 const FLAGS = [
   'acme-college',
-  '--display-name', 'Acme College',
-  '--region', 'eu-west-1',
-  '--concurrent-users', '800',
-  '--population', '40000',
-  '--database-engine', 'mysql',
-  '--domain', 'learn.acme.ac.uk',
-  '--certificate-arn', 'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
-  '--alert-emails', 'ops@acme.ac.uk',
+  '--display-name',
+  'Acme College',
+  '--region',
+  'eu-west-1',
+  '--concurrent-users',
+  '800',
+  '--population',
+  '40000',
+  '--database-engine',
+  'mysql',
+  '--domain',
+  'learn.acme.ac.uk',
+  '--certificate-arn',
+  'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+  '--alert-emails',
+  'ops@acme.ac.uk',
 ];
 
 describe('fleet onboard / fleet size', () => {
@@ -48,20 +56,32 @@ describe('fleet onboard / fleet size', () => {
     expect(size.stdout).toMatch(/database\.readers\s+1\s+—\s+\(unused\)\s+not used: RDS Multi-AZ/);
 
     const fleet = runFleet(workspace, 'size', '--json');
-    const reports = JSON.parse(fleet.stdout) as Array<{ tenant: string; band: { name: string }; decisions: Array<{ field: string; source: string }> }>;
-    expect(reports.map((r) => [r.tenant, r.band.name])).toEqual([['acme-college', 'medium'], ['harbour-health', 'small']]);
+    const reports = JSON.parse(fleet.stdout) as Array<{
+      tenant: string;
+      band: { name: string };
+      decisions: Array<{ field: string; source: string }>;
+    }>;
+    expect(reports.map((r) => [r.tenant, r.band.name])).toEqual([
+      ['acme-college', 'medium'],
+      ['harbour-health', 'small'],
+    ]);
   });
 
   it('names every missing flag when there is no terminal to ask in (exit 2, nothing written)', () => {
     const { code, stderr } = runFleet(workspace, 'onboard', 'acme-college', '--region', 'eu-west-1');
     expect(code).toBe(2);
-    expect(stderr).toContain('missing --display-name, --concurrent-users, --population, --database-engine, --domain, --certificate-arn, --alert-emails (no terminal to ask in) — fix: pass --display-name');
+    expect(stderr).toContain(
+      'missing --display-name, --concurrent-users, --population, --database-engine, --domain, --certificate-arn, --alert-emails (no terminal to ask in) — fix: pass --display-name',
+    );
     expect(tenants()).toEqual(['harbour-health']);
   });
 
   it.each([
     [['--population', '500'], 'field expectedLoad.population (--population): 500 is below concurrentUsers 800'],
-    [['--domain', 'training.harbourhealth.co.uk'], 'field domain (--domain): training.harbourhealth.co.uk is also the domain of harbour-health'],
+    [
+      ['--domain', 'training.harbourhealth.co.uk'],
+      'field domain (--domain): training.harbourhealth.co.uk is also the domain of harbour-health',
+    ],
     [['--frobnicate', 'x'], 'fleet onboard: unknown option --frobnicate'],
   ])('refuses %j with exit 2 and writes nothing', (extra, message) => {
     // A flag given again replaces its answer (giving one twice is itself a usage error).

@@ -80,7 +80,9 @@ export function parseOptions<O extends OptionDefs>(defs: O, argv: readonly strin
   const values: Record<string, unknown> = {};
   const positionals: string[] = [];
   let help = false;
-  const shorts = new Map(Object.entries(defs).flatMap(([name, def]) => (def.type === 'boolean' && def.short ? [[def.short, name] as const] : [])));
+  const shorts = new Map(
+    Object.entries(defs).flatMap(([name, def]) => (def.type === 'boolean' && def.short ? [[def.short, name] as const] : [])),
+  );
 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
@@ -103,7 +105,9 @@ export function parseOptions<O extends OptionDefs>(defs: O, argv: readonly strin
     const def = name === undefined ? undefined : defs[name];
     if (!name || !def) {
       const near = nearest(long ? flag : token.slice(1), [...Object.keys(defs), 'help']);
-      fail(`unknown option ${long ? `--${flag}` : token}${near ? ` — did you mean --${near}?` : ''} — fix: ${near ? `--${near}, or see` : 'see'} \`${command} --help\` for every option`);
+      fail(
+        `unknown option ${long ? `--${flag}` : token}${near ? ` — did you mean --${near}?` : ''} — fix: ${near ? `--${near}, or see` : 'see'} \`${command} --help\` for every option`,
+      );
     }
     const option = def!;
     const shown = `--${name}`;
@@ -116,7 +120,8 @@ export function parseOptions<O extends OptionDefs>(defs: O, argv: readonly strin
     if (long && eq > 0) raw = token.slice(eq + 1);
     else {
       const next = argv[i + 1];
-      if (next === undefined || (looksLikeFlag(next) && !/^-\d/.test(next))) fail(`${shown} needs a value — fix: ${shown} ${option.example}`);
+      if (next === undefined || (looksLikeFlag(next) && !/^-\d/.test(next)))
+        fail(`${shown} needs a value — fix: ${shown} ${option.example}`);
       raw = next!;
       i++;
     }
@@ -141,15 +146,19 @@ export function parseOptions<O extends OptionDefs>(defs: O, argv: readonly strin
 function convert(option: StringOption | IntegerOption, shown: string, raw: string, fail: (message: string) => never): string | number {
   if (option.type === 'integer') {
     const range = `${option.min}–${option.max}`;
-    if (!/^-?\d+$/.test(raw.trim())) fail(`${shown} "${raw}" is not a whole number — fix: a whole number ${range}, e.g. ${shown} ${option.example}`);
+    if (!/^-?\d+$/.test(raw.trim()))
+      fail(`${shown} "${raw}" is not a whole number — fix: a whole number ${range}, e.g. ${shown} ${option.example}`);
     const number = Number(raw.trim());
-    if (!Number.isSafeInteger(number) || number < option.min || number > option.max) fail(`${shown} "${raw}" is out of range — fix: a whole number ${range}, e.g. ${shown} ${option.example}`);
+    if (!Number.isSafeInteger(number) || number < option.min || number > option.max)
+      fail(`${shown} "${raw}" is out of range — fix: a whole number ${range}, e.g. ${shown} ${option.example}`);
     return number;
   }
   if (raw.trim() === '') fail(`${shown} "" is empty — fix: ${shown} ${option.example}`);
   if (option.choices && !option.choices.includes(raw)) {
     const near = nearest(raw, option.choices);
-    fail(`${shown} "${raw}" is not one of ${option.choices.join(', ')}${near ? ` — did you mean ${near}?` : ''} — fix: e.g. ${shown} ${near ?? option.example}`);
+    fail(
+      `${shown} "${raw}" is not one of ${option.choices.join(', ')}${near ? ` — did you mean ${near}?` : ''} — fix: e.g. ${shown} ${near ?? option.example}`,
+    );
   }
   const problem = option.check?.(raw);
   if (problem) fail(problem.includes(' — fix: ') ? problem : `${shown} "${raw}" ${problem} — fix: e.g. ${shown} ${option.example}`);

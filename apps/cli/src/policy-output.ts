@@ -1,5 +1,15 @@
 import { renderTable } from '@hafleet/fleet';
-import { RULES, formatFinding, suppressedFindings, summarisePolicy, violations, warnings, type AnyPolicyReport, type PolicyOutcome, type PolicyReport } from '@hafleet/guardrails';
+import {
+  RULES,
+  formatFinding,
+  suppressedFindings,
+  summarisePolicy,
+  violations,
+  warnings,
+  type AnyPolicyReport,
+  type PolicyOutcome,
+  type PolicyReport,
+} from '@hafleet/guardrails';
 import type { WafOverride } from '@hafleet/tenant-stack';
 
 /** How the CLI shows guardrail reports: `fleet policy` in full, synth and validate in brief. */
@@ -42,7 +52,8 @@ export function findingLines(report: AnyPolicyReport, include: { errors: boolean
   return [
     ...findings.map((o) => formatFinding(report.tenant, o)),
     ...report.unusedSuppressions.map(
-      (s) => `tenant ${report.tenant}: suppression of ${s.rule} on ${s.resource} matches no failing resource — fix: remove it from guardrails.suppressions`,
+      (s) =>
+        `tenant ${report.tenant}: suppression of ${s.rule} on ${s.resource} matches no failing resource — fix: remove it from guardrails.suppressions`,
     ),
   ];
 }
@@ -70,7 +81,10 @@ export function policyBrief(reports: readonly AnyPolicyReport[], include: { erro
 }
 
 /** The JSON `fleet policy --json` prints: per tenant, the counts and every outcome. */
-export function policyJson(reports: readonly PolicyReport[], wafOverrides: ReadonlyMap<string, readonly WafOverride[]> = new Map()): unknown {
+export function policyJson(
+  reports: readonly PolicyReport[],
+  wafOverrides: ReadonlyMap<string, readonly WafOverride[]> = new Map(),
+): unknown {
   return reports.map((r) => ({
     tenant: r.tenant,
     summary: summarisePolicy(r),

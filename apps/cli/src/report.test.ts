@@ -15,7 +15,8 @@ describe('fleet cost and fleet report', () => {
     const { code, stdout, stderr } = runFleet(workspace, 'cost');
     expect(code, stderr).toBe(0);
     expect(stderr).toContain('synthesising 3 tenant(s) first');
-    for (const tenant of ['harbour-health', 'lakeside-state', 'northwind-university']) expect(stdout).toMatch(new RegExp(`${tenant} +[a-z0-9-]+ +(small|medium|large) +(moodle|totara|scorm-engine) +\\$[\\d,]+\\.\\d\\d`));
+    for (const tenant of ['harbour-health', 'lakeside-state', 'northwind-university'])
+      expect(stdout).toMatch(new RegExp(`${tenant} +[a-z0-9-]+ +(small|medium|large) +(moodle|totara|scorm-engine) +\\$[\\d,]+\\.\\d\\d`));
     expect(stdout).toMatch(/region +tenants +monthly/);
     expect(stdout).toMatch(/band +tenants +monthly/);
     expect(stdout).toMatch(/fleet total: \$[\d,]+\.\d\d a month/);
@@ -25,7 +26,10 @@ describe('fleet cost and fleet report', () => {
   it('fleet cost <tenant> --json: the breakdown, assumptions and price source', () => {
     const { code, stdout } = runFleet(workspace, 'cost', 'harbour-health', '--json');
     expect(code).toBe(0);
-    const json = JSON.parse(stdout) as { estimates: Array<{ tenant: string; monthly: number; lines: Array<{ priceKey: string }>; assumptions: string[] }>; totals: { monthly: number } };
+    const json = JSON.parse(stdout) as {
+      estimates: Array<{ tenant: string; monthly: number; lines: Array<{ priceKey: string }>; assumptions: string[] }>;
+      totals: { monthly: number };
+    };
     expect(json.estimates.map((e) => e.tenant)).toEqual(['harbour-health']);
     expect(json.totals.monthly).toBe(json.estimates[0]!.monthly);
     expect(json.estimates[0]!.lines.map((l) => l.priceKey)).toContain('rds:mysql:multi-az:db.t4g.large');
@@ -46,7 +50,13 @@ describe('fleet cost and fleet report', () => {
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/^fleet report: 3 tenant\(s\), 0 rollout\(s\), \$[\d,]+\.\d\d a month estimated/);
     expect(stdout).toContain('.hafleet/report/index.html');
-    for (const page of ['index.html', 'report.json', 'tenants/harbour-health.html', 'tenants/lakeside-state.html', 'tenants/northwind-university.html']) {
+    for (const page of [
+      'index.html',
+      'report.json',
+      'tenants/harbour-health.html',
+      'tenants/lakeside-state.html',
+      'tenants/northwind-university.html',
+    ]) {
       expect(existsSync(join(workspace.root, '.hafleet/report', page)), page).toBe(true);
     }
     const html = readFileSync(join(workspace.root, '.hafleet/report/index.html'), 'utf8');
@@ -60,7 +70,9 @@ describe('fleet cost and fleet report', () => {
     try {
       const { code, stderr } = runFleet(workspace, 'cost');
       expect(code).toBe(2);
-      expect(stderr).toContain('no price file prices.json — fix: restore the committed example (`git checkout -- prices.json`) or fetch real prices with `npm run fleet -- cost --refresh-prices`');
+      expect(stderr).toContain(
+        'no price file prices.json — fix: restore the committed example (`git checkout -- prices.json`) or fetch real prices with `npm run fleet -- cost --refresh-prices`',
+      );
     } finally {
       renameSync(`${prices}.moved`, prices);
     }

@@ -1,7 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { renderTable } from '@hafleet/fleet';
 import { describeDeferred } from '@hafleet/terraform';
-import { describePlan, formatDuration, type DryRunTenant, type JournalData, type PlannedRollout, type RolloutEvent, type RolloutRequest } from '@hafleet/rollout';
+import {
+  describePlan,
+  formatDuration,
+  type DryRunTenant,
+  type JournalData,
+  type PlannedRollout,
+  type RolloutEvent,
+  type RolloutRequest,
+} from '@hafleet/rollout';
 
 /** How the CLI shows a rollout: the waves before it starts, one progress line per event, the final table (or JSON). */
 
@@ -10,20 +18,26 @@ const firstLine = (s: string): string => s.split('\n')[0] ?? '';
 export const describeApplyImmediately = (request: RolloutRequest): string =>
   request.applyImmediately
     ? 'database and cache changes: applied immediately (--apply-immediately), not in the maintenance window'
-    : 'database and cache changes: wait for each tenant\'s maintenance window (--apply-immediately applies them now)';
+    : "database and cache changes: wait for each tenant's maintenance window (--apply-immediately applies them now)";
 
 /** The plan on stderr: what changes, on how many tenants, each wave and its tenants. */
 export function printWaves(planned: PlannedRollout, gates: string): void {
   const { request } = planned;
-  const what = request.reapply ? 're-apply the current specs' : request.changes.map((c) => `set ${c.path}=${JSON.stringify(c.value)}`).join(', ');
-  console.error(`rollout: ${what} on ${planned.tenants.length} tenant(s) in ${planned.waves.length} wave(s); gate: ${gates || 'none'}; max ${request.maxParallel} at a time; halt after ${request.maxFailures} failure(s)`);
+  const what = request.reapply
+    ? 're-apply the current specs'
+    : request.changes.map((c) => `set ${c.path}=${JSON.stringify(c.value)}`).join(', ');
+  console.error(
+    `rollout: ${what} on ${planned.tenants.length} tenant(s) in ${planned.waves.length} wave(s); gate: ${gates || 'none'}; max ${request.maxParallel} at a time; halt after ${request.maxFailures} failure(s)`,
+  );
   planned.waves.forEach((wave, i) => console.error(`  wave ${i + 1}/${planned.waves.length} (${wave.label}): ${wave.tenants.join(', ')}`));
   console.error(`  ${describeApplyImmediately(request)}`);
 }
 
 /** One line per dry-run tenant as it is planned. */
 export const printDryRunTenant = (r: DryRunTenant): void =>
-  console.error(`  ${r.tenant}: ${r.error ? `FAILED: ${firstLine(r.error)}` : `${describePlan(r.plan!)}${r.guard?.ok === false ? ' — guard would REFUSE' : ''}`}`);
+  console.error(
+    `  ${r.tenant}: ${r.error ? `FAILED: ${firstLine(r.error)}` : `${describePlan(r.plan!)}${r.guard?.ok === false ? ' — guard would REFUSE' : ''}`}`,
+  );
 
 /** The dry run's table (or JSON): every wave's plans and guard verdicts. */
 export function printDryRun(planned: PlannedRollout, results: readonly DryRunTenant[], json: boolean): void {
@@ -48,7 +62,8 @@ export function printDryRun(planned: PlannedRollout, results: readonly DryRunTen
 
 /** One line per event on stderr: wave, tenant, step and the counts so far. */
 export function progressPrinter(data: JournalData) {
-  const counts = (c: { total: number; healthy: number; failed: number; applying: number }) => `[${c.healthy}/${c.total} healthy, ${c.failed} failed, ${c.applying} running]`;
+  const counts = (c: { total: number; healthy: number; failed: number; applying: number }) =>
+    `[${c.healthy}/${c.total} healthy, ${c.failed} failed, ${c.applying} running]`;
   return (event: RolloutEvent): void => {
     switch (event.kind) {
       case 'wave':
@@ -62,9 +77,12 @@ export function progressPrinter(data: JournalData) {
         return;
       case 'tenant': {
         const record = data.tenants[event.tenant]!;
-        const took = record.startedAt && record.endedAt ? ` (${formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt))})` : '';
+        const took =
+          record.startedAt && record.endedAt ? ` (${formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt))})` : '';
         const mark = event.state === 'healthy' ? '✓' : event.state === 'failed' ? '✗' : '…';
-        console.error(`${mark} ${event.tenant}: ${event.state.toUpperCase()}${record.step && event.state !== 'healthy' ? ` at ${record.step}` : ''}${took}${event.detail ? ` — ${firstLine(event.detail)}` : ''}`);
+        console.error(
+          `${mark} ${event.tenant}: ${event.state.toUpperCase()}${record.step && event.state !== 'healthy' ? ` at ${record.step}` : ''}${took}${event.detail ? ` — ${firstLine(event.detail)}` : ''}`,
+        );
         return;
       }
       case 'stop':
@@ -80,7 +98,10 @@ export function confirmWave(data: JournalData, interrupt: AbortSignal) {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT')); // readline takes the terminal's Ctrl-C
     try {
-      const answer = await rl.question(`Continue with wave ${next.wave + 1}/${data.waves.length} (${next.label}: ${next.tenants.length} tenant(s))? [y/N] `, { signal: interrupt });
+      const answer = await rl.question(
+        `Continue with wave ${next.wave + 1}/${data.waves.length} (${next.label}: ${next.tenants.length} tenant(s))? [y/N] `,
+        { signal: interrupt },
+      );
       return /^y(es)?$/i.test(answer.trim());
     } catch {
       return false; // interrupted: the engine sees the signal
@@ -118,6 +139,7 @@ export function printRolloutReport(data: JournalData, journalPath: string, json:
   console.log(`\nrollout ${data.id}: ${data.status} (journal ${journalPath})`);
   console.log(renderTable(['tenant', 'wave', 'state', 'stopped at', 'plan', 'apply', 'gate', 'time', 'note'], rows));
   const waiting = tenants.flatMap((t) => (t.plan?.deferred ?? []).map((d) => `  ${t.tenant}: ${describeDeferred(d)}`));
-  if (waiting.length) console.log(`\nwaiting for the maintenance window (applied, but AWS makes these changes only in the window):\n${waiting.join('\n')}`);
+  if (waiting.length)
+    console.log(`\nwaiting for the maintenance window (applied, but AWS makes these changes only in the window):\n${waiting.join('\n')}`);
   for (const t of tenants) if (t.state === 'failed' && t.error) console.error(`\n${t.tenant} failed at ${t.step}:\n${t.error}`);
 }

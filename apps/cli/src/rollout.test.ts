@@ -6,7 +6,14 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '@hafleet/entry-point';
 import { RolloutJournal, journalFile, rolloutLockFile, type JournalData } from '@hafleet/rollout';
-import { FIXTURE_APPLIES_LOG, fixtureApplies, fixtureDriver, fixtureState, setFixtureApplySeconds, writeFixtureTenants } from '@hafleet/rollout/testing';
+import {
+  FIXTURE_APPLIES_LOG,
+  fixtureApplies,
+  fixtureDriver,
+  fixtureState,
+  setFixtureApplySeconds,
+  writeFixtureTenants,
+} from '@hafleet/rollout/testing';
 import { DEFAULT_OUTDIR, STACK_FILE, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
 import { runFleet as fleet, tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
 import { parseOptions } from './options.js';
@@ -25,7 +32,12 @@ const envFor = (workspace: TempWorkspace) => ({ ...process.env, HAFLEET_WORKSPAC
 
 /** `fleet rollout` with the fixture driver in a child process (stdin closed: not a terminal). */
 function fixtureFleet(workspace: TempWorkspace, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE_MAIN, ...args], { cwd: workspace.root, env: envFor(workspace), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE_MAIN, ...args], {
+    cwd: workspace.root,
+    env: envFor(workspace),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -59,8 +71,11 @@ const specRelease = (root: string, tenant: string) =>
 
 /** What the latest synth wrote into the tenant's fixture stack: the database's apply_immediately. */
 const synthesized = (root: string, tenant: string): unknown =>
-  (JSON.parse(readFileSync(join(stackDir(join(root, DEFAULT_OUTDIR), tenant), STACK_FILE), 'utf8')) as { resource: { terraform_data: { database: { input: { apply_immediately: unknown } } } } }).resource.terraform_data.database
-    .input.apply_immediately;
+  (
+    JSON.parse(readFileSync(join(stackDir(join(root, DEFAULT_OUTDIR), tenant), STACK_FILE), 'utf8')) as {
+      resource: { terraform_data: { database: { input: { apply_immediately: unknown } } } };
+    }
+  ).resource.terraform_data.database.input.apply_immediately;
 
 /** Is a process with `text` in its command line running? (Linux /proc) */
 function processRunning(text: string): boolean {
@@ -100,8 +115,14 @@ describe('fleet rollout: bad input is refused before anything is touched', () =>
     [['--set', 'name=other'], /a rollout cannot change a tenant's name/],
     [[], /nothing to roll out — fix: --set field=value/],
     [['--reapply', '--set', 'app.release=x'], /--reapply re-applies the specs as they are, so it takes no --set/],
-    [['--reapply', '--waves', 'canary,10%'], /--waves canary,10% leaves \d+ of \d+ selected tenants in no wave .* — fix: end the list with 100%/],
-    [['--reapply', '--tag', 'region:mars-north-1'], /--tag region:mars-north-1 selects no tenant — fix: check the names, tags \(.*region:eu-west-2/],
+    [
+      ['--reapply', '--waves', 'canary,10%'],
+      /--waves canary,10% leaves \d+ of \d+ selected tenants in no wave .* — fix: end the list with 100%/,
+    ],
+    [
+      ['--reapply', '--tag', 'region:mars-north-1'],
+      /--tag region:mars-north-1 selects no tenant — fix: check the names, tags \(.*region:eu-west-2/,
+    ],
     [['--reapply', 'nobody'], /tenant nobody: no such tenant — fix: one of/],
     [['--reapply', '--gate', 'ping'], /--gate "ping" is not a gate — fix: http, aws, command:<shell command> or none/],
     [['--reapply', '--gate-status', 'ok'], /--gate-status "ok" is not a status list/],
@@ -117,9 +138,9 @@ describe('fleet rollout: bad input is refused before anything is touched', () =>
       .then(() => parseOptions(rollout.options, args, 'fleet rollout'))
       .then(({ options, positionals }) => rollout.run({ args: positionals, options, workspaceRoot: workspace.root }))
       .then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(Error);
     expect(error, String(error)).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(message);
@@ -144,9 +165,22 @@ describe('fleet rollout --dry-run', () => {
   it('plans a real example tenant (full AWS stack, offline) against a temp copy: no file in the workspace changes', () => {
     const tenant = readdirSync(join(workspace.root, 'tenants')).sort()[0]!;
     const before = snapshot(workspace.root);
-    const { code, stdout, stderr } = fleet(workspace, 'rollout', tenant, '--set', 'app.release=2099.1.0', '--gate', 'none', '--dry-run', '--json');
+    const { code, stdout, stderr } = fleet(
+      workspace,
+      'rollout',
+      tenant,
+      '--set',
+      'app.release=2099.1.0',
+      '--gate',
+      'none',
+      '--dry-run',
+      '--json',
+    );
     expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout) as { dryRun: boolean; tenants: { tenant: string; specChanged: boolean; plan: { add: number; hasChanges: boolean }; guard: { ok: boolean } }[] };
+    const report = JSON.parse(stdout) as {
+      dryRun: boolean;
+      tenants: { tenant: string; specChanged: boolean; plan: { add: number; hasChanges: boolean }; guard: { ok: boolean } }[];
+    };
     expect(report.dryRun).toBe(true);
     expect(report.tenants).toEqual([expect.objectContaining({ tenant, specChanged: true, guard: expect.objectContaining({ ok: true }) })]);
     expect(report.tenants[0]!.plan.add).toBeGreaterThan(20); // never applied: the whole stack is to be created
@@ -158,8 +192,20 @@ describe('fleet rollout --dry-run', () => {
     expect(fixtureFleet(workspace, 'rollout', '--reapply', '--gate', 'none', '--yes').code).toBe(0); // applied once
     const before = snapshot(workspace.root);
 
-    const { code, stdout, stderr } = fixtureFleet(workspace, 'rollout', '--set', 'app.release=2025.4.0', '--set', 'database.engine=postgres', '--waves', 'canary,100%', '--dry-run');
-    expect(stdout).toMatch(/1\s+canary\s+fx-01\s+changes\s+\+2 ~1 -2 \(2 replace\), DATA LOSS: terraform_data\.database\s+REFUSE: terraform_data\.database/);
+    const { code, stdout, stderr } = fixtureFleet(
+      workspace,
+      'rollout',
+      '--set',
+      'app.release=2025.4.0',
+      '--set',
+      'database.engine=postgres',
+      '--waves',
+      'canary,100%',
+      '--dry-run',
+    );
+    expect(stdout).toMatch(
+      /1\s+canary\s+fx-01\s+changes\s+\+2 ~1 -2 \(2 replace\), DATA LOSS: terraform_data\.database\s+REFUSE: terraform_data\.database/,
+    );
     expect(stdout).toMatch(/2\s+100%\s+fx-03\s+changes/);
     expect(stderr).toContain('--allow-destroy fx-02:terraform_data.database');
     expect(stderr).toContain('dry run: nothing was changed or applied');
@@ -179,12 +225,30 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
   it('killed mid-apply by SIGTERM to its process group (as a terminal or CI runner does) resumes cleanly', async () => {
     const root = workspace.root;
     setFixtureApplySeconds(root, 'fx-02', 60);
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE_MAIN, 'rollout', '--set', 'app.release=2025.4.0', '--waves', '100%', '--max-parallel', '1', '--gate', 'none', '--json'], {
-      cwd: root,
-      env: envFor(workspace),
-      detached: true, // its own process group, so terraform gets the signal too
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        FIXTURE_MAIN,
+        'rollout',
+        '--set',
+        'app.release=2025.4.0',
+        '--waves',
+        '100%',
+        '--max-parallel',
+        '1',
+        '--gate',
+        'none',
+        '--json',
+      ],
+      {
+        cwd: root,
+        env: envFor(workspace),
+        detached: true, // its own process group, so terraform gets the signal too
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -207,7 +271,11 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     expect(journal.status).toBe('interrupted');
     expect(journal.runner).toBeUndefined();
     expect(journal.tenants['fx-01']!.state).toBe('healthy');
-    expect(journal.tenants['fx-02']).toMatchObject({ state: 'applying', step: 'apply', note: 'interrupted during apply; resume re-plans it' });
+    expect(journal.tenants['fx-02']).toMatchObject({
+      state: 'applying',
+      step: 'apply',
+      note: 'interrupted during apply; resume re-plans it',
+    });
     expect(journal.tenants['fx-03']).toMatchObject({ state: 'skipped', attempts: 0 });
     // Terraform was really stopped mid-apply: the provisioner was cut short, its resource tainted.
     expect(fixtureState(root, 'fx-02')!.tainted).toEqual(['terraform_data.apply_hook']);
@@ -234,24 +302,48 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
   it('SIGINT to the CLI alone (terraform not signalled): the running apply finishes, the gate waits for resume', async () => {
     const root = workspace.root;
     setFixtureApplySeconds(root, 'fx-01', 3);
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE_MAIN, 'rollout', '--set', 'app.release=2025.4.0', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:true'], {
-      cwd: root,
-      env: envFor(workspace),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        FIXTURE_MAIN,
+        'rollout',
+        '--set',
+        'app.release=2025.4.0',
+        '--waves',
+        '100%',
+        '--max-parallel',
+        '1',
+        '--gate',
+        'command:true',
+      ],
+      {
+        cwd: root,
+        env: envFor(workspace),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     let id = '';
     await until('fx-01 mid-apply', () => {
       const dir = join(root, '.hafleet', 'rollouts');
       if (!existsSync(dir) || readdirSync(dir).length === 0) return false;
       id = readdirSync(dir)[0]!.replace(/\.json$/, '');
-      return readJournal(root, id).tenants['fx-01']?.step === 'apply' && processRunning(join(tenantWorkDir(root, 'fx-01'), FIXTURE_APPLIES_LOG));
+      return (
+        readJournal(root, id).tenants['fx-01']?.step === 'apply' && processRunning(join(tenantWorkDir(root, 'fx-01'), FIXTURE_APPLIES_LOG))
+      );
     });
     child.kill('SIGINT');
     expect(await exited).toBe(130);
 
     const journal = readJournal(root, id);
-    expect(journal.tenants['fx-01']).toMatchObject({ state: 'applying', step: 'apply', applied: 'applied', note: 'interrupted before gate; resume re-plans it' });
+    expect(journal.tenants['fx-01']).toMatchObject({
+      state: 'applying',
+      step: 'apply',
+      applied: 'applied',
+      note: 'interrupted before gate; resume re-plans it',
+    });
     expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.4.0', tainted: [] });
     expect(journal.tenants['fx-02']!.state).toBe('skipped');
     const serial = fixtureState(root, 'fx-01')!.serial;
@@ -269,7 +361,18 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
   it('refuses a corrupted or hand-edited journal with a clear error (exit 2) and applies nothing', async () => {
     const root = workspace.root;
     // fx-01's gate fails: halted, fx-02 and fx-03 never started.
-    const first = fixtureFleet(workspace, 'rollout', '--set', 'app.release=2025.4.0', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:[ "$HAFLEET_TENANT" != fx-01 ]');
+    const first = fixtureFleet(
+      workspace,
+      'rollout',
+      '--set',
+      'app.release=2025.4.0',
+      '--waves',
+      '100%',
+      '--max-parallel',
+      '1',
+      '--gate',
+      'command:[ "$HAFLEET_TENANT" != fx-01 ]',
+    );
     expect(first.code, first.stderr).toBe(1);
     const id = onlyJournal(root);
     const file = journalFile(root, id);
@@ -277,9 +380,17 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     expect(RolloutJournal.load(root, id).data.status).toBe('halted');
 
     const tampered: Array<[string, string, RegExp]> = [
-      ['hand-edited', original.replace('"state": "skipped"', '"state": "healthy"'), /was changed outside hafleet \(its checksum does not match its content\)/],
+      [
+        'hand-edited',
+        original.replace('"state": "skipped"', '"state": "healthy"'),
+        /was changed outside hafleet \(its checksum does not match its content\)/,
+      ],
       ['truncated', original.slice(0, original.length / 2), /is not valid JSON .*: it is corrupted/],
-      ['unknown state', original.replace('"state": "skipped"', '"state": "done"'), /does not match the journal format at field tenants\.fx-0\d\.state/],
+      [
+        'unknown state',
+        original.replace('"state": "skipped"', '"state": "done"'),
+        /does not match the journal format at field tenants\.fx-0\d\.state/,
+      ],
     ];
     const fixtureRollout = createRolloutCommand({ driver: (r) => fixtureDriver(r) });
     for (const [what, content, message] of tampered) {
@@ -303,14 +414,29 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     expect(again.code).toBe(1);
     const data = JSON.parse(again.stdout) as RolloutReport;
     expect(data.status).toBe('failed');
-    expect(data.tenants.map((t) => [t.tenant, t.state])).toEqual([['fx-01', 'failed'], ['fx-02', 'healthy'], ['fx-03', 'healthy']]);
+    expect(data.tenants.map((t) => [t.tenant, t.state])).toEqual([
+      ['fx-01', 'failed'],
+      ['fx-02', 'healthy'],
+      ['fx-03', 'healthy'],
+    ]);
   });
 
   // Two real CLI processes started at once against one journal whose lock a dead process left behind.
   it('two resumes started at once: the stale lock is recovered, exactly one proceeds, the other exits 2 naming the journal and the holder', async () => {
     const root = workspace.root;
     // fx-01's gate fails: halted, fx-02 and fx-03 never started.
-    const first = fixtureFleet(workspace, 'rollout', '--set', 'app.release=2025.4.0', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:[ "$HAFLEET_TENANT" != fx-01 ]');
+    const first = fixtureFleet(
+      workspace,
+      'rollout',
+      '--set',
+      'app.release=2025.4.0',
+      '--waves',
+      '100%',
+      '--max-parallel',
+      '1',
+      '--gate',
+      'command:[ "$HAFLEET_TENANT" != fx-01 ]',
+    );
     expect(first.code, first.stderr).toBe(1);
     const id = onlyJournal(root);
     setFixtureApplySeconds(root, 'fx-02', 3); // the winner holds the rollout a while
@@ -320,12 +446,18 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     writeFileSync(lockFile, JSON.stringify({ pid: dead, host: hostname(), since: '2025-06-12T10:15:00.000Z' }));
 
     const resume = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE_MAIN, 'rollout', '--resume', id, '--gate', 'none', '--json'], { cwd: root, env: envFor(workspace), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE_MAIN, 'rollout', '--resume', id, '--gate', 'none', '--json'], {
+        cwd: root,
+        env: envFor(workspace),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      return new Promise<{ pid: number; code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ pid: child.pid!, code, stdout, stderr })));
+      return new Promise<{ pid: number; code: number | null; stdout: string; stderr: string }>((resolve) =>
+        child.on('close', (code) => resolve({ pid: child.pid!, code, stdout, stderr })),
+      );
     };
     const both = await Promise.all([resume(), resume()]);
 
@@ -333,55 +465,89 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     const winner = both.find((r) => r.code === 0)!;
     const loser = both.find((r) => r.code === 2)!;
     expect(winner.stderr).toContain(`note: rollout ${id}: took over the lock of process ${dead}, which is gone`);
-    expect(loser.stderr).toContain(`rollout ${id} (journal .hafleet/rollouts/${id}.json) is being run by process ${winner.pid} on ${hostname()} since `);
+    expect(loser.stderr).toContain(
+      `rollout ${id} (journal .hafleet/rollouts/${id}.json) is being run by process ${winner.pid} on ${hostname()} since `,
+    );
     expect(loser.stderr).toContain(`nothing was changed. Fix: wait for it to finish, or stop it with kill -INT ${winner.pid} and resume`);
     expect(loser.stdout).toBe('');
     const report = JSON.parse(winner.stdout) as RolloutReport;
     expect(report.status).toBe('completed');
-    expect(report.runs.map((r) => [r.pid, r.status])).toEqual([[expect.any(Number), 'halted'], [winner.pid, 'completed']]); // the loser added no run
+    expect(report.runs.map((r) => [r.pid, r.status])).toEqual([
+      [expect.any(Number), 'halted'],
+      [winner.pid, 'completed'],
+    ]); // the loser added no run
     for (const tenant of ['fx-01', 'fx-02', 'fx-03']) expect(fixtureApplies(root, tenant), tenant).toHaveLength(1); // each applied once
     expect(existsSync(lockFile)).toBe(false);
   });
 
   // Four CLI runs in child processes, each planning and applying with the real terraform.
-  it('--apply-immediately reaches the synth of that run only, is shown by the dry run, kept by a resume, and cannot be added on resume', { timeout: 300_000 }, async () => {
-    const root = workspace.root;
-    const dry = fixtureFleet(workspace, 'rollout', 'fx-01', '--set', 'app.release=2025.4.0', '--apply-immediately', '--gate', 'none', '--dry-run', '--json');
-    expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stderr).toContain('database and cache changes: applied immediately (--apply-immediately), not in the maintenance window');
-    expect((JSON.parse(dry.stdout) as { request: { applyImmediately: boolean } }).request.applyImmediately).toBe(true);
-    expect(existsSync(join(root, DEFAULT_OUTDIR))).toBe(false); // the dry run synthesised in its sandbox
+  it(
+    '--apply-immediately reaches the synth of that run only, is shown by the dry run, kept by a resume, and cannot be added on resume',
+    { timeout: 300_000 },
+    async () => {
+      const root = workspace.root;
+      const dry = fixtureFleet(
+        workspace,
+        'rollout',
+        'fx-01',
+        '--set',
+        'app.release=2025.4.0',
+        '--apply-immediately',
+        '--gate',
+        'none',
+        '--dry-run',
+        '--json',
+      );
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stderr).toContain('database and cache changes: applied immediately (--apply-immediately), not in the maintenance window');
+      expect((JSON.parse(dry.stdout) as { request: { applyImmediately: boolean } }).request.applyImmediately).toBe(true);
+      expect(existsSync(join(root, DEFAULT_OUTDIR))).toBe(false); // the dry run synthesised in its sandbox
 
-    // fx-01 is applied, then its gate fails: halted, fx-02 never started.
-    const first = fixtureFleet(workspace, 'rollout', 'fx-01', 'fx-02', '--set', 'app.release=2025.4.0', '--apply-immediately', '--waves', '100%', '--max-parallel', '1', '--gate', 'command:[ "$HAFLEET_TENANT" != fx-01 ]');
-    expect(first.code, first.stderr).toBe(1);
-    const id = onlyJournal(root);
-    expect(readJournal(root, id).request.applyImmediately).toBe(true);
-    expect(synthesized(root, 'fx-01')).toBe(true);
-    expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.4.0', applyImmediately: true }); // applied so by terraform
-    expect(fixtureState(root, 'fx-02')).toBeUndefined();
+      // fx-01 is applied, then its gate fails: halted, fx-02 never started.
+      const first = fixtureFleet(
+        workspace,
+        'rollout',
+        'fx-01',
+        'fx-02',
+        '--set',
+        'app.release=2025.4.0',
+        '--apply-immediately',
+        '--waves',
+        '100%',
+        '--max-parallel',
+        '1',
+        '--gate',
+        'command:[ "$HAFLEET_TENANT" != fx-01 ]',
+      );
+      expect(first.code, first.stderr).toBe(1);
+      const id = onlyJournal(root);
+      expect(readJournal(root, id).request.applyImmediately).toBe(true);
+      expect(synthesized(root, 'fx-01')).toBe(true);
+      expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.4.0', applyImmediately: true }); // applied so by terraform
+      expect(fixtureState(root, 'fx-02')).toBeUndefined();
 
-    const added = fixtureFleet(workspace, 'rollout', '--resume', id, '--apply-immediately');
-    expect([added.code, added.stderr]).toEqual([2, expect.stringContaining('so --apply-immediately cannot change it')]);
+      const added = fixtureFleet(workspace, 'rollout', '--resume', id, '--apply-immediately');
+      expect([added.code, added.stderr]).toEqual([2, expect.stringContaining('so --apply-immediately cannot change it')]);
 
-    const resumed = fixtureFleet(workspace, 'rollout', '--resume', id, '--gate', 'none', '--json');
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain('database and cache changes: applied immediately');
-    const report = JSON.parse(resumed.stdout) as RolloutReport;
-    expect([report.status, report.request.applyImmediately]).toEqual(['completed', true]);
-    expect([synthesized(root, 'fx-01'), synthesized(root, 'fx-02')]).toEqual([true, true]);
-    expect(fixtureState(root, 'fx-02')).toMatchObject({ release: '2025.4.0', applyImmediately: true });
+      const resumed = fixtureFleet(workspace, 'rollout', '--resume', id, '--gate', 'none', '--json');
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain('database and cache changes: applied immediately');
+      const report = JSON.parse(resumed.stdout) as RolloutReport;
+      expect([report.status, report.request.applyImmediately]).toEqual(['completed', true]);
+      expect([synthesized(root, 'fx-01'), synthesized(root, 'fx-02')]).toEqual([true, true]);
+      expect(fixtureState(root, 'fx-02')).toMatchObject({ release: '2025.4.0', applyImmediately: true });
 
-    // The next rollout without the flag: back to waiting for the window, an in-place update of the database.
-    const next = fixtureFleet(workspace, 'rollout', 'fx-01', '--set', 'app.release=2025.5.0', '--gate', 'none', '--json');
-    expect(next.code, next.stderr).toBe(0);
-    expect(next.stderr).toContain("database and cache changes: wait for each tenant's maintenance window");
-    const fx01 = byTenant(JSON.parse(next.stdout) as RolloutReport)['fx-01']!;
-    // The release and the database (apply_immediately back to false) change in place; the apply hook is replaced as on every release.
-    expect(fx01.plan).toMatchObject({ change: 2, dataLoss: [], deferred: [] });
-    expect(synthesized(root, 'fx-01')).toBe(false);
-    expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.5.0', applyImmediately: false });
-  });
+      // The next rollout without the flag: back to waiting for the window, an in-place update of the database.
+      const next = fixtureFleet(workspace, 'rollout', 'fx-01', '--set', 'app.release=2025.5.0', '--gate', 'none', '--json');
+      expect(next.code, next.stderr).toBe(0);
+      expect(next.stderr).toContain("database and cache changes: wait for each tenant's maintenance window");
+      const fx01 = byTenant(JSON.parse(next.stdout) as RolloutReport)['fx-01']!;
+      // The release and the database (apply_immediately back to false) change in place; the apply hook is replaced as on every release.
+      expect(fx01.plan).toMatchObject({ change: 2, dataLoss: [], deferred: [] });
+      expect(synthesized(root, 'fx-01')).toBe(false);
+      expect(fixtureState(root, 'fx-01')).toMatchObject({ release: '2025.5.0', applyImmediately: false });
+    },
+  );
 });
 
 function readAmi(root: string, tenant: string): string {

@@ -14,7 +14,12 @@ describe('fleet synth output stays readable at any fleet size', () => {
   it('counts stacks, names only the changed ones, and --json gives every tenant with changed and guardrail counts', () => {
     const first = runFleet(workspace, 'synth', '--json');
     expect(first.code, first.output).toBe(0);
-    const items = JSON.parse(first.stdout) as Array<{ tenant: string; changed: boolean; file: string; guardrails: { passed: number; errors: number } }>;
+    const items = JSON.parse(first.stdout) as Array<{
+      tenant: string;
+      changed: boolean;
+      file: string;
+      guardrails: { passed: number; errors: number };
+    }>;
     expect(items.map((i) => [i.tenant, i.changed])).toEqual([
       ['harbour-health', true],
       ['lakeside-state', true],
@@ -26,7 +31,10 @@ describe('fleet synth output stays readable at any fleet size', () => {
 
     const specFile = join(workspace.root, 'tenants/lakeside-state/tenant.json');
     const spec = JSON.parse(readFileSync(specFile, 'utf8'));
-    writeFileSync(specFile, JSON.stringify({ ...spec, alerts: { ...spec.alerts, emails: [...spec.alerts.emails, 'night-shift@example.org'] } }));
+    writeFileSync(
+      specFile,
+      JSON.stringify({ ...spec, alerts: { ...spec.alerts, emails: [...spec.alerts.emails, 'night-shift@example.org'] } }),
+    );
     const second = runFleet(workspace, 'synth');
     expect(second.code, second.output).toBe(0);
     expect(second.stdout).toContain('synthesized 3 stack(s): 1 changed (lakeside-state), 2 unchanged');

@@ -92,7 +92,8 @@ export function profileProblems(profile: ApplicationProfile): string[] {
   // Above 60 s CloudFront needs a per-account quota increase: a profile must work in a fresh account.
   if (!(t.originReadSeconds >= 1 && t.originReadSeconds <= 60)) problems.push('timeouts.originReadSeconds must be 1–60');
   if (!(t.originKeepAliveSeconds >= 1 && t.originKeepAliveSeconds <= 60)) problems.push('timeouts.originKeepAliveSeconds must be 1–60');
-  if (!(t.deregistrationDelaySeconds >= 0 && t.deregistrationDelaySeconds <= 3600)) problems.push('timeouts.deregistrationDelaySeconds must be 0–3600');
+  if (!(t.deregistrationDelaySeconds >= 0 && t.deregistrationDelaySeconds <= 3600))
+    problems.push('timeouts.deregistrationDelaySeconds must be 0–3600');
   if (!profile.config.path.startsWith('/')) problems.push('config.path must be absolute');
   if (!profile.files.mountPath.startsWith('/')) problems.push('files.mountPath must be absolute');
   if (profile.requestsPerTargetPerMinute < 1) problems.push('requestsPerTargetPerMinute must be positive');

@@ -13,11 +13,16 @@ describe('application profiles', () => {
   it.each(PROFILE_NAMES)('%s config template names only published values, and the database and cache credentials', (name) => {
     const placeholders = [...PROFILES[name].config.template.matchAll(/\{\{([A-Z0-9_]+)\}\}/g)].map((m) => m[1]!);
     expect(placeholders.filter((p) => !KNOWN_PLACEHOLDERS.has(p))).toEqual([]);
-    for (const needed of ['HAFLEET_DB_WRITER_ENDPOINT', 'HAFLEET_DB_USERNAME', 'HAFLEET_DB_PASSWORD', 'HAFLEET_SITE_URL']) expect(placeholders).toContain(needed);
+    for (const needed of ['HAFLEET_DB_WRITER_ENDPOINT', 'HAFLEET_DB_USERNAME', 'HAFLEET_DB_PASSWORD', 'HAFLEET_SITE_URL'])
+      expect(placeholders).toContain(needed);
   });
 
   it('finds a broken profile', () => {
-    const broken = { ...PROFILES.moodle, health: { ...PROFILES.moodle.health, shallowPath: 'health' }, timeouts: { ...PROFILES.moodle.timeouts, originReadSeconds: 600 } };
+    const broken = {
+      ...PROFILES.moodle,
+      health: { ...PROFILES.moodle.health, shallowPath: 'health' },
+      timeouts: { ...PROFILES.moodle.timeouts, originReadSeconds: 600 },
+    };
     expect(profileProblems(broken)).toEqual([
       'health.shallowPath "health" must be a URL path starting with "/"',
       'timeouts.originReadSeconds must be 1–60',

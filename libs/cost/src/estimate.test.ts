@@ -48,7 +48,12 @@ describe('cost estimate', () => {
       delivery: 3 * 150 * p['transfer:internet-out-gb']!, // no CloudFront: straight from the region
       // 8 rules: the core and SQL injection groups run twice (as published, and counting body rules on the profile's count-mode paths);
       // app, cache, SMTP and master secrets; the tenant key and its us-east-1 key (the alert topic of the us-east-1 alarms)
-      security: p['waf:web-acl-month']! + 8 * p['waf:rule-month']! + (requests / 1e6) * p['waf:requests-million']! + 2 * p['kms:key-month']! + 4 * p['secretsmanager:secret-month']!,
+      security:
+        p['waf:web-acl-month']! +
+        8 * p['waf:rule-month']! +
+        (requests / 1e6) * p['waf:requests-million']! +
+        2 * p['kms:key-month']! +
+        4 * p['secretsmanager:secret-month']!,
       // 12 tier alarms + web at maximum, worker heartbeat, deep health check, ALB certificate, WAF surge, 2 for the one NAT gateway
       observability: 19 * p['cloudwatch:alarm-month']! + p['cloudwatch:dashboard-month']! + 4 * 3 * p['cloudwatch:logs-ingest-gb']!,
       mail: ((15 * 3_000) / 1_000) * p['ses:emails-thousand']!, // 15 mails per account a month (totara)
@@ -59,10 +64,15 @@ describe('cost estimate', () => {
       expect(result.byComponent[component as keyof typeof result.byComponent], component).toBeCloseTo(expected, 2);
     }
     expect(Object.keys(result.byComponent).sort()).toEqual(Object.keys(byHand).sort());
-    expect(result.monthly).toBeCloseTo(Object.values(byHand).reduce((a, b) => a + b, 0), 1);
+    expect(result.monthly).toBeCloseTo(
+      Object.values(byHand).reduce((a, b) => a + b, 0),
+      1,
+    );
     expect(result.examplePrices).toBe(true);
     expect(result.priceSource).toMatch(/^EXAMPLE prices made 2026-12-01/);
-    expect(result.assumptions.join('\n')).toMatch(/usage assumptions of the totara profile[\s\S]*3 GB per peak concurrent user a month: 450 GB/);
+    expect(result.assumptions.join('\n')).toMatch(
+      /usage assumptions of the totara profile[\s\S]*3 GB per peak concurrent user a month: 450 GB/,
+    );
   });
 
   it('prices CloudFront instead of internet transfer, and every Aurora instance, for the CDN tenants', () => {
@@ -70,7 +80,10 @@ describe('cost estimate', () => {
     const items = result.lines.map((l) => l.item);
     expect(items.filter((i) => i.startsWith('aurora-mysql db.r6g.2xlarge'))).toHaveLength(3); // writer + 2 readers
     // scorm-engine profile: 5 GB per peak user, 8,000 requests per GB.
-    expect(result.byComponent.delivery).toBeCloseTo(5 * 4_000 * prices.regions['us-east-1']!['cloudfront:out-gb']! + ((5 * 4_000 * 8_000) / 10_000) * 0.01, 2);
+    expect(result.byComponent.delivery).toBeCloseTo(
+      5 * 4_000 * prices.regions['us-east-1']!['cloudfront:out-gb']! + ((5 * 4_000 * 8_000) / 10_000) * 0.01,
+      2,
+    );
     expect(result.lines.some((l) => l.priceKey === 'transfer:internet-out-gb')).toBe(false);
     // The CloudFront web ACL is priced in us-east-1, where its provider puts it.
     expect(result.lines.filter((l) => l.priceKey === 'waf:web-acl-month')).toHaveLength(2);
@@ -82,14 +95,20 @@ describe('cost estimate', () => {
       /tenant northwind-university: prices.json has no prices for region ap-southeast-2 .* — fix: `npm run fleet -- cost --refresh-prices`/,
     );
     const { ['ec2:m7i.xlarge']: _type, ...table } = prices.regions['ap-southeast-2']!;
-    expect(() => estimate('northwind-university', { ...prices, regions: { ...prices.regions, 'ap-southeast-2': table } })).toThrow(PriceError);
-    expect(() => estimate('northwind-university', { ...prices, regions: { ...prices.regions, 'ap-southeast-2': table } })).toThrow(/no price "ec2:m7i.xlarge" in ap-southeast-2/);
+    expect(() => estimate('northwind-university', { ...prices, regions: { ...prices.regions, 'ap-southeast-2': table } })).toThrow(
+      PriceError,
+    );
+    expect(() => estimate('northwind-university', { ...prices, regions: { ...prices.regions, 'ap-southeast-2': table } })).toThrow(
+      /no price "ec2:m7i.xlarge" in ap-southeast-2/,
+    );
   });
 
   it('names the fix when the price file is missing or broken', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hafleet-prices-'));
     try {
-      expect(() => readPriceFile(join(dir, 'prices.json'), dir)).toThrow(/no price file prices.json — fix: restore the committed example \(`git checkout -- prices.json`\) or fetch real prices/);
+      expect(() => readPriceFile(join(dir, 'prices.json'), dir)).toThrow(
+        /no price file prices.json — fix: restore the committed example \(`git checkout -- prices.json`\) or fetch real prices/,
+      );
       writeFileSync(join(dir, 'prices.json'), '{"example": true}');
       expect(() => readPriceFile(join(dir, 'prices.json'), dir)).toThrow(/price file prices.json, field source: .* — fix:/);
     } finally {

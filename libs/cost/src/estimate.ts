@@ -133,11 +133,23 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
     const running = component === 'jobs' ? min : num(asg.values['desired_capacity'], min);
     instances += running;
     const sizes = `min ${min} / desired ${num(asg.values['desired_capacity'], min)} / max ${num(asg.values['max_size'])}`;
-    const how = component === 'jobs' ? `${role(asg)}: a job group, at its minimum ${running} between runs (${sizes})` : `desired capacity ${running} × ${HOURS_PER_MONTH} h (${sizes})`;
+    const how =
+      component === 'jobs'
+        ? `${role(asg)}: a job group, at its minimum ${running} between runs (${sizes})`
+        : `desired capacity ${running} × ${HOURS_PER_MONTH} h (${sizes})`;
     add(component, `${running} × ${type}`, running * HOURS_PER_MONTH, 'instance-hour', `ec2:${type}`, how);
-    const volumes = (template!.values['block_device_mappings'] as Array<{ ebs?: { volume_size?: unknown; volume_type?: unknown } }> | undefined) ?? [];
+    const volumes =
+      (template!.values['block_device_mappings'] as Array<{ ebs?: { volume_size?: unknown; volume_type?: unknown } }> | undefined) ?? [];
     const gib = volumes.reduce((sum, v) => sum + num(v.ebs?.volume_size), 0);
-    if (gib > 0 && running > 0) add(component, `root volumes ${running} × ${gib} GiB gp3`, running * gib, 'GB-month', 'ebs:gp3-gb-month', `${running} instance${running === 1 ? '' : 's'} × ${gib} GiB`);
+    if (gib > 0 && running > 0)
+      add(
+        component,
+        `root volumes ${running} × ${gib} GiB gp3`,
+        running * gib,
+        'GB-month',
+        'ebs:gp3-gb-month',
+        `${running} instance${running === 1 ? '' : 's'} × ${gib} GiB`,
+      );
   }
 
   // Databases: RDS Multi-AZ instances (writer + standby in one price), Aurora instances and storage.
@@ -145,22 +157,59 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
     const engine = String(db.values['engine']);
     const cls = String(db.values['instance_class']);
     const az = db.values['multi_az'] === true ? 'multi-az' : 'single-az';
-    add('database', `${engine} ${cls} (${az === 'multi-az' ? 'Multi-AZ: writer + standby' : 'single zone'})`, HOURS_PER_MONTH, 'instance-hour', `rds:${engine}:${az}:${cls}`, `${HOURS_PER_MONTH} h`);
+    add(
+      'database',
+      `${engine} ${cls} (${az === 'multi-az' ? 'Multi-AZ: writer + standby' : 'single zone'})`,
+      HOURS_PER_MONTH,
+      'instance-hour',
+      `rds:${engine}:${az}:${cls}`,
+      `${HOURS_PER_MONTH} h`,
+    );
     const storage = num(db.values['allocated_storage']);
-    add('database', `${storage} GiB ${String(db.values['storage_type'] ?? 'gp3')} storage`, storage, 'GB-month', `rds:gp3-${az}-gb-month`, `allocated storage ${storage} GiB (grows up to ${num(db.values['max_allocated_storage'], storage)} GiB)`);
+    add(
+      'database',
+      `${storage} GiB ${String(db.values['storage_type'] ?? 'gp3')} storage`,
+      storage,
+      'GB-month',
+      `rds:gp3-${az}-gb-month`,
+      `allocated storage ${storage} GiB (grows up to ${num(db.values['max_allocated_storage'], storage)} GiB)`,
+    );
   }
   for (const instance of stack.ofType('aws_rds_cluster_instance')) {
     const cluster = stack.referenced(instance.values['cluster_identifier'])[0];
     const engine = String(cluster?.values['engine'] ?? instance.values['engine']);
     const cls = String(instance.values['instance_class']);
-    add('database', `${engine} ${cls} (${role(instance) === 'database' ? instance.path.split('/').at(-1) : instance.name})`, HOURS_PER_MONTH, 'instance-hour', `rds:${engine}:${cls}`, `${HOURS_PER_MONTH} h`);
+    add(
+      'database',
+      `${engine} ${cls} (${role(instance) === 'database' ? instance.path.split('/').at(-1) : instance.name})`,
+      HOURS_PER_MONTH,
+      'instance-hour',
+      `rds:${engine}:${cls}`,
+      `${HOURS_PER_MONTH} h`,
+    );
   }
   for (const cluster of stack.ofType('aws_rds_cluster')) {
     const gib = input.databaseDataGiB;
-    add('database', `Aurora storage ${gib} GiB`, gib, 'GB-month', 'rds:aurora-gb-month', `data size from the sizing model (20 GiB + 2 MiB per account)`, 'assumption');
+    add(
+      'database',
+      `Aurora storage ${gib} GiB`,
+      gib,
+      'GB-month',
+      'rds:aurora-gb-month',
+      `data size from the sizing model (20 GiB + 2 MiB per account)`,
+      'assumption',
+    );
     if (cluster.values['storage_type'] !== 'aurora-iopt1') {
       const io = usage.auroraIoMillionsPerPeakUser * input.concurrentUsers;
-      add('database', `Aurora I/O ${count(io)} million requests`, io, 'million requests', 'rds:aurora-io-million', `${usage.auroraIoMillionsPerPeakUser} million per peak user × ${count(input.concurrentUsers)}`, 'assumption');
+      add(
+        'database',
+        `Aurora I/O ${count(io)} million requests`,
+        io,
+        'million requests',
+        'rds:aurora-io-million',
+        `${usage.auroraIoMillionsPerPeakUser} million per peak user × ${count(input.concurrentUsers)}`,
+        'assumption',
+      );
     }
   }
 
@@ -168,23 +217,56 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
   for (const group of stack.ofType('aws_elasticache_replication_group')) {
     const node = String(group.values['node_type']);
     const engine = String(group.values['engine'] ?? 'redis');
-    const nodes = num(group.values['num_cache_clusters']) || num(group.values['num_node_groups'], 1) * (num(group.values['replicas_per_node_group']) + 1);
-    add('cache', `${String(group.values['replication_group_id'] ?? group.name)}: ${nodes} × ${node}`, nodes * HOURS_PER_MONTH, 'node-hour', `elasticache:${engine}:${node}`, `${nodes} nodes × ${HOURS_PER_MONTH} h`);
+    const nodes =
+      num(group.values['num_cache_clusters']) ||
+      num(group.values['num_node_groups'], 1) * (num(group.values['replicas_per_node_group']) + 1);
+    add(
+      'cache',
+      `${String(group.values['replication_group_id'] ?? group.name)}: ${nodes} × ${node}`,
+      nodes * HOURS_PER_MONTH,
+      'node-hour',
+      `elasticache:${engine}:${node}`,
+      `${nodes} nodes × ${HOURS_PER_MONTH} h`,
+    );
   }
 
   // Network: NAT gateways by the hour, and what the instances send through them.
   const nats = stack.ofType('aws_nat_gateway').length;
   if (nats > 0) {
-    add('network', `${nats} NAT gateway${nats === 1 ? '' : 's'}`, nats * HOURS_PER_MONTH, 'gateway-hour', 'nat:hour', `${nats} × ${HOURS_PER_MONTH} h`);
+    add(
+      'network',
+      `${nats} NAT gateway${nats === 1 ? '' : 's'}`,
+      nats * HOURS_PER_MONTH,
+      'gateway-hour',
+      'nat:hour',
+      `${nats} × ${HOURS_PER_MONTH} h`,
+    );
     const gb = instances * usage.natGbPerInstance;
-    add('network', `NAT data processed ${count(gb)} GB`, gb, 'GB', 'nat:gb', `${instances} instances × ${usage.natGbPerInstance} GB`, 'assumption');
+    add(
+      'network',
+      `NAT data processed ${count(gb)} GB`,
+      gb,
+      'GB',
+      'nat:gb',
+      `${instances} instances × ${usage.natGbPerInstance} GB`,
+      'assumption',
+    );
   }
 
   // Interface endpoints (e.g. SES SMTP): by the hour in each subnet; gateway endpoints are free.
   for (const endpoint of stack.ofType('aws_vpc_endpoint').filter((e) => e.values['vpc_endpoint_type'] === 'Interface')) {
     const zones = Array.isArray(endpoint.values['subnet_ids']) ? endpoint.values['subnet_ids'].length : 1;
-    const service = String(endpoint.values['service_name'] ?? endpoint.name).split('.').at(-1);
-    add('network', `${service} interface endpoint in ${zones} zone${zones === 1 ? '' : 's'}`, zones * HOURS_PER_MONTH, 'endpoint-hour', 'vpce:interface-hour', `${zones} × ${HOURS_PER_MONTH} h (data processed is small and not priced)`);
+    const service = String(endpoint.values['service_name'] ?? endpoint.name)
+      .split('.')
+      .at(-1);
+    add(
+      'network',
+      `${service} interface endpoint in ${zones} zone${zones === 1 ? '' : 's'}`,
+      zones * HOURS_PER_MONTH,
+      'endpoint-hour',
+      'vpce:interface-hour',
+      `${zones} × ${HOURS_PER_MONTH} h (data processed is small and not priced)`,
+    );
   }
 
   // Load balancers: by the hour, plus capacity units from the load.
@@ -193,13 +275,29 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
   for (const lb of stack.ofType('aws_lb')) {
     add('load balancer', String(lb.values['name'] ?? lb.name), HOURS_PER_MONTH, 'ALB-hour', 'alb:hour', `${HOURS_PER_MONTH} h`);
     const lcuHours = usage.lcuPerPeakUser * input.concurrentUsers * HOURS_PER_MONTH;
-    add('load balancer', `${count(usage.lcuPerPeakUser * input.concurrentUsers)} LCU on average`, lcuHours, 'LCU-hour', 'alb:lcu-hour', `${usage.lcuPerPeakUser} LCU per peak user × ${count(input.concurrentUsers)} × ${HOURS_PER_MONTH} h`, 'assumption');
+    add(
+      'load balancer',
+      `${count(usage.lcuPerPeakUser * input.concurrentUsers)} LCU on average`,
+      lcuHours,
+      'LCU-hour',
+      'alb:lcu-hour',
+      `${usage.lcuPerPeakUser} LCU per peak user × ${count(input.concurrentUsers)} × ${HOURS_PER_MONTH} h`,
+      'assumption',
+    );
   }
 
   // Files and content.
   const efsGb = usage.efsGbPerAccount * input.population;
   for (const fs of stack.ofType('aws_efs_file_system')) {
-    add('files', `EFS ${count(efsGb)} GB (${String(fs.values['throughput_mode'] ?? 'bursting')} throughput)`, efsGb, 'GB-month', 'efs:standard-gb-month', `${usage.efsGbPerAccount} GB per account × ${count(input.population)}, all in Standard`, 'assumption');
+    add(
+      'files',
+      `EFS ${count(efsGb)} GB (${String(fs.values['throughput_mode'] ?? 'bursting')} throughput)`,
+      efsGb,
+      'GB-month',
+      'efs:standard-gb-month',
+      `${usage.efsGbPerAccount} GB per account × ${count(input.population)}, all in Standard`,
+      'assumption',
+    );
   }
   const buckets = stack.ofType('aws_s3_bucket');
   const contentGb = usage.contentGbPerAccount * input.population;
@@ -217,8 +315,24 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
   const distributions = stack.ofType('aws_cloudfront_distribution');
   const servedBy = `${usage.egressGbPerPeakUser} GB per peak user × ${count(input.concurrentUsers)}`;
   if (distributions.length > 0) {
-    add('delivery', `CloudFront ${count(egressGb)} GB to learners`, egressGb, 'GB', 'cloudfront:out-gb', `${servedBy} (origin fetches from the ALB and S3 are free)`, 'assumption');
-    add('delivery', `CloudFront ${count(requests)} HTTPS requests`, requests / 10_000, '10k requests', 'cloudfront:https-requests-10k', `${count(egressGb)} GB × ${count(usage.requestsPerGb)} requests per GB`, 'assumption');
+    add(
+      'delivery',
+      `CloudFront ${count(egressGb)} GB to learners`,
+      egressGb,
+      'GB',
+      'cloudfront:out-gb',
+      `${servedBy} (origin fetches from the ALB and S3 are free)`,
+      'assumption',
+    );
+    add(
+      'delivery',
+      `CloudFront ${count(requests)} HTTPS requests`,
+      requests / 10_000,
+      '10k requests',
+      'cloudfront:https-requests-10k',
+      `${count(egressGb)} GB × ${count(usage.requestsPerGb)} requests per GB`,
+      'assumption',
+    );
   } else {
     add('delivery', `internet data transfer ${count(egressGb)} GB`, egressGb, 'GB', 'transfer:internet-out-gb', servedBy, 'assumption');
   }
@@ -230,26 +344,75 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
     const label = `web ACL ${String(acl.values['name'] ?? acl.name)}`;
     add('security', label, 1, 'web ACL-month', 'waf:web-acl-month', '1 web ACL', 'stack', where);
     add('security', `${label}: ${rules} rules`, rules, 'rule-month', 'waf:rule-month', `${rules} rules`, 'stack', where);
-    add('security', `${label}: ${count(requests / 1e6)} million requests`, requests / 1e6, 'million requests', 'waf:requests-million', `every request (${count(egressGb)} GB × ${count(usage.requestsPerGb)} per GB)`, 'assumption', where);
+    add(
+      'security',
+      `${label}: ${count(requests / 1e6)} million requests`,
+      requests / 1e6,
+      'million requests',
+      'waf:requests-million',
+      `every request (${count(egressGb)} GB × ${count(usage.requestsPerGb)} per GB)`,
+      'assumption',
+      where,
+    );
   }
   if (stack.ofType('aws_shield_protection').length > 0) {
-    add('security', 'Shield Advanced subscription', 1, 'month', 'shield:advanced-month', 'one subscription per account (shared by every resource it protects)');
+    add(
+      'security',
+      'Shield Advanced subscription',
+      1,
+      'month',
+      'shield:advanced-month',
+      'one subscription per account (shared by every resource it protects)',
+    );
   }
   const keys = stack.ofType('aws_kms_key').length;
-  if (keys > 0) add('security', `${keys} KMS key${keys === 1 ? '' : 's'}`, keys, 'key-month', 'kms:key-month', `${keys} customer managed key${keys === 1 ? '' : 's'}`);
+  if (keys > 0)
+    add(
+      'security',
+      `${keys} KMS key${keys === 1 ? '' : 's'}`,
+      keys,
+      'key-month',
+      'kms:key-month',
+      `${keys} customer managed key${keys === 1 ? '' : 's'}`,
+    );
   const secrets =
     stack.ofType('aws_secretsmanager_secret').length +
-    [...stack.ofType('aws_rds_cluster'), ...stack.ofType('aws_db_instance')].filter((r) => r.values['manage_master_user_password'] === true).length;
-  if (secrets > 0) add('security', `${secrets} Secrets Manager secret${secrets === 1 ? '' : 's'}`, secrets, 'secret-month', 'secretsmanager:secret-month', `${secrets} secrets (managed master passwords included)`);
+    [...stack.ofType('aws_rds_cluster'), ...stack.ofType('aws_db_instance')].filter((r) => r.values['manage_master_user_password'] === true)
+      .length;
+  if (secrets > 0)
+    add(
+      'security',
+      `${secrets} Secrets Manager secret${secrets === 1 ? '' : 's'}`,
+      secrets,
+      'secret-month',
+      'secretsmanager:secret-month',
+      `${secrets} secrets (managed master passwords included)`,
+    );
 
   // Observability: alarms, dashboards, logs.
   const alarms = stack.ofType('aws_cloudwatch_metric_alarm').length;
   if (alarms > 0) add('observability', `${alarms} alarms`, alarms, 'alarm-month', 'cloudwatch:alarm-month', `${alarms} standard alarms`);
   const dashboards = stack.ofType('aws_cloudwatch_dashboard').length;
-  if (dashboards > 0) add('observability', `${dashboards} dashboard${dashboards === 1 ? '' : 's'}`, dashboards, 'dashboard-month', 'cloudwatch:dashboard-month', `${dashboards} dashboard${dashboards === 1 ? '' : 's'}`);
+  if (dashboards > 0)
+    add(
+      'observability',
+      `${dashboards} dashboard${dashboards === 1 ? '' : 's'}`,
+      dashboards,
+      'dashboard-month',
+      'cloudwatch:dashboard-month',
+      `${dashboards} dashboard${dashboards === 1 ? '' : 's'}`,
+    );
   if (stack.ofType('aws_cloudwatch_log_group').length > 0) {
     const gb = instances * usage.logGbPerInstance;
-    add('observability', `CloudWatch Logs ${count(gb)} GB ingested`, gb, 'GB', 'cloudwatch:logs-ingest-gb', `${instances} instances × ${usage.logGbPerInstance} GB (flow and system logs)`, 'assumption');
+    add(
+      'observability',
+      `CloudWatch Logs ${count(gb)} GB ingested`,
+      gb,
+      'GB',
+      'cloudwatch:logs-ingest-gb',
+      `${instances} instances × ${usage.logGbPerInstance} GB (flow and system logs)`,
+      'assumption',
+    );
   }
 
   // Backup: recovery points of what the plan selects, and copies to a DR region when a rule has them.
@@ -260,7 +423,9 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
       const kept = `1 full copy + ${usage.dailyChangeShare * 100} % daily change × ${days} days kept = ${count(factor)} × the data`;
       const protectedData: Array<[string, number, string]> = [
         ['database', input.databaseDataGiB, 'backup:rds-snapshot-gb-month'],
-        ...(stack.ofType('aws_efs_file_system').length > 0 ? [['file system', efsGb, 'backup:efs-warm-gb-month'] as [string, number, string]] : []),
+        ...(stack.ofType('aws_efs_file_system').length > 0
+          ? [['file system', efsGb, 'backup:efs-warm-gb-month'] as [string, number, string]]
+          : []),
       ];
       for (const [what, gb, key] of protectedData) {
         add('backup', `${what} recovery points (${String(rule['rule_name'] ?? 'rule')})`, gb * factor, 'GB-month', key, kept, 'assumption');
@@ -272,9 +437,26 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
         const copyFactor = 1 + usage.dailyChangeShare * copyDays;
         const dr = pricesIn(drRegion);
         for (const [what, gb, key] of protectedData) {
-          add('disaster recovery', `${what} copies in ${drRegion}`, gb * copyFactor, 'GB-month', key, `1 full copy + ${usage.dailyChangeShare * 100} % daily change × ${copyDays} days kept`, 'assumption', dr);
+          add(
+            'disaster recovery',
+            `${what} copies in ${drRegion}`,
+            gb * copyFactor,
+            'GB-month',
+            key,
+            `1 full copy + ${usage.dailyChangeShare * 100} % daily change × ${copyDays} days kept`,
+            'assumption',
+            dr,
+          );
           const moved = gb * usage.dailyChangeShare * 30 + gb;
-          add('disaster recovery', `${what} copy transfer to ${drRegion}`, moved, 'GB', 'transfer:inter-region-gb', `first full copy + ${usage.dailyChangeShare * 100} % daily change × 30 days (upper bound)`, 'assumption');
+          add(
+            'disaster recovery',
+            `${what} copy transfer to ${drRegion}`,
+            moved,
+            'GB',
+            'transfer:inter-region-gb',
+            `first full copy + ${usage.dailyChangeShare * 100} % daily change × 30 days (upper bound)`,
+            'assumption',
+          );
         }
       }
     }
@@ -283,7 +465,15 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
   // Mail (issue 11's SES identity), only when the stack sends mail itself.
   if (stack.ofType('aws_sesv2_email_identity').length + stack.ofType('aws_ses_domain_identity').length > 0) {
     const thousands = (usage.emailsPerAccount * input.population) / 1000;
-    add('mail', `SES ${count(thousands * 1000)} emails`, thousands, '1,000 emails', 'ses:emails-thousand', `${usage.emailsPerAccount} per account × ${count(input.population)}`, 'assumption');
+    add(
+      'mail',
+      `SES ${count(thousands * 1000)} emails`,
+      thousands,
+      '1,000 emails',
+      'ses:emails-thousand',
+      `${usage.emailsPerAccount} per account × ${count(input.population)}`,
+      'assumption',
+    );
   }
 
   const byComponent: Partial<Record<CostComponent, number>> = {};

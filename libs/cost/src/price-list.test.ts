@@ -10,20 +10,32 @@ import { readPriceFile, writePriceFile, type PriceFile } from './prices.js';
 const product = (attributes: Record<string, string>, dimensions: Array<{ unit: string; usd: string }>) =>
   JSON.stringify({
     product: { attributes },
-    terms: { OnDemand: { 'ABC.JRTCKXETXF': { priceDimensions: Object.fromEntries(dimensions.map((d, i) => [`ABC.JRTCKXETXF.${i}`, { unit: d.unit, pricePerUnit: { USD: d.usd } }])) } } },
+    terms: {
+      OnDemand: {
+        'ABC.JRTCKXETXF': {
+          priceDimensions: Object.fromEntries(
+            dimensions.map((d, i) => [`ABC.JRTCKXETXF.${i}`, { unit: d.unit, pricePerUnit: { USD: d.usd } }]),
+          ),
+        },
+      },
+    },
   });
 
 /**
  * A fake of the AWS Price List API (AWS cannot be reached here): a small catalogue, matched on
  * every TERM_MATCH filter the way the API does, paged two products at a time.
  */
-function fakePriceListApi(catalogue: Array<{ service: string; attributes: Record<string, string>; dimensions: Array<{ unit: string; usd: string }> }>) {
+function fakePriceListApi(
+  catalogue: Array<{ service: string; attributes: Record<string, string>; dimensions: Array<{ unit: string; usd: string }> }>,
+) {
   const calls: Array<{ service: string; filters: Record<string, string> }> = [];
   const client: PriceListClient = {
     async getProducts({ ServiceCode, Filters, NextToken }) {
       const filters = Object.fromEntries(Filters.map((f) => [f.Field, f.Value]));
       if (!NextToken) calls.push({ service: ServiceCode, filters });
-      const matches = catalogue.filter((p) => p.service === ServiceCode && Object.entries(filters).every(([k, v]) => p.attributes[k] === v)).map((p) => product(p.attributes, p.dimensions));
+      const matches = catalogue
+        .filter((p) => p.service === ServiceCode && Object.entries(filters).every(([k, v]) => p.attributes[k] === v))
+        .map((p) => product(p.attributes, p.dimensions));
       const start = Number(NextToken ?? 0);
       return { PriceList: matches.slice(start, start + 2), ...(start + 2 < matches.length ? { NextToken: String(start + 2) } : {}) };
     },
@@ -33,7 +45,16 @@ function fakePriceListApi(catalogue: Array<{ service: string; attributes: Record
 
 const ec2 = (instanceType: string, usd: string, extra: Record<string, string> = {}) => ({
   service: 'AmazonEC2',
-  attributes: { regionCode: 'eu-west-2', instanceType, operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used', licenseModel: 'No License required', ...extra },
+  attributes: {
+    regionCode: 'eu-west-2',
+    instanceType,
+    operatingSystem: 'Linux',
+    tenancy: 'Shared',
+    preInstalledSw: 'NA',
+    capacitystatus: 'Used',
+    licenseModel: 'No License required',
+    ...extra,
+  },
   dimensions: [{ unit: 'Hrs', usd }],
 });
 
@@ -43,13 +64,58 @@ describe('price refresh from the AWS Price List API (fake API)', () => {
       ec2('m7i.large', '0.1176'),
       ec2('m7i.large', '0.0000', { marketoption: 'OnDemand-free-reserved-slot' }),
       ec2('t3.medium', '0.0472'),
-      { service: 'AmazonEC2', attributes: { regionCode: 'eu-west-2', productFamily: 'NAT Gateway' }, dimensions: [{ unit: 'Hrs', usd: '0.05' }, { unit: 'GB', usd: '0.05' }] },
-      { service: 'AmazonRDS', attributes: { regionCode: 'eu-west-2', productFamily: 'System Operation', databaseEngine: 'Aurora MySQL', group: 'Aurora I/O Operation' }, dimensions: [{ unit: 'IOs', usd: '0.00000022' }] },
+      {
+        service: 'AmazonEC2',
+        attributes: { regionCode: 'eu-west-2', productFamily: 'NAT Gateway' },
+        dimensions: [
+          { unit: 'Hrs', usd: '0.05' },
+          { unit: 'GB', usd: '0.05' },
+        ],
+      },
+      {
+        service: 'AmazonRDS',
+        attributes: {
+          regionCode: 'eu-west-2',
+          productFamily: 'System Operation',
+          databaseEngine: 'Aurora MySQL',
+          group: 'Aurora I/O Operation',
+        },
+        dimensions: [{ unit: 'IOs', usd: '0.00000022' }],
+      },
       // Tiered: the first paid tier is the highest price.
-      { service: 'AWSDataTransfer', attributes: { fromRegionCode: 'eu-west-2', transferType: 'AWS Outbound' }, dimensions: [{ unit: 'GB', usd: '0.09' }, { unit: 'GB', usd: '0.085' }, { unit: 'GB', usd: '0.07' }] },
+      {
+        service: 'AWSDataTransfer',
+        attributes: { fromRegionCode: 'eu-west-2', transferType: 'AWS Outbound' },
+        dimensions: [
+          { unit: 'GB', usd: '0.09' },
+          { unit: 'GB', usd: '0.085' },
+          { unit: 'GB', usd: '0.07' },
+        ],
+      },
     ]);
-    const previous: PriceFile = { example: true, source: 'example', madeAt: '2026-12-01', currency: 'USD', regions: { 'eu-west-2': { 'ec2:m7i.large': 0.2, 'kms:key-month': 1, 'ec2:c7i.large': 0.11 } } };
-    const needed = new Map([['eu-west-2', new Set(['ec2:m7i.large', 'ec2:t3.medium', 'ec2:c7i.large', 'nat:hour', 'nat:gb', 'rds:aurora-io-million', 'transfer:internet-out-gb', 'kms:key-month', 'waf:rule-month'])]]);
+    const previous: PriceFile = {
+      example: true,
+      source: 'example',
+      madeAt: '2026-12-01',
+      currency: 'USD',
+      regions: { 'eu-west-2': { 'ec2:m7i.large': 0.2, 'kms:key-month': 1, 'ec2:c7i.large': 0.11 } },
+    };
+    const needed = new Map([
+      [
+        'eu-west-2',
+        new Set([
+          'ec2:m7i.large',
+          'ec2:t3.medium',
+          'ec2:c7i.large',
+          'nat:hour',
+          'nat:gb',
+          'rds:aurora-io-million',
+          'transfer:internet-out-gb',
+          'kms:key-month',
+          'waf:rule-month',
+        ]),
+      ],
+    ]);
     const result = await refreshPrices(client, needed, previous, { now: new Date('2026-12-02T08:00:00Z') });
 
     expect(result.prices.regions['eu-west-2']).toEqual({
@@ -69,7 +135,15 @@ describe('price refresh from the AWS Price List API (fake API)', () => {
     expect(result.prices.notice).toMatch(/^Fetched from the AWS Price List API on 2026-12-02 .* Kept from the previous file: 3 price\(s\)/);
     expect(calls.find((c) => c.filters['instanceType'] === 'm7i.large')).toEqual({
       service: 'AmazonEC2',
-      filters: { regionCode: 'eu-west-2', instanceType: 'm7i.large', operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used', licenseModel: 'No License required' },
+      filters: {
+        regionCode: 'eu-west-2',
+        instanceType: 'm7i.large',
+        operatingSystem: 'Linux',
+        tenancy: 'Shared',
+        preInstalledSw: 'NA',
+        capacitystatus: 'Used',
+        licenseModel: 'No License required',
+      },
     });
 
     const dir = mkdtempSync(join(tmpdir(), 'hafleet-prices-'));
@@ -88,16 +162,29 @@ describe('price refresh from the AWS Price List API (fake API)', () => {
       unit: 'Hrs',
       filters: { regionCode: 'eu-west-2', instanceType: 'db.t4g.large', databaseEngine: 'MySQL', deploymentOption: 'Multi-AZ' },
     });
-    expect(priceQuery('rds:aurora-postgresql:db.r6g.large', 'ap-southeast-2')?.filters).toMatchObject({ databaseEngine: 'Aurora PostgreSQL', deploymentOption: 'Single-AZ' });
-    expect(priceQuery('elasticache:valkey:cache.r7g.large', 'us-east-1')?.filters).toMatchObject({ cacheEngine: 'Valkey', instanceType: 'cache.r7g.large' });
-    expect(priceQuery('cloudfront:out-gb', 'ap-southeast-2')?.filters).toEqual({ fromLocation: 'Australia', transferType: 'CloudFront Outbound' });
+    expect(priceQuery('rds:aurora-postgresql:db.r6g.large', 'ap-southeast-2')?.filters).toMatchObject({
+      databaseEngine: 'Aurora PostgreSQL',
+      deploymentOption: 'Single-AZ',
+    });
+    expect(priceQuery('elasticache:valkey:cache.r7g.large', 'us-east-1')?.filters).toMatchObject({
+      cacheEngine: 'Valkey',
+      instanceType: 'cache.r7g.large',
+    });
+    expect(priceQuery('cloudfront:out-gb', 'ap-southeast-2')?.filters).toEqual({
+      fromLocation: 'Australia',
+      transferType: 'CloudFront Outbound',
+    });
     expect(priceQuery('waf:web-acl-month', 'us-east-1')).toBeUndefined();
   });
 
   it('without AWS credentials, the real SDK client fails with the fix', async () => {
     const saved = { ...process.env };
     for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
-    Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' });
+    Object.assign(process.env, {
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    });
     try {
       const client = await awsPriceListClient();
       await expect(client.getProducts({ ServiceCode: 'AmazonEC2', Filters: [] })).rejects.toThrow(

@@ -10,7 +10,11 @@ import type { PriceFile } from './prices.js';
 
 /** The one call the refresh makes; `@aws-sdk/client-pricing`'s PricingClient satisfies it. */
 export interface PriceListClient {
-  getProducts(input: { ServiceCode: string; Filters: Array<{ Type: 'TERM_MATCH'; Field: string; Value: string }>; NextToken?: string }): Promise<{
+  getProducts(input: {
+    ServiceCode: string;
+    Filters: Array<{ Type: 'TERM_MATCH'; Field: string; Value: string }>;
+    NextToken?: string;
+  }): Promise<{
     PriceList?: string[];
     NextToken?: string;
   }>;
@@ -42,7 +46,13 @@ const CLOUDFRONT_LOCATION: Record<string, string> = {
   af: 'South Africa',
 };
 const cloudfrontLocation = (region: string) =>
-  region === 'ap-southeast-2' ? 'Australia' : region === 'ap-northeast-1' ? 'Japan' : region === 'ap-south-1' ? 'India' : CLOUDFRONT_LOCATION[region.slice(0, 2)] ?? 'United States';
+  region === 'ap-southeast-2'
+    ? 'Australia'
+    : region === 'ap-northeast-1'
+      ? 'Japan'
+      : region === 'ap-south-1'
+        ? 'India'
+        : (CLOUDFRONT_LOCATION[region.slice(0, 2)] ?? 'United States');
 
 /** The product query of a price key in a region; undefined for keys carried over. */
 export function priceQuery(key: string, region: string): Query | undefined {
@@ -53,38 +63,92 @@ export function priceQuery(key: string, region: string): Query | undefined {
       return {
         service: 'AmazonEC2',
         unit: 'Hrs',
-        filters: { ...regionCode, instanceType: rest[0]!, operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used', licenseModel: 'No License required' },
+        filters: {
+          ...regionCode,
+          instanceType: rest[0]!,
+          operatingSystem: 'Linux',
+          tenancy: 'Shared',
+          preInstalledSw: 'NA',
+          capacitystatus: 'Used',
+          licenseModel: 'No License required',
+        },
       };
     case 'ebs':
       return { service: 'AmazonEC2', unit: 'GB-Mo', filters: { ...regionCode, productFamily: 'Storage', volumeApiName: 'gp3' } };
     case 'rds': {
-      if (rest[0] === 'aurora-gb-month') return { service: 'AmazonRDS', unit: 'GB-Mo', filters: { ...regionCode, productFamily: 'Database Storage', databaseEngine: 'Aurora MySQL', volumeType: 'General Purpose-Aurora' } };
-      if (rest[0] === 'aurora-io-million') return { service: 'AmazonRDS', scale: 1e6, filters: { ...regionCode, productFamily: 'System Operation', databaseEngine: 'Aurora MySQL', group: 'Aurora I/O Operation' } };
+      if (rest[0] === 'aurora-gb-month')
+        return {
+          service: 'AmazonRDS',
+          unit: 'GB-Mo',
+          filters: {
+            ...regionCode,
+            productFamily: 'Database Storage',
+            databaseEngine: 'Aurora MySQL',
+            volumeType: 'General Purpose-Aurora',
+          },
+        };
+      if (rest[0] === 'aurora-io-million')
+        return {
+          service: 'AmazonRDS',
+          scale: 1e6,
+          filters: { ...regionCode, productFamily: 'System Operation', databaseEngine: 'Aurora MySQL', group: 'Aurora I/O Operation' },
+        };
       const storage = /^gp3-(multi-az|single-az)-gb-month$/.exec(rest[0] ?? '');
-      if (storage) return { service: 'AmazonRDS', unit: 'GB-Mo', filters: { ...regionCode, productFamily: 'Database Storage', databaseEngine: 'MySQL', volumeType: 'General Purpose-GP3', deploymentOption: storage[1] === 'multi-az' ? 'Multi-AZ' : 'Single-AZ' } };
+      if (storage)
+        return {
+          service: 'AmazonRDS',
+          unit: 'GB-Mo',
+          filters: {
+            ...regionCode,
+            productFamily: 'Database Storage',
+            databaseEngine: 'MySQL',
+            volumeType: 'General Purpose-GP3',
+            deploymentOption: storage[1] === 'multi-az' ? 'Multi-AZ' : 'Single-AZ',
+          },
+        };
       const engine = ENGINES[rest[0] ?? ''];
       if (!engine) return undefined;
       const aurora = rest[0]!.startsWith('aurora');
       const cls = aurora ? rest[1] : rest[2];
       const deployment = aurora ? 'Single-AZ' : rest[1] === 'multi-az' ? 'Multi-AZ' : 'Single-AZ';
-      return { service: 'AmazonRDS', unit: 'Hrs', filters: { ...regionCode, instanceType: cls!, databaseEngine: engine, deploymentOption: deployment } };
+      return {
+        service: 'AmazonRDS',
+        unit: 'Hrs',
+        filters: { ...regionCode, instanceType: cls!, databaseEngine: engine, deploymentOption: deployment },
+      };
     }
     case 'elasticache':
-      return { service: 'AmazonElastiCache', unit: 'Hrs', filters: { ...regionCode, instanceType: rest[1]!, cacheEngine: rest[0] === 'valkey' ? 'Valkey' : 'Redis' } };
+      return {
+        service: 'AmazonElastiCache',
+        unit: 'Hrs',
+        filters: { ...regionCode, instanceType: rest[1]!, cacheEngine: rest[0] === 'valkey' ? 'Valkey' : 'Redis' },
+      };
     case 'nat':
       return { service: 'AmazonEC2', unit: rest[0] === 'hour' ? 'Hrs' : 'GB', filters: { ...regionCode, productFamily: 'NAT Gateway' } };
     case 'vpce':
       return { service: 'AmazonVPC', unit: 'Hrs', filters: { ...regionCode, productFamily: 'VpcEndpoint', endpointType: 'PrivateLink' } };
     case 'alb':
-      return { service: 'AWSELB', unit: rest[0] === 'hour' ? 'Hrs' : 'LCU-Hrs', filters: { ...regionCode, productFamily: 'Load Balancer-Application' } };
+      return {
+        service: 'AWSELB',
+        unit: rest[0] === 'hour' ? 'Hrs' : 'LCU-Hrs',
+        filters: { ...regionCode, productFamily: 'Load Balancer-Application' },
+      };
     case 'efs':
       return { service: 'AmazonEFS', unit: 'GB-Mo', filters: { ...regionCode, productFamily: 'Storage', storageClass: 'General Purpose' } };
     case 's3':
       return { service: 'AmazonS3', unit: 'GB-Mo', filters: { ...regionCode, productFamily: 'Storage', volumeType: 'Standard' } };
     case 'transfer':
-      return rest[0] === 'internet-out-gb' ? { service: 'AWSDataTransfer', unit: 'GB', filters: { fromRegionCode: region, transferType: 'AWS Outbound' } } : undefined;
+      return rest[0] === 'internet-out-gb'
+        ? { service: 'AWSDataTransfer', unit: 'GB', filters: { fromRegionCode: region, transferType: 'AWS Outbound' } }
+        : undefined;
     case 'cloudfront':
-      return rest[0] === 'out-gb' ? { service: 'AmazonCloudFront', unit: 'GB', filters: { fromLocation: cloudfrontLocation(region), transferType: 'CloudFront Outbound' } } : undefined;
+      return rest[0] === 'out-gb'
+        ? {
+            service: 'AmazonCloudFront',
+            unit: 'GB',
+            filters: { fromLocation: cloudfrontLocation(region), transferType: 'CloudFront Outbound' },
+          }
+        : undefined;
     default:
       return undefined;
   }
@@ -176,7 +240,10 @@ export async function refreshPrices(
 }
 
 /** Every price key these estimates asked for, per region: what a refresh fetches. */
-export function neededKeys(estimates: Iterable<{ lines: ReadonlyArray<{ priceKey: string; region: string }> }>, previous: PriceFile | undefined): Map<string, Set<string>> {
+export function neededKeys(
+  estimates: Iterable<{ lines: ReadonlyArray<{ priceKey: string; region: string }> }>,
+  previous: PriceFile | undefined,
+): Map<string, Set<string>> {
   const needed = new Map<string, Set<string>>();
   for (const estimate of estimates) {
     for (const line of estimate.lines) {
@@ -194,6 +261,9 @@ export function neededKeys(estimates: Iterable<{ lines: ReadonlyArray<{ priceKey
  */
 export function anyPriceFile(): PriceFile {
   const zero = new Proxy({}, { get: (_target, key) => (typeof key === 'string' ? 0 : undefined) }) as Record<string, number>;
-  const regions = new Proxy({}, { get: (_target, key) => (typeof key === 'string' ? zero : undefined) }) as Record<string, Record<string, number>>;
+  const regions = new Proxy({}, { get: (_target, key) => (typeof key === 'string' ? zero : undefined) }) as Record<
+    string,
+    Record<string, number>
+  >;
   return { example: false, source: 'none', madeAt: '1970-01-01', currency: 'USD', regions };
 }

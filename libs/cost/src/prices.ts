@@ -48,12 +48,16 @@ export function readPriceFile(file: string, workspaceRoot = process.cwd()): Pric
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new PriceError(`price file ${shown} is not valid JSON (${(error as Error).message}) — fix: restore it from git or run \`${REFRESH_COMMAND}\``);
+    throw new PriceError(
+      `price file ${shown} is not valid JSON (${(error as Error).message}) — fix: restore it from git or run \`${REFRESH_COMMAND}\``,
+    );
   }
   const parsed = priceFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new PriceError(`price file ${shown}, field ${issue.path.join('.') || '(root)'}: ${issue.message} — fix: restore it from git or run \`${REFRESH_COMMAND}\``);
+    throw new PriceError(
+      `price file ${shown}, field ${issue.path.join('.') || '(root)'}: ${issue.message} — fix: restore it from git or run \`${REFRESH_COMMAND}\``,
+    );
   }
   return parsed.data;
 }
@@ -97,7 +101,9 @@ export class RegionPrices {
   get(key: string): number {
     const price = this.table[key];
     if (price === undefined) {
-      throw new PriceError(`${this.fileName} has no price "${key}" in ${this.region} — fix: \`${REFRESH_COMMAND}\` fetches every price the fleet's stacks need (AWS credentials needed)`);
+      throw new PriceError(
+        `${this.fileName} has no price "${key}" in ${this.region} — fix: \`${REFRESH_COMMAND}\` fetches every price the fleet's stacks need (AWS credentials needed)`,
+      );
     }
     return price;
   }

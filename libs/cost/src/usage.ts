@@ -48,7 +48,14 @@ export const PROFILE_USAGE: Readonly<Record<string, UsageAssumptions>> = {
   moodle: { profile: 'moodle', ...LMS },
   totara: { profile: 'totara', ...LMS, emailsPerAccount: 15 },
   // Packages are large and replayed: more data per learner, fewer pages, little mail.
-  'scorm-engine': { profile: 'scorm-engine', ...LMS, egressGbPerPeakUser: 5, requestsPerGb: 8_000, contentGbPerAccount: 0.1, emailsPerAccount: 1 },
+  'scorm-engine': {
+    profile: 'scorm-engine',
+    ...LMS,
+    egressGbPerPeakUser: 5,
+    requestsPerGb: 8_000,
+    contentGbPerAccount: 0.1,
+    emailsPerAccount: 1,
+  },
   generic: { profile: 'generic', ...LMS, egressGbPerPeakUser: 2, emailsPerAccount: 5 },
 };
 

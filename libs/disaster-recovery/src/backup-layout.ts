@@ -11,7 +11,8 @@ export interface BackupLayout {
   readonly copy: { readonly name: string; readonly region: string; readonly keptDays: number } | undefined;
   /** The role AWS Backup backs up and restores with (IAM is global: it survives the loss of a region). */
   readonly roleName: string;
-  readonly database: { readonly engine: string; readonly identifier: string; readonly aurora: boolean; readonly pointInTimeDays: number } | undefined;
+  readonly database:
+    { readonly engine: string; readonly identifier: string; readonly aurora: boolean; readonly pointInTimeDays: number } | undefined;
   readonly fileSystem: { readonly creationToken: string } | undefined;
   readonly bucket: { readonly name: string } | undefined;
   /** Alias of the key the stack's data is encrypted with, in the stack's region. */
@@ -21,7 +22,8 @@ export interface BackupLayout {
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const numberOf = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
 const first = <T>(list: readonly T[]): T | undefined => list[0];
-const blockList = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : []) as Record<string, unknown>[];
+const blockList = (value: unknown): Record<string, unknown>[] =>
+  (Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : []) as Record<string, unknown>[];
 
 /** Reads the backup plan, its vaults and its selection. Throws when the stack has no AWS Backup plan. */
 export function backupLayout(stack: SynthesizedStack, tenant: string): BackupLayout {
@@ -38,7 +40,9 @@ export function backupLayout(stack: SynthesizedStack, tenant: string): BackupLay
   const copyVault = copyAction && vaultOf(copyAction['destination_vault_arn']);
 
   const selection = first(stack.ofType('aws_backup_selection'));
-  const selected = selection ? (Array.isArray(selection.values['resources']) ? selection.values['resources'] : []).flatMap((arn) => stack.referenced(arn)) : [];
+  const selected = selection
+    ? (Array.isArray(selection.values['resources']) ? selection.values['resources'] : []).flatMap((arn) => stack.referenced(arn))
+    : [];
   const ofType = (...types: string[]): StackResource | undefined => selected.find((r) => types.includes(r.type));
   const db = ofType('aws_rds_cluster', 'aws_db_instance');
   const fileSystem = ofType('aws_efs_file_system');
@@ -52,7 +56,10 @@ export function backupLayout(stack: SynthesizedStack, tenant: string): BackupLay
     timeZone: text(rule['schedule_expression_timezone']) || 'UTC',
     intervalHours: /^cron\(\d+ \d+ \* \* \? \*\)$/.test(schedule) ? 24 : undefined,
     vault: { name: text(vault.values['name']), region: regionOf(stack, vault) ?? '?', keptDays: keptDays(rule['lifecycle']) },
-    copy: copyVault && copyAction ? { name: text(copyVault.values['name']), region: regionOf(stack, copyVault) ?? '?', keptDays: keptDays(copyAction['lifecycle']) } : undefined,
+    copy:
+      copyVault && copyAction
+        ? { name: text(copyVault.values['name']), region: regionOf(stack, copyVault) ?? '?', keptDays: keptDays(copyAction['lifecycle']) }
+        : undefined,
     roleName: text(role?.values['name']),
     database: db && {
       engine: text(db.values['engine']),

@@ -38,12 +38,36 @@ describe('restore stack input', () => {
   };
 
   it.each([
-    ['a recovery point in the primary region', { databaseRecoveryPointArn: RECOVERY_POINT.replace('us-west-2', 'us-east-1') }, /^lakeside-state --database-recovery-point: is in us-east-1; the tenant's copies are in us-west-2 — fix:/],
-    ['a recovery point of another account', { databaseRecoveryPointArn: RECOVERY_POINT.replace('444455556666', '111122223333') }, /is in account 111122223333, not the tenant's 444455556666/],
-    ['an instance snapshot for an Aurora tenant', { databaseRecoveryPointArn: RECOVERY_POINT.replace('cluster-snapshot', 'snapshot') }, /is a snapshot, but aurora-mysql restores from a cluster-snapshot/],
-    ['an EFS recovery point', { databaseRecoveryPointArn: 'arn:aws:backup:us-west-2:444455556666:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45' }, /is not an RDS recovery point ARN/],
-    ['a certificate of the primary region', { certificateArn: CERTIFICATE.replace('us-west-2', 'us-east-1') }, /^lakeside-state --certificate-arn: is in us-east-1, but the load balancer is in us-west-2/],
-    ['a tenant with no DR region', { tenant: 'harbour-health' }, /^harbour-health disasterRecovery\.region: is not set: nothing is copied to another region — fix:/],
+    [
+      'a recovery point in the primary region',
+      { databaseRecoveryPointArn: RECOVERY_POINT.replace('us-west-2', 'us-east-1') },
+      /^lakeside-state --database-recovery-point: is in us-east-1; the tenant's copies are in us-west-2 — fix:/,
+    ],
+    [
+      'a recovery point of another account',
+      { databaseRecoveryPointArn: RECOVERY_POINT.replace('444455556666', '111122223333') },
+      /is in account 111122223333, not the tenant's 444455556666/,
+    ],
+    [
+      'an instance snapshot for an Aurora tenant',
+      { databaseRecoveryPointArn: RECOVERY_POINT.replace('cluster-snapshot', 'snapshot') },
+      /is a snapshot, but aurora-mysql restores from a cluster-snapshot/,
+    ],
+    [
+      'an EFS recovery point',
+      { databaseRecoveryPointArn: 'arn:aws:backup:us-west-2:444455556666:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45' },
+      /is not an RDS recovery point ARN/,
+    ],
+    [
+      'a certificate of the primary region',
+      { certificateArn: CERTIFICATE.replace('us-west-2', 'us-east-1') },
+      /^lakeside-state --certificate-arn: is in us-east-1, but the load balancer is in us-west-2/,
+    ],
+    [
+      'a tenant with no DR region',
+      { tenant: 'harbour-health' },
+      /^harbour-health disasterRecovery\.region: is not set: nothing is copied to another region — fix:/,
+    ],
   ] as const)('refuses %s, naming the tenant, the flag and the fix', (_label, overrides, message) => {
     expect(problemOf(overrides)).toMatch(message);
   });
@@ -62,10 +86,19 @@ describe.skipIf(resolveProviderMirror() === undefined)('restore drill with the r
   }, 900_000);
 
   it('rebuilds the tenant in the DR region around the copied database, under its own name', () => {
-    expect(drill.spec).toMatchObject({ name: 'lakeside-state-dr', region: 'us-west-2', availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'], domain: 'elearning.lakeside-state.edu' });
+    expect(drill.spec).toMatchObject({
+      name: 'lakeside-state-dr',
+      region: 'us-west-2',
+      availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+      domain: 'elearning.lakeside-state.edu',
+    });
     expect(drill.spec.disasterRecovery).toBeUndefined();
     const cluster = drill.stack.ofType('aws_rds_cluster')[0]!;
-    expect(cluster.values).toMatchObject({ snapshot_identifier: RECOVERY_POINT, cluster_identifier: 'lakeside-state-dr-db', storage_encrypted: true });
+    expect(cluster.values).toMatchObject({
+      snapshot_identifier: RECOVERY_POINT,
+      cluster_identifier: 'lakeside-state-dr-db',
+      storage_encrypted: true,
+    });
     expect(drill.stack.providers('aws').find((p) => p.alias === undefined)!.values['region']).toBe('us-west-2');
     expect(drill.policy.outcomes.filter((o) => o.result === 'fail')).toEqual([]);
   });

@@ -2,7 +2,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { replaceDirAtomic } from '@hafleet/fs-safe';
 import { SynthesizedStack, assertCompliant, evaluatePolicy, policyContext, type PolicyReport } from '@hafleet/guardrails';
-import { STACK_FILE, SpecValidationError, loadFleetConfig, loadTenantSpec, parseTenantSpec, stackDir, type TenantSpec } from '@hafleet/tenant-spec';
+import {
+  STACK_FILE,
+  SpecValidationError,
+  loadFleetConfig,
+  loadTenantSpec,
+  parseTenantSpec,
+  stackDir,
+  type TenantSpec,
+} from '@hafleet/tenant-spec';
 import { TenantStack, type StackMode } from '@hafleet/tenant-stack';
 import { App } from 'cdktf';
 import { fleetContext, planStack, type StackLocation, type StepOptions, type TenantPlan } from '@hafleet/fleet';
@@ -47,7 +55,8 @@ export interface RestoreStack {
   readonly policy: PolicyReport;
 }
 
-const problem = (tenant: string, field: string, message: string) => new SpecValidationError([{ tenant, file: `tenants/${tenant}/tenant.json`, field, message }]);
+const problem = (tenant: string, field: string, message: string) =>
+  new SpecValidationError([{ tenant, file: `tenants/${tenant}/tenant.json`, field, message }]);
 
 /**
  * The spec of the stack that takes a tenant over in its DR region: the tenant's own spec with the
@@ -57,7 +66,12 @@ const problem = (tenant: string, field: string, message: string) => new SpecVali
 export function restoreSpec(workspaceRoot: string, tenant: string, certificateArn: string): { source: TenantSpec; spec: TenantSpec } {
   const { spec: source, file } = loadTenantSpec(join(workspaceRoot, 'tenants', tenant, 'tenant.json'), workspaceRoot);
   const dr = source.disasterRecovery;
-  if (!dr) throw problem(tenant, 'disasterRecovery.region', 'is not set: nothing is copied to another region — fix: set disasterRecovery.region (fleet onboard --dr-region) and apply before a restore can use it');
+  if (!dr)
+    throw problem(
+      tenant,
+      'disasterRecovery.region',
+      'is not set: nothing is copied to another region — fix: set disasterRecovery.region (fleet onboard --dr-region) and apply before a restore can use it',
+    );
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const name = restoreStackName(tenant);
   const text = JSON.stringify({
@@ -74,7 +88,9 @@ export function restoreSpec(workspaceRoot: string, tenant: string, certificateAr
   } catch (error) {
     if (!(error instanceof SpecValidationError)) throw error;
     // The one value the operator gives is the certificate: blame its flag.
-    throw new SpecValidationError(error.problems.map((p) => ({ ...p, tenant, field: p.field === 'edge.certificateArn' ? '--certificate-arn' : p.field })));
+    throw new SpecValidationError(
+      error.problems.map((p) => ({ ...p, tenant, field: p.field === 'edge.certificateArn' ? '--certificate-arn' : p.field })),
+    );
   }
 }
 
@@ -85,11 +101,19 @@ function checkRecoveryPoint(source: TenantSpec, accountId: string, arn: string):
   const kind = aurora ? 'cluster-snapshot' : 'snapshot';
   const match = /^arn:aws:rds:([a-z0-9-]+):(\d{12}):(cluster-snapshot|snapshot):([A-Za-z0-9:-]+)$/.exec(arn);
   const fix = `fix: copy the RecoveryPointArn of the ${aurora ? 'Aurora' : 'RDS'} recovery point listed by \`aws backup list-recovery-points-by-backup-vault --region ${dr.region}\``;
-  if (!match) throw problem(source.name, '--database-recovery-point', `"${arn}" is not an RDS recovery point ARN (arn:aws:rds:<region>:<account>:${kind}:…) — ${fix}`);
+  if (!match)
+    throw problem(
+      source.name,
+      '--database-recovery-point',
+      `"${arn}" is not an RDS recovery point ARN (arn:aws:rds:<region>:<account>:${kind}:…) — ${fix}`,
+    );
   const [, region, account, type] = match;
-  if (region !== dr.region) throw problem(source.name, '--database-recovery-point', `is in ${region}; the tenant's copies are in ${dr.region} — ${fix}`);
-  if (account !== accountId) throw problem(source.name, '--database-recovery-point', `is in account ${account}, not the tenant's ${accountId} — ${fix}`);
-  if (type !== kind) throw problem(source.name, '--database-recovery-point', `is a ${type}, but ${source.database.engine} restores from a ${kind} — ${fix}`);
+  if (region !== dr.region)
+    throw problem(source.name, '--database-recovery-point', `is in ${region}; the tenant's copies are in ${dr.region} — ${fix}`);
+  if (account !== accountId)
+    throw problem(source.name, '--database-recovery-point', `is in account ${account}, not the tenant's ${accountId} — ${fix}`);
+  if (type !== kind)
+    throw problem(source.name, '--database-recovery-point', `is a ${type}, but ${source.database.engine} restores from a ${kind} — ${fix}`);
 }
 
 /**
@@ -109,7 +133,13 @@ export function synthesizeRestoreStack(input: RestoreInput): RestoreStack {
   const staging = mkdtempSync(join(workDir, '.staging-'));
   try {
     const app = new App({ outdir: staging, stackTraces: false, skipValidation: true });
-    new TenantStack(app, { spec, fleet, mode: input.mode ?? 'offline', localStatePath: `../../${spec.name}/terraform.tfstate`, databaseSnapshotArn: input.databaseRecoveryPointArn });
+    new TenantStack(app, {
+      spec,
+      fleet,
+      mode: input.mode ?? 'offline',
+      localStatePath: `../../${spec.name}/terraform.tfstate`,
+      databaseSnapshotArn: input.databaseRecoveryPointArn,
+    });
     app.synth();
     const staged = stackDir(staging, spec.name);
     const stack = SynthesizedStack.read(join(staged, STACK_FILE));
@@ -134,7 +164,12 @@ export interface RestoreDrill extends RestoreStack {
 export async function planRestoreDrill(input: RestoreInput, options: StepOptions = {}): Promise<RestoreDrill> {
   const restore = synthesizeRestoreStack(input);
   const ctx = fleetContext(input.workspaceRoot);
-  const location: StackLocation = { name: restore.spec.name, dir: restore.dir, workDir: restore.workDir, synthCommand: `fleet dr ${input.tenant} --drill …` };
+  const location: StackLocation = {
+    name: restore.spec.name,
+    dir: restore.dir,
+    workDir: restore.workDir,
+    synthCommand: `fleet dr ${input.tenant} --drill …`,
+  };
   const plan = await planStack(ctx, location, options);
   return { ...restore, plan };
 }

@@ -9,7 +9,13 @@ describe('disasterRecoveryRunbook', () => {
   const lakeside = disasterRecoveryRunbook(WORKSPACE_ROOT, 'lakeside-state');
 
   it('says what is backed up, where each copy is, how long it is kept and what it can lose', () => {
-    expect(lakeside).toMatchObject({ tenant: 'lakeside-state', accountId: '444455556666', region: 'us-east-1', drRegion: 'us-west-2', restoreStack: 'lakeside-state-dr' });
+    expect(lakeside).toMatchObject({
+      tenant: 'lakeside-state',
+      accountId: '444455556666',
+      region: 'us-east-1',
+      drRegion: 'us-west-2',
+      restoreStack: 'lakeside-state-dr',
+    });
     expect(lakeside.protects).toEqual([
       'database lakeside-state-db (aurora-mysql)',
       'file system lakeside-state-shared-data',
@@ -17,8 +23,20 @@ describe('disasterRecoveryRunbook', () => {
     ]);
     expect(lakeside.sources).toEqual([
       { what: 'database', region: 'us-east-1', from: 'automated backups (point-in-time restore)', keptDays: 35, rpo: '5 min' },
-      { what: 'database, files, content', region: 'us-east-1', from: 'vault lakeside-state-backup, daily at 01:00 America/New_York', keptDays: 90, rpo: '24 h (last backup)' },
-      { what: 'database, files, content', region: 'us-west-2', from: 'vault lakeside-state-dr (copies)', keptDays: 90, rpo: '24 h + copy time (last backup copied)' },
+      {
+        what: 'database, files, content',
+        region: 'us-east-1',
+        from: 'vault lakeside-state-backup, daily at 01:00 America/New_York',
+        keptDays: 90,
+        rpo: '24 h (last backup)',
+      },
+      {
+        what: 'database, files, content',
+        region: 'us-west-2',
+        from: 'vault lakeside-state-dr (copies)',
+        keptDays: 90,
+        rpo: '24 h + copy time (last backup copied)',
+      },
     ]);
   });
 
@@ -40,7 +58,9 @@ describe('disasterRecoveryRunbook', () => {
     expect(harbour).toMatchObject({ drRegion: undefined, restoreStack: undefined });
     expect(harbour.sources.map((s) => s.region)).toEqual(['eu-west-2', 'eu-west-2']);
     expect(harbour.steps).toHaveLength(1);
-    expect(harbour.steps[0]!.note).toMatch(/set disasterRecovery\.region in tenants\/harbour-health\/tenant\.json \(fleet onboard --dr-region\)/);
+    expect(harbour.steps[0]!.note).toMatch(
+      /set disasterRecovery\.region in tenants\/harbour-health\/tenant\.json \(fleet onboard --dr-region\)/,
+    );
   });
 
   it('reads as a table and numbered steps', () => {

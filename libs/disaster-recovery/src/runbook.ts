@@ -54,10 +54,14 @@ function synthesizeStack(spec: TenantSpec, fleet: FleetConfig): SynthesizedStack
 
 const EVERY = (layout: BackupLayout) => {
   const [, minute, hour] = /^cron\((\d+) (\d+) /.exec(layout.schedule) ?? [];
-  return layout.intervalHours && minute && hour ? `daily at ${hour.padStart(2, '0')}:${minute.padStart(2, '0')} ${layout.timeZone}` : layout.schedule;
+  return layout.intervalHours && minute && hour
+    ? `daily at ${hour.padStart(2, '0')}:${minute.padStart(2, '0')} ${layout.timeZone}`
+    : layout.schedule;
 };
 const rpoOf = (layout: BackupLayout, copied: boolean) =>
-  layout.intervalHours ? `${layout.intervalHours} h${copied ? ' + copy time' : ''} (last backup${copied ? ' copied' : ''})` : `one schedule interval (${layout.schedule})`;
+  layout.intervalHours
+    ? `${layout.intervalHours} h${copied ? ' + copy time' : ''} (last backup${copied ? ' copied' : ''})`
+    : `one schedule interval (${layout.schedule})`;
 
 /**
  * The recovery runbook of a tenant, read from its synthesized stack (and, with a DR region, from
@@ -78,20 +82,57 @@ export function disasterRecoveryRunbook(workspaceRoot: string, tenant: string): 
 
   const sources: RecoverySource[] = [];
   if (layout.database) {
-    sources.push({ what: 'database', region: spec.region, from: 'automated backups (point-in-time restore)', keptDays: layout.database.pointInTimeDays, rpo: '5 min' });
+    sources.push({
+      what: 'database',
+      region: spec.region,
+      from: 'automated backups (point-in-time restore)',
+      keptDays: layout.database.pointInTimeDays,
+      rpo: '5 min',
+    });
   }
-  sources.push({ what: 'database, files, content', region: layout.vault.region, from: `vault ${layout.vault.name}, ${EVERY(layout)}`, keptDays: layout.vault.keptDays, rpo: rpoOf(layout, false) });
-  if (layout.copy) sources.push({ what: 'database, files, content', region: layout.copy.region, from: `vault ${layout.copy.name} (copies)`, keptDays: layout.copy.keptDays, rpo: rpoOf(layout, true) });
+  sources.push({
+    what: 'database, files, content',
+    region: layout.vault.region,
+    from: `vault ${layout.vault.name}, ${EVERY(layout)}`,
+    keptDays: layout.vault.keptDays,
+    rpo: rpoOf(layout, false),
+  });
+  if (layout.copy)
+    sources.push({
+      what: 'database, files, content',
+      region: layout.copy.region,
+      from: `vault ${layout.copy.name} (copies)`,
+      keptDays: layout.copy.keptDays,
+      rpo: rpoOf(layout, true),
+    });
 
   const dr = spec.disasterRecovery;
   if (!dr || !layout.copy) {
-    return { tenant, accountId, region: spec.region, drRegion: undefined, protects, sources, restoreStack: undefined, steps: inRegionSteps(spec, layout) };
+    return {
+      tenant,
+      accountId,
+      region: spec.region,
+      drRegion: undefined,
+      protects,
+      sources,
+      restoreStack: undefined,
+      steps: inRegionSteps(spec, layout),
+    };
   }
   // The restore stack's names (bucket, file system, key) come from synthesising it; the certificate does not change them.
   const placeholder = `arn:aws:acm:${dr.region}:${accountId}:certificate/00000000-0000-4000-8000-000000000000`;
   const restored = restoreSpec(root, tenant, placeholder).spec;
   const target = backupLayout(synthesizeStack(restored, fleet), restored.name);
-  return { tenant, accountId, region: spec.region, drRegion: dr.region, protects, sources, restoreStack: restored.name, steps: drSteps(spec, accountId, layout, restored, target) };
+  return {
+    tenant,
+    accountId,
+    region: spec.region,
+    drRegion: dr.region,
+    protects,
+    sources,
+    restoreStack: restored.name,
+    steps: drSteps(spec, accountId, layout, restored, target),
+  };
 }
 
 function drSteps(spec: TenantSpec, accountId: string, layout: BackupLayout, restored: TenantSpec, target: BackupLayout): RunbookStep[] {
@@ -172,7 +213,8 @@ export function formatRunbook(runbook: DisasterRecoveryRunbook): string {
   ];
   runbook.steps.forEach((step, index) => {
     lines.push(`${index + 1}. ${step.title}`);
-    for (const command of step.commands) lines.push(...command.split('\n').map((line, i) => (i === 0 && !line.startsWith('#') ? `   $ ${line}` : `     ${line}`)));
+    for (const command of step.commands)
+      lines.push(...command.split('\n').map((line, i) => (i === 0 && !line.startsWith('#') ? `   $ ${line}` : `     ${line}`)));
     if (step.note) lines.push(`   → ${step.note}`);
     lines.push('');
   });

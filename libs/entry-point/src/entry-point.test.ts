@@ -70,7 +70,11 @@ describe('exit codes', () => {
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void printed.push(a.join(' ')));
     expect(await exitCodeFrom(() => EXIT.drift)).toBe(EXIT.drift);
     expect(await exitCodeFrom(() => Promise.reject(new InputError('tenant x, field y: bad — fix: z')))).toBe(EXIT.usage);
-    expect(await exitCodeFrom(() => { throw new Error('terraform exploded'); })).toBe(EXIT.failed);
+    expect(
+      await exitCodeFrom(() => {
+        throw new Error('terraform exploded');
+      }),
+    ).toBe(EXIT.failed);
     expect(printed).toEqual(['tenant x, field y: bad — fix: z', 'terraform exploded']);
   });
 });

@@ -32,6 +32,9 @@ export function workspaceRootOf(from: string | URL, env: NodeJS.ProcessEnv = pro
   const override = env[WORKSPACE_ENV];
   if (!override) return findWorkspaceRoot(from);
   const root = resolve(override);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputError(`${WORKSPACE_ENV}=${override} is not a folder — fix: point it at a workspace (the folder with ${WORKSPACE_MARKER}), or unset it`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new InputError(
+      `${WORKSPACE_ENV}=${override} is not a folder — fix: point it at a workspace (the folder with ${WORKSPACE_MARKER}), or unset it`,
+    );
   return root;
 }

@@ -28,11 +28,20 @@ describe('apply with the guard, real terraform on terraform_data fixtures', () =
     ws.stack('acme', { database: { holds: HOLDS }, web: {} });
     const plan = await planTenant(ctx, 'acme');
     expect(plan.summary).toMatchObject({ add: 2, destroy: 0, dataLoss: [] });
-    expect(JSON.parse(readFileSync(plan.summaryFile, 'utf8'))).toMatchObject({ tenant: 'acme', planSha256: plan.planSha256, summary: plan.summary });
+    expect(JSON.parse(readFileSync(plan.summaryFile, 'utf8'))).toMatchObject({
+      tenant: 'acme',
+      planSha256: plan.planSha256,
+      summary: plan.summary,
+    });
 
     const applied = await applyTenant(ctx, 'acme');
     expect(applied.status).toBe('applied');
-    expect(ws.readState('acme').resources.map((r) => r.name).sort()).toEqual(['database', 'web']);
+    expect(
+      ws
+        .readState('acme')
+        .resources.map((r) => r.name)
+        .sort(),
+    ).toEqual(['database', 'web']);
     expect(existsSync(plan.planFile)).toBe(false);
 
     const again = await applyTenant(ctx, 'acme').catch((e: unknown) => e);
@@ -52,7 +61,9 @@ describe('apply with the guard, real terraform on terraform_data fixtures', () =
       ['terraform_data.database', true],
       ['terraform_data.web', false],
     ]);
-    expect(plan.summary.dataLoss).toEqual([expect.objectContaining({ address: 'terraform_data.database', action: 'replace', holds: HOLDS })]);
+    expect(plan.summary.dataLoss).toEqual([
+      expect.objectContaining({ address: 'terraform_data.database', action: 'replace', holds: HOLDS }),
+    ]);
     const stateBefore = readFileSync(ws.statePath('acme'), 'utf8');
 
     // No allowance, one for another tenant, one for another address: all refused.
@@ -69,7 +80,10 @@ describe('apply with the guard, real terraform on terraform_data fixtures', () =
   it('lets the same plan through with the exact allowance, and applies it for real', async () => {
     const idBefore = ws.readState('acme').resources.find((r) => r.name === 'database')!.instances[0]!.attributes['id'];
     const result = await applyTenant(ctx, 'acme', { allowDestroy: parseAllowances(['acme:terraform_data.database']) });
-    expect(result).toMatchObject({ status: 'applied', verdict: { allowed: [expect.objectContaining({ address: 'terraform_data.database' })] } });
+    expect(result).toMatchObject({
+      status: 'applied',
+      verdict: { allowed: [expect.objectContaining({ address: 'terraform_data.database' })] },
+    });
     const idAfter = ws.readState('acme').resources.find((r) => r.name === 'database')!.instances[0]!.attributes['id'];
     expect(idAfter).not.toBe(idBefore); // really replaced
     expect((await planTenant(ctx, 'acme')).summary).toMatchObject({ add: 0, change: 0, destroy: 0 });
@@ -118,7 +132,10 @@ describe('apply with the guard, real terraform on terraform_data fixtures', () =
     expect(drift.outputs).toEqual(['web']);
     expect(JSON.parse(readFileSync(drift.summaryFile, 'utf8'))).toMatchObject({ tenant: 'acme', drifted: true });
     // The drift check only reads: the state is as the hand left it.
-    expect(ws.readState('acme').resources.find((r) => r.name === 'web')!.instances[0]!.attributes['input']).toEqual({ value: 'changed by hand', type: 'string' });
+    expect(ws.readState('acme').resources.find((r) => r.name === 'web')!.instances[0]!.attributes['input']).toEqual({
+      value: 'changed by hand',
+      type: 'string',
+    });
   });
 });
 
@@ -161,7 +178,12 @@ describe('two tenants planned in parallel, real terraform', () => {
     });
     // Both started before either finished: they really ran at the same time.
     const firstEnd = events.findIndex((e) => e.kind === 'end');
-    expect(events.slice(0, firstEnd).filter((e) => e.kind === 'start').map((e) => (e.kind === 'start' ? e.tenant : ''))).toEqual(['alpha', 'beta']);
+    expect(
+      events
+        .slice(0, firstEnd)
+        .filter((e) => e.kind === 'start')
+        .map((e) => (e.kind === 'start' ? e.tenant : '')),
+    ).toEqual(['alpha', 'beta']);
     expect(events.filter((e) => e.kind === 'step').map((e) => (e.kind === 'step' ? `${e.tenant}:${e.step}` : ''))).toEqual(
       expect.arrayContaining(['alpha:init', 'alpha:plan', 'beta:init', 'beta:plan']),
     );

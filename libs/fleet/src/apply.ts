@@ -45,7 +45,11 @@ export async function applyStack(ctx: FleetContext, location: StackLocation, opt
   copyFileSync(saved.planFile, frozen);
   try {
     if (sha256(readFileSync(frozen)) !== saved.planSha256) {
-      throw new SavedPlanError(location.name, 'modified', 'the saved plan changed while it was being read — fix: re-plan, and run one apply at a time');
+      throw new SavedPlanError(
+        location.name,
+        'modified',
+        'the saved plan changed while it was being read — fix: re-plan, and run one apply at a time',
+      );
     }
     options.onStep?.('init');
     await ensureInitialised(ctx, location, runner);
@@ -61,7 +65,13 @@ export async function applyStack(ctx: FleetContext, location: StackLocation, opt
     options.onStep?.('apply');
     await runner.apply(frozen);
     rmSync(saved.planFile, { force: true });
-    writeJsonAtomic(join(location.workDir, APPLY_SUMMARY_FILE), { tenant: location.name, appliedAt: new Date().toISOString(), plannedAt: saved.plannedAt, allowed: verdict.allowed, summary });
+    writeJsonAtomic(join(location.workDir, APPLY_SUMMARY_FILE), {
+      tenant: location.name,
+      appliedAt: new Date().toISOString(),
+      plannedAt: saved.plannedAt,
+      allowed: verdict.allowed,
+      summary,
+    });
     return { status: 'applied', ...base };
   } finally {
     rmSync(frozen, { force: true });

@@ -12,21 +12,37 @@ import { WORKSPACE_ROOT } from '@hafleet/testing';
  * they promise: shard jobs for any fleet size, per-tenant environments only for approval tenants.
  */
 const GITHUB = join(WORKSPACE_ROOT, '.github');
-const WORKFLOWS = readdirSync(join(GITHUB, 'workflows')).filter((f) => f.endsWith('.yml')).map((f) => join(GITHUB, 'workflows', f));
+const WORKFLOWS = readdirSync(join(GITHUB, 'workflows'))
+  .filter((f) => f.endsWith('.yml'))
+  .map((f) => join(GITHUB, 'workflows', f));
 const ACTIONS = readdirSync(join(GITHUB, 'actions')).map((d) => join(GITHUB, 'actions', d, 'action.yml'));
 
-interface Step { run?: string; uses?: string; shell?: string }
-interface Job { environment?: string; strategy?: { matrix?: Record<string, unknown>; 'max-parallel'?: number }; steps?: Step[]; needs?: string | string[] }
+interface Step {
+  run?: string;
+  uses?: string;
+  shell?: string;
+}
+interface Job {
+  environment?: string;
+  strategy?: { matrix?: Record<string, unknown>; 'max-parallel'?: number };
+  steps?: Step[];
+  needs?: string | string[];
+}
 const workflow = (name: string) => parse(readFileSync(join(GITHUB, 'workflows', name), 'utf8')) as { jobs: Record<string, Job> };
 
 describe('CI workflows', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'hafleet-workflows-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it.each([...WORKFLOWS, ...ACTIONS].map((file) => [file.slice(WORKSPACE_ROOT.length + 1), file]))('%s passes action-validator', (_name, file) => {
-    const result = spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'node_modules/@action-validator/cli/cli.mjs'), file], { encoding: 'utf8' });
-    expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
-  });
+  it.each([...WORKFLOWS, ...ACTIONS].map((file) => [file.slice(WORKSPACE_ROOT.length + 1), file]))(
+    '%s passes action-validator',
+    (_name, file) => {
+      const result = spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'node_modules/@action-validator/cli/cli.mjs'), file], {
+        encoding: 'utf8',
+      });
+      expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+    },
+  );
 
   it('every run script passes shellcheck (GitHub expressions stand in as variables)', () => {
     const scripts = [...WORKFLOWS, ...ACTIONS].flatMap((file) => {
@@ -57,11 +73,18 @@ describe('CI workflows', () => {
   it('apply: shards in the "fleet" environment, and a job in environment tenant-<name> only for approval tenants', () => {
     const { jobs } = workflow('apply.yml');
     expect(Object.keys(jobs).sort()).toEqual(['apply-approval', 'apply-shard', 'select']);
-    expect(jobs['apply-shard']).toMatchObject({ environment: 'fleet', strategy: { matrix: { shard: '${{ fromJSON(needs.select.outputs.shards) }}' } } });
-    expect(jobs['apply-approval']).toMatchObject({ environment: 'tenant-${{ matrix.tenant }}', strategy: { matrix: { tenant: '${{ fromJSON(needs.select.outputs.approvals) }}' } } });
+    expect(jobs['apply-shard']).toMatchObject({
+      environment: 'fleet',
+      strategy: { matrix: { shard: '${{ fromJSON(needs.select.outputs.shards) }}' } },
+    });
+    expect(jobs['apply-approval']).toMatchObject({
+      environment: 'tenant-${{ matrix.tenant }}',
+      strategy: { matrix: { tenant: '${{ fromJSON(needs.select.outputs.approvals) }}' } },
+    });
     // No job is one-per-tenant for the whole fleet: every matrix comes from the sharding script's outputs.
     for (const [name, job] of Object.entries({ ...jobs, ...workflow('plan.yml').jobs })) {
-      for (const value of Object.values(job.strategy?.matrix ?? {})) expect(value, name).toMatch(/^\$\{\{ fromJSON\(needs\.select\.outputs\.(shards|approvals)\) \}\}$/);
+      for (const value of Object.values(job.strategy?.matrix ?? {}))
+        expect(value, name).toMatch(/^\$\{\{ fromJSON\(needs\.select\.outputs\.(shards|approvals)\) \}\}$/);
     }
   });
 });

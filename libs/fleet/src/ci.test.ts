@@ -43,11 +43,22 @@ describe('shardTenants: CI jobs for a fleet of any size', () => {
 describe('merging the plan shards into one comment', () => {
   const plan = (add: number): FleetPlanEntry['plan'] => ({
     plannedAt: '2026-12-01T10:00:00.000Z',
-    summary: { add, change: 0, destroy: 0, replace: 0, forget: 0, changes: [], dataLoss: [], outputChanges: [] } as unknown as NonNullable<FleetPlanEntry['plan']>['summary'],
+    summary: { add, change: 0, destroy: 0, replace: 0, forget: 0, changes: [], dataLoss: [], outputChanges: [] } as unknown as NonNullable<
+      FleetPlanEntry['plan']
+    >['summary'],
   });
 
   it('lists every tenant once, sorted, and a tenant its shard never reported as failed', () => {
-    const merged = mergeShardViews([[{ tenant: 'b', plan: plan(2) }], [{ tenant: 'a', plan: plan(1) }, { tenant: 'c', error: 'terraform failed' }]], ['a', 'b', 'c', 'd']);
+    const merged = mergeShardViews(
+      [
+        [{ tenant: 'b', plan: plan(2) }],
+        [
+          { tenant: 'a', plan: plan(1) },
+          { tenant: 'c', error: 'terraform failed' },
+        ],
+      ],
+      ['a', 'b', 'c', 'd'],
+    );
     expect(merged.map((e) => [e.tenant, e.plan?.summary.add ?? e.error])).toEqual([
       ['a', 1],
       ['b', 2],
@@ -59,7 +70,16 @@ describe('merging the plan shards into one comment', () => {
   it('reads back the view `fleet show` writes, plans and failures alike', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hafleet-ci-view-'));
     const file = join(dir, 'plan-summary.json');
-    writeFileSync(file, JSON.stringify({ generatedAt: 'x', tenants: [{ tenant: 'a', plannedAt: 't', summary: plan(3)!.summary }, { tenant: 'b', error: 'no saved plan' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        generatedAt: 'x',
+        tenants: [
+          { tenant: 'a', plannedAt: 't', summary: plan(3)!.summary },
+          { tenant: 'b', error: 'no saved plan' },
+        ],
+      }),
+    );
     expect(readFleetPlanView(file)).toEqual([
       { tenant: 'a', plan: { plannedAt: 't', summary: plan(3)!.summary } },
       { tenant: 'b', error: 'no saved plan' },
@@ -71,7 +91,12 @@ describe('merging the plan shards into one comment', () => {
 describe('the CI scripts (real processes)', () => {
   let workspace: TempWorkspace;
   const tsx = (script: string, args: string[], input: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(WORKSPACE_ROOT, script), ...args], { cwd: workspace.root, env: { ...process.env, HAFLEET_WORKSPACE: workspace.root }, input, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--import', 'tsx', join(WORKSPACE_ROOT, script), ...args], {
+      cwd: workspace.root,
+      env: { ...process.env, HAFLEET_WORKSPACE: workspace.root },
+      input,
+      encoding: 'utf8',
+    });
   beforeAll(() => {
     workspace = tempWorkspace({ tenants: [] });
   });
@@ -79,10 +104,18 @@ describe('the CI scripts (real processes)', () => {
 
   it('shards.ts turns a 1,000-tenant affected list into GitHub outputs: at most fleet.json ci.maxJobs shard jobs, approval tenants apart', () => {
     const fleetFile = join(workspace.root, 'fleet.json');
-    writeFileSync(fleetFile, JSON.stringify({ ...JSON.parse(readFileSync(fleetFile, 'utf8')), ci: { maxJobs: 12, approvalTenants: ['tenant-0042'] } }));
+    writeFileSync(
+      fleetFile,
+      JSON.stringify({ ...JSON.parse(readFileSync(fleetFile, 'utf8')), ci: { maxJobs: 12, approvalTenants: ['tenant-0042'] } }),
+    );
     const result = tsx('scripts/ci/shards.ts', [], `nx noise before the list\n${JSON.stringify(FLEET)}`);
     expect(result.status, result.stderr).toBe(0);
-    const outputs = Object.fromEntries(result.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1))]));
+    const outputs = Object.fromEntries(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1))]),
+    );
     expect(outputs['approvals']).toEqual(['tenant-0042']);
     const shards = outputs['shards'] as Array<{ id: number; count: number; tenants: string }>;
     expect(shards).toHaveLength(12);
@@ -103,11 +136,20 @@ describe('the CI scripts (real processes)', () => {
   it('merge-plans.ts merges downloaded shard artifacts into one comment and fails when a tenant failed', () => {
     const shards = join(workspace.root, 'shards');
     const summary = { add: 5, change: 1, destroy: 0, replace: 0, forget: 0, changes: [], dataLoss: [], outputChanges: [] };
-    for (const [id, tenants] of [[1, ['alpha', 'beta']], [2, ['gamma']]] as const) {
+    for (const [id, tenants] of [
+      [1, ['alpha', 'beta']],
+      [2, ['gamma']],
+    ] as const) {
       mkdirSync(join(shards, `plan-shard-${id}`, 'tenants', tenants[0]!), { recursive: true });
-      writeFileSync(join(shards, `plan-shard-${id}`, 'plan-summary.json'), JSON.stringify({ generatedAt: 'x', tenants: tenants.map((tenant) => ({ tenant, plannedAt: 't', summary })) }));
+      writeFileSync(
+        join(shards, `plan-shard-${id}`, 'plan-summary.json'),
+        JSON.stringify({ generatedAt: 'x', tenants: tenants.map((tenant) => ({ tenant, plannedAt: 't', summary })) }),
+      );
       // The per-tenant records uploaded beside it are not views and must be skipped.
-      writeFileSync(join(shards, `plan-shard-${id}`, 'tenants', tenants[0]!, 'plan-summary.json'), JSON.stringify({ tenant: tenants[0], summary }));
+      writeFileSync(
+        join(shards, `plan-shard-${id}`, 'tenants', tenants[0]!, 'plan-summary.json'),
+        JSON.stringify({ tenant: tenants[0], summary }),
+      );
     }
     const ok = tsx('scripts/ci/merge-plans.ts', ['shards', '--expect', 'alpha,beta,gamma'], '');
     expect(ok.status, ok.stderr).toBe(0);

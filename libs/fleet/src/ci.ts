@@ -28,7 +28,8 @@ export interface ShardOptions {
 }
 
 export function shardTenants(tenants: readonly string[], options: ShardOptions): ShardPlan {
-  if (!Number.isInteger(options.maxJobs) || options.maxJobs < 1) throw new Error(`maxJobs "${options.maxJobs}" must be a whole number ≥ 1 — fix: fleet.json ci.maxJobs`);
+  if (!Number.isInteger(options.maxJobs) || options.maxJobs < 1)
+    throw new Error(`maxJobs "${options.maxJobs}" must be a whole number ≥ 1 — fix: fleet.json ci.maxJobs`);
   const approval = new Set(options.approvalTenants ?? []);
   const unique = [...new Set(tenants)].sort();
   const approvals = unique.filter((t) => approval.has(t));
@@ -47,9 +48,13 @@ export function shardTenants(tenants: readonly string[], options: ShardOptions):
 /** Reads one shard's `.hafleet/plan-summary.json` (written by `fleet show`) back into entries. */
 export function readFleetPlanView(file: string): FleetPlanEntry[] {
   const view = JSON.parse(readFileSync(file, 'utf8')) as { tenants?: unknown };
-  if (!Array.isArray(view.tenants)) throw new Error(`${file} has no tenants list — fix: give the plan-summary.json that \`fleet show\` writes`);
-  return (view.tenants as Array<FleetPlanEntry & { plannedAt?: string; summary?: NonNullable<FleetPlanEntry['plan']>['summary'] }>).map((t) =>
-    t.summary ? { tenant: t.tenant, plan: { plannedAt: t.plannedAt ?? '', summary: t.summary } } : { tenant: t.tenant, error: t.error ?? 'failed' },
+  if (!Array.isArray(view.tenants))
+    throw new Error(`${file} has no tenants list — fix: give the plan-summary.json that \`fleet show\` writes`);
+  return (view.tenants as Array<FleetPlanEntry & { plannedAt?: string; summary?: NonNullable<FleetPlanEntry['plan']>['summary'] }>).map(
+    (t) =>
+      t.summary
+        ? { tenant: t.tenant, plan: { plannedAt: t.plannedAt ?? '', summary: t.summary } }
+        : { tenant: t.tenant, error: t.error ?? 'failed' },
   );
 }
 
@@ -60,6 +65,8 @@ export function readFleetPlanView(file: string): FleetPlanEntry[] {
 export function mergeShardViews(views: ReadonlyArray<readonly FleetPlanEntry[]>, expected: readonly string[] = []): FleetPlanEntry[] {
   const byTenant = new Map<string, FleetPlanEntry>();
   for (const view of views) for (const entry of view) byTenant.set(entry.tenant, entry);
-  for (const tenant of expected) if (!byTenant.has(tenant)) byTenant.set(tenant, { tenant, error: 'no plan reported: its shard job failed before `fleet show` (see the job log)' });
+  for (const tenant of expected)
+    if (!byTenant.has(tenant))
+      byTenant.set(tenant, { tenant, error: 'no plan reported: its shard job failed before `fleet show` (see the job log)' });
   return [...byTenant.values()].sort((a, b) => a.tenant.localeCompare(b.tenant));
 }

@@ -40,7 +40,13 @@ export async function driftStack(ctx: FleetContext, location: StackLocation, opt
     const deployed = stateHasResources(json);
     const drift = plan.changesPresent ? summariseDrift(json, { stateful: stack.stateful }) : { drifted: false, resources: [], outputs: [] };
     // -detailed-exitcode is terraform's verdict; the JSON only says what drifted.
-    const result = { tenant: location.name, checkedAt: new Date().toISOString(), deployed, ...drift, drifted: deployed && plan.changesPresent === true };
+    const result = {
+      tenant: location.name,
+      checkedAt: new Date().toISOString(),
+      deployed,
+      ...drift,
+      drifted: deployed && plan.changesPresent === true,
+    };
     const summaryFile = join(location.workDir, DRIFT_SUMMARY_FILE);
     writeJsonAtomic(summaryFile, result);
     return { ...result, summaryFile };
@@ -52,7 +58,8 @@ export async function driftStack(ctx: FleetContext, location: StackLocation, opt
 /** Whether the state the refresh-only plan started from holds any managed resource. */
 function stateHasResources(plan: PlanJson): boolean {
   type Module = { resources?: Array<{ mode?: string }>; child_modules?: Module[] };
-  const has = (m: Module | undefined): boolean => Boolean(m && ((m.resources ?? []).some((r) => r.mode !== 'data') || (m.child_modules ?? []).some(has)));
+  const has = (m: Module | undefined): boolean =>
+    Boolean(m && ((m.resources ?? []).some((r) => r.mode !== 'data') || (m.child_modules ?? []).some(has)));
   const prior = plan['prior_state'] as { values?: { root_module?: Module } } | undefined;
   return has(prior?.values?.root_module);
 }

@@ -26,7 +26,9 @@ describe.each(examples)('example tenant %s', (tenant) => {
     workspace = tempWorkspace();
     [stack] = synthesizeTenants({ workspaceRoot: workspace.root, only: [tenant], mode: 'offline' }) as [SynthesizedTenant];
     const json = JSON.parse(readFileSync(stack.file, 'utf8')) as { resource: Record<string, Record<string, unknown>> };
-    managed = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
+    managed = Object.entries(json.resource)
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+      .sort();
   });
   afterAll(() => workspace.dispose());
 
@@ -41,14 +43,22 @@ describe.each(examples)('example tenant %s', (tenant) => {
 
     const { summary, summaryFile, plannedAt } = await planTenant(ctx, tenant);
     expect(summary).toMatchObject({ add: managed.length, change: 0, destroy: 0, replace: 0, resourceCount: managed.length, dataLoss: [] });
-    expect(summary.changes.filter((c) => c.action === 'create').map((c) => c.address).sort()).toEqual(managed);
+    expect(
+      summary.changes
+        .filter((c) => c.action === 'create')
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual(managed);
     expect(JSON.parse(readFileSync(summaryFile, 'utf8'))).toMatchObject({ tenant, plannedAt, summary });
 
     // Every resource that holds data is flagged, and only those; a create-only plan passes the guard.
     const stateful = summary.changes.filter((c) => c.stateful);
     expect(stateful.map((c) => c.address).sort()).toEqual(managed.filter((a) => a.split('.')[0]! in STATEFUL_RESOURCE_TYPES));
     for (const type of ['aws_kms_key', 'aws_s3_bucket', 'aws_efs_file_system', 'aws_backup_vault', 'aws_elasticache_replication_group']) {
-      expect(stateful.some((c) => c.type === type), type).toBe(true);
+      expect(
+        stateful.some((c) => c.type === type),
+        type,
+      ).toBe(true);
     }
     expect(stateful.some((c) => c.type === 'aws_db_instance' || c.type === 'aws_rds_cluster')).toBe(true);
     expect(guardPlan(tenant, summary).ok).toBe(true);

@@ -5,18 +5,30 @@ import { summarisePlan } from '@hafleet/terraform';
 import { dataLossLines, planNotes, renderPlanMarkdown, renderPlanTable, writeFleetPlanView, type FleetPlanEntry } from './fleet-view.js';
 import { fixtureWorkspace } from '@hafleet/testing';
 
-const rc = (address: string, actions: string[]) => ({ address, mode: 'managed' as const, type: address.split('.')[0]!, change: { actions } });
+const rc = (address: string, actions: string[]) => ({
+  address,
+  mode: 'managed' as const,
+  type: address.split('.')[0]!,
+  change: { actions },
+});
 const entries: FleetPlanEntry[] = [
   {
     tenant: 'harbour-health',
     plan: {
       plannedAt: '2025-06-01T10:00:00.000Z',
       summary: summarisePlan({
-        resource_changes: [rc('aws_db_instance.db', ['delete', 'create']), rc('aws_launch_template.web', ['update']), rc('aws_vpc.main', ['no-op'])],
+        resource_changes: [
+          rc('aws_db_instance.db', ['delete', 'create']),
+          rc('aws_launch_template.web', ['update']),
+          rc('aws_vpc.main', ['no-op']),
+        ],
       }),
     },
   },
-  { tenant: 'northwind-university', plan: { plannedAt: '2025-06-01T10:00:01.000Z', summary: summarisePlan({ resource_changes: [rc('aws_vpc.main', ['no-op'])] }) } },
+  {
+    tenant: 'northwind-university',
+    plan: { plannedAt: '2025-06-01T10:00:01.000Z', summary: summarisePlan({ resource_changes: [rc('aws_vpc.main', ['no-op'])] }) },
+  },
   { tenant: 'broken', error: 'tenant broken: no synthesized stack' },
 ];
 
@@ -41,9 +53,13 @@ describe('fleet plan view', () => {
     const { jsonFile, markdownFile } = writeFleetPlanView(ws.root, entries);
     const markdown = readFileSync(markdownFile, 'utf8');
     expect(markdown).toBe(renderPlanMarkdown(entries));
-    expect(markdown).toContain('**1** to add, **1** to change, **1** to destroy (1 replacements) · :warning: **1 stateful resource replaced or destroyed** · :x: **1 failed**');
+    expect(markdown).toContain(
+      '**1** to add, **1** to change, **1** to destroy (1 replacements) · :warning: **1 stateful resource replaced or destroyed** · :x: **1 failed**',
+    );
     expect(markdown).toContain('| harbour-health | 1 | 1 | 1 | 1 | 1 | DATA LOSS — apply refuses |');
-    expect(markdown).toContain('- **harbour-health**: replace `aws_db_instance.db` — an RDS database: its data and automated backups; allow with `--allow-destroy harbour-health:aws_db_instance.db`');
+    expect(markdown).toContain(
+      '- **harbour-health**: replace `aws_db_instance.db` — an RDS database: its data and automated backups; allow with `--allow-destroy harbour-health:aws_db_instance.db`',
+    );
     expect(markdown).toContain('- replace **(stateful)** `aws_db_instance.db`');
     expect(markdown.indexOf('Data that apply would lose')).toBeLessThan(markdown.indexOf('<details><summary>harbour-health'));
     const json = JSON.parse(readFileSync(jsonFile, 'utf8'));
@@ -54,7 +70,9 @@ describe('fleet plan view', () => {
 
   it('stays under a pull-request comment’s size limit for a huge plan', () => {
     const huge = Array.from({ length: 3000 }, (_, i) => rc(`aws_s3_bucket.b${i}`, ['delete']));
-    const markdown = renderPlanMarkdown([{ tenant: 'big', plan: { plannedAt: 'now', summary: summarisePlan({ resource_changes: huge }) } }]);
+    const markdown = renderPlanMarkdown([
+      { tenant: 'big', plan: { plannedAt: 'now', summary: summarisePlan({ resource_changes: huge }) } },
+    ]);
     expect(markdown.length).toBeLessThan(65_536);
     expect(markdown).toContain('cut to fit a comment');
   });
@@ -66,10 +84,20 @@ describe('fleet plan view: changes that wait for the maintenance window', () => 
     address: 'module.database.aws_db_instance.main',
     mode: 'managed' as const,
     type: 'aws_db_instance',
-    change: { actions: ['update'], before: { instance_class: 'db.r6g.large' }, after: { instance_class: 'db.r6g.xlarge', apply_immediately: false, maintenance_window: window } },
+    change: {
+      actions: ['update'],
+      before: { instance_class: 'db.r6g.large' },
+      after: { instance_class: 'db.r6g.xlarge', apply_immediately: false, maintenance_window: window },
+    },
   };
   const waiting: FleetPlanEntry[] = [
-    { tenant: 'harbour-health', plan: { plannedAt: '2025-06-01T10:00:00.000Z', summary: summarisePlan({ resource_changes: [resize, rc('aws_launch_template.web', ['update'])] }) } },
+    {
+      tenant: 'harbour-health',
+      plan: {
+        plannedAt: '2025-06-01T10:00:00.000Z',
+        summary: summarisePlan({ resource_changes: [resize, rc('aws_launch_template.web', ['update'])] }),
+      },
+    },
     entries[1]!,
   ];
 
@@ -79,11 +107,17 @@ describe('fleet plan view: changes that wait for the maintenance window', () => 
       'waiting for the maintenance window — apply succeeds, but AWS makes these changes only in the window (fleet rollout --apply-immediately applies them at once):\n' +
         `  harbour-health: module.database.aws_db_instance.main (instance_class) waits for the maintenance window ${window} UTC`,
     ]);
-    expect(planNotes(entries)).toEqual([`stateful resources replaced or destroyed — apply refuses these without --allow-destroy:\n  ${dataLossLines(entries)[0]}`]);
+    expect(planNotes(entries)).toEqual([
+      `stateful resources replaced or destroyed — apply refuses these without --allow-destroy:\n  ${dataLossLines(entries)[0]}`,
+    ]);
     const markdown = renderPlanMarkdown(waiting);
     expect(markdown).toContain('#### :hourglass: Waiting for the maintenance window');
-    expect(markdown).toContain(`- **harbour-health**: \`module.database.aws_db_instance.main\` (\`instance_class\`) waits for the maintenance window ${window} UTC`);
-    expect(markdown).toContain(`- update **(stateful)** \`module.database.aws_db_instance.main\` — waits for the maintenance window ${window} UTC`);
+    expect(markdown).toContain(
+      `- **harbour-health**: \`module.database.aws_db_instance.main\` (\`instance_class\`) waits for the maintenance window ${window} UTC`,
+    );
+    expect(markdown).toContain(
+      `- update **(stateful)** \`module.database.aws_db_instance.main\` — waits for the maintenance window ${window} UTC`,
+    );
     expect(renderPlanMarkdown(entries)).not.toContain('maintenance window');
   });
 });

@@ -35,7 +35,9 @@ export function renderPlanTable(entries: readonly FleetPlanEntry[]): string {
     ['tenant', 'add', 'change', 'destroy', 'replace', 'data loss', 'result'],
     entries.map((e) => {
       const s = e.plan?.summary;
-      return s ? [e.tenant, s.add, s.change, s.destroy, s.replace, s.dataLoss.length, verdict(e)] : [e.tenant, '-', '-', '-', '-', '-', verdict(e)];
+      return s
+        ? [e.tenant, s.add, s.change, s.destroy, s.replace, s.dataLoss.length, verdict(e)]
+        : [e.tenant, '-', '-', '-', '-', '-', verdict(e)];
     }),
   );
 }
@@ -43,7 +45,9 @@ export function renderPlanTable(entries: readonly FleetPlanEntry[]): string {
 /** Lines naming every stateful resource a plan would replace or destroy, with the allowance. */
 export function dataLossLines(entries: readonly FleetPlanEntry[]): string[] {
   return entries.flatMap((e) =>
-    (e.plan?.summary.dataLoss ?? []).map((c) => `${e.tenant}: ${describeLoss(c)} (allow with ${ALLOW_DESTROY_FLAG} ${e.tenant}:${c.address})`),
+    (e.plan?.summary.dataLoss ?? []).map(
+      (c) => `${e.tenant}: ${describeLoss(c)} (allow with ${ALLOW_DESTROY_FLAG} ${e.tenant}:${c.address})`,
+    ),
   );
 }
 
@@ -78,7 +82,9 @@ export function renderPlanMarkdown(entries: readonly FleetPlanEntry[], options: 
     '',
     `**${sum((s) => s.add)}** to add, **${sum((s) => s.change)}** to change, **${sum((s) => s.destroy)}** to destroy` +
       ` (${sum((s) => s.replace)} replacements)` +
-      (losses.length ? ` · :warning: **${losses.length} stateful resource${losses.length === 1 ? '' : 's'} replaced or destroyed**` : ' · no data loss') +
+      (losses.length
+        ? ` · :warning: **${losses.length} stateful resource${losses.length === 1 ? '' : 's'} replaced or destroyed**`
+        : ' · no data loss') +
       (failed.length ? ` · :x: **${failed.length} failed**` : ''),
     '',
     '| tenant | add | change | destroy | replace | data loss | result |',
@@ -91,35 +97,57 @@ export function renderPlanMarkdown(entries: readonly FleetPlanEntry[], options: 
   ];
   if (losses.length) {
     lines.push('', '#### :warning: Data that apply would lose', '', 'Apply refuses these unless the run allows each one exactly:', '');
-    for (const { tenant, change } of losses) lines.push(`- **${cell(tenant)}**: ${change.action} ${code(change.address)} — ${cell(change.holds ?? change.type)}; allow with ${code(`${ALLOW_DESTROY_FLAG} ${tenant}:${change.address}`)}`);
+    for (const { tenant, change } of losses)
+      lines.push(
+        `- **${cell(tenant)}**: ${change.action} ${code(change.address)} — ${cell(change.holds ?? change.type)}; allow with ${code(`${ALLOW_DESTROY_FLAG} ${tenant}:${change.address}`)}`,
+      );
   }
   const deferred = entries.flatMap((e) => (e.plan?.summary.deferred ?? []).map((d) => ({ tenant: e.tenant, change: d })));
   if (deferred.length) {
-    lines.push('', '#### :hourglass: Waiting for the maintenance window', '', 'Apply succeeds, but AWS makes these changes only in the window (`fleet rollout --apply-immediately` applies them at once):', '');
-    for (const { tenant, change } of deferred) lines.push(`- **${cell(tenant)}**: ${code(change.address)} (${change.attributes.map(code).join(', ')}) ${describeWindow(change)}`);
+    lines.push(
+      '',
+      '#### :hourglass: Waiting for the maintenance window',
+      '',
+      'Apply succeeds, but AWS makes these changes only in the window (`fleet rollout --apply-immediately` applies them at once):',
+      '',
+    );
+    for (const { tenant, change } of deferred)
+      lines.push(`- **${cell(tenant)}**: ${code(change.address)} (${change.attributes.map(code).join(', ')}) ${describeWindow(change)}`);
   }
   if (failed.length) {
     lines.push('', '#### :x: Failed', '');
-    for (const e of failed) lines.push(`<details><summary>${cell(e.tenant)}</summary>`, '', '```', (e.error ?? 'failed').slice(0, 3000), '```', '</details>');
+    for (const e of failed)
+      lines.push(`<details><summary>${cell(e.tenant)}</summary>`, '', '```', (e.error ?? 'failed').slice(0, 3000), '```', '</details>');
   }
   for (const e of planned) {
     const s = e.plan!.summary;
     const changes = s.changes.filter((c) => c.action !== 'read');
     if (changes.length === 0) continue;
     // Destructive changes first, so the cap never hides one.
-    const ordered = [...changes.filter((c) => c.action === 'replace' || c.action === 'delete'), ...changes.filter((c) => c.action !== 'replace' && c.action !== 'delete')];
+    const ordered = [
+      ...changes.filter((c) => c.action === 'replace' || c.action === 'delete'),
+      ...changes.filter((c) => c.action !== 'replace' && c.action !== 'delete'),
+    ];
     const shown = ordered.filter((c, i) => i < LISTED_CHANGES || c.action === 'replace' || c.action === 'delete');
-    lines.push('', `<details><summary>${cell(e.tenant)}: ${changes.length} change${changes.length === 1 ? '' : 's'}, planned ${e.plan!.plannedAt}</summary>`, '');
+    lines.push(
+      '',
+      `<details><summary>${cell(e.tenant)}: ${changes.length} change${changes.length === 1 ? '' : 's'}, planned ${e.plan!.plannedAt}</summary>`,
+      '',
+    );
     const waits = new Map((s.deferred ?? []).map((d) => [d.address, d]));
     for (const c of shown) {
       const deferral = waits.get(c.address);
-      lines.push(`- ${c.action}${c.stateful ? ' **(stateful)**' : ''} ${code(c.address)}${deferral ? ` — ${describeWindow(deferral)}` : ''}`);
+      lines.push(
+        `- ${c.action}${c.stateful ? ' **(stateful)**' : ''} ${code(c.address)}${deferral ? ` — ${describeWindow(deferral)}` : ''}`,
+      );
     }
     if (shown.length < changes.length) lines.push(`- … and ${changes.length - shown.length} more (full list in plan-summary.json)`);
     lines.push('', '</details>');
   }
   const text = `${lines.join('\n')}\n`;
-  return text.length <= MARKDOWN_LIMIT ? text : `${text.slice(0, MARKDOWN_LIMIT)}\n\n… cut to fit a comment: the full summary is in plan-summary.json\n`;
+  return text.length <= MARKDOWN_LIMIT
+    ? text
+    : `${text.slice(0, MARKDOWN_LIMIT)}\n\n… cut to fit a comment: the full summary is in plan-summary.json\n`;
 }
 
 /** Writes `.hafleet/plan-summary.json` and `.hafleet/plan-summary.md` (each atomically). */
@@ -129,7 +157,11 @@ export function writeFleetPlanView(workspaceRoot: string, entries: readonly Flee
   const markdownFile = join(dir, FLEET_PLAN_MARKDOWN);
   writeJsonAtomic(jsonFile, {
     generatedAt: new Date().toISOString(),
-    tenants: entries.map((e) => (e.plan ? { tenant: e.tenant, plannedAt: e.plan.plannedAt, summary: e.plan.summary } : { tenant: e.tenant, error: e.error ?? 'failed' })),
+    tenants: entries.map((e) =>
+      e.plan
+        ? { tenant: e.tenant, plannedAt: e.plan.plannedAt, summary: e.plan.summary }
+        : { tenant: e.tenant, error: e.error ?? 'failed' },
+    ),
   });
   writeFileAtomic(markdownFile, renderPlanMarkdown(entries));
   return { jsonFile, markdownFile };

@@ -4,7 +4,12 @@ import { forEachTenant } from './for-each-tenant.js';
 import { guardPlan, parseAllowances, refusalMessage } from './guard.js';
 import { buildRunReport } from './run-report.js';
 
-const rc = (address: string, actions: string[]) => ({ address, mode: 'managed' as const, type: address.split('.')[0]!, change: { actions } });
+const rc = (address: string, actions: string[]) => ({
+  address,
+  mode: 'managed' as const,
+  type: address.split('.')[0]!,
+  change: { actions },
+});
 const plan: PlanJson = {
   resource_changes: [
     rc('aws_db_instance.database_instance_1A2B', ['delete', 'create']),
@@ -17,14 +22,25 @@ describe('apply guard (synthetic plan JSON)', () => {
   const summary = summarisePlan(plan);
 
   it('blocks every stateful replacement or deletion without an exact allowance', () => {
-    const verdict = guardPlan('harbour-health', summary, parseAllowances(['northwind-university:aws_db_instance.database_instance_1A2B', 'harbour-health:aws_db_instance.database_instance']));
+    const verdict = guardPlan(
+      'harbour-health',
+      summary,
+      parseAllowances(['northwind-university:aws_db_instance.database_instance_1A2B', 'harbour-health:aws_db_instance.database_instance']),
+    );
     expect(verdict.ok).toBe(false);
-    expect(verdict.blocked.map((c) => c.address)).toEqual(['aws_db_instance.database_instance_1A2B', 'aws_s3_bucket.content_bucket_3C4D["eu"]']);
+    expect(verdict.blocked.map((c) => c.address)).toEqual([
+      'aws_db_instance.database_instance_1A2B',
+      'aws_s3_bucket.content_bucket_3C4D["eu"]',
+    ]);
     expect(verdict.unused).toEqual([{ tenant: 'harbour-health', address: 'aws_db_instance.database_instance' }]);
   });
 
   it('passes when each loss is allowed for that tenant and address; a non-stateful replacement needs nothing', () => {
-    const verdict = guardPlan('harbour-health', summary, parseAllowances(['harbour-health:aws_db_instance.database_instance_1A2B,harbour-health:aws_s3_bucket.content_bucket_3C4D["eu"]']));
+    const verdict = guardPlan(
+      'harbour-health',
+      summary,
+      parseAllowances(['harbour-health:aws_db_instance.database_instance_1A2B,harbour-health:aws_s3_bucket.content_bucket_3C4D["eu"]']),
+    );
     expect(verdict).toMatchObject({ ok: true, blocked: [], unused: [] });
     expect(verdict.allowed).toHaveLength(2);
   });
@@ -68,6 +84,11 @@ describe('forEachTenant stopWhen and the run report', () => {
     expect(started).toEqual(['a', 'b']);
     const report = buildRunReport('apply', new Date(), outcomes, (v) => ({ status: v === 'applied' ? 'succeeded' : 'skipped', detail: v }));
     expect(report).toMatchObject({ command: 'apply', succeeded: ['a'], failed: ['b'], skipped: ['c', 'd'] });
-    expect(report.tenants.map((t) => t.detail)).toEqual(['applied', 'terraform failed', 'not started: the run stopped after b', 'not started: the run stopped after b']);
+    expect(report.tenants.map((t) => t.detail)).toEqual([
+      'applied',
+      'terraform failed',
+      'not started: the run stopped after b',
+      'not started: the run stopped after b',
+    ]);
   });
 });

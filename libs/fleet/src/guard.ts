@@ -18,7 +18,9 @@ export const ALLOW_DESTROY_FLAG = '--allow-destroy';
 
 export class InvalidAllowanceError extends InputError {
   constructor(value: string, why: string) {
-    super(`${ALLOW_DESTROY_FLAG} "${value}" ${why} — fix: ${ALLOW_DESTROY_FLAG} <tenant>:<address>, e.g. ${ALLOW_DESTROY_FLAG} harbour-health:aws_db_instance.database_instance_1A2B3C4D`);
+    super(
+      `${ALLOW_DESTROY_FLAG} "${value}" ${why} — fix: ${ALLOW_DESTROY_FLAG} <tenant>:<address>, e.g. ${ALLOW_DESTROY_FLAG} harbour-health:aws_db_instance.database_instance_1A2B3C4D`,
+    );
   }
 }
 
@@ -36,7 +38,11 @@ export function parseAllowance(value: string): DestroyAllowance {
 
 /** Every value may also be a comma-separated list (CI passes one string). */
 export function parseAllowances(values: readonly string[]): DestroyAllowance[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean).map(parseAllowance);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map(parseAllowance);
 }
 
 export interface GuardVerdict {

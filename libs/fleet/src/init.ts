@@ -17,7 +17,11 @@ const LOCK_FILE = '.terraform.lock.hcl';
  * kept here. Terraform still checks the installed providers against that lock file on every plan,
  * so a stale skip fails loudly — and the record is dropped then, so the next run initialises.
  */
-export async function ensureInitialised(ctx: FleetContext, location: StackLocation, runner: TerraformRunner): Promise<'initialised' | 'reused'> {
+export async function ensureInitialised(
+  ctx: FleetContext,
+  location: StackLocation,
+  runner: TerraformRunner,
+): Promise<'initialised' | 'reused'> {
   const record = join(location.workDir, INIT_RECORD);
   const lockFile = join(location.dir, LOCK_FILE);
   const key = initKey(ctx, location);
@@ -39,7 +43,11 @@ export function forgetInitialisation(location: StackLocation): void {
 }
 
 function initKey(ctx: FleetContext, location: StackLocation): string {
-  const stack = JSON.parse(readFileSync(join(location.dir, STACK_FILE), 'utf8')) as { terraform?: { backend?: unknown; required_providers?: unknown } };
+  const stack = JSON.parse(readFileSync(join(location.dir, STACK_FILE), 'utf8')) as {
+    terraform?: { backend?: unknown; required_providers?: unknown };
+  };
   const cliConfig = ctx.cliConfigFile && existsSync(ctx.cliConfigFile) ? readFileSync(ctx.cliConfigFile, 'utf8') : '';
-  return sha256(JSON.stringify([stack.terraform?.backend, stack.terraform?.required_providers, cliConfig, ctx.env['TERRAFORM_BINARY'] ?? '']));
+  return sha256(
+    JSON.stringify([stack.terraform?.backend, stack.terraform?.required_providers, cliConfig, ctx.env['TERRAFORM_BINARY'] ?? '']),
+  );
 }

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '@hafleet/fs-safe';
-import { isOfflineStack, statefulClassifier, statefulMarks, summarisePlan, type PlanSummary, type StatefulClassifier } from '@hafleet/terraform';
+import {
+  isOfflineStack,
+  statefulClassifier,
+  statefulMarks,
+  summarisePlan,
+  type PlanSummary,
+  type StatefulClassifier,
+} from '@hafleet/terraform';
 import { stackFreshness } from '@hafleet/tenant-spec';
 import { sha256 } from './hash.js';
 import { ensureInitialised, forgetInitialisation } from './init.js';
@@ -102,14 +109,26 @@ export function readSavedPlan(ctx: FleetContext, location: StackLocation): Tenan
   }
   const record = parseRecord(location.name, summaryFile, replan);
   if (sha256(readFileSync(planFile)) !== record.planSha256) {
-    throw new SavedPlanError(location.name, 'modified', `${planFile} is not the plan ${PLAN_SUMMARY_FILE} describes — fix: ${replan} again`);
+    throw new SavedPlanError(
+      location.name,
+      'modified',
+      `${planFile} is not the plan ${PLAN_SUMMARY_FILE} describes — fix: ${replan} again`,
+    );
   }
   if (existsSync(stackFile(location)) && readStack(location).sha256 !== record.stackSha256) {
-    throw new SavedPlanError(location.name, 'stack-changed', `the stack changed since it was planned at ${record.plannedAt} — fix: ${replan} again`);
+    throw new SavedPlanError(
+      location.name,
+      'stack-changed',
+      `the stack changed since it was planned at ${record.plannedAt} — fix: ${replan} again`,
+    );
   }
   const freshness = stackFreshness({ workspaceRoot: ctx.workspaceRoot, tenant: location.name, dir: location.dir, mode: contextMode(ctx) });
   if (freshness.status === 'stale') {
-    throw new SavedPlanError(location.name, 'spec-changed', `the plan of ${record.plannedAt} is of a stack that no longer matches: ${freshness.reason} — fix: ${replan} again (it synthesises first)`);
+    throw new SavedPlanError(
+      location.name,
+      'spec-changed',
+      `the plan of ${record.plannedAt} is of a stack that no longer matches: ${freshness.reason} — fix: ${replan} again (it synthesises first)`,
+    );
   }
   return { ...record, planFile, summaryFile };
 }

@@ -61,7 +61,13 @@ export const contextMode = (ctx: FleetContext): string => ctx.env['HAFLEET_MODE'
 export function staleTenants(ctx: FleetContext, tenants: readonly string[]): Array<{ tenant: string; reason: string }> {
   const libs = stackLibsDigest(ctx.workspaceRoot);
   return tenants.flatMap((tenant) => {
-    const freshness = stackFreshness({ workspaceRoot: ctx.workspaceRoot, tenant, dir: stackDir(ctx.outdir, tenant), mode: contextMode(ctx), libs });
+    const freshness = stackFreshness({
+      workspaceRoot: ctx.workspaceRoot,
+      tenant,
+      dir: stackDir(ctx.outdir, tenant),
+      mode: contextMode(ctx),
+      libs,
+    });
     return freshness.status === 'missing' || freshness.status === 'stale' ? [{ tenant, reason: freshness.reason }] : [];
   });
 }

@@ -26,9 +26,18 @@ const STACK: StackJson = {
   terraform: { backend: { local: { path: '../../.hafleet/tenants/acme/terraform.tfstate' } } },
   data: { terraform_remote_state: { other: { backend: 's3' } } },
   resource: {
-    aws_s3_bucket: { logs: { ...meta('acme/logs/bucket'), bucket: 'acme-logs' }, content: { ...meta('acme/content/bucket'), bucket: 'acme-content' } },
+    aws_s3_bucket: {
+      logs: { ...meta('acme/logs/bucket'), bucket: 'acme-logs' },
+      content: { ...meta('acme/content/bucket'), bucket: 'acme-content' },
+    },
     aws_s3_bucket_policy: { logs: { ...meta('acme/logs/policy'), bucket: '${aws_s3_bucket.logs.id}' } },
-    aws_lb: { alb: { ...meta('acme/web/alb'), access_logs: { bucket: '${aws_s3_bucket_policy.logs.bucket}', enabled: true }, subnets: ['${aws_subnet.a.id}', '${aws_subnet.b.id}'] } },
+    aws_lb: {
+      alb: {
+        ...meta('acme/web/alb'),
+        access_logs: { bucket: '${aws_s3_bucket_policy.logs.bucket}', enabled: true },
+        subnets: ['${aws_subnet.a.id}', '${aws_subnet.b.id}'],
+      },
+    },
     aws_subnet: { a: { availability_zone: 'eu-west-2a' }, b: { availability_zone: 'eu-west-2b' } },
   },
 };
@@ -58,7 +67,9 @@ describe('SynthesizedStack', () => {
   it('follows references through pass-through attributes to the resource behind them', () => {
     const alb = stack.get('aws_lb.alb')!;
     expect(stack.referenced(alb.values['access_logs']).map((r) => r.address)).toEqual(['aws_s3_bucket_policy.logs']);
-    expect(stack.references(alb.values['access_logs'])).toEqual([{ resource: stack.get('aws_s3_bucket_policy.logs'), attribute: 'bucket' }]);
+    expect(stack.references(alb.values['access_logs'])).toEqual([
+      { resource: stack.get('aws_s3_bucket_policy.logs'), attribute: 'bucket' },
+    ]);
     expect(stack.referencedThrough(alb.values['access_logs'], 'aws_s3_bucket').map((r) => r.address)).toEqual(['aws_s3_bucket.logs']);
   });
 
@@ -99,7 +110,11 @@ describe('evaluatePolicy', () => {
     ['the terraform address', 'aws_s3_bucket.content'],
   ])('suppresses a finding named by %s, keeping the reason in the report', (_label, resource) => {
     const report = evaluatePolicy(stack, context([{ rule: 'HAF-TEST-001', resource, reason: 'public by design' }]), [contentRule]);
-    expect(report.outcomes.find((o) => o.resource === 'aws_s3_bucket.content')).toMatchObject({ result: 'suppressed', reason: 'public by design', message: 'is a content bucket' });
+    expect(report.outcomes.find((o) => o.resource === 'aws_s3_bucket.content')).toMatchObject({
+      result: 'suppressed',
+      reason: 'public by design',
+      message: 'is a content bucket',
+    });
     expect(report.unusedSuppressions).toEqual([]);
     expect(() => assertCompliant([report])).not.toThrow();
   });
@@ -122,8 +137,20 @@ describe('evaluatePolicy', () => {
       },
     };
     const report = evaluatePolicy(stack, context(), [rule]);
-    expect(seen).toEqual(['provider.aws', 'provider.aws.us_east_1', 'terraform.backend.local', 'data.terraform_remote_state.other', 'aws_subnet.a', 'aws_subnet.b']);
-    expect(report.outcomes.map((o) => o.resource)).toEqual(['provider.aws', 'provider.aws.us_east_1', 'terraform.backend.local', 'data.terraform_remote_state.other']);
+    expect(seen).toEqual([
+      'provider.aws',
+      'provider.aws.us_east_1',
+      'terraform.backend.local',
+      'data.terraform_remote_state.other',
+      'aws_subnet.a',
+      'aws_subnet.b',
+    ]);
+    expect(report.outcomes.map((o) => o.resource)).toEqual([
+      'provider.aws',
+      'provider.aws.us_east_1',
+      'terraform.backend.local',
+      'data.terraform_remote_state.other',
+    ]);
   });
 
   it('fails closed when a check throws', () => {
@@ -156,16 +183,23 @@ describe('suppressions in the spec', () => {
         tenant: 'acme',
         file: 'tenants/acme/tenant.json',
         field: 'guardrails.suppressions.0.rule',
-        message: expect.stringMatching(/^"HAF-ENC-999" is not a guardrails rule — fix: use one of HAF-ENC-001, HAF-ENC-002, .*, or remove the suppression$/),
+        message: expect.stringMatching(
+          /^"HAF-ENC-999" is not a guardrails rule — fix: use one of HAF-ENC-001, HAF-ENC-002, .*, or remove the suppression$/,
+        ),
       },
     ]);
-    expect(() => assertSuppressionsValid([loaded([{ rule: 'HAF-NOPE-001', resource: 'x', reason: 'y' }])], WORKSPACE_ROOT)).toThrow(SpecValidationError);
+    expect(() => assertSuppressionsValid([loaded([{ rule: 'HAF-NOPE-001', resource: 'x', reason: 'y' }])], WORKSPACE_ROOT)).toThrow(
+      SpecValidationError,
+    );
   });
 
   it('refuse the same suppression twice', () => {
     const twice = { rule: 'HAF-ENC-003', resource: 'logs/bucket', reason: 'x' };
     expect(suppressionProblems(loaded([twice, twice]), WORKSPACE_ROOT)).toEqual([
-      expect.objectContaining({ field: 'guardrails.suppressions.1', message: expect.stringContaining('repeats guardrails.suppressions.0') }),
+      expect.objectContaining({
+        field: 'guardrails.suppressions.1',
+        message: expect.stringContaining('repeats guardrails.suppressions.0'),
+      }),
     ]);
   });
 });

@@ -53,7 +53,9 @@ export function policyContext({ spec, fleet, fleetTenants }: PolicyContextInput)
 function targetsOf(stack: SynthesizedStack, type: string): StackResource[] {
   if (type === '*') return [...stack.resources];
   if (type.startsWith('provider.')) {
-    return stack.providers(type.slice('provider.'.length)).map((p) => ({ type, name: p.alias ?? 'default', address: p.address, values: p.values, path: '' }));
+    return stack
+      .providers(type.slice('provider.'.length))
+      .map((p) => ({ type, name: p.alias ?? 'default', address: p.address, values: p.values, path: '' }));
   }
   if (type === 'terraform.backend') {
     const backend = stack.backend;
@@ -100,7 +102,9 @@ export function evaluatePolicy(stack: SynthesizedStack, context: PolicyContext, 
           outcomes.push({ ...base, result: 'pass' });
           continue;
         }
-        const suppression = suppressions.find((s) => s.rule === rule.id && suppressionMatches(s, tenant, { address: resource.address, path }));
+        const suppression = suppressions.find(
+          (s) => s.rule === rule.id && suppressionMatches(s, tenant, { address: resource.address, path }),
+        );
         if (suppression) used.add(suppression);
         outcomes.push({
           ...base,

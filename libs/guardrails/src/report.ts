@@ -24,9 +24,11 @@ export type AnyPolicyReport = PolicyReport | CompactPolicyReport;
 const findingsOf = (report: AnyPolicyReport): readonly PolicyOutcome[] => ('findings' in report ? report.findings : report.outcomes);
 
 /** Unsuppressed error-severity findings: each one fails synthesis. */
-export const violations = (report: AnyPolicyReport): PolicyOutcome[] => findingsOf(report).filter((o) => o.result === 'fail' && o.severity === 'error');
+export const violations = (report: AnyPolicyReport): PolicyOutcome[] =>
+  findingsOf(report).filter((o) => o.result === 'fail' && o.severity === 'error');
 /** Unsuppressed warning-severity findings: reported, never blocking. */
-export const warnings = (report: AnyPolicyReport): PolicyOutcome[] => findingsOf(report).filter((o) => o.result === 'fail' && o.severity === 'warning');
+export const warnings = (report: AnyPolicyReport): PolicyOutcome[] =>
+  findingsOf(report).filter((o) => o.result === 'fail' && o.severity === 'warning');
 export const suppressedFindings = (report: AnyPolicyReport): PolicyOutcome[] => findingsOf(report).filter((o) => o.result === 'suppressed');
 
 export interface PolicySummary {

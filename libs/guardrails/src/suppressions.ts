@@ -33,14 +33,25 @@ export function suppressionProblems(tenant: LoadedTenant, workspaceRoot: string,
     if (!ids.has(suppression.rule)) {
       const area = suppression.rule.split('-').slice(0, 2).join('-');
       const alike = [...ids].filter((id) => id.startsWith(`${area}-`));
-      const hint = alike.length > 0 ? `one of ${alike.join(', ')}` : `one of the ${ids.size} ids \`fleet policy\` lists (HAF-ENC-…, HAF-NET-…, …)`;
-      problems.push({ tenant: spec.name, file, field: `${field}.rule`, message: `"${suppression.rule}" is not a guardrails rule — fix: use ${hint}, or remove the suppression` });
+      const hint =
+        alike.length > 0 ? `one of ${alike.join(', ')}` : `one of the ${ids.size} ids \`fleet policy\` lists (HAF-ENC-…, HAF-NET-…, …)`;
+      problems.push({
+        tenant: spec.name,
+        file,
+        field: `${field}.rule`,
+        message: `"${suppression.rule}" is not a guardrails rule — fix: use ${hint}, or remove the suppression`,
+      });
       return;
     }
     const key = `${suppression.rule} ${suppression.resource}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push({ tenant: spec.name, file, field, message: `repeats guardrails.suppressions.${first} (${key}) — fix: keep one of them` });
+      problems.push({
+        tenant: spec.name,
+        file,
+        field,
+        message: `repeats guardrails.suppressions.${first} (${key}) — fix: keep one of them`,
+      });
     } else {
       seen.set(key, i);
     }
@@ -49,7 +60,11 @@ export function suppressionProblems(tenant: LoadedTenant, workspaceRoot: string,
 }
 
 /** Throws SpecValidationError (exit 2, nothing written) when any tenant's suppressions are wrong. */
-export function assertSuppressionsValid(tenants: readonly LoadedTenant[], workspaceRoot: string, rules: readonly PolicyRule[] = RULES): void {
+export function assertSuppressionsValid(
+  tenants: readonly LoadedTenant[],
+  workspaceRoot: string,
+  rules: readonly PolicyRule[] = RULES,
+): void {
   const problems = tenants.flatMap((t) => suppressionProblems(t, workspaceRoot, rules));
   if (problems.length > 0) throw new SpecValidationError(problems);
 }

@@ -40,5 +40,12 @@ export { RDS_EVENT_CATEGORIES, AUTO_SCALING_ERROR_NOTIFICATIONS } from './observ
 export { CERTIFICATE_EXPIRY_DAYS } from './observability/alarms/certificate.js';
 export { InstanceScanning, type InstanceScanningProps } from './compute/inspector.js';
 export { TenantBackup, type TenantBackupProps } from './backup/backup-plan.js';
-export { TenantMail, type TenantMailProps, type MailRelay, type MailDnsRecord, SES_SMTP_PORT, SES_SMTP_REGIONS } from './mail/tenant-mail.js';
+export {
+  TenantMail,
+  type TenantMailProps,
+  type MailRelay,
+  type MailDnsRecord,
+  SES_SMTP_PORT,
+  SES_SMTP_REGIONS,
+} from './mail/tenant-mail.js';
 export { DisasterRecoveryVault, type DisasterRecoveryVaultProps } from './backup/dr-copy.js';

@@ -26,44 +26,54 @@ afterEach(() => runs.splice(0).forEach((run) => run.dispose()));
 const failureOf = (run: BootRun) => `exit ${run.status}\n${run.stderr}`;
 
 describe('the boot, run with bash in a temporary root (AWS CLI, mount and systemd replaced by recording fakes)', () => {
-  it.each(PROFILE_NAMES)('%s web node: reads the path, mounts EFS, renders exactly the published values, starts the services, then the health marker', (name) => {
-    const profile = PROFILES[name];
-    const fixture = bootFixture(TENANT, PATH, name === 'scorm-engine' ? 'aurora-postgresql' : 'aurora-mysql');
-    const run = boot(renderUserData(props(name)), fixture, { watch: profile.health.shallowFile });
-    expect(run.status, failureOf(run)).toBe(0);
+  it.each(PROFILE_NAMES)(
+    '%s web node: reads the path, mounts EFS, renders exactly the published values, starts the services, then the health marker',
+    (name) => {
+      const profile = PROFILES[name];
+      const fixture = bootFixture(TENANT, PATH, name === 'scorm-engine' ? 'aurora-postgresql' : 'aurora-mysql');
+      const run = boot(renderUserData(props(name)), fixture, { watch: profile.health.shallowFile });
+      expect(run.status, failureOf(run)).toBe(0);
 
-    // The config holds exactly the published endpoints, ids and secret values, each in its place.
-    const env = runtimeValues(fixture.values, fixture.secrets);
-    const config = run.read(profile.config.path);
-    expect(config).toBe(expectedConfig(profile, env));
-    expect(config).toContain(fixture.values['db/writer-endpoint']);
-    expect(config).toContain(SECRET_FIXTURE.db.password);
-    expect(config).not.toMatch(/\{\{|neighbour/);
-    expect(run.calls.some((c) => c.startsWith(`chown ${profile.config.owner} ${run.root}${profile.config.path.replace(/\/[^/]+$/, '')}/.hafleet.`))).toBe(true);
+      // The config holds exactly the published endpoints, ids and secret values, each in its place.
+      const env = runtimeValues(fixture.values, fixture.secrets);
+      const config = run.read(profile.config.path);
+      expect(config).toBe(expectedConfig(profile, env));
+      expect(config).toContain(fixture.values['db/writer-endpoint']);
+      expect(config).toContain(SECRET_FIXTURE.db.password);
+      expect(config).not.toMatch(/\{\{|neighbour/);
+      expect(
+        run.calls.some((c) =>
+          c.startsWith(`chown ${profile.config.owner} ${run.root}${profile.config.path.replace(/\/[^/]+$/, '')}/.hafleet.`),
+        ),
+      ).toBe(true);
 
-    // Every parameter under the tenant's path, decrypted, page after page (the fake serves 10 a page).
-    const reads = run.calls.filter((c) => c.startsWith('aws ssm get-parameters-by-path'));
-    expect(reads).toHaveLength(3);
-    for (const read of reads) expect(read).toContain(`--path ${PATH} --recursive --with-decryption`);
-    expect(reads[1]).toContain('--starting-token 10');
+      // Every parameter under the tenant's path, decrypted, page after page (the fake serves 10 a page).
+      const reads = run.calls.filter((c) => c.startsWith('aws ssm get-parameters-by-path'));
+      expect(reads).toHaveLength(3);
+      for (const read of reads) expect(read).toContain(`--path ${PATH} --recursive --with-decryption`);
+      expect(reads[1]).toContain('--starting-token 10');
 
-    // The runtime env: every catalogue value, owner-only.
-    const runtimeEnv = run.read('/etc/hafleet/runtime.env');
-    for (const [envName, value] of Object.entries(env)) expect(runtimeEnv).toContain(`\n${envName}=${value}\n`);
+      // The runtime env: every catalogue value, owner-only.
+      const runtimeEnv = run.read('/etc/hafleet/runtime.env');
+      for (const [envName, value] of Object.entries(env)) expect(runtimeEnv).toContain(`\n${envName}=${value}\n`);
 
-    // EFS through the tenant's access point, TLS and IAM, and the same in fstab.
-    const fs = fixture.values['files/file-system-id'];
-    const ap = fixture.values['files/access-point-id'];
-    expect(run.calls).toContain(`mount -t efs -o tls,iam,accesspoint=${ap} ${fs}:/ ${run.root}${profile.files.mountPath} [absent]`);
-    expect(run.read('/etc/fstab')).toBe(`${fs}:/ ${profile.files.mountPath} efs _netdev,noresvport,tls,iam,accesspoint=${ap} 0 0\n`);
-    expect(run.calls).toContain('dnf install -y amazon-efs-utils [absent]');
+      // EFS through the tenant's access point, TLS and IAM, and the same in fstab.
+      const fs = fixture.values['files/file-system-id'];
+      const ap = fixture.values['files/access-point-id'];
+      expect(run.calls).toContain(`mount -t efs -o tls,iam,accesspoint=${ap} ${fs}:/ ${run.root}${profile.files.mountPath} [absent]`);
+      expect(run.read('/etc/fstab')).toBe(`${fs}:/ ${profile.files.mountPath} efs _netdev,noresvport,tls,iam,accesspoint=${ap} 0 0\n`);
+      expect(run.calls).toContain('dnf install -y amazon-efs-utils [absent]');
 
-    // Services start, in the profile's order, while the health marker is still absent; then it exists.
-    const started = run.calls.filter((c) => c.startsWith('systemctl enable --now'));
-    expect(started).toEqual(['systemctl enable --now hafleet-refresh.timer [absent]', ...profile.services.map((s) => `systemctl enable --now ${s} [absent]`)]);
-    expect(run.read(profile.health.shallowFile)).toBe(`ok ${TENANT} 2025.4\n`);
-    expect(run.calls.indexOf('systemctl daemon-reload [absent]')).toBeLessThan(run.calls.indexOf(started[0]!));
-  });
+      // Services start, in the profile's order, while the health marker is still absent; then it exists.
+      const started = run.calls.filter((c) => c.startsWith('systemctl enable --now'));
+      expect(started).toEqual([
+        'systemctl enable --now hafleet-refresh.timer [absent]',
+        ...profile.services.map((s) => `systemctl enable --now ${s} [absent]`),
+      ]);
+      expect(run.read(profile.health.shallowFile)).toBe(`ok ${TENANT} 2025.4\n`);
+      expect(run.calls.indexOf('systemctl daemon-reload [absent]')).toBeLessThan(run.calls.indexOf(started[0]!));
+    },
+  );
 
   it('worker node: runs the cron timer too; the heartbeat reports the tenant; a refresh picks up a rotated secret and reloads the services', () => {
     const profile = PROFILES.moodle;
@@ -89,7 +99,10 @@ describe('the boot, run with bash in a temporary root (AWS CLI, mount and system
     expect(quiet.status, failureOf(quiet)).toBe(0);
     expect(quiet.calls.filter((c) => !c.startsWith('aws '))).toEqual([]);
 
-    const rotated = { ...fixture.secrets, [fixture.values['db/app-secret-arn']]: JSON.stringify({ username: 'hafleet_app_b', password: 'n3w-Password-after-rotation' }) };
+    const rotated = {
+      ...fixture.secrets,
+      [fixture.values['db/app-secret-arn']]: JSON.stringify({ username: 'hafleet_app_b', password: 'n3w-Password-after-rotation' }),
+    };
     const refresh = run.again(['usr/local/sbin/hafleet-instance', 'refresh'], { secrets: rotated });
     expect(refresh.status, failureOf(refresh)).toBe(0);
     const config = run.read(profile.config.path);
@@ -104,7 +117,9 @@ describe('the boot, run with bash in a temporary root (AWS CLI, mount and system
     const parameters = fixture.parameters.map((p) => (p.Name === `${PATH}db/name` ? { ...p, Value: "lms'; drop" } : p));
     const run = boot(renderUserData(props('moodle')), { ...fixture, parameters });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain(`hafleet: error: ${PATH}db/name: holds a quote, backslash or line break, which would break the Moodle config /var/www/moodle/config.php`);
+    expect(run.stderr).toContain(
+      `hafleet: error: ${PATH}db/name: holds a quote, backslash or line break, which would break the Moodle config /var/www/moodle/config.php`,
+    );
     expect(run.exists(profile.config.path)).toBe(false);
     expect(run.exists(profile.health.shallowFile)).toBe(false);
     expect(run.calls.filter((c) => c.startsWith('systemctl'))).toEqual([]);
@@ -114,24 +129,40 @@ describe('the boot, run with bash in a temporary root (AWS CLI, mount and system
     const fixture = bootFixture(TENANT, PATH);
     const cacheArn = fixture.values['cache/auth-secret-arn'];
     const userData = renderUserData(props('generic'));
-    const backslash = boot(userData, { ...fixture, secrets: { ...fixture.secrets, [cacheArn]: JSON.stringify({ username: 'u', password: 'a\\b' }) } });
+    const backslash = boot(userData, {
+      ...fixture,
+      secrets: { ...fixture.secrets, [cacheArn]: JSON.stringify({ username: 'u', password: 'a\\b' }) },
+    });
     expect(backslash.status).not.toBe(0);
     expect(backslash.stderr).toContain('hafleet: error: HAFLEET_CACHE_PASSWORD holds a quote, backslash or line break');
 
     const { [fixture.values['db/app-secret-arn']]: _, ...withoutDb } = fixture.secrets;
     const waiting = boot(userData, { ...fixture, secrets: withoutDb });
     expect(waiting.status).not.toBe(0);
-    expect(waiting.stderr).toContain(`hafleet: error: secret ${PATH}db/app-secret-arn (${fixture.values['db/app-secret-arn']}) still has no value after 0s`);
+    expect(waiting.stderr).toContain(
+      `hafleet: error: secret ${PATH}db/app-secret-arn (${fixture.values['db/app-secret-arn']}) still has no value after 0s`,
+    );
     expect(waiting.exists('/etc/hafleet/runtime.env')).toBe(false);
   });
 
   it('names every missing required parameter; an absent optional one (no CDN, no SMTP secret) renders empty', () => {
     const fixture = bootFixture(TENANT, PATH);
-    const { 'content/cdn-domain': _cdn, 'mail/smtp-secret-arn': _smtp, 'db/port': _port, 'files/access-point-id': _ap, ...rest } = fixture.values;
+    const {
+      'content/cdn-domain': _cdn,
+      'mail/smtp-secret-arn': _smtp,
+      'db/port': _port,
+      'files/access-point-id': _ap,
+      ...rest
+    } = fixture.values;
     const userData = renderUserData(props('generic'));
-    const missing = boot(userData, { ...fixture, parameters: fixture.parameters.filter((p) => !p.Name.endsWith('/db/port') && !p.Name.endsWith('/access-point-id')) });
+    const missing = boot(userData, {
+      ...fixture,
+      parameters: fixture.parameters.filter((p) => !p.Name.endsWith('/db/port') && !p.Name.endsWith('/access-point-id')),
+    });
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toContain(`missing published parameter(s): ${PATH}db/port ${PATH}files/access-point-id (apply the tenant's stack)`);
+    expect(missing.stderr).toContain(
+      `missing published parameter(s): ${PATH}db/port ${PATH}files/access-point-id (apply the tenant's stack)`,
+    );
 
     const optional = { ...rest, 'db/port': fixture.values['db/port'], 'files/access-point-id': fixture.values['files/access-point-id'] };
     const parameters = fixture.parameters.filter((p) => !p.Name.endsWith('/cdn-domain') && !p.Name.endsWith('/smtp-secret-arn'));

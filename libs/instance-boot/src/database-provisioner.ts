@@ -34,9 +34,16 @@ export function renderDatabaseProvisionerUserData(props: DatabaseProvisionerProp
   requireMatch('tenant', props.tenant, /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'use the tenant folder name');
   requireMatch('region', props.region, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'use an AWS region such as eu-west-2');
   requireMatch('parameterPath', props.parameterPath, /^\/([A-Za-z0-9_.-]+\/)+$/, 'use runtimeParameterPath(tenant)');
-  requireMatch('autoScalingGroupName', props.autoScalingGroupName, /^[\w.:/-]{1,255}$/, "pass the provisioner group's name (as a string known at synth)");
+  requireMatch(
+    'autoScalingGroupName',
+    props.autoScalingGroupName,
+    /^[\w.:/-]{1,255}$/,
+    "pass the provisioner group's name (as a string known at synth)",
+  );
   const script = assembleScript({
-    title: [`hafleet-provision-database: tenant ${props.tenant}. Creates or rotates the application's database user, then scales its own group to 0.`],
+    title: [
+      `hafleet-provision-database: tenant ${props.tenant}. Creates or rotates the application's database user, then scales its own group to 0.`,
+    ],
     constants: {
       TENANT: props.tenant,
       REGION: props.region,

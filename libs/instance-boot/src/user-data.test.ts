@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROFILE_NAMES, PROFILES, runtimeParameterPath } from '@hafleet/app-profiles';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InstanceBootError, renderDatabaseProvisionerUserData, renderUserData, USER_DATA_LIMIT_BYTES, type UserDataProps } from './index.js';
+import {
+  InstanceBootError,
+  renderDatabaseProvisionerUserData,
+  renderUserData,
+  USER_DATA_LIMIT_BYTES,
+  type UserDataProps,
+} from './index.js';
 import { FAKE_FILES, userDataFiles } from './testing/boot-harness.js';
 
 const run = promisify(execFile);
@@ -25,7 +31,9 @@ const provisioner = renderDatabaseProvisionerUserData({
   autoScalingGroupName: 'acme-learning-db-provisioner',
 });
 const USER_DATA: Record<string, string> = {
-  ...Object.fromEntries(PROFILE_NAMES.flatMap((name) => (['web', 'worker'] as const).map((role) => [`${name} ${role}`, renderUserData(props(name, role))]))),
+  ...Object.fromEntries(
+    PROFILE_NAMES.flatMap((name) => (['web', 'worker'] as const).map((role) => [`${name} ${role}`, renderUserData(props(name, role))])),
+  ),
   'database provisioner': provisioner,
 };
 
@@ -48,7 +56,9 @@ describe('user data', () => {
   it('cloud-init schema finds a broken document (the validator really runs)', async () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, USER_DATA['moodle web']!.replace('permissions: "0755"', 'permissions: 755'));
-    await expect(run('cloud-init', ['schema', '--config-file', file])).rejects.toMatchObject({ stderr: expect.stringContaining('is not of type') });
+    await expect(run('cloud-init', ['schema', '--config-file', file])).rejects.toMatchObject({
+      stderr: expect.stringContaining('is not of type'),
+    });
   });
 
   it('every shell script in it, and the test fakes, pass shellcheck (one call)', () => {
@@ -75,7 +85,12 @@ describe('user data', () => {
   it('stays under the EC2 limit of 16 KB for every profile, with the longest tenant name (32) and release (64) a spec allows', () => {
     const tenant = `t${'x'.repeat(30)}t`;
     for (const name of PROFILE_NAMES) {
-      const text = renderUserData({ ...props(name, 'worker'), tenant, parameterPath: runtimeParameterPath(tenant), release: 'r'.repeat(64) });
+      const text = renderUserData({
+        ...props(name, 'worker'),
+        tenant,
+        parameterPath: runtimeParameterPath(tenant),
+        release: 'r'.repeat(64),
+      });
       expect(Buffer.byteLength(text), name).toBeLessThan(USER_DATA_LIMIT_BYTES);
     }
   });
@@ -93,19 +108,30 @@ describe('user data', () => {
       '/etc/systemd/system/hafleet-refresh.service 0644 root:root',
       '/etc/systemd/system/hafleet-refresh.timer 0644 root:root',
     ]);
-    expect(paths(USER_DATA['totara worker']!).slice(3)).toEqual(['/etc/systemd/system/hafleet-cron.service 0644 root:root', '/etc/systemd/system/hafleet-cron.timer 0644 root:root']);
+    expect(paths(USER_DATA['totara worker']!).slice(3)).toEqual([
+      '/etc/systemd/system/hafleet-cron.service 0644 root:root',
+      '/etc/systemd/system/hafleet-cron.timer 0644 root:root',
+    ]);
     expect(USER_DATA['totara web']).toContain('\nruncmd:\n- - /usr/local/sbin/hafleet-instance\n  - boot\n');
     expect(paths(provisioner)).toEqual(['/usr/local/sbin/hafleet-provision-database 0700 root:root']);
   });
 
   it('refuses props that would not make a working script, naming the field and the fix', () => {
     expect(() => renderUserData({ ...props('moodle', 'web'), release: '2025 4' })).toThrow(
-      new InstanceBootError('instance-boot: release "2025 4" is not usable in a boot script: use a release label without spaces (e.g. 2025.4)'),
+      new InstanceBootError(
+        'instance-boot: release "2025 4" is not usable in a boot script: use a release label without spaces (e.g. 2025.4)',
+      ),
     );
-    expect(() => renderUserData({ ...props('moodle', 'web'), parameterPath: '/hafleet/acme' })).toThrow(/parameterPath "\/hafleet\/acme" .*runtimeParameterPath\(tenant\)/);
+    expect(() => renderUserData({ ...props('moodle', 'web'), parameterPath: '/hafleet/acme' })).toThrow(
+      /parameterPath "\/hafleet\/acme" .*runtimeParameterPath\(tenant\)/,
+    );
     const broken = { ...PROFILES.generic, config: { ...PROFILES.generic.config, path: '/etc/my app.env' } };
-    expect(() => renderUserData({ ...props('generic', 'web'), profile: broken })).toThrow(/profile generic: config\.path "\/etc\/my app\.env"/);
+    expect(() => renderUserData({ ...props('generic', 'web'), profile: broken })).toThrow(
+      /profile generic: config\.path "\/etc\/my app\.env"/,
+    );
     const huge = { ...PROFILES.generic, config: { ...PROFILES.generic.config, template: 'X'.repeat(USER_DATA_LIMIT_BYTES) } };
-    expect(() => renderUserData({ ...props('generic', 'web'), profile: huge })).toThrow(/EC2 accepts at most 16384: shorten profile generic's config\.template/);
+    expect(() => renderUserData({ ...props('generic', 'web'), profile: huge })).toThrow(
+      /EC2 accepts at most 16384: shorten profile generic's config\.template/,
+    );
   });
 });

@@ -67,7 +67,10 @@ export function renderUserData(props: UserDataProps): string {
     SECRET_ENV: SECRET_VALUES.map((s) => `${s.from} ${s.field} ${s.env}`).join('\n'),
   };
   const script = assembleScript({
-    title: [`hafleet-instance: tenant ${props.tenant}, ${role} node, profile ${profile.name}, release ${props.release}.`, 'Usage: hafleet-instance boot | refresh | heartbeat'],
+    title: [
+      `hafleet-instance: tenant ${props.tenant}, ${role} node, profile ${profile.name}, release ${props.release}.`,
+      'Usage: hafleet-instance boot | refresh | heartbeat',
+    ],
     constants,
     functions: `# The ${profile.title} config file; {{NAME}} placeholders are filled from the runtime values.\nconfig_template() {\n  cat ${quotedHeredoc(profile.config.template, 'HAFLEET_TEMPLATE_END')}\n}\n`,
     body: 'instance',
@@ -93,7 +96,9 @@ export function renderUserData(props: UserDataProps): string {
 
 function refreshUnits(props: UserDataProps): CloudConfigFile[] {
   return [
-    unit(`${REFRESH_UNIT}.service`, `[Unit]
+    unit(
+      `${REFRESH_UNIT}.service`,
+      `[Unit]
 Description=hafleet: re-read the configuration and secrets of ${props.tenant}, re-render the config when a value changed
 Wants=network-online.target
 After=network-online.target
@@ -103,8 +108,11 @@ Type=oneshot
 # A secret that cannot be read now is retried on the next run; the config stays as it is.
 Environment=HAFLEET_SECRET_WAIT_SECONDS=0
 ExecStart=${INSTANCE_SCRIPT_PATH} refresh
-`),
-    unit(`${REFRESH_UNIT}.timer`, `[Unit]
+`,
+    ),
+    unit(
+      `${REFRESH_UNIT}.timer`,
+      `[Unit]
 Description=hafleet: re-read the secrets of ${props.tenant} every ${REFRESH_EVERY_MINUTES} minutes (rotation without relaunch)
 
 [Timer]
@@ -114,14 +122,17 @@ RandomizedDelaySec=30
 
 [Install]
 WantedBy=timers.target
-`),
+`,
+    ),
   ];
 }
 
 function cronUnits(props: UserDataProps): CloudConfigFile[] {
   const { cron, title } = props.profile;
   return [
-    unit(`${CRON_UNIT}.service`, `[Unit]
+    unit(
+      `${CRON_UNIT}.service`,
+      `[Unit]
 Description=hafleet: ${title} cron of ${props.tenant}
 Wants=network-online.target
 After=network-online.target remote-fs.target
@@ -133,8 +144,11 @@ EnvironmentFile=${RUNTIME_ENV_PATH}
 ExecStart=${cron.command.replace(/%/g, '%%')}
 # Only after a successful run, with full privileges (the instance role): the missing-heartbeat alarm watches it.
 ExecStartPost=+${INSTANCE_SCRIPT_PATH} heartbeat
-`),
-    unit(`${CRON_UNIT}.timer`, `[Unit]
+`,
+    ),
+    unit(
+      `${CRON_UNIT}.timer`,
+      `[Unit]
 Description=hafleet: ${title} cron of ${props.tenant} every ${cron.everyMinutes} minute(s)
 
 [Timer]
@@ -144,7 +158,8 @@ AccuracySec=5s
 
 [Install]
 WantedBy=timers.target
-`),
+`,
+    ),
   ];
 }
 
@@ -169,6 +184,11 @@ function checkProps(props: UserDataProps): void {
   requireMatch(`${where}: config.mode`, profile.config.mode, /^0?[0-7]{3}$/, 'use an octal mode such as 0640');
   requireMatch(`${where}: cron.user`, profile.cron.user, POSIX_NAME, 'use a POSIX user name');
   requireMatch(`${where}: cron.command`, profile.cron.command, /^\/[^\n\\]*$/, 'start with an absolute path, on one line');
-  requireMatch(`${where}: cron.everyMinutes`, String(profile.cron.everyMinutes), /^([1-9]|[1-5]\d|60)$/, 'use a whole number of minutes, 1–60');
+  requireMatch(
+    `${where}: cron.everyMinutes`,
+    String(profile.cron.everyMinutes),
+    /^([1-9]|[1-5]\d|60)$/,
+    'use a whole number of minutes, 1–60',
+  );
   for (const service of profile.services) requireMatch(`${where}: services`, service, /^[A-Za-z0-9@._-]+$/, 'use systemd unit names');
 }

@@ -14,7 +14,17 @@ import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 const TENANTS = ['harbour-health', 'northwind-university'];
 
 function run(workspace: TempWorkspace, command: string, args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_LEGACY_AFFECTED: 'false', GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.org' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    NX_LEGACY_AFFECTED: 'false',
+    GIT_AUTHOR_NAME: 'test',
+    GIT_AUTHOR_EMAIL: 'test@example.org',
+    GIT_COMMITTER_NAME: 'test',
+    GIT_COMMITTER_EMAIL: 'test@example.org',
+  };
   for (const key of Object.keys(env)) if (key.startsWith('NX_TASK') || key === 'NX_WORKSPACE_ROOT_PATH') delete env[key];
   const result = spawnSync(command, args, { cwd: workspace.root, env, encoding: 'utf8' });
   const output = `${result.stdout}${result.stderr}`;
@@ -51,7 +61,9 @@ describe('nx affected over tenants (real Nx, real git)', () => {
 
     // The task graph Nx would run (printed instead of run: the plans themselves are tested elsewhere).
     const output = nx('affected', '-t', 'plan', '--base=HEAD~1', '--head=HEAD', '--graph=stdout');
-    const tasks = Object.keys((JSON.parse(output.slice(output.indexOf('{'))) as { tasks: { tasks: Record<string, unknown> } }).tasks.tasks).sort();
+    const tasks = Object.keys(
+      (JSON.parse(output.slice(output.indexOf('{'))) as { tasks: { tasks: Record<string, unknown> } }).tasks.tasks,
+    ).sort();
     expect(tasks).toEqual(['harbour-health:plan', 'harbour-health:synth']);
   });
 

@@ -29,7 +29,9 @@ describe('batched synth under Nx', { timeout: 300_000 }, () => {
     const run = synthAll();
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('Running 2 tasks with @hafleet/nx-plugin:synth');
-    expect(run.output).toMatch(/harbour-health: stack changed \(cdktf\.out\/stacks\/harbour-health\/cdk\.tf\.json\); guardrails: \d+ checks passed/);
+    expect(run.output).toMatch(
+      /harbour-health: stack changed \(cdktf\.out\/stacks\/harbour-health\/cdk\.tf\.json\); guardrails: \d+ checks passed/,
+    );
     expect(run.output).toContain('synth: 2/2 done');
     for (const tenant of ['harbour-health', 'lakeside-state']) {
       expect(JSON.parse(readFileSync(join(workspace.root, 'cdktf.out/stacks', tenant, 'cdk.tf.json'), 'utf8')).terraform).toBeDefined();
@@ -37,7 +39,10 @@ describe('batched synth under Nx', { timeout: 300_000 }, () => {
   });
 
   it('re-runs only the tenant whose spec changed; the other comes from the cache', () => {
-    editSpec('lakeside-state', (spec) => ({ ...spec, alerts: { ...spec.alerts, emails: [...spec.alerts.emails, 'night-shift@example.org'] } }));
+    editSpec('lakeside-state', (spec) => ({
+      ...spec,
+      alerts: { ...spec.alerts, emails: [...spec.alerts.emails, 'night-shift@example.org'] },
+    }));
     const run = synthAll();
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('Nx read the output from the cache instead of running the command for 1 out of 2 tasks');
@@ -47,7 +52,10 @@ describe('batched synth under Nx', { timeout: 300_000 }, () => {
 
   it('fails only the tenant with a broken spec, names its field, and still writes the other', () => {
     editSpec('lakeside-state', (spec) => ({ ...spec, network: { ...spec.network, vpcCidr: '10.0.0.0/33' } }));
-    editSpec('harbour-health', (spec) => ({ ...spec, alerts: { ...spec.alerts, emails: [...spec.alerts.emails, 'night-shift@example.org'] } }));
+    editSpec('harbour-health', (spec) => ({
+      ...spec,
+      alerts: { ...spec.alerts, emails: [...spec.alerts.emails, 'night-shift@example.org'] },
+    }));
     const before = readFileSync(join(workspace.root, 'cdktf.out/stacks/lakeside-state/cdk.tf.json'), 'utf8');
     const run = synthAll();
     expect(run.code, run.output).not.toBe(0);

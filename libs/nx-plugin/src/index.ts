@@ -48,7 +48,9 @@ export function tenantTargets(tenant: string): Record<string, TargetConfiguratio
       dependsOn: ['synth'],
       cache: true,
       inputs: [...STACK_INPUTS, { runtime: 'terraform version' }],
-      metadata: { description: 'A real `terraform validate` of the synthesized stack (synth has held it to the fleet rules and guardrails).' },
+      metadata: {
+        description: 'A real `terraform validate` of the synthesized stack (synth has held it to the fleet rules and guardrails).',
+      },
     },
     // Each task writes only its tenant's folder, so batches and `--parallel` share nothing;
     // the batch prints the fleet table, and `fleet show` assembles the fleet view afterwards.

@@ -19,8 +19,13 @@ describe('module boundaries (eslint.config.mjs)', () => {
   }, 120_000);
 
   it('rejects a library importing an app', async () => {
-    const found = await findings('libs/fleet/src/boundary-fixture.ts', "import { fleetCli } from '../../../apps/cli/src/cli.js';\nexport const cli = fleetCli;\n");
-    expect(found).toEqual([expect.stringMatching(/^1 @nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/)]);
+    const found = await findings(
+      'libs/fleet/src/boundary-fixture.ts',
+      "import { fleetCli } from '../../../apps/cli/src/cli.js';\nexport const cli = fleetCli;\n",
+    );
+    expect(found).toEqual([
+      expect.stringMatching(/^1 @nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/),
+    ]);
   });
 
   it('rejects production code importing test support: the test-support project, a testing/ folder, a test runner', async () => {
@@ -42,7 +47,9 @@ describe('module boundaries (eslint.config.mjs)', () => {
   });
 
   it('lets apps use libraries, and tests and test support use test support', async () => {
-    expect(await findings('apps/cli/src/boundary-fixture.ts', "import { loadFleet } from '@hafleet/fleet';\nexport const load = loadFleet;\n")).toEqual([]);
+    expect(
+      await findings('apps/cli/src/boundary-fixture.ts', "import { loadFleet } from '@hafleet/fleet';\nexport const load = loadFleet;\n"),
+    ).toEqual([]);
     const testCode = [
       "import { expect } from 'vitest';",
       "import { tempWorkspace } from '@hafleet/testing';",
@@ -54,7 +61,12 @@ describe('module boundaries (eslint.config.mjs)', () => {
   });
 
   it('keeps the test-support project from importing an app', async () => {
-    const found = await findings('libs/testing/src/boundary-fixture.ts', "import { fleetCli } from '../../../apps/cli/src/cli.js';\nexport const cli = fleetCli;\n");
-    expect(found).toEqual([expect.stringMatching(/^1 @nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/)]);
+    const found = await findings(
+      'libs/testing/src/boundary-fixture.ts',
+      "import { fleetCli } from '../../../apps/cli/src/cli.js';\nexport const cli = fleetCli;\n",
+    );
+    expect(found).toEqual([
+      expect.stringMatching(/^1 @nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/),
+    ]);
   });
 });

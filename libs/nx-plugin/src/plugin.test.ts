@@ -37,7 +37,9 @@ describe('hafleet Nx plugin', () => {
   it.each(['typecheck', 'lint', 'test'])('gives every lib and app a %s target, and no tenant one', (target) => {
     const { output } = nx(workspace, 'show', 'projects', '--with-target', target, '--json');
     const projects = JSON.parse(output.slice(output.indexOf('['))) as string[];
-    expect(projects).toEqual(expect.arrayContaining(['tenant-spec', 'tenant-stack', 'terraform', 'testing', 'cli', 'cdktf-app', 'state-bootstrap']));
+    expect(projects).toEqual(
+      expect.arrayContaining(['tenant-spec', 'tenant-stack', 'terraform', 'testing', 'cli', 'cdktf-app', 'state-bootstrap']),
+    );
     expect(projects).not.toContain('harbour-health');
   });
 

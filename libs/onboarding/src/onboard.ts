@@ -46,7 +46,12 @@ export function prepareOnboarding(workspaceRoot: string, rawAnswers: Readonly<Re
   const fail = (extra: SpecProblem[] = []): never => {
     throw new SpecValidationError([...problems, ...extra]);
   };
-  const problem = (field: string, message: string): SpecProblem => ({ tenant: name || '(new tenant)', file: tenantFile(name), field: labelField(field), message });
+  const problem = (field: string, message: string): SpecProblem => ({
+    tenant: name || '(new tenant)',
+    file: tenantFile(name),
+    field: labelField(field),
+    message,
+  });
   for (const q of missing) problems.push(problem(q.specField, `is required — fix: ${flagUsage(q)}`));
   if (problems.length > 0) fail();
 
@@ -55,17 +60,31 @@ export function prepareOnboarding(workspaceRoot: string, rawAnswers: Readonly<Re
   if (!nameCheck.success) fail([problem('name', nameCheck.error.issues[0]!.message)]);
   const folder = join(root, TENANTS_DIR, name);
   if (existsSync(folder)) {
-    fail([problem('name', `${TENANTS_DIR}/${name} already exists — fix: choose another name (to change that tenant, edit its ${TENANT_SPEC_FILE})`)]);
+    fail([
+      problem(
+        'name',
+        `${TENANTS_DIR}/${name} already exists — fix: choose another name (to change that tenant, edit its ${TENANT_SPEC_FILE})`,
+      ),
+    ]);
   }
   for (const projects of ['apps', 'libs']) {
-    if (existsSync(join(root, projects, name))) fail([problem('name', `"${name}" is the Nx project ${projects}/${name} — fix: choose another tenant name`)]);
+    if (existsSync(join(root, projects, name)))
+      fail([problem('name', `"${name}" is the Nx project ${projects}/${name} — fix: choose another tenant name`)]);
   }
 
   // A missing release or an exhausted pool is reported with every other problem of the answers:
   // the spec is validated with a stand-in for the value, whose own problems are then dropped.
   const fleet = loadFleetConfig(root);
-  const release = answers.amiId ? { amiId: answers.amiId, release: answers.release } : fleet.defaultRelease && { ...fleet.defaultRelease, release: answers.release ?? fleet.defaultRelease.release };
-  if (!release) problems.push(problem('app.amiId', `is required: fleet.json has no defaultRelease — fix: ${flagUsage(questionFor('amiId'))}, or set defaultRelease in fleet.json`));
+  const release = answers.amiId
+    ? { amiId: answers.amiId, release: answers.release }
+    : fleet.defaultRelease && { ...fleet.defaultRelease, release: answers.release ?? fleet.defaultRelease.release };
+  if (!release)
+    problems.push(
+      problem(
+        'app.amiId',
+        `is required: fleet.json has no defaultRelease — fix: ${flagUsage(questionFor('amiId'))}, or set defaultRelease in fleet.json`,
+      ),
+    );
 
   let network: OnboardingPlan['network'] | undefined;
   if (answers.vpcCidr) {
@@ -111,8 +130,15 @@ const STAND_IN = { release: { amiId: 'ami-00000000' }, vpcCidr: '10.0.0.0/16' } 
  * sizing model (fed with expectedLoad), so that `fleet size` can explain them and a retuned model
  * reaches every tenant that did not choose a value of its own.
  */
-export function tenantSpecFromAnswers(answers: OnboardingAnswers, release: { amiId: string; release?: string | undefined }, vpcCidr: string): TenantSpecInput {
-  const account = { ...(answers.accountId ? { id: answers.accountId } : {}), ...(answers.deployerRoleArn ? { deployerRoleArn: answers.deployerRoleArn } : {}) };
+export function tenantSpecFromAnswers(
+  answers: OnboardingAnswers,
+  release: { amiId: string; release?: string | undefined },
+  vpcCidr: string,
+): TenantSpecInput {
+  const account = {
+    ...(answers.accountId ? { id: answers.accountId } : {}),
+    ...(answers.deployerRoleArn ? { deployerRoleArn: answers.deployerRoleArn } : {}),
+  };
   return {
     $schema: '../../libs/tenant-spec/tenant.schema.json',
     name: answers.name,
@@ -143,7 +169,9 @@ export function tenantSpecFromAnswers(answers: OnboardingAnswers, release: { ami
  */
 export function writeOnboarding(plan: OnboardingPlan): void {
   if (existsSync(plan.file)) {
-    throw new SpecValidationError([{ tenant: plan.name, file: plan.relativeFile, field: 'name', message: 'appeared while onboarding — fix: choose another name' }]);
+    throw new SpecValidationError([
+      { tenant: plan.name, file: plan.relativeFile, field: 'name', message: 'appeared while onboarding — fix: choose another name' },
+    ]);
   }
   const folder = join(plan.file, '..');
   const created = !existsSync(folder);
@@ -161,7 +189,11 @@ export interface OnboardOptions {
 }
 
 /** prepareOnboarding, then writeOnboarding unless dry-run: the one way to onboard a tenant. */
-export function onboardTenant(workspaceRoot: string, rawAnswers: Readonly<Record<string, unknown>>, options: OnboardOptions = {}): OnboardingPlan {
+export function onboardTenant(
+  workspaceRoot: string,
+  rawAnswers: Readonly<Record<string, unknown>>,
+  options: OnboardOptions = {},
+): OnboardingPlan {
   const plan = prepareOnboarding(workspaceRoot, rawAnswers);
   if (!options.dryRun) writeOnboarding(plan);
   return plan;
@@ -185,7 +217,9 @@ export function describeOnboarding(plan: OnboardingPlan, options: OnboardOptions
           `next: npx fleet plan ${spec.name}   (or npx nx run ${spec.name}:plan; why these sizes: npx fleet size ${spec.name})`,
           ...(spec.mail.relay
             ? []
-            : [`then, after the first apply: publish the mail DNS records for ${spec.domain} that \`terraform output mail_dns_records\` lists (SES DKIM), or mail will not leave`]),
+            : [
+                `then, after the first apply: publish the mail DNS records for ${spec.domain} that \`terraform output mail_dns_records\` lists (SES DKIM), or mail will not leave`,
+              ]),
         ]),
   ];
 }

@@ -30,7 +30,11 @@ const NONE_ALLOWED: ReadonlySet<string> = new Set(['cdnCertificateArn', 'drRegio
  * other answer is lost), offers the optional questions, shows a summary (sizes, network, file) and
  * asks for confirmation. Returns the answers; throws OnboardingCancelled when the person leaves.
  */
-export async function interviewForOnboarding(workspaceRoot: string, given: Readonly<Record<string, unknown>>, streams: PromptStreams): Promise<Record<string, unknown>> {
+export async function interviewForOnboarding(
+  workspaceRoot: string,
+  given: Readonly<Record<string, unknown>>,
+  streams: PromptStreams,
+): Promise<Record<string, unknown>> {
   const io = { input: streams.input as NodeJS.ReadStream, output: streams.output as NodeJS.WriteStream };
   const answers: Record<string, unknown> = { ...given };
   const answered = (value: unknown): string | boolean | symbol => {
@@ -43,20 +47,52 @@ export async function interviewForOnboarding(workspaceRoot: string, given: Reado
   const ask = async (q: OnboardingQuestion, problem?: string): Promise<void> => {
     if (problem) log.warn(`${q.prompt}: ${problem}`, io);
     const check = (value: string | undefined): string | undefined => answerProblem(workspaceRoot, answers, q, value ?? '');
-    const value = q.choices && q.choices.length <= 6
-      ? answered(await select({ ...io, message: q.prompt, options: q.choices.map((c) => ({ value: c, label: c })), initialValue: (answers[q.key] as string | undefined) ?? initialChoice(workspaceRoot, q) }))
-      : answered(await text({ ...io, message: q.prompt, placeholder: `e.g. ${q.example.replace(/^"|"$/g, '')}`, initialValue: answers[q.key] === undefined ? undefined : String(answers[q.key]), validate: (v) => check(v) }));
+    const value =
+      q.choices && q.choices.length <= 6
+        ? answered(
+            await select({
+              ...io,
+              message: q.prompt,
+              options: q.choices.map((c) => ({ value: c, label: c })),
+              initialValue: (answers[q.key] as string | undefined) ?? initialChoice(workspaceRoot, q),
+            }),
+          )
+        : answered(
+            await text({
+              ...io,
+              message: q.prompt,
+              placeholder: `e.g. ${q.example.replace(/^"|"$/g, '')}`,
+              initialValue: answers[q.key] === undefined ? undefined : String(answers[q.key]),
+              validate: (v) => check(v),
+            }),
+          );
     answers[q.key] = String(value).trim();
   };
 
   intro('fleet onboard: a new client', io);
   for (const q of parseAnswers(answers).missing) await ask(q);
   const offered = OFFERED.map((key) => ONBOARDING_QUESTIONS.find((q) => q.key === key)!).filter((q) => answers[q.key] === undefined);
-  if (offered.length > 0 && answered(await confirm({ ...io, message: `Optional settings (${offered.map((q) => q.prompt.toLowerCase()).join(', ')})?`, initialValue: false })) === true) {
+  if (
+    offered.length > 0 &&
+    answered(
+      await confirm({
+        ...io,
+        message: `Optional settings (${offered.map((q) => q.prompt.toLowerCase()).join(', ')})?`,
+        initialValue: false,
+      }),
+    ) === true
+  ) {
     for (const q of offered) {
       if (q.choices && !NONE_ALLOWED.has(q.key)) await ask(q);
       else {
-        const value = answered(await text({ ...io, message: `${q.prompt} (empty: none)`, placeholder: `e.g. ${q.example}`, validate: (v) => (v ? answerProblem(workspaceRoot, answers, q, v) : undefined) }));
+        const value = answered(
+          await text({
+            ...io,
+            message: `${q.prompt} (empty: none)`,
+            placeholder: `e.g. ${q.example}`,
+            validate: (v) => (v ? answerProblem(workspaceRoot, answers, q, v) : undefined),
+          }),
+        );
         if (value) answers[q.key] = String(value).trim();
       }
     }
@@ -69,7 +105,9 @@ export async function interviewForOnboarding(workspaceRoot: string, given: Reado
       plan = prepareOnboarding(workspaceRoot, answers);
     } catch (error) {
       if (!(error instanceof SpecValidationError) || round >= 3) throw error;
-      const blamed = ONBOARDING_QUESTIONS.map((q) => [q, error.problems.find((p) => p.field.endsWith(`(--${q.flag})`))] as const).filter(([, p]) => p);
+      const blamed = ONBOARDING_QUESTIONS.map((q) => [q, error.problems.find((p) => p.field.endsWith(`(--${q.flag})`))] as const).filter(
+        ([, p]) => p,
+      );
       if (blamed.length === 0) throw error;
       for (const [q, p] of blamed) await ask(q, p!.message);
     }
@@ -96,7 +134,12 @@ function initialChoice(workspaceRoot: string, q: OnboardingQuestion): string {
  * choices) and then the full onboarding validation with harmless stand-ins for the questions not
  * yet asked, keeping only the problems blamed on this question's flag.
  */
-export function answerProblem(workspaceRoot: string, answers: Readonly<Record<string, unknown>>, q: OnboardingQuestion, value: string): string | undefined {
+export function answerProblem(
+  workspaceRoot: string,
+  answers: Readonly<Record<string, unknown>>,
+  q: OnboardingQuestion,
+  value: string,
+): string | undefined {
   if (value.trim() === '') return 'an answer is required';
   const own = parseAnswers({ [q.key]: value });
   if (own.problems[0]) return own.problems[0].message;

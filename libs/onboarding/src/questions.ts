@@ -50,25 +50,202 @@ const question = (q: OnboardingQuestion) => q;
 
 /** In the order a person is asked. */
 export const ONBOARDING_QUESTIONS: readonly OnboardingQuestion[] = [
-  question({ key: 'name', flag: 'name', kind: 'text', required: true, prompt: 'Tenant name (DNS-safe)', description: 'DNS-safe tenant name: folder, Nx project and prefix of every AWS resource.', example: 'northwind-university', specField: 'name' }),
-  question({ key: 'displayName', flag: 'display-name', kind: 'text', required: true, prompt: 'Client organisation name', description: 'The client organisation, as people write it.', example: '"Northwind University"', specField: 'displayName' }),
-  question({ key: 'region', flag: 'region', kind: 'text', required: true, prompt: 'AWS region', description: 'AWS region that hosts the tenant.', example: 'ap-southeast-2', choices: KNOWN_REGIONS, specField: 'region' }),
-  question({ key: 'concurrentUsers', flag: 'concurrent-users', kind: 'count', required: true, prompt: 'Expected concurrent users at peak', description: 'Learners online at the same time at the expected peak; sizes the stack.', example: '800', specField: 'expectedLoad.concurrentUsers' }),
-  question({ key: 'population', flag: 'population', kind: 'count', required: true, prompt: 'Population (every account that can log in)', description: 'Every account that can log in; sizes the database storage.', example: '40000', specField: 'expectedLoad.population' }),
-  question({ key: 'databaseEngine', flag: 'database-engine', kind: 'text', required: true, prompt: 'Database engine', description: 'RDS Multi-AZ (mysql, postgres) or Aurora (aurora-mysql, aurora-postgresql).', example: 'aurora-mysql', choices: DATABASE_ENGINES, specField: 'database.engine' }),
-  question({ key: 'domain', flag: 'domain', kind: 'text', required: true, prompt: 'Hostname learners use', description: 'Hostname learners use; unique across the fleet.', example: 'learn.northwind.edu.au', specField: 'domain' }),
-  question({ key: 'certificateArn', flag: 'certificate-arn', kind: 'text', required: true, prompt: 'ACM certificate ARN for the domain, in the tenant region', description: 'ACM certificate (tenant region) for the load balancer.', example: 'arn:aws:acm:ap-southeast-2:111122223333:certificate/…', specField: 'edge.certificateArn' }),
-  question({ key: 'alertEmails', flag: 'alert-emails', kind: 'list', required: true, prompt: 'Alert email addresses (comma-separated)', description: 'Who receives the alarms, comma-separated.', example: 'lms-oncall@northwind.edu.au,hosting-ops@example.com', specField: 'alerts.emails' }),
-  question({ key: 'cdnCertificateArn', flag: 'cdn-certificate-arn', kind: 'text', required: false, prompt: 'ACM certificate ARN in us-east-1 for the CDN', description: 'ACM certificate in us-east-1: adds CloudFront in front of the tenant. Default: no CDN.', example: 'arn:aws:acm:us-east-1:111122223333:certificate/…', specField: 'cdn.certificateArn' }),
-  question({ key: 'profile', flag: 'profile', kind: 'text', required: false, prompt: 'Application profile', description: `The platform the tenant runs (${PROFILE_NAMES.join(', ')}). Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`, example: 'totara', choices: PROFILE_NAMES, specField: 'app.profile' }),
-  question({ key: 'ring', flag: 'ring', kind: 'text', required: false, prompt: 'Rollout ring', description: `Rollout ring (${ROLLOUT_RINGS.join(' → ')}). Default general.`, example: 'early', choices: ROLLOUT_RINGS, specField: 'rollout.ring' }),
-  question({ key: 'environment', flag: 'environment', kind: 'text', required: false, prompt: 'Environment', description: 'production (default) or staging.', example: 'staging', choices: ENVIRONMENTS, specField: 'environment' }),
-  question({ key: 'accountId', flag: 'account-id', kind: 'text', required: false, prompt: "Tenant's own AWS account id", description: "The tenant's own AWS account. Default: fleet.json defaultAccountId.", example: '444455556666', specField: 'account.id' }),
-  question({ key: 'deployerRoleArn', flag: 'deployer-role-arn', kind: 'text', required: false, prompt: 'Deployer role ARN', description: 'IAM role terraform assumes for this tenant.', example: 'arn:aws:iam::444455556666:role/hafleet-deployer', specField: 'account.deployerRoleArn' }),
-  question({ key: 'amiId', flag: 'ami-id', kind: 'text', required: false, prompt: 'Release AMI id', description: 'The release image. Default: fleet.json defaultRelease.', example: 'ami-0123456789abcdef0', specField: 'app.amiId' }),
-  question({ key: 'release', flag: 'release', kind: 'text', required: false, prompt: 'Release label', description: 'Release label of the AMI. Default: fleet.json defaultRelease (with its AMI).', example: '2025.3.2', specField: 'app.release' }),
-  question({ key: 'drRegion', flag: 'dr-region', kind: 'text', required: false, prompt: 'Disaster recovery region', description: "Region AWS Backup copies the tenant's backups to (not its own). Default: no DR copies.", example: 'us-west-2', choices: KNOWN_REGIONS, specField: 'disasterRecovery.region' }),
-  question({ key: 'vpcCidr', flag: 'vpc-cidr', kind: 'text', required: false, prompt: 'VPC range', description: "The tenant's VPC range. Default: the first free block of fleet.json networkPool.", example: '10.42.0.0/16', specField: 'network.vpcCidr' }),
+  question({
+    key: 'name',
+    flag: 'name',
+    kind: 'text',
+    required: true,
+    prompt: 'Tenant name (DNS-safe)',
+    description: 'DNS-safe tenant name: folder, Nx project and prefix of every AWS resource.',
+    example: 'northwind-university',
+    specField: 'name',
+  }),
+  question({
+    key: 'displayName',
+    flag: 'display-name',
+    kind: 'text',
+    required: true,
+    prompt: 'Client organisation name',
+    description: 'The client organisation, as people write it.',
+    example: '"Northwind University"',
+    specField: 'displayName',
+  }),
+  question({
+    key: 'region',
+    flag: 'region',
+    kind: 'text',
+    required: true,
+    prompt: 'AWS region',
+    description: 'AWS region that hosts the tenant.',
+    example: 'ap-southeast-2',
+    choices: KNOWN_REGIONS,
+    specField: 'region',
+  }),
+  question({
+    key: 'concurrentUsers',
+    flag: 'concurrent-users',
+    kind: 'count',
+    required: true,
+    prompt: 'Expected concurrent users at peak',
+    description: 'Learners online at the same time at the expected peak; sizes the stack.',
+    example: '800',
+    specField: 'expectedLoad.concurrentUsers',
+  }),
+  question({
+    key: 'population',
+    flag: 'population',
+    kind: 'count',
+    required: true,
+    prompt: 'Population (every account that can log in)',
+    description: 'Every account that can log in; sizes the database storage.',
+    example: '40000',
+    specField: 'expectedLoad.population',
+  }),
+  question({
+    key: 'databaseEngine',
+    flag: 'database-engine',
+    kind: 'text',
+    required: true,
+    prompt: 'Database engine',
+    description: 'RDS Multi-AZ (mysql, postgres) or Aurora (aurora-mysql, aurora-postgresql).',
+    example: 'aurora-mysql',
+    choices: DATABASE_ENGINES,
+    specField: 'database.engine',
+  }),
+  question({
+    key: 'domain',
+    flag: 'domain',
+    kind: 'text',
+    required: true,
+    prompt: 'Hostname learners use',
+    description: 'Hostname learners use; unique across the fleet.',
+    example: 'learn.northwind.edu.au',
+    specField: 'domain',
+  }),
+  question({
+    key: 'certificateArn',
+    flag: 'certificate-arn',
+    kind: 'text',
+    required: true,
+    prompt: 'ACM certificate ARN for the domain, in the tenant region',
+    description: 'ACM certificate (tenant region) for the load balancer.',
+    example: 'arn:aws:acm:ap-southeast-2:111122223333:certificate/…',
+    specField: 'edge.certificateArn',
+  }),
+  question({
+    key: 'alertEmails',
+    flag: 'alert-emails',
+    kind: 'list',
+    required: true,
+    prompt: 'Alert email addresses (comma-separated)',
+    description: 'Who receives the alarms, comma-separated.',
+    example: 'lms-oncall@northwind.edu.au,hosting-ops@example.com',
+    specField: 'alerts.emails',
+  }),
+  question({
+    key: 'cdnCertificateArn',
+    flag: 'cdn-certificate-arn',
+    kind: 'text',
+    required: false,
+    prompt: 'ACM certificate ARN in us-east-1 for the CDN',
+    description: 'ACM certificate in us-east-1: adds CloudFront in front of the tenant. Default: no CDN.',
+    example: 'arn:aws:acm:us-east-1:111122223333:certificate/…',
+    specField: 'cdn.certificateArn',
+  }),
+  question({
+    key: 'profile',
+    flag: 'profile',
+    kind: 'text',
+    required: false,
+    prompt: 'Application profile',
+    description: `The platform the tenant runs (${PROFILE_NAMES.join(', ')}). Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`,
+    example: 'totara',
+    choices: PROFILE_NAMES,
+    specField: 'app.profile',
+  }),
+  question({
+    key: 'ring',
+    flag: 'ring',
+    kind: 'text',
+    required: false,
+    prompt: 'Rollout ring',
+    description: `Rollout ring (${ROLLOUT_RINGS.join(' → ')}). Default general.`,
+    example: 'early',
+    choices: ROLLOUT_RINGS,
+    specField: 'rollout.ring',
+  }),
+  question({
+    key: 'environment',
+    flag: 'environment',
+    kind: 'text',
+    required: false,
+    prompt: 'Environment',
+    description: 'production (default) or staging.',
+    example: 'staging',
+    choices: ENVIRONMENTS,
+    specField: 'environment',
+  }),
+  question({
+    key: 'accountId',
+    flag: 'account-id',
+    kind: 'text',
+    required: false,
+    prompt: "Tenant's own AWS account id",
+    description: "The tenant's own AWS account. Default: fleet.json defaultAccountId.",
+    example: '444455556666',
+    specField: 'account.id',
+  }),
+  question({
+    key: 'deployerRoleArn',
+    flag: 'deployer-role-arn',
+    kind: 'text',
+    required: false,
+    prompt: 'Deployer role ARN',
+    description: 'IAM role terraform assumes for this tenant.',
+    example: 'arn:aws:iam::444455556666:role/hafleet-deployer',
+    specField: 'account.deployerRoleArn',
+  }),
+  question({
+    key: 'amiId',
+    flag: 'ami-id',
+    kind: 'text',
+    required: false,
+    prompt: 'Release AMI id',
+    description: 'The release image. Default: fleet.json defaultRelease.',
+    example: 'ami-0123456789abcdef0',
+    specField: 'app.amiId',
+  }),
+  question({
+    key: 'release',
+    flag: 'release',
+    kind: 'text',
+    required: false,
+    prompt: 'Release label',
+    description: 'Release label of the AMI. Default: fleet.json defaultRelease (with its AMI).',
+    example: '2025.3.2',
+    specField: 'app.release',
+  }),
+  question({
+    key: 'drRegion',
+    flag: 'dr-region',
+    kind: 'text',
+    required: false,
+    prompt: 'Disaster recovery region',
+    description: "Region AWS Backup copies the tenant's backups to (not its own). Default: no DR copies.",
+    example: 'us-west-2',
+    choices: KNOWN_REGIONS,
+    specField: 'disasterRecovery.region',
+  }),
+  question({
+    key: 'vpcCidr',
+    flag: 'vpc-cidr',
+    kind: 'text',
+    required: false,
+    prompt: 'VPC range',
+    description: "The tenant's VPC range. Default: the first free block of fleet.json networkPool.",
+    example: '10.42.0.0/16',
+    specField: 'network.vpcCidr',
+  }),
 ];
 
 export const questionFor = (key: AnswerKey): OnboardingQuestion => ONBOARDING_QUESTIONS.find((q) => q.key === key)!;
@@ -100,7 +277,8 @@ export function parseAnswers(raw: Readonly<Record<string, unknown>>): ParsedAnsw
   const answers: Record<string, unknown> = {};
   const problems: SpecProblem[] = [];
   const name = typeof raw['name'] === 'string' ? raw['name'] : '';
-  const problem = (field: string, message: string) => problems.push({ tenant: name || '(new tenant)', file: tenantFile(name), field, message });
+  const problem = (field: string, message: string) =>
+    problems.push({ tenant: name || '(new tenant)', file: tenantFile(name), field, message });
   for (const [key, value] of Object.entries(raw)) {
     const q = ONBOARDING_QUESTIONS.find((candidate) => candidate.key === key);
     if (!q) {
@@ -110,7 +288,12 @@ export function parseAnswers(raw: Readonly<Record<string, unknown>>): ParsedAnsw
     if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
     const label = labelField(q.specField);
     if (q.kind === 'count') {
-      const number = typeof value === 'number' ? value : /^\s*-?[\d,_]+\s*$/.test(String(value)) ? Number(String(value).replace(/[,_\s]/g, '')) : Number.NaN;
+      const number =
+        typeof value === 'number'
+          ? value
+          : /^\s*-?[\d,_]+\s*$/.test(String(value))
+            ? Number(String(value).replace(/[,_\s]/g, ''))
+            : Number.NaN;
       if (!Number.isInteger(number)) problem(label, `"${String(value)}" is not a whole number — fix: ${flagUsage(q)}`);
       else answers[key] = number;
     } else if (q.kind === 'list') {
@@ -144,7 +327,8 @@ export function generatorSchema(): string {
     $schema: 'https://json-schema.org/schema',
     $id: 'HafleetTenant',
     title: 'Onboard a tenant',
-    description: 'Sizes, allocates a network for and validates a new tenant, then writes tenants/<name>/tenant.json (nothing else). Generated from libs/onboarding/src/questions.ts by `npm run fleet -- schema`.',
+    description:
+      'Sizes, allocates a network for and validates a new tenant, then writes tenants/<name>/tenant.json (nothing else). Generated from libs/onboarding/src/questions.ts by `npm run fleet -- schema`.',
     type: 'object',
     properties,
     additionalProperties: false,

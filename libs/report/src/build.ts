@@ -96,7 +96,9 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
 
   t0 = clock();
   const dots = tenants.map(({ spec, stack }) => architectureDot(readArchitecture(spec.name, stack)));
-  const svgs = await renderSvgs(dots, { onBatch: (done) => done % 250 < 50 && done < dots.length && say(`[${done}/${dots.length}] diagrams`) });
+  const svgs = await renderSvgs(dots, {
+    onBatch: (done) => done % 250 < 50 && done < dots.length && say(`[${done}/${dots.length}] diagrams`),
+  });
   const diagramsMs = clock() - t0;
   say(`laid out ${svgs.length} diagram(s)`);
 
@@ -108,11 +110,16 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
     mkdirSync(join(staging, 'rollouts'));
     const rows = reports.map(fleetRow);
     const priceSource = prices ? priceSourceLine(prices) : (pricesError ?? 'no prices');
-    const totals = costTotals(reports.filter((r) => r.cost).map((r) => ({ region: r.spec.region, band: r.spec.sizing.band.name, monthly: r.cost!.monthly })));
+    const totals = costTotals(
+      reports.filter((r) => r.cost).map((r) => ({ region: r.spec.region, band: r.spec.sizing.band.name, monthly: r.cost!.monthly })),
+    );
     writeFileSync(join(staging, 'index.html'), fleetPage(rows, rollouts, { generatedAt, priceSource }));
-    reports.forEach((report, i) => writeFileSync(join(staging, 'tenants', `${report.spec.name}.html`), tenantPage(report, inlineSvg(svgs[i]!), { generatedAt })));
+    reports.forEach((report, i) =>
+      writeFileSync(join(staging, 'tenants', `${report.spec.name}.html`), tenantPage(report, inlineSvg(svgs[i]!), { generatedAt })),
+    );
     for (const rollout of rollouts) {
-      if (rollout.journal) writeFileSync(join(staging, 'rollouts', `${rollout.id}.html`), rolloutPage(rollout.id, rollout.journal, { generatedAt }));
+      if (rollout.journal)
+        writeFileSync(join(staging, 'rollouts', `${rollout.id}.html`), rolloutPage(rollout.id, rollout.journal, { generatedAt }));
     }
     const json: ReportJson = { generatedAt, priceSource, tenants: rows, totals };
     writeFileSync(join(staging, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);

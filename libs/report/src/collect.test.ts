@@ -2,7 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POLICY_REPORT_FILE } from '@hafleet/guardrails';
-import { DEFAULT_OUTDIR, STACK_FILE, TENANTS_DIR, TENANT_SPEC_FILE, loadFleetConfig, stackDir, stackLibsDigest } from '@hafleet/tenant-spec';
+import {
+  DEFAULT_OUTDIR,
+  STACK_FILE,
+  TENANTS_DIR,
+  TENANT_SPEC_FILE,
+  loadFleetConfig,
+  stackDir,
+  stackLibsDigest,
+} from '@hafleet/tenant-spec';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 import { collectTenant } from './collect.js';
@@ -24,7 +32,14 @@ describe('guardrail results in the fleet report', () => {
   async function collect(libs = stackLibsDigest(workspace.root)) {
     const [tenant] = await loadTenantStacks({ workspaceRoot: workspace.root, only: [TENANT] });
     let reused: boolean | undefined;
-    const options = { workspaceRoot: workspace.root, rollouts: [], fleet: loadFleetConfig(workspace.root), fleetTenants: [TENANT], libs, onPolicy: (r: boolean) => (reused = r) };
+    const options = {
+      workspaceRoot: workspace.root,
+      rollouts: [],
+      fleet: loadFleetConfig(workspace.root),
+      fleetTenants: [TENANT],
+      libs,
+      onPolicy: (r: boolean) => (reused = r),
+    };
     return { report: collectTenant(tenant!, options), reused };
   }
 
@@ -32,7 +47,11 @@ describe('guardrail results in the fleet report', () => {
     workspace = tempWorkspace({ tenants: [TENANT] });
     synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' });
     const specFile = join(workspace.root, TENANTS_DIR, TENANT, TENANT_SPEC_FILE);
-    synthesized = { stack: readFileSync(join(dir(), STACK_FILE), 'utf8'), report: readFileSync(join(dir(), POLICY_REPORT_FILE), 'utf8'), spec: readFileSync(specFile, 'utf8') };
+    synthesized = {
+      stack: readFileSync(join(dir(), STACK_FILE), 'utf8'),
+      report: readFileSync(join(dir(), POLICY_REPORT_FILE), 'utf8'),
+      spec: readFileSync(specFile, 'utf8'),
+    };
   });
   afterAll(() => workspace.dispose());
   beforeEach(() => {
@@ -48,13 +67,18 @@ describe('guardrail results in the fleet report', () => {
     expect(fresh.report.policy.passed).toBeGreaterThan(100);
 
     // Proof that the saved file is what is shown: one pass in it marked suppressed, key untouched.
-    const edited = synthesized.report.replace(/"rule":"HAF-PROT-001",(.*?)"result":"pass"/, '"rule":"HAF-PROT-001",$1"result":"suppressed","reason":"from the saved report"');
+    const edited = synthesized.report.replace(
+      /"rule":"HAF-PROT-001",(.*?)"result":"pass"/,
+      '"rule":"HAF-PROT-001",$1"result":"suppressed","reason":"from the saved report"',
+    );
     expect(edited).not.toBe(synthesized.report);
     writeFileSync(join(dir(), POLICY_REPORT_FILE), edited);
     const { report, reused } = await collect();
     expect(reused).toBe(true);
     expect(report.policy).toMatchObject({ suppressed: 1, passed: fresh.report.policy.passed - 1 });
-    expect(report.findings).toEqual([expect.objectContaining({ rule: 'HAF-PROT-001', result: 'suppressed', reason: 'from the saved report' })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: 'HAF-PROT-001', result: 'suppressed', reason: 'from the saved report' }),
+    ]);
   });
 
   it('evaluates the rules again when the stack is not the one the saved report judged', async () => {
@@ -64,7 +88,9 @@ describe('guardrail results in the fleet report', () => {
     const { report, reused } = await collect();
     expect(reused).toBe(false);
     expect(report.policy.errors).toBe(1);
-    expect(report.findings).toEqual([expect.objectContaining({ rule: 'HAF-PROT-001', result: 'fail', message: 'deletion_protection is false' })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: 'HAF-PROT-001', result: 'fail', message: 'deletion_protection is false' }),
+    ]);
   });
 
   it('evaluates the rules again when the spec changed since (a suppression added), or the rules did', async () => {

@@ -2,7 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { estimateCost, specProfile, tenantCostInput, type CostEstimate, type PriceFile } from '@hafleet/cost';
 import { DRIFT_SUMMARY_FILE, PLAN_SUMMARY_FILE, type SavedPlanRecord, type TenantDrift } from '@hafleet/fleet';
-import { evaluatePolicy, policyContext, policyReportKey, readPolicyReportFile, summarisePolicy, type PolicyOutcome, type PolicySummary } from '@hafleet/guardrails';
+import {
+  evaluatePolicy,
+  policyContext,
+  policyReportKey,
+  readPolicyReportFile,
+  summarisePolicy,
+  type PolicyOutcome,
+  type PolicySummary,
+} from '@hafleet/guardrails';
 import { RolloutJournal, ROLLOUTS_DIR, type JournalData } from '@hafleet/rollout';
 import { tenantWorkDir, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
 import type { TenantWithStack } from './fleet-stacks.js';
@@ -118,10 +126,19 @@ export function collectTenant(tenant: TenantWithStack, options: CollectOptions):
     policy: summarisePolicy(policy),
     findings: policy.outcomes.filter((o) => o.result !== 'pass'),
     ...(plan?.summary && { plan: { plannedAt: plan.plannedAt, summary: plan.summary } }),
-    ...(drift && typeof drift.drifted === 'boolean' && { drift: { checkedAt: drift.checkedAt, drifted: drift.drifted, resources: drift.resources ?? [] } }),
+    ...(drift &&
+      typeof drift.drifted === 'boolean' && {
+        drift: { checkedAt: drift.checkedAt, drifted: drift.drifted, resources: drift.resources ?? [] },
+      }),
     ...(latest?.journal &&
       record && {
-        rollout: { id: latest.id, status: latest.journal.status, state: record.state, ...(record.step && { step: record.step }), updatedAt: latest.journal.updatedAt },
+        rollout: {
+          id: latest.id,
+          status: latest.journal.status,
+          state: record.state,
+          ...(record.step && { step: record.step }),
+          updatedAt: latest.journal.updatedAt,
+        },
       }),
     ...(cost && { cost }),
     ...(!cost && costError && { costError }),

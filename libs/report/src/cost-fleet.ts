@@ -39,7 +39,10 @@ export function costTotals(rows: ReadonlyArray<{ region: string; band: string; m
   const byRegion: Record<string, { tenants: number; monthly: number }> = {};
   const byBand: Record<string, { tenants: number; monthly: number }> = {};
   for (const row of rows) {
-    for (const [table, key] of [[byRegion, row.region], [byBand, row.band]] as const) {
+    for (const [table, key] of [
+      [byRegion, row.region],
+      [byBand, row.band],
+    ] as const) {
       const entry = (table[key] ??= { tenants: 0, monthly: 0 });
       entry.tenants++;
       entry.monthly = cents(entry.monthly + row.monthly);
@@ -88,7 +91,10 @@ export async function refreshPriceFile(options: {
   const previous = existsSync(options.file) ? readPriceFile(options.file, options.workspaceRoot) : undefined;
   const tenants = await loadTenantStacks({ workspaceRoot: options.workspaceRoot, onProgress: options.onProgress });
   const any = anyPriceFile();
-  const needed = neededKeys(tenants.map((t) => estimateTenant(t, any)), previous);
+  const needed = neededKeys(
+    tenants.map((t) => estimateTenant(t, any)),
+    previous,
+  );
   const client = options.client ?? (await awsPriceListClient());
   const result = await refreshPrices(client, needed, previous, { onProgress: options.onProgress });
   writePriceFile(options.file, result.prices);

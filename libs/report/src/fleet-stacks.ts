@@ -31,13 +31,20 @@ export async function loadTenantStacks(options: LoadStacksOptions): Promise<Tena
   const file = (tenant: string) => join(stackDir(join(workspaceRoot, DEFAULT_OUTDIR), tenant), STACK_FILE);
   const missing = tenants.map((t) => t.spec.name).filter((name) => options.synth || !existsSync(file(name)));
   if (missing.length > 0) {
-    options.onProgress?.(`synthesising ${missing.length} tenant(s) first: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+    options.onProgress?.(
+      `synthesising ${missing.length} tenant(s) first: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
+    );
     // cdktf and every construct load only when something needs synthesising.
     const { synthesizeTenants } = await import('@hafleet/tenant-stack');
     synthesizeTenants({ workspaceRoot, only: missing });
   }
   return tenants.map(({ spec }) => {
     const bytes = readFileSync(file(spec.name));
-    return { spec, stack: new SynthesizedStack(JSON.parse(bytes.toString('utf8'))), stackFile: file(spec.name), stackDigest: stackDigest(bytes) };
+    return {
+      spec,
+      stack: new SynthesizedStack(JSON.parse(bytes.toString('utf8'))),
+      stackFile: file(spec.name),
+      stackDigest: stackDigest(bytes),
+    };
   });
 }

@@ -34,7 +34,14 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
     // A saved plan that would replace harbour-health's database (recorded, as `fleet plan` writes it).
     const work = tenantWorkDir(workspace.root, 'harbour-health');
     mkdirSync(work, { recursive: true });
-    const loss = { address: 'aws_db_instance.database_instance_D7FC2283', type: 'aws_db_instance', actions: ['delete', 'create'], action: 'replace', stateful: true, holds: 'the relational database' };
+    const loss = {
+      address: 'aws_db_instance.database_instance_D7FC2283',
+      type: 'aws_db_instance',
+      actions: ['delete', 'create'],
+      action: 'replace',
+      stateful: true,
+      holds: 'the relational database',
+    };
     writeFileSync(
       join(work, 'plan-summary.json'),
       JSON.stringify({
@@ -42,12 +49,29 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
         plannedAt: '2026-11-30T09:00:00.000Z',
         planSha256: 'recorded',
         stackSha256: 'recorded',
-        summary: { add: 1, change: 2, destroy: 1, replace: 1, noop: 136, forget: 0, resourceCount: 140, replacements: [loss], deletions: [], changes: [loss], dataLoss: [loss], outputChanges: [] },
+        summary: {
+          add: 1,
+          change: 2,
+          destroy: 1,
+          replace: 1,
+          noop: 136,
+          forget: 0,
+          resourceCount: 140,
+          replacements: [loss],
+          deletions: [],
+          changes: [loss],
+          dataLoss: [loss],
+          outputChanges: [],
+        },
       }),
     );
     rolloutId = await runRollout(workspace.root);
     built = await buildReport({ workspaceRoot: workspace.root });
-    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await puppeteer.launch({
+      executablePath: chromium,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
@@ -138,15 +162,34 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
     expect(await tenantsShown(page)).toEqual(expensive.slice(50, 100));
     expect(await page.$eval('#shown', (s) => s.textContent)).toBe('51–100 of 1000 tenants (page 2 of 20)');
     const total = rows.reduce((sum, r) => sum + r.cost!, 0);
-    expect(await page.$eval('#totals-region', (t) => t.textContent)).toContain(`$${total.toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+    expect(await page.$eval('#totals-region', (t) => t.textContent)).toContain(
+      `$${total.toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
+    );
     expect(problems).toEqual([]);
   });
 
   it("lakeside-state's page: a diagram node for every tier, cost and runtime sections, no console errors", async () => {
     const page = await open('tenants/lakeside-state.html', 1300);
-    const tiers = await page.$$eval('.diagram svg g.node, .diagram svg g.cluster', (nodes) => [...new Set(nodes.flatMap((n) => [...n.classList].filter((c) => c.startsWith('tier-'))))].sort());
+    const tiers = await page.$$eval('.diagram svg g.node, .diagram svg g.cluster', (nodes) =>
+      [...new Set(nodes.flatMap((n) => [...n.classList].filter((c) => c.startsWith('tier-'))))].sort(),
+    );
     expect(tiers).toEqual(
-      expect.arrayContaining(['tier-alb', 'tier-app', 'tier-backup', 'tier-cache', 'tier-cdn', 'tier-data', 'tier-database', 'tier-files', 'tier-nat', 'tier-public', 'tier-vpc', 'tier-waf', 'tier-web', 'tier-worker']),
+      expect.arrayContaining([
+        'tier-alb',
+        'tier-app',
+        'tier-backup',
+        'tier-cache',
+        'tier-cdn',
+        'tier-data',
+        'tier-database',
+        'tier-files',
+        'tier-nat',
+        'tier-public',
+        'tier-vpc',
+        'tier-waf',
+        'tier-web',
+        'tier-worker',
+      ]),
     );
     // One node per database instance (writer + 2 readers), per cache node, per NAT gateway and zone's mount target.
     expect(await page.$$eval('g.node.tier-database', (n) => n.length)).toBe(3);
@@ -161,17 +204,20 @@ describe.skipIf(!chromium && !inCi())('fleet report in headless chromium', () =>
   it('a rollout page per journal: waves, tenants and steps on a timeline', async () => {
     const page = await open(`rollouts/${rolloutId}.html`);
     // early ring first (harbour-health), then the rest in name order; one at a time.
-    expect(await page.$$eval('.tl-row', (rows) => rows.map((r) => r.getAttribute('data-tenant')))).toEqual(['harbour-health', 'lakeside-state', 'northwind-university']);
-    expect(await page.$$eval('.tl-row[data-tenant="harbour-health"] .tl-step', (bars) => bars.map((b) => b.className.replace('tl-step ', '')))).toEqual([
-      'step-spec',
-      'step-synth',
-      'step-plan',
-      'step-guard',
-      'step-apply',
-      'step-gate',
+    expect(await page.$$eval('.tl-row', (rows) => rows.map((r) => r.getAttribute('data-tenant')))).toEqual([
+      'harbour-health',
+      'lakeside-state',
+      'northwind-university',
     ]);
-    expect(await page.$$eval('.tl-row[data-tenant="lakeside-state"] .tl-step', (bars) => bars.at(-1)?.className)).toBe('tl-step step-failed');
-    expect(await page.$eval('main', (m) => m.textContent)).toMatch(/status\s*halted[\s\S]*wave 2: 100% \(2 tenants\)[\s\S]*lakeside-state\s*failed[\s\S]*northwind-university\s*skipped/);
+    expect(
+      await page.$$eval('.tl-row[data-tenant="harbour-health"] .tl-step', (bars) => bars.map((b) => b.className.replace('tl-step ', ''))),
+    ).toEqual(['step-spec', 'step-synth', 'step-plan', 'step-guard', 'step-apply', 'step-gate']);
+    expect(await page.$$eval('.tl-row[data-tenant="lakeside-state"] .tl-step', (bars) => bars.at(-1)?.className)).toBe(
+      'tl-step step-failed',
+    );
+    expect(await page.$eval('main', (m) => m.textContent)).toMatch(
+      /status\s*halted[\s\S]*wave 2: 100% \(2 tenants\)[\s\S]*lakeside-state\s*failed[\s\S]*northwind-university\s*skipped/,
+    );
     expect(problems).toEqual([]);
   });
 });
@@ -190,14 +236,20 @@ async function runRollout(root: string): Promise<string> {
     replace: tenant === 'lakeside-state' ? 1 : 0,
     resourceCount: 150,
     hasChanges: true,
-    dataLoss: tenant === 'lakeside-state' ? [{ address: 'aws_rds_cluster.database_cluster_FAF2FB92', action: 'replace', holds: 'an Aurora cluster' }] : [],
+    dataLoss:
+      tenant === 'lakeside-state'
+        ? [{ address: 'aws_rds_cluster.database_cluster_FAF2FB92', action: 'replace', holds: 'an Aurora cluster' }]
+        : [],
     deferred: [],
   });
   const fakeTerraform: TenantDriver = {
     updateSpec: async (tenant) => ({ spec: specs.get(tenant)!, changed: true }),
     synth: async () => {},
     plan: async (tenant) => ({ tenant, digest: digest(tenant) }),
-    guard: (plan) => (plan.digest.dataLoss.length ? { ok: false, blocked: plan.digest.dataLoss.map((d) => d.address), message: 'would replace the database' } : { ok: true, allowed: [] }),
+    guard: (plan) =>
+      plan.digest.dataLoss.length
+        ? { ok: false, blocked: plan.digest.dataLoss.map((d) => d.address), message: 'would replace the database' }
+        : { ok: true, allowed: [] },
     apply: async () => 'applied',
     outputs: async () => ({}),
   };

@@ -65,7 +65,11 @@ export type { DestroyAllowance } from '@hafleet/fleet';
 
 export type GuardDecision =
   | { readonly ok: true; /** Data loss this run allowed. */ readonly allowed: readonly string[] }
-  | { readonly ok: false; readonly blocked: readonly string[]; /** What would be lost and the exact allowance. */ readonly message: string };
+  | {
+      readonly ok: false;
+      readonly blocked: readonly string[];
+      /** What would be lost and the exact allowance. */ readonly message: string;
+    };
 
 export type ApplyStatus = 'applied' | 'unchanged';
 

@@ -23,10 +23,31 @@ export interface RolloutCounts {
 }
 
 export type RolloutEvent =
-  | { readonly kind: 'wave'; readonly wave: number; readonly waves: number; readonly label: string; readonly tenants: readonly string[]; readonly counts: RolloutCounts }
+  | {
+      readonly kind: 'wave';
+      readonly wave: number;
+      readonly waves: number;
+      readonly label: string;
+      readonly tenants: readonly string[];
+      readonly counts: RolloutCounts;
+    }
   | { readonly kind: 'wave-delay'; readonly wave: number; readonly ms: number }
-  | { readonly kind: 'step'; readonly tenant: string; readonly wave: number; readonly step: Step; readonly detail?: string; readonly counts: RolloutCounts }
-  | { readonly kind: 'tenant'; readonly tenant: string; readonly wave: number; readonly state: TenantState; readonly detail?: string; readonly counts: RolloutCounts }
+  | {
+      readonly kind: 'step';
+      readonly tenant: string;
+      readonly wave: number;
+      readonly step: Step;
+      readonly detail?: string;
+      readonly counts: RolloutCounts;
+    }
+  | {
+      readonly kind: 'tenant';
+      readonly tenant: string;
+      readonly wave: number;
+      readonly state: TenantState;
+      readonly detail?: string;
+      readonly counts: RolloutCounts;
+    }
   | { readonly kind: 'stop'; readonly status: RolloutStatus; readonly reason: string; readonly counts: RolloutCounts };
 
 export interface ExecuteRolloutOptions {
@@ -39,7 +60,12 @@ export interface ExecuteRolloutOptions {
   /** Options changed for this run (`--resume` with new --max-parallel, gates…), kept in the journal's run list. */
   readonly overrides?: Record<string, unknown>;
   /** Asked before every wave but the first of this run; false pauses the rollout. Default: go on. */
-  readonly confirmWave?: (next: { readonly wave: number; readonly label: string; readonly tenants: readonly string[]; readonly counts: RolloutCounts }) => Promise<boolean>;
+  readonly confirmWave?: (next: {
+    readonly wave: number;
+    readonly label: string;
+    readonly tenants: readonly string[];
+    readonly counts: RolloutCounts;
+  }) => Promise<boolean>;
 }
 
 class Interrupted extends Error {}
@@ -48,7 +74,14 @@ class StepFailed extends Error {}
 export function countTenants(data: JournalData): RolloutCounts {
   const records = Object.values(data.tenants);
   const count = (state: TenantState) => records.filter((r) => r.state === state).length;
-  return { total: records.length, pending: count('pending'), applying: count('applying'), healthy: count('healthy'), failed: count('failed'), skipped: count('skipped') };
+  return {
+    total: records.length,
+    pending: count('pending'),
+    applying: count('applying'),
+    healthy: count('healthy'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+  };
 }
 
 const now = () => new Date().toISOString();
@@ -121,7 +154,10 @@ async function runRollout(options: ExecuteRolloutOptions): Promise<JournalData> 
         startedThisRun.add(tenant);
         const state = await rollTenant(tenant, index);
         if (state === 'failed' && ++failures >= maxFailures && !stop) {
-          stop = { status: 'halted', reason: `halted after ${failures} failure${failures === 1 ? '' : 's'} (--max-failures ${maxFailures}); last: ${tenant}` };
+          stop = {
+            status: 'halted',
+            reason: `halted after ${failures} failure${failures === 1 ? '' : 's'} (--max-failures ${maxFailures}); last: ${tenant}`,
+          };
         }
       },
       { maxParallel },
@@ -148,16 +184,30 @@ async function runRollout(options: ExecuteRolloutOptions): Promise<JournalData> 
   run.endedAt = now();
   run.status = status;
   journal.save();
-  emit({ kind: 'stop', status, reason: stop?.reason ?? (status === 'completed' ? 'every tenant healthy' : `${counts.failed} tenant(s) failed`), counts });
+  emit({
+    kind: 'stop',
+    status,
+    reason: stop?.reason ?? (status === 'completed' ? 'every tenant healthy' : `${counts.failed} tenant(s) failed`),
+    counts,
+  });
   return data;
 
   async function rollTenant(tenant: string, wave: number): Promise<TenantState> {
     const record = journal.tenant(tenant);
-    Object.assign(record, { state: 'applying', attempts: record.attempts + 1, startedAt: now(), steps: [] } satisfies Partial<TenantRecord>);
+    Object.assign(record, {
+      state: 'applying',
+      attempts: record.attempts + 1,
+      startedAt: now(),
+      steps: [],
+    } satisfies Partial<TenantRecord>);
     for (const key of ['step', 'endedAt', 'specChanged', 'plan', 'applied', 'gates', 'error', 'note'] as const) delete record[key];
     journal.save();
 
-    const step = async <T>(name: Step, run: (onStep: (detail: string) => void) => Promise<T>, describe?: (value: T) => string | undefined): Promise<T> => {
+    const step = async <T>(
+      name: Step,
+      run: (onStep: (detail: string) => void) => Promise<T>,
+      describe?: (value: T) => string | undefined,
+    ): Promise<T> => {
       if (interrupt.aborted) throw new Interrupted(`interrupted before ${name}`);
       const entry = { step: name, startedAt: now() } as TenantRecord['steps'][number];
       record.step = name;
@@ -180,30 +230,54 @@ async function runRollout(options: ExecuteRolloutOptions): Promise<JournalData> 
     };
 
     try {
-      const update = await step('spec', () => driver.updateSpec(tenant, changes as SpecChange[]), (u) => (u.changed ? 'spec updated' : 'spec already up to date'));
+      const update = await step(
+        'spec',
+        () => driver.updateSpec(tenant, changes as SpecChange[]),
+        (u) => (u.changed ? 'spec updated' : 'spec already up to date'),
+      );
       record.specChanged = update.changed;
       await step('synth', (onStep) => driver.synth(tenant, { onStep, applyImmediately: data.request.applyImmediately }));
-      const plan = await step('plan', (onStep) => driver.plan(tenant, { onStep }), (p) => describePlan(p.digest));
-      record.plan = { ...plan.digest, dataLoss: [...plan.digest.dataLoss], deferred: plan.digest.deferred.map((d) => ({ ...d, attributes: [...d.attributes] })) };
-      await step('guard', async () => {
-        const decision = driver.guard(plan, allowDestroy as DestroyAllowance[]);
-        if (!decision.ok) throw new StepFailed(decision.message);
-        return decision;
-      }, (d) => (d.ok && d.allowed.length ? `allowed: ${d.allowed.join(', ')}` : 'no data loss'));
+      const plan = await step(
+        'plan',
+        (onStep) => driver.plan(tenant, { onStep }),
+        (p) => describePlan(p.digest),
+      );
+      record.plan = {
+        ...plan.digest,
+        dataLoss: [...plan.digest.dataLoss],
+        deferred: plan.digest.deferred.map((d) => ({ ...d, attributes: [...d.attributes] })),
+      };
+      await step(
+        'guard',
+        async () => {
+          const decision = driver.guard(plan, allowDestroy as DestroyAllowance[]);
+          if (!decision.ok) throw new StepFailed(decision.message);
+          return decision;
+        },
+        (d) => (d.ok && d.allowed.length ? `allowed: ${d.allowed.join(', ')}` : 'no data loss'),
+      );
       const appliedSince = now();
-      record.applied = await step('apply', (onStep) => driver.apply(plan, allowDestroy as DestroyAllowance[], { onStep }), (s) => s);
-      await step('gate', async () => {
-        record.gates = [];
-        const target = gateTarget(tenant, wave, update.spec, appliedSince);
-        for (const gate of gates) {
-          const result = await gate.check(target);
-          record.gates.push({ gate: gate.name, ok: result.ok, detail: result.detail });
-          journal.save();
-          if (!result.ok && interrupt.aborted) throw new Interrupted(`interrupted during the ${gate.name} gate`);
-          if (!result.ok) throw new StepFailed(`${gate.name} gate: ${result.detail}`);
-        }
-        return record.gates;
-      }, (results) => results.map((r) => `${r.gate}: ${r.detail}`).join('; ') || 'no gate (--gate none)');
+      record.applied = await step(
+        'apply',
+        (onStep) => driver.apply(plan, allowDestroy as DestroyAllowance[], { onStep }),
+        (s) => s,
+      );
+      await step(
+        'gate',
+        async () => {
+          record.gates = [];
+          const target = gateTarget(tenant, wave, update.spec, appliedSince);
+          for (const gate of gates) {
+            const result = await gate.check(target);
+            record.gates.push({ gate: gate.name, ok: result.ok, detail: result.detail });
+            journal.save();
+            if (!result.ok && interrupt.aborted) throw new Interrupted(`interrupted during the ${gate.name} gate`);
+            if (!result.ok) throw new StepFailed(`${gate.name} gate: ${result.detail}`);
+          }
+          return record.gates;
+        },
+        (results) => results.map((r) => `${r.gate}: ${r.detail}`).join('; ') || 'no gate (--gate none)',
+      );
       record.state = 'healthy';
     } catch (error) {
       if (error instanceof Interrupted) {
@@ -239,7 +313,9 @@ export function describePlan(digest: PlanDigest): string {
   if (!digest.hasChanges) return 'no changes';
   const replace = digest.replace ? ` (${digest.replace} replace)` : '';
   const loss = digest.dataLoss.length ? `, DATA LOSS: ${digest.dataLoss.map((d) => d.address).join(', ')}` : '';
-  const waiting = digest.deferred.length ? `, ${digest.deferred.length} wait${digest.deferred.length === 1 ? 's' : ''} for the maintenance window` : '';
+  const waiting = digest.deferred.length
+    ? `, ${digest.deferred.length} wait${digest.deferred.length === 1 ? 's' : ''} for the maintenance window`
+    : '';
   return `+${digest.add} ~${digest.change} -${digest.destroy}${replace}${loss}${waiting}`;
 }
 

@@ -54,7 +54,10 @@ export function lockRollout(workspaceRoot: string, id: string, journalFile: stri
     const found = readHolder(file);
     if (found === 'gone') continue; // released meanwhile: try again
     if (found === 'unreadable' || holderAlive(found.holder)) {
-      const who = found === 'unreadable' ? `a process whose lock ${show(file)} cannot be read` : `process ${found.holder.pid} on ${found.holder.host} since ${found.holder.since}`;
+      const who =
+        found === 'unreadable'
+          ? `a process whose lock ${show(file)} cannot be read`
+          : `process ${found.holder.pid} on ${found.holder.host} since ${found.holder.since}`;
       const fix =
         found === 'unreadable' || found.holder.host !== hostname()
           ? `if no process runs it any more, delete ${show(file)} and resume`
@@ -93,7 +96,8 @@ function readHolder(file: string): 'gone' | 'unreadable' | { raw: string; holder
   }
   try {
     const holder = JSON.parse(raw) as Partial<LockHolder>;
-    if (Number.isInteger(holder.pid) && typeof holder.host === 'string' && typeof holder.since === 'string') return { raw, holder: holder as LockHolder };
+    if (Number.isInteger(holder.pid) && typeof holder.host === 'string' && typeof holder.since === 'string')
+      return { raw, holder: holder as LockHolder };
   } catch {
     // not JSON: not a lock hafleet wrote
   }

@@ -68,20 +68,32 @@ describe('rollout journal', () => {
     const journal = journalOf(root);
     const file = journalFile(root, journal.id);
     writeFileSync(file, readFileSync(file, 'utf8').replace('"maxFailures": 1', '"maxFailures": 5'));
-    expect(() => RolloutJournal.load(root, journal.id)).toThrow(/journal \.hafleet\/rollouts\/\S+ was changed outside hafleet \(its checksum does not match its content\) — nothing was applied/);
+    expect(() => RolloutJournal.load(root, journal.id)).toThrow(
+      /journal \.hafleet\/rollouts\/\S+ was changed outside hafleet \(its checksum does not match its content\) — nothing was applied/,
+    );
   });
 
   it('keeps --apply-immediately and what waits for the maintenance window; a journal from before them loads with neither', () => {
     const journal = journalOf(root);
     journal.data.request.applyImmediately = true;
     journal.tenant('a').plan = {
-      add: 0, change: 1, destroy: 0, replace: 0, resourceCount: 9, hasChanges: true, dataLoss: [],
-      deferred: [{ address: 'aws_db_instance.main', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' }],
+      add: 0,
+      change: 1,
+      destroy: 0,
+      replace: 0,
+      resourceCount: 9,
+      hasChanges: true,
+      dataLoss: [],
+      deferred: [
+        { address: 'aws_db_instance.main', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' },
+      ],
     };
     journal.save();
     const loaded = RolloutJournal.load(root, journal.id).data;
     expect(loaded.request.applyImmediately).toBe(true);
-    expect(loaded.tenants['a']!.plan!.deferred).toEqual([{ address: 'aws_db_instance.main', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' }]);
+    expect(loaded.tenants['a']!.plan!.deferred).toEqual([
+      { address: 'aws_db_instance.main', type: 'aws_db_instance', attributes: ['instance_class'], window: 'sun:16:00-sun:16:30' },
+    ]);
 
     // Written by the hafleet before this change: neither field, its own checksum.
     const old = JSON.parse(readFileSync(journalFile(root, journal.id), 'utf8')) as JournalData;
@@ -111,7 +123,7 @@ describe('rollout journal', () => {
     expect(() => RolloutJournal.load(root, '../../etc/passwd')).toThrow(new RegExp(`is not a rollout id — fix: one of ${journal.id}`));
   });
 
-  it('refuses a rollout another live process holds the lock of, naming the journal and the holder; a dead holder\'s lock is recovered', async () => {
+  it("refuses a rollout another live process holds the lock of, naming the journal and the holder; a dead holder's lock is recovered", async () => {
     const journal = journalOf(root);
     const lockFile = rolloutLockFile(root, journal.id);
     mkdirSync(dirname(lockFile), { recursive: true });
@@ -119,7 +131,9 @@ describe('rollout journal', () => {
     try {
       writeFileSync(lockFile, JSON.stringify({ pid: other.pid!, host: hostname(), since: '2025-06-12T10:15:00.000Z' }));
       expect(() => RolloutJournal.open(root, journal.id)).toThrow(
-        new RegExp(`rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) is being run by process ${other.pid} on ${hostname()} since 2025-06-12T10:15:00\\.000Z — nothing was changed\\. Fix: wait for it to finish, or stop it with kill -INT ${other.pid} and resume`),
+        new RegExp(
+          `rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) is being run by process ${other.pid} on ${hostname()} since 2025-06-12T10:15:00\\.000Z — nothing was changed\\. Fix: wait for it to finish, or stop it with kill -INT ${other.pid} and resume`,
+        ),
       );
     } finally {
       other.kill();
@@ -138,7 +152,9 @@ describe('rollout journal', () => {
     const lockFile = rolloutLockFile(root, journal.id);
     mkdirSync(dirname(lockFile), { recursive: true });
     writeFileSync(lockFile, JSON.stringify({ pid: 1, host: 'ci-runner-7', since: '2025-06-12T10:15:00.000Z' }));
-    expect(() => RolloutJournal.open(root, journal.id)).toThrow(/is being run by process 1 on ci-runner-7 .* Fix: if no process runs it any more, delete \.hafleet\/locks\/rollouts\/\S+\.lock and resume/);
+    expect(() => RolloutJournal.open(root, journal.id)).toThrow(
+      /is being run by process 1 on ci-runner-7 .* Fix: if no process runs it any more, delete \.hafleet\/locks\/rollouts\/\S+\.lock and resume/,
+    );
   });
 
   it('refuses to run a journal that changed on disk since it was read (another process ran it meanwhile)', () => {
@@ -153,13 +169,19 @@ describe('rollout journal', () => {
   /** Eight real processes, each released at the same instant to open the journal; their answers. */
   async function contend(id: string): Promise<Array<{ pid: number; ok: boolean; recovered?: number; message?: string }>> {
     // The winner holds the lock until every contender has answered (at most 60 s), however slowly each starts.
-    const children = Array.from({ length: 8 }, () => spawn(process.execPath, ['--import', 'tsx', CONTENDER, root, id, '60000'], { cwd: WORKSPACE, stdio: ['pipe', 'pipe', 'pipe'] }));
+    const children = Array.from({ length: 8 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', CONTENDER, root, id, '60000'], { cwd: WORKSPACE, stdio: ['pipe', 'pipe', 'pipe'] }),
+    );
     const outputs = children.map((child) => {
       let out = '';
       child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
       child.stdin!.on('error', () => undefined); // a loser has exited before the release line
-      return { ready: () => out.startsWith('ready\n'), answered: () => out.split('\n').length > 2, closed: new Promise<string>((resolve) => child.on('close', () => resolve(out))) };
+      return {
+        ready: () => out.startsWith('ready\n'),
+        answered: () => out.split('\n').length > 2,
+        closed: new Promise<string>((resolve) => child.on('close', () => resolve(out))),
+      };
     });
     while (!outputs.every((o) => o.ready())) await new Promise((r) => setTimeout(r, 20));
     for (const child of children) child.stdin!.write('go\n'); // all at once: the lock, not the start-up time, decides
@@ -185,7 +207,11 @@ describe('rollout journal', () => {
     expect(winners).toHaveLength(1);
     expect(winners[0]!.recovered).toBe(staleFirst ? dead : undefined);
     for (const loser of results.filter((r) => !r.ok)) {
-      expect(loser.message).toMatch(new RegExp(`rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) is being run by process ${winners[0]!.pid} `));
+      expect(loser.message).toMatch(
+        new RegExp(
+          `rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) is being run by process ${winners[0]!.pid} `,
+        ),
+      );
     }
     expect(existsSync(lockFile)).toBe(false); // released by the winner
   });

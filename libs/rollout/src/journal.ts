@@ -78,7 +78,9 @@ const planDigestSchema = z.strictObject({
   resourceCount: z.number().int(),
   hasChanges: z.boolean(),
   dataLoss: z.array(z.strictObject({ address: z.string(), action: z.string(), holds: z.string() })),
-  deferred: z.array(z.strictObject({ address: z.string(), type: z.string(), attributes: z.array(z.string()), window: z.string().optional() })).default([]),
+  deferred: z
+    .array(z.strictObject({ address: z.string(), type: z.string(), attributes: z.array(z.string()), window: z.string().optional() }))
+    .default([]),
 });
 
 const tenantRecordSchema = z.strictObject({
@@ -169,7 +171,8 @@ export class RolloutJournal {
   /** Writes a new journal; refuses to overwrite an existing rollout. */
   static create(workspaceRoot: string, data: Omit<JournalData, 'checksum' | 'format' | 'updatedAt'>): RolloutJournal {
     const file = journalFile(workspaceRoot, data.id);
-    if (existsSync(file)) throw new RolloutInputError(`rollout ${data.id} already exists (${file}) — fix: start again, a new id is drawn each time`);
+    if (existsSync(file))
+      throw new RolloutInputError(`rollout ${data.id} already exists (${file}) — fix: start again, a new id is drawn each time`);
     const journal = new RolloutJournal(file, { format: JOURNAL_FORMAT, ...data, updatedAt: data.createdAt, checksum: '' }, workspaceRoot);
     journal.save();
     return journal;
@@ -221,7 +224,10 @@ export class RolloutJournal {
     if (data.id !== id) throw refuse(`holds rollout ${data.id}, field id`);
     const inWaves = data.waves.flatMap((w) => w.tenants);
     const recorded = Object.keys(data.tenants);
-    if (inWaves.length !== recorded.length || inWaves.some((t, i) => data.tenants[t]?.wave !== data.waves.findIndex((w) => w.tenants.includes(t)) || inWaves.indexOf(t) !== i)) {
+    if (
+      inWaves.length !== recorded.length ||
+      inWaves.some((t, i) => data.tenants[t]?.wave !== data.waves.findIndex((w) => w.tenants.includes(t)) || inWaves.indexOf(t) !== i)
+    ) {
       throw refuse('lists different tenants in its waves and its tenant records');
     }
     return new RolloutJournal(file, data, workspaceRoot);
@@ -275,7 +281,9 @@ export class RolloutJournal {
       checksum = undefined;
     }
     if (checksum !== this.data.checksum) {
-      throw new RolloutInputError(`rollout ${this.id}: journal ${this.displayPath} changed since this process read it (another process ran the rollout meanwhile) — nothing was changed. Fix: resume again`);
+      throw new RolloutInputError(
+        `rollout ${this.id}: journal ${this.displayPath} changed since this process read it (another process ran the rollout meanwhile) — nothing was changed. Fix: resume again`,
+      );
     }
   }
 }

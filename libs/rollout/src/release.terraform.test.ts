@@ -35,7 +35,12 @@ const describeWithTerraform = describe.skipIf(resolveProviderMirror() === undefi
 interface Change {
   address: string;
   type: string;
-  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; after_unknown: Record<string, unknown> };
+  change: {
+    actions: string[];
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+    after_unknown: Record<string, unknown>;
+  };
 }
 
 const changesOf = (plan: PlanJson) => (plan.resource_changes ?? []) as unknown as Change[];
@@ -44,7 +49,10 @@ const byType = (plan: PlanJson, type: string) => changesOf(plan).filter((c) => c
 /** The one resource of `type` whose address names `part` (web, worker). */
 function one(plan: PlanJson, type: string, part: string): Change {
   const found = byType(plan, type).filter((c) => c.address.includes(part));
-  expect(found.map((c) => c.address), `${type} named ${part}`).toHaveLength(1);
+  expect(
+    found.map((c) => c.address),
+    `${type} named ${part}`,
+  ).toHaveLength(1);
   return found[0]!;
 }
 const releaseTags = (value: Record<string, unknown> | null) =>
@@ -96,7 +104,10 @@ describeWithTerraform(`a release-only rollout of example tenant ${TENANT} (real 
     const json = await tenantRunner(ctx, TENANT).showJson(plan.planFile);
     for (const type of ['aws_launch_template', 'aws_autoscaling_group']) {
       expect(byType(json, type).length, type).toBeGreaterThanOrEqual(2);
-      expect(byType(json, type).map((c) => [c.address, c.change.actions]), type).toEqual(byType(json, type).map((c) => [c.address, ['no-op']]));
+      expect(
+        byType(json, type).map((c) => [c.address, c.change.actions]),
+        type,
+      ).toEqual(byType(json, type).map((c) => [c.address, ['no-op']]));
     }
     expect(plan.summary).toMatchObject({ dataLoss: [] });
     // What still differs: values the configuration computes from several references or functions
@@ -141,7 +152,9 @@ describeWithTerraform(`a release-only rollout of example tenant ${TENANT} (real 
     const unknown = (group.change.after_unknown['launch_template'] as { version?: boolean }[] | undefined)?.[0];
     expect(before.version).toBeTruthy();
     expect(unknown?.version, 'launch_template.version follows the new latest_version').toBe(true);
-    const refresh = (group.change.after!['instance_refresh'] as { strategy: string; preferences: { max_healthy_percentage: number }[] }[])[0];
+    const refresh = (
+      group.change.after!['instance_refresh'] as { strategy: string; preferences: { max_healthy_percentage: number }[] }[]
+    )[0];
     expect(refresh).toMatchObject({ strategy: 'Rolling' });
     expect(refresh!.preferences[0]!.max_healthy_percentage).toBeGreaterThan(100);
 

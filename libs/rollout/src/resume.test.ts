@@ -3,23 +3,41 @@ import { EXIT } from '@hafleet/entry-point';
 import type { JournalData, RolloutJournal, TenantRecord } from './journal.js';
 import { applyResumeOptions, checkAllowances, dryRunExitCode, rolloutExitCode, type RuntimeOptions } from './resume.js';
 
-const record = (state: TenantRecord['state'], step?: TenantRecord['step']): TenantRecord => ({ wave: 0, state, attempts: 1, steps: [], ...(step ? { step } : {}) });
-const withTenants = (status: JournalData['status'], tenants: Record<string, TenantRecord>) => ({ status, tenants }) as unknown as JournalData;
+const record = (state: TenantRecord['state'], step?: TenantRecord['step']): TenantRecord => ({
+  wave: 0,
+  state,
+  attempts: 1,
+  steps: [],
+  ...(step ? { step } : {}),
+});
+const withTenants = (status: JournalData['status'], tenants: Record<string, TenantRecord>) =>
+  ({ status, tenants }) as unknown as JournalData;
 
 describe('resume rules', () => {
   /** Only what the rules read: the id, the request and the tenants. */
   const journal = () =>
     ({
       id: '20250612-101500-3fa2',
-      data: { request: { changes: [{ path: 'app.release', value: '2025.4.0' }], maxParallel: 1, allowDestroy: [] }, tenants: { a: record('healthy'), b: record('failed', 'gate') } },
+      data: {
+        request: { changes: [{ path: 'app.release', value: '2025.4.0' }], maxParallel: 1, allowDestroy: [] },
+        tenants: { a: record('healthy'), b: record('failed', 'gate') },
+      },
     }) as unknown as RolloutJournal;
 
   it('a resume changes how the rollout runs, never what it rolls', () => {
     const j = journal();
     applyResumeOptions(j, { maxParallel: 4, allowDestroy: [{ tenant: 'b', address: 'aws_db_instance.x' }] });
-    expect(j.data.request).toMatchObject({ maxParallel: 4, allowDestroy: [{ tenant: 'b', address: 'aws_db_instance.x' }], changes: [{ path: 'app.release', value: '2025.4.0' }] });
-    expect(() => applyResumeOptions(j, { changes: [] } as RuntimeOptions)).toThrow(/a resume cannot change changes — fix: start a new rollout/);
-    expect(() => applyResumeOptions(j, { allowDestroy: [{ tenant: 'c', address: 'x' }] })).toThrow(/--allow-destroy c:x names tenant c, which this rollout does not include — fix: one of a, b/);
+    expect(j.data.request).toMatchObject({
+      maxParallel: 4,
+      allowDestroy: [{ tenant: 'b', address: 'aws_db_instance.x' }],
+      changes: [{ path: 'app.release', value: '2025.4.0' }],
+    });
+    expect(() => applyResumeOptions(j, { changes: [] } as RuntimeOptions)).toThrow(
+      /a resume cannot change changes — fix: start a new rollout/,
+    );
+    expect(() => applyResumeOptions(j, { allowDestroy: [{ tenant: 'c', address: 'x' }] })).toThrow(
+      /--allow-destroy c:x names tenant c, which this rollout does not include — fix: one of a, b/,
+    );
     expect(() => checkAllowances([{ tenant: 'a', address: 'x' }], ['a'])).not.toThrow();
   });
 
@@ -37,6 +55,10 @@ describe('resume rules', () => {
     const ok = { tenant: 'a', wave: 0, guard: { ok: true } } as never;
     const refused = { tenant: 'b', wave: 0, guard: { ok: false } } as never;
     const error = { tenant: 'c', wave: 0, error: 'terraform failed' } as never;
-    expect([dryRunExitCode([ok]), dryRunExitCode([ok, refused]), dryRunExitCode([refused, error])]).toEqual([EXIT.ok, EXIT.refused, EXIT.failed]);
+    expect([dryRunExitCode([ok]), dryRunExitCode([ok, refused]), dryRunExitCode([refused, error])]).toEqual([
+      EXIT.ok,
+      EXIT.refused,
+      EXIT.failed,
+    ]);
   });
 });

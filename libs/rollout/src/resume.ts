@@ -17,7 +17,9 @@ export type RuntimeOptions = Partial<Pick<RolloutRequest, (typeof RESUMABLE_FIEL
 export function checkAllowances(allowances: readonly DestroyAllowance[], tenants: readonly string[]): void {
   for (const a of allowances) {
     if (!tenants.includes(a.tenant)) {
-      throw new RolloutInputError(`--allow-destroy ${a.tenant}:${a.address} names tenant ${a.tenant}, which this rollout does not include — fix: one of ${tenants.join(', ')}`);
+      throw new RolloutInputError(
+        `--allow-destroy ${a.tenant}:${a.address} names tenant ${a.tenant}, which this rollout does not include — fix: one of ${tenants.join(', ')}`,
+      );
     }
   }
 }
@@ -25,7 +27,8 @@ export function checkAllowances(allowances: readonly DestroyAllowance[], tenants
 /** Applies a resume's runtime options to the journal's request (checked first; saved by the run). */
 export function applyResumeOptions(journal: RolloutJournal, overrides: RuntimeOptions): void {
   const unexpected = Object.keys(overrides).filter((k) => !(RESUMABLE_FIELDS as readonly string[]).includes(k));
-  if (unexpected.length) throw new RolloutInputError(`rollout ${journal.id}: a resume cannot change ${unexpected.join(', ')} — fix: start a new rollout`);
+  if (unexpected.length)
+    throw new RolloutInputError(`rollout ${journal.id}: a resume cannot change ${unexpected.join(', ')} — fix: start a new rollout`);
   checkAllowances(overrides.allowDestroy ?? [], Object.keys(journal.data.tenants));
   Object.assign(journal.data.request, overrides);
 }

@@ -31,8 +31,16 @@ export function planRollout(workspaceRoot: string, request: RolloutRequest): Pla
   }
   const fleet = loadFleet(workspaceRoot);
   const selected = selectTenants(fleet, request.selection);
-  const { waves, notes } = planWaves(selected.map((t) => ({ name: t.spec.name, ring: ringOf(t.spec) })), request.waves);
-  if (request.changes.length) validateSpecEdits(workspaceRoot, selected.map((t) => t.spec.name), request.changes);
+  const { waves, notes } = planWaves(
+    selected.map((t) => ({ name: t.spec.name, ring: ringOf(t.spec) })),
+    request.waves,
+  );
+  if (request.changes.length)
+    validateSpecEdits(
+      workspaceRoot,
+      selected.map((t) => t.spec.name),
+      request.changes,
+    );
   return { request, waves, notes, tenants: selected };
 }
 

@@ -36,11 +36,17 @@ function request(overrides: Partial<RolloutRequest>): RolloutRequest {
 }
 
 async function run(root: string, journal: RolloutJournal, events: RolloutEvent[] = []): Promise<JournalData> {
-  return executeRollout({ journal, driver: fixtureDriver(root), gates: createGates(journal.data.request.gates), onEvent: (e) => events.push(e) });
+  return executeRollout({
+    journal,
+    driver: fixtureDriver(root),
+    gates: createGates(journal.data.request.gates),
+    onEvent: (e) => events.push(e),
+  });
 }
 
 const states = (root: string) => Object.fromEntries(TENANTS.map((t) => [t, fixtureState(root, t)])) as Record<string, FixtureState>;
-const release = (root: string, tenant: string) => (JSON.parse(readFileSync(specFile(root, tenant), 'utf8')) as { app: { release: string } }).app.release;
+const release = (root: string, tenant: string) =>
+  (JSON.parse(readFileSync(specFile(root, tenant), 'utf8')) as { app: { release: string } }).app.release;
 
 describe('rollout of 6 fixture tenants in 3 waves, real terraform, local state', () => {
   let workspace: TempWorkspace;
@@ -54,7 +60,10 @@ describe('rollout of 6 fixture tenants in 3 waves, real terraform, local state',
     workspace = tempWorkspace();
     root = workspace.root;
     gateDir = mkdtempSync(join(tmpdir(), 'hafleet-gate-'));
-    writeFixtureTenants(root, TENANTS.map((name, i) => ({ name, ring: i === 0 ? 'canary' : 'general', release: '2025.3.0' })));
+    writeFixtureTenants(
+      root,
+      TENANTS.map((name, i) => ({ name, ring: i === 0 ? 'canary' : 'general', release: '2025.3.0' })),
+    );
     // Every tenant live on the old release first: a --reapply rollout, no gate.
     const initial = await run(root, startRollout(root, planRollout(root, request({ reapply: true, maxParallel: 3 }))));
     expect(initial.status).toBe('completed');
@@ -80,7 +89,9 @@ describe('rollout of 6 fixture tenants in 3 waves, real terraform, local state',
         changes: [{ path: 'app.release', value: '2025.4.0' }],
         waves: 'canary,50%,100%',
         maxParallel: 1,
-        gates: gateConfigs({ gates: [`command:if [ -e '${gateDir}'/unhealthy-$HAFLEET_TENANT ]; then echo "$HAFLEET_TENANT is down"; exit 1; fi`] }),
+        gates: gateConfigs({
+          gates: [`command:if [ -e '${gateDir}'/unhealthy-$HAFLEET_TENANT ]; then echo "$HAFLEET_TENANT is down"; exit 1; fi`],
+        }),
       }),
     );
     expect(planned.waves).toEqual([
@@ -96,7 +107,12 @@ describe('rollout of 6 fixture tenants in 3 waves, real terraform, local state',
 
     expect(data.status).toBe('halted');
     expect(Object.fromEntries(TENANTS.map((t) => [t, data.tenants[t]!.state]))).toEqual({
-      'fx-01': 'healthy', 'fx-02': 'healthy', 'fx-03': 'healthy', 'fx-04': 'failed', 'fx-05': 'skipped', 'fx-06': 'skipped',
+      'fx-01': 'healthy',
+      'fx-02': 'healthy',
+      'fx-03': 'healthy',
+      'fx-04': 'failed',
+      'fx-05': 'skipped',
+      'fx-06': 'skipped',
     });
     expect(data.tenants['fx-04']).toMatchObject({ step: 'gate', applied: 'applied' });
     expect(data.tenants['fx-04']!.error).toMatch(/command gate: .* exited 1: fx-04 is down$/);
@@ -163,14 +179,21 @@ describe('parallelism and pacing, from the journal timestamps (real terraform)',
     workspace = tempWorkspace();
     const root = workspace.root;
     const tenants = ['px-01', 'px-02', 'px-03', 'px-04', 'px-05'];
-    writeFixtureTenants(root, tenants.map((name, i) => ({ name, ring: i === 0 ? 'canary' : 'general', applySeconds: 2 })));
-    const journal = startRollout(root, planRollout(root, request({ reapply: true, waves: 'canary,100%', maxParallel: 2, waveDelayMs: 1_000 })));
+    writeFixtureTenants(
+      root,
+      tenants.map((name, i) => ({ name, ring: i === 0 ? 'canary' : 'general', applySeconds: 2 })),
+    );
+    const journal = startRollout(
+      root,
+      planRollout(root, request({ reapply: true, waves: 'canary,100%', maxParallel: 2, waveDelayMs: 1_000 })),
+    );
     const data = await run(root, journal);
     expect(data.status).toBe('completed');
 
     const span = (t: string) => ({ start: Date.parse(data.tenants[t]!.startedAt!), end: Date.parse(data.tenants[t]!.endedAt!) });
     /** Most tenants running at one instant: every start, counted against the spans it falls in. */
-    const peak = (names: string[]) => Math.max(...names.map((t) => names.filter((o) => span(o).start <= span(t).start && span(t).start < span(o).end).length));
+    const peak = (names: string[]) =>
+      Math.max(...names.map((t) => names.filter((o) => span(o).start <= span(t).start && span(t).start < span(o).end).length));
     const wave2 = tenants.slice(1);
     expect(peak(wave2)).toBe(2);
     expect(peak(tenants)).toBe(2);

@@ -32,13 +32,20 @@ describe('tenant selection', () => {
   it('selects by name, by any of the tags, and by every --where (defaults included)', () => {
     expect(names(selectTenants(fleet, { tenants: ['fx-main-b', 'fx-early'] }))).toEqual(['fx-early', 'fx-main-b']);
     expect(names(selectTenants(fleet, { tags: ['ring:canary', 'tag:ring:early'] }))).toEqual(['fx-canary', 'fx-early']);
-    expect(names(selectTenants(fleet, { where: ['app.healthCheckPath=/health', 'rollout.ring=general'] }))).toEqual(['fx-main-a', 'fx-main-b']);
+    expect(names(selectTenants(fleet, { where: ['app.healthCheckPath=/health', 'rollout.ring=general'] }))).toEqual([
+      'fx-main-a',
+      'fx-main-b',
+    ]);
     expect(names(selectTenants(fleet, { tenants: ['fx-canary', 'fx-main-a'], tags: ['ring:general'] }))).toEqual(['fx-main-a']);
   });
 
   it('refuses an unknown tenant, a selection of nothing and an unknown --where field', () => {
-    expect(() => selectTenants(fleet, { tenants: ['nobody'] })).toThrow(/tenant nobody: no such tenant — fix: one of fx-canary, fx-early, fx-main-a, fx-main-b/);
-    expect(() => selectTenants(fleet, { tags: ['ring:main'] })).toThrow(/--tag ring:main selects no tenant — fix: check the names, tags \(.*ring:canary.*\)/);
+    expect(() => selectTenants(fleet, { tenants: ['nobody'] })).toThrow(
+      /tenant nobody: no such tenant — fix: one of fx-canary, fx-early, fx-main-a, fx-main-b/,
+    );
+    expect(() => selectTenants(fleet, { tags: ['ring:main'] })).toThrow(
+      /--tag ring:main selects no tenant — fix: check the names, tags \(.*ring:canary.*\)/,
+    );
     expect(() => selectTenants(fleet, { where: ['app.colour=blue'] })).toThrow(/--where app\.colour: unknown spec field/);
     expect(() => selectTenants(fleet, { where: ['region'] })).toThrow(/--where "region" is not field=value/);
   });
@@ -69,7 +76,13 @@ describe('waves', () => {
   });
 
   it('by ring', () => {
-    expect(tenants('rings', [{ name: 'a', ring: 'general' }, { name: 'b', ring: 'canary' }, { name: 'c', ring: 'early' }])).toEqual(['canary:b', 'early:c', 'general:a']);
+    expect(
+      tenants('rings', [
+        { name: 'a', ring: 'general' },
+        { name: 'b', ring: 'canary' },
+        { name: 'c', ring: 'early' },
+      ]),
+    ).toEqual(['canary:b', 'early:c', 'general:a']);
   });
 
   it('drops a wave with no tenant left, and says so', () => {
@@ -82,7 +95,10 @@ describe('waves', () => {
     ['canary,10%', /--waves canary,10% leaves 8 of 10 selected tenants in no wave \(g2, .*\) — fix: end the list with 100%/],
     ['canary,0%,100%', /"0%" is not a wave/],
     ['canary,150%', /"150%" is not a wave/],
-    ['canary,soon,100%', /"soon" is not a wave — fix: a ring \(canary, early, general\), a percentage such as 10% \(cumulative, up to 100%\), a tenant count such as 3, or --waves rings/],
+    [
+      'canary,soon,100%',
+      /"soon" is not a wave — fix: a ring \(canary, early, general\), a percentage such as 10% \(cumulative, up to 100%\), a tenant count such as 3, or --waves rings/,
+    ],
     [',', /names no wave/],
   ])('refuses --waves %s', (spec, message) => {
     expect(() => planWaves(fleet, spec)).toThrow(message);

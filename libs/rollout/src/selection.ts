@@ -42,7 +42,9 @@ export function selectTenants(fleet: readonly LoadedTenant[], selection: TenantS
   });
   if (chosen.length === 0) {
     const asked = [...names, ...tags.map((t) => `--tag ${t}`), ...(selection.where ?? []).map((w) => `--where ${w}`)].join(' ');
-    throw new RolloutInputError(`${asked || 'the fleet'} selects no tenant — fix: check the names, tags (${describeTags(fleet)}) and --where filters`);
+    throw new RolloutInputError(
+      `${asked || 'the fleet'} selects no tenant — fix: check the names, tags (${describeTags(fleet)}) and --where filters`,
+    );
   }
   return chosen.sort((a, b) => ringRank(a.spec) - ringRank(b.spec) || a.spec.name.localeCompare(b.spec.name));
 }

@@ -48,7 +48,9 @@ describe('setting values in a spec file keeps everything else as written', () =>
   });
 
   it('adds a missing field after its last sibling, inline when the object is inline', () => {
-    expect(setSpecValues(spec, [{ path: 'web.maxCapacity', value: 6 }])).toBe(spec.replace('{ "minCapacity": 2 }', '{ "minCapacity": 2, "maxCapacity": 6 }'));
+    expect(setSpecValues(spec, [{ path: 'web.maxCapacity', value: 6 }])).toBe(
+      spec.replace('{ "minCapacity": 2 }', '{ "minCapacity": 2, "maxCapacity": 6 }'),
+    );
     expect(setSpecValues(spec, [{ path: 'app.instanceType', value: 'm7i.large' }])).toBe(
       spec.replace('"release": "2025.3.2"\n', '"release": "2025.3.2",\n    "instanceType": "m7i.large"\n'),
     );
@@ -56,12 +58,22 @@ describe('setting values in a spec file keeps everything else as written', () =>
   });
 
   it('creates missing parent objects, one line each', () => {
-    expect(setSpecValues(spec, [{ path: 'rollout.ring', value: 'canary' }])).toBe(spec.replace('"tags": {}\n', '"tags": {},\n  "rollout": { "ring": "canary" }\n'));
+    expect(setSpecValues(spec, [{ path: 'rollout.ring', value: 'canary' }])).toBe(
+      spec.replace('"tags": {}\n', '"tags": {},\n  "rollout": { "ring": "canary" }\n'),
+    );
   });
 
   it('is idempotent: setting the value a spec already has changes nothing', () => {
-    const once = setSpecValues(spec, [{ path: 'app.release', value: '2025.4.0' }, { path: 'rollout.ring', value: 'early' }]);
-    expect(setSpecValues(once, [{ path: 'app.release', value: '2025.4.0' }, { path: 'rollout.ring', value: 'early' }])).toBe(once);
+    const once = setSpecValues(spec, [
+      { path: 'app.release', value: '2025.4.0' },
+      { path: 'rollout.ring', value: 'early' },
+    ]);
+    expect(
+      setSpecValues(once, [
+        { path: 'app.release', value: '2025.4.0' },
+        { path: 'rollout.ring', value: 'early' },
+      ]),
+    ).toBe(once);
   });
 
   it('refuses to set below a value that is not an object', () => {

@@ -33,7 +33,8 @@ export function schemaAtPath(path: string, flag: string): JsonSchemaNode {
   let node = specSchema();
   for (const [i, segment] of segments.entries()) {
     const object = objectBranch(node);
-    const child = object?.properties?.[segment] ?? (typeof object?.additionalProperties === 'object' ? object.additionalProperties : undefined);
+    const child =
+      object?.properties?.[segment] ?? (typeof object?.additionalProperties === 'object' ? object.additionalProperties : undefined);
     if (!child) {
       const parent = segments.slice(0, i).join('.');
       const known = Object.keys(object?.properties ?? {}).map((k) => (parent ? `${parent}.${k}` : k));
@@ -47,7 +48,9 @@ export function schemaAtPath(path: string, flag: string): JsonSchemaNode {
 
 function objectBranch(node: JsonSchemaNode): JsonSchemaNode | undefined {
   if (node.properties || typeof node.additionalProperties === 'object') return node;
-  return [...(node.anyOf ?? []), ...(node.oneOf ?? [])].find((branch) => branch.properties || typeof branch.additionalProperties === 'object');
+  return [...(node.anyOf ?? []), ...(node.oneOf ?? [])].find(
+    (branch) => branch.properties || typeof branch.additionalProperties === 'object',
+  );
 }
 
 function leafTypes(node: JsonSchemaNode): string[] {
@@ -62,7 +65,9 @@ export function parseSetArgument(argument: string): SpecChange {
   const path = argument.slice(0, eq).trim();
   const text = argument.slice(eq + 1);
   if (FIXED_FIELDS.has(path.split('.')[0]!)) {
-    throw new RolloutInputError(`--set ${path}: a rollout cannot change a tenant's ${path} — fix: set a configuration field such as app.release`);
+    throw new RolloutInputError(
+      `--set ${path}: a rollout cannot change a tenant's ${path} — fix: set a configuration field such as app.release`,
+    );
   }
   const types = leafTypes(schemaAtPath(path, '--set'));
   const fail = (expected: string): never => {
@@ -71,7 +76,11 @@ export function parseSetArgument(argument: string): SpecChange {
   if (types.includes('string')) return { path, value: text };
   if (types.includes('integer') || types.includes('number')) {
     const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || (types.includes('integer') && !types.includes('number') && !Number.isInteger(value))) {
+    if (
+      text.trim() === '' ||
+      !Number.isFinite(value) ||
+      (types.includes('integer') && !types.includes('number') && !Number.isInteger(value))
+    ) {
       return fail(types.includes('integer') ? 'a whole number' : 'a number');
     }
     return { path, value };
@@ -140,7 +149,8 @@ function setValue(text: string, path: string[], value: unknown): string {
   return splice(text, lastEnd, 0, `,\n${indent}${member}`);
 }
 
-const splice = (text: string, offset: number, length: number, insert: string) => text.slice(0, offset) + insert + text.slice(offset + length);
+const splice = (text: string, offset: number, length: number, insert: string) =>
+  text.slice(0, offset) + insert + text.slice(offset + length);
 
 /** JSON on one line, spaced like the example specs: `{ "ring": "canary" }`, `["a", "b"]`. */
 export function inlineJson(value: unknown): string {
@@ -153,4 +163,5 @@ export function inlineJson(value: unknown): string {
 }
 
 /** `app.release=2025.4.0` for messages and reports. */
-export const describeChange = (change: SpecChange): string => `${change.path}=${typeof change.value === 'string' ? change.value : JSON.stringify(change.value)}`;
+export const describeChange = (change: SpecChange): string =>
+  `${change.path}=${typeof change.value === 'string' ? change.value : JSON.stringify(change.value)}`;

@@ -27,8 +27,12 @@ export const RINGS_WAVES = 'rings';
  * and reported in `notes`.
  */
 export function planWaves(candidates: readonly WaveCandidate[], spec: string): { waves: Wave[]; notes: string[] } {
-  const entries = spec.split(',').map((e) => e.trim()).filter(Boolean);
-  if (entries.length === 0) throw new RolloutInputError(`--waves "${spec}" names no wave — fix: e.g. --waves canary,10%,100% or --waves rings`);
+  const entries = spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0)
+    throw new RolloutInputError(`--waves "${spec}" names no wave — fix: e.g. --waves canary,10%,100% or --waves rings`);
   if (entries.length === 1 && entries[0] === RINGS_WAVES) {
     const waves = ROLLOUT_RINGS.map((ring) => ({ label: ring, tenants: candidates.filter((c) => c.ring === ring).map((c) => c.name) }));
     return { waves: waves.filter((w) => w.tenants.length > 0), notes: [] };

@@ -54,7 +54,14 @@ export function validateSpecEdits(workspaceRoot: string, tenants: readonly strin
         writeFileSync(file, setSpecValues(readFileSync(file, 'utf8'), changes));
       } catch (error) {
         const where = relative(copy.root, file);
-        throw new SpecValidationError([{ tenant, file: where, field: changes.map((c) => c.path).join(', '), message: `cannot be set: ${(error as Error).message} — fix: correct the spec or the --set path` }]);
+        throw new SpecValidationError([
+          {
+            tenant,
+            file: where,
+            field: changes.map((c) => c.path).join(', '),
+            message: `cannot be set: ${(error as Error).message} — fix: correct the spec or the --set path`,
+          },
+        ]);
       }
     }
     return loadFleet(copy.root, { only: tenants });

@@ -15,7 +15,18 @@ import { writeFileAtomic } from '@hafleet/fs-safe';
 import { parseTenantSpec, specDefaults } from '@hafleet/tenant-spec';
 import { synthesizeTenants } from '@hafleet/tenant-stack';
 import { planHasChanges, type Env, type PlanSummary } from '@hafleet/terraform';
-import type { ApplyStatus, GuardDecision, PlanDigest, SandboxDriver, SandboxableDriver, SpecChange, SpecUpdate, StepContext, SynthContext, TenantPlan } from './driver.js';
+import type {
+  ApplyStatus,
+  GuardDecision,
+  PlanDigest,
+  SandboxDriver,
+  SandboxableDriver,
+  SpecChange,
+  SpecUpdate,
+  StepContext,
+  SynthContext,
+  TenantPlan,
+} from './driver.js';
 import { setSpecValues } from './spec-changes.js';
 import { copyWorkspaceInputs, specFile } from './workspace-copy.js';
 
@@ -91,7 +102,9 @@ export class WorkspaceDriver implements SandboxableDriver {
   async apply(plan: TenantPlan, allowances: readonly DestroyAllowance[], context: StepContext = {}): Promise<ApplyStatus> {
     const result = await applyTenant(this.ctx, plan.tenant, { allowDestroy: allowances, onStep: context.onStep });
     if (result.plannedAt !== savedPlan(plan).plannedAt) {
-      throw new Error(`tenant ${plan.tenant}: the saved plan was replaced by another run (planned at ${result.plannedAt}) — fix: resume the rollout, it re-plans`);
+      throw new Error(
+        `tenant ${plan.tenant}: the saved plan was replaced by another run (planned at ${result.plannedAt}) — fix: resume the rollout, it re-plans`,
+      );
     }
     if (result.status === 'refused') throw new Error(refusalMessage(result.verdict));
     return result.status;
@@ -111,7 +124,8 @@ export class WorkspaceDriver implements SandboxableDriver {
 }
 
 function savedPlan(plan: TenantPlan): SavedPlan {
-  if (!('summary' in plan) || !('plannedAt' in plan)) throw new Error(`tenant ${plan.tenant}: this plan was not made by the workspace driver`);
+  if (!('summary' in plan) || !('plannedAt' in plan))
+    throw new Error(`tenant ${plan.tenant}: this plan was not made by the workspace driver`);
   return plan as SavedPlan;
 }
 
@@ -124,7 +138,12 @@ export function digestOf(summary: PlanSummary): PlanDigest {
     resourceCount: summary.resourceCount,
     hasChanges: planHasChanges(summary),
     dataLoss: summary.dataLoss.map((c) => ({ address: c.address, action: c.action, holds: c.holds ?? c.type })),
-    deferred: summary.deferred.map((d) => ({ address: d.address, type: d.type, attributes: [...d.attributes], ...(d.window ? { window: d.window } : {}) })),
+    deferred: summary.deferred.map((d) => ({
+      address: d.address,
+      type: d.type,
+      attributes: [...d.attributes],
+      ...(d.window ? { window: d.window } : {}),
+    })),
   };
 }
 

@@ -105,7 +105,9 @@ describe('sizing model', () => {
     expect(model(production(800)).edge.rateLimitPerFiveMinutes).toBe(20_000);
     expect(model(production(4_000)).edge.rateLimitPerFiveMinutes).toBe(100_000);
     expect(model(production(20)).edge.rateLimitPerFiveMinutes).toBe(2000);
-    const override = sizeTenant(production(800), { edge: { rateLimitPerFiveMinutes: 5000 } }).decisions.find((d) => d.field === 'edge.rateLimitPerFiveMinutes');
+    const override = sizeTenant(production(800), { edge: { rateLimitPerFiveMinutes: 5000 } }).decisions.find(
+      (d) => d.field === 'edge.rateLimitPerFiveMinutes',
+    );
     expect(override).toMatchObject({ model: 20_000, override: 5000, effective: 5000, source: 'spec' });
   });
 });
@@ -136,13 +138,29 @@ describe('overrides', () => {
 
   it('counts web instances for an overridden instance type', () => {
     // 800 users on 2-vCPU instances: 50 users each → 16 needed.
-    expect(sizeTenant(production(800), { app: { instanceType: 'c7i.large' } }).effective.web).toEqual({ minCapacity: 8, desiredCapacity: 16, maxCapacity: 48 });
+    expect(sizeTenant(production(800), { app: { instanceType: 'c7i.large' } }).effective.web).toEqual({
+      minCapacity: 8,
+      desiredCapacity: 16,
+      maxCapacity: 48,
+    });
   });
 
   it('keeps the model web values within explicit ones', () => {
-    expect(sizeTenant(production(800), { web: { maxCapacity: 6 } }).effective.web).toEqual({ minCapacity: 4, desiredCapacity: 6, maxCapacity: 6 });
-    expect(sizeTenant(production(800), { web: { maxCapacity: 3 } }).effective.web).toEqual({ minCapacity: 3, desiredCapacity: 3, maxCapacity: 3 });
-    expect(sizeTenant(production(800), { web: { minCapacity: 30 } }).effective.web).toEqual({ minCapacity: 30, desiredCapacity: 30, maxCapacity: 30 });
+    expect(sizeTenant(production(800), { web: { maxCapacity: 6 } }).effective.web).toEqual({
+      minCapacity: 4,
+      desiredCapacity: 6,
+      maxCapacity: 6,
+    });
+    expect(sizeTenant(production(800), { web: { maxCapacity: 3 } }).effective.web).toEqual({
+      minCapacity: 3,
+      desiredCapacity: 3,
+      maxCapacity: 3,
+    });
+    expect(sizeTenant(production(800), { web: { minCapacity: 30 } }).effective.web).toEqual({
+      minCapacity: 30,
+      desiredCapacity: 30,
+      maxCapacity: 30,
+    });
     const report = sizeTenant(production(800), { web: { minCapacity: 2, maxCapacity: 4 } });
     expect(report.effective.web).toEqual({ minCapacity: 2, desiredCapacity: 4, maxCapacity: 4 });
     expect(report.decisions.find((d) => d.field === 'web.desiredCapacity')).toMatchObject({ model: 8, effective: 4, source: 'model' });

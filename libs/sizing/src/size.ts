@@ -54,7 +54,9 @@ export interface TenantSizing {
 }
 
 /** Explicit values from the spec; undefined (or absent) means "the model decides". */
-export type SizingOverrides = { readonly [K in keyof TenantSizing]?: { readonly [F in keyof TenantSizing[K]]?: TenantSizing[K][F] | undefined } };
+export type SizingOverrides = {
+  readonly [K in keyof TenantSizing]?: { readonly [F in keyof TenantSizing[K]]?: TenantSizing[K][F] | undefined };
+};
 
 type FieldOf<K extends keyof TenantSizing> = K extends string ? `${K}.${Extract<keyof TenantSizing[K], string>}` : never;
 /** A sized field by its spec path, e.g. `web.minCapacity`. */
@@ -120,7 +122,10 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
   say('app.instanceType', inBand);
   say('web.desiredCapacity', `${serve}${needed < floor ? `; at least ${floor} in ${environment}` : ''}`);
   say('web.minCapacity', `off-peak floor: ${OFF_PEAK_SHARE * 100} % of the ${needed} needed, at least ${floor} in ${environment}`);
-  say('web.maxCapacity', `${SPIKE_HEADROOM}× desired: headroom for the end-of-term pile-on${webModel.maxCapacity === MAX_WEB_INSTANCES ? ` (capped at ${MAX_WEB_INSTANCES})` : ''}`);
+  say(
+    'web.maxCapacity',
+    `${SPIKE_HEADROOM}× desired: headroom for the end-of-term pile-on${webModel.maxCapacity === MAX_WEB_INSTANCES ? ` (capped at ${MAX_WEB_INSTANCES})` : ''}`,
+  );
 
   const storage = Math.ceil((STORAGE_BASE_GIB + (load.population * STORAGE_MIB_PER_ACCOUNT) / 1024) / STORAGE_STEP_GIB) * STORAGE_STEP_GIB;
   const model: TenantSizing = {
@@ -146,12 +151,17 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
       ? 'not used: Aurora storage grows by itself'
       : `${STORAGE_BASE_GIB} GiB + ${STORAGE_MIB_PER_ACCOUNT} MiB × ${count(load.population)} accounts, rounded up to ${STORAGE_STEP_GIB} GiB (autoscales to 4×)`,
   );
-  say('database.readers', aurora ? `${inBand}: readers in other zones take over from the writer` : 'not used: RDS Multi-AZ keeps its own standby');
+  say(
+    'database.readers',
+    aurora ? `${inBand}: readers in other zones take over from the writer` : 'not used: RDS Multi-AZ keeps its own standby',
+  );
   say('database.backupRetentionDays', `${inBand}: point-in-time recovery window`);
   say('cache.nodeType', inBand);
   say(
     'network.natGateways',
-    band.natGateways === 'single' ? `${inBand}: one shared NAT gateway below ${count(band.maxConcurrentUsers + 1)} users` : `${inBand}: one NAT gateway per zone survives the loss of a zone`,
+    band.natGateways === 'single'
+      ? `${inBand}: one shared NAT gateway below ${count(band.maxConcurrentUsers + 1)} users`
+      : `${inBand}: one NAT gateway per zone survives the loss of a zone`,
   );
   say('backup.retentionDays', `${inBand}: AWS Backup recovery points`);
   say(
@@ -161,7 +171,8 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
 
   // Explicit values win; the model's remaining web values stay within them.
   const ov = overrides;
-  const minCapacity = ov.web?.minCapacity ?? (ov.web?.maxCapacity !== undefined ? Math.min(webModel.minCapacity, ov.web.maxCapacity) : webModel.minCapacity);
+  const minCapacity =
+    ov.web?.minCapacity ?? (ov.web?.maxCapacity !== undefined ? Math.min(webModel.minCapacity, ov.web.maxCapacity) : webModel.minCapacity);
   const maxCapacity = ov.web?.maxCapacity ?? Math.max(webModel.maxCapacity, minCapacity);
   const desiredCapacity = ov.web?.desiredCapacity ?? Math.min(Math.max(webModel.desiredCapacity, minCapacity), maxCapacity);
   const effective: TenantSizing = {
@@ -202,5 +213,7 @@ export function rateLimitFor(concurrentUsers: number): number {
 
 /** [group, key] of every sized field, in the order of TenantSizing. */
 function sizedFields(sizing: TenantSizing): Array<[keyof TenantSizing, string]> {
-  return (Object.keys(sizing) as Array<keyof TenantSizing>).flatMap((group) => Object.keys(sizing[group]).map((key): [keyof TenantSizing, string] => [group, key]));
+  return (Object.keys(sizing) as Array<keyof TenantSizing>).flatMap((group) =>
+    Object.keys(sizing[group]).map((key): [keyof TenantSizing, string] => [group, key]),
+  );
 }

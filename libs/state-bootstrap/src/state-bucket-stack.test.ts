@@ -26,7 +26,12 @@ describe('state bootstrap stack', () => {
     expect(only('aws_s3_bucket_server_side_encryption_configuration')['rule']).toEqual([
       { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' }, bucket_key_enabled: true },
     ]);
-    expect(only('aws_s3_bucket_public_access_block')).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(only('aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(only('aws_s3_bucket_ownership_controls')['rule']).toEqual({ object_ownership: 'BucketOwnerEnforced' });
     const policy = JSON.parse(only('aws_s3_bucket_policy')['policy'] as string);
     expect(policy.Statement.map((s: { Sid: string; Effect: string; Condition: unknown }) => [s.Sid, s.Effect, s.Condition])).toEqual([

@@ -38,7 +38,9 @@ export const CACHE_NODE_TYPES: readonly string[] = [
   ...sizes('cache.t3', 'micro small medium'),
   ...sizes('cache.t4g', 'micro small medium'),
   ...['cache.m5', 'cache.r5'].flatMap((f) => sizes(f, 'large xlarge 2xlarge 4xlarge 12xlarge 24xlarge')),
-  ...['cache.m6g', 'cache.m7g', 'cache.r6g', 'cache.r7g'].flatMap((f) => sizes(f, 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge')),
+  ...['cache.m6g', 'cache.m7g', 'cache.r6g', 'cache.r7g'].flatMap((f) =>
+    sizes(f, 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge'),
+  ),
 ];
 
 export type CatalogueKind = 'ec2' | 'rds' | 'cache';

@@ -39,7 +39,8 @@ function problems(action: () => unknown): string[] {
   try {
     action();
   } catch (error) {
-    if (error instanceof SpecValidationError) return [error.message.split('\n')[0]!, ...error.problems.map((p) => `${p.file}: ${p.tenant} ${p.field}: ${p.message}`)];
+    if (error instanceof SpecValidationError)
+      return [error.message.split('\n')[0]!, ...error.problems.map((p) => `${p.file}: ${p.tenant} ${p.field}: ${p.message}`)];
     throw error;
   }
   return [];
@@ -48,7 +49,9 @@ function problems(action: () => unknown): string[] {
 describe('broken tenant folders', () => {
   it('a byte-order mark is named as such, not "invalid symbol at line 1"', () => {
     const root = workspace({ alpha: `\uFEFF${JSON.stringify(spec('alpha'))}` });
-    expect(problems(() => loadFleet(root))).toContain('tenants/alpha/tenant.json: alpha : starts with a byte-order mark (BOM), which JSON does not allow — fix: save the file as UTF-8 without BOM');
+    expect(problems(() => loadFleet(root))).toContain(
+      'tenants/alpha/tenant.json: alpha : starts with a byte-order mark (BOM), which JSON does not allow — fix: save the file as UTF-8 without BOM',
+    );
   });
 
   it('a tenant.json that is a symbolic link (here to a file outside the workspace) is refused, not followed', () => {
@@ -57,18 +60,24 @@ describe('broken tenant folders', () => {
     const root = workspace();
     mkdirSync(join(root, 'tenants/alpha'), { recursive: true });
     symlinkSync(join(outside, 'secret.json'), join(root, 'tenants/alpha/tenant.json'));
-    expect(problems(() => loadFleet(root)).join('\n')).toContain(`tenants/alpha/tenant.json: alpha : is a symbolic link (to ${join(outside, 'secret.json')}) — fix: replace it with the file itself`);
+    expect(problems(() => loadFleet(root)).join('\n')).toContain(
+      `tenants/alpha/tenant.json: alpha : is a symbolic link (to ${join(outside, 'secret.json')}) — fix: replace it with the file itself`,
+    );
   });
 
   it('an empty tenant folder is named, not "no such tenant"', () => {
     const root = workspace({ alpha: spec('alpha') });
     mkdirSync(join(root, 'tenants/beta'));
-    expect(problems(() => loadFleet(root, { only: ['beta'] }))).toContain('tenants/beta/tenant.json: beta : the folder tenants/beta has no tenant.json — fix: onboard it (npx fleet onboard beta) or remove the folder');
+    expect(problems(() => loadFleet(root, { only: ['beta'] }))).toContain(
+      'tenants/beta/tenant.json: beta : the folder tenants/beta has no tenant.json — fix: onboard it (npx fleet onboard beta) or remove the folder',
+    );
   });
 
   it('a spec named differently from its folder is named by its folder', () => {
     const root = workspace({ alpha: spec('alpha'), 'beta-old': spec('beta') });
-    expect(problems(() => loadFleet(root, { only: ['beta-old'] }))).toContain('tenants/beta-old/tenant.json: beta-old name: the spec in folder "beta-old" is named "beta" — fix: set name to "beta-old", or rename the folder to beta');
+    expect(problems(() => loadFleet(root, { only: ['beta-old'] }))).toContain(
+      'tenants/beta-old/tenant.json: beta-old name: the spec in folder "beta-old" is named "beta" — fix: set name to "beta-old", or rename the folder to beta',
+    );
   });
 
   it('a broken fleet.json is headed as fleet.json, with a fix instead of zod\'s "expected string, received undefined"', () => {
@@ -81,21 +90,38 @@ describe('broken tenant folders', () => {
 
   it('a public (non-RFC 1918) VPC range is refused', () => {
     const root = workspace({ alpha: spec('alpha', { network: { vpcCidr: '8.8.0.0/16' } }) });
-    expect(problems(() => loadFleet(root)).join('\n')).toContain('alpha network.vpcCidr: 8.8.0.0/16 is not a private (RFC 1918) range — fix: a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+    expect(problems(() => loadFleet(root)).join('\n')).toContain(
+      'alpha network.vpcCidr: 8.8.0.0/16 is not a private (RFC 1918) range — fix: a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
+    );
     for (const ok of ['10.9.0.0/16', '172.31.0.0/16', '192.168.0.0/20']) {
-      expect(problems(() => loadFleet(workspace({ alpha: spec('alpha', { network: { vpcCidr: ok } }) }))), ok).toEqual([]);
+      expect(
+        problems(() => loadFleet(workspace({ alpha: spec('alpha', { network: { vpcCidr: ok } }) }))),
+        ok,
+      ).toEqual([]);
     }
-    expect(problems(() => loadFleet(workspace({ alpha: spec('alpha', { network: { vpcCidr: '172.32.0.0/16' } }) }))).join('\n')).toContain('is not a private (RFC 1918) range');
+    expect(problems(() => loadFleet(workspace({ alpha: spec('alpha', { network: { vpcCidr: '172.32.0.0/16' } }) }))).join('\n')).toContain(
+      'is not a private (RFC 1918) range',
+    );
   });
 
   it('an instance type, database class or node type AWS does not have is refused with the nearest valid one', () => {
     const root = workspace({
-      alpha: spec('alpha', { app: { amiId: 'ami-0123456789abcdef0', instanceType: 't9.superhuge' }, database: { instanceClass: 'db.r6g.superhuge' }, cache: { nodeType: 'cache.r9g.large' } }),
+      alpha: spec('alpha', {
+        app: { amiId: 'ami-0123456789abcdef0', instanceType: 't9.superhuge' },
+        database: { instanceClass: 'db.r6g.superhuge' },
+        cache: { nodeType: 'cache.r9g.large' },
+      }),
     });
     const found = problems(() => loadFleet(root)).join('\n');
-    expect(found).toContain('alpha app.instanceType: "t9.superhuge" is not an EC2 instance type hafleet knows (list of 2026-12-01) — fix: e.g. "t3.large" (the nearest)');
-    expect(found).toContain('alpha database.instanceClass: "db.r6g.superhuge" is not an RDS DB instance class hafleet knows (list of 2026-12-01) — fix: e.g. "db.r6g.large" (the nearest)');
-    expect(found).toContain('alpha cache.nodeType: "cache.r9g.large" is not an ElastiCache node type hafleet knows (list of 2026-12-01) — fix: e.g. "cache.r6g.large" (the nearest)');
+    expect(found).toContain(
+      'alpha app.instanceType: "t9.superhuge" is not an EC2 instance type hafleet knows (list of 2026-12-01) — fix: e.g. "t3.large" (the nearest)',
+    );
+    expect(found).toContain(
+      'alpha database.instanceClass: "db.r6g.superhuge" is not an RDS DB instance class hafleet knows (list of 2026-12-01) — fix: e.g. "db.r6g.large" (the nearest)',
+    );
+    expect(found).toContain(
+      'alpha cache.nodeType: "cache.r9g.large" is not an ElastiCache node type hafleet knows (list of 2026-12-01) — fix: e.g. "cache.r6g.large" (the nearest)',
+    );
   });
 
   it('every type the sizing model picks is in the catalogue', () => {

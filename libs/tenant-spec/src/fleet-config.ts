@@ -15,14 +15,20 @@ const networkPoolSchema = z
   .strictObject({
     cidr: z
       .string()
-      .refine((text) => parseCidr(text) !== undefined, { error: (issue) => `"${String(issue.input)}" is not an IPv4 network in CIDR form — fix: e.g. "10.0.0.0/8"` })
+      .refine((text) => parseCidr(text) !== undefined, {
+        error: (issue) => `"${String(issue.input)}" is not an IPv4 network in CIDR form — fix: e.g. "10.0.0.0/8"`,
+      })
       .default(DEFAULT_NETWORK_POOL.cidr)
       .describe(`The range every tenant VPC is allocated from. Default ${DEFAULT_NETWORK_POOL.cidr}.`),
     prefix: z
       .number()
       .int()
-      .min(LARGEST_VPC_PREFIX, { error: `must be /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX} — fix: AWS allows VPCs from /16 to /28, and hafleet's subnets need a /24 or larger` })
-      .max(SMALLEST_VPC_PREFIX, { error: `must be /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX} — fix: hafleet's 16 subnet blocks of at least /28 need a /24 or larger` })
+      .min(LARGEST_VPC_PREFIX, {
+        error: `must be /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX} — fix: AWS allows VPCs from /16 to /28, and hafleet's subnets need a /24 or larger`,
+      })
+      .max(SMALLEST_VPC_PREFIX, {
+        error: `must be /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX} — fix: hafleet's 16 subnet blocks of at least /28 need a /24 or larger`,
+      })
       .default(DEFAULT_NETWORK_POOL.prefix)
       .describe(`Size of each new tenant VPC. Default /${DEFAULT_NETWORK_POOL.prefix}.`),
   })
@@ -41,14 +47,20 @@ const ciSchema = z
       .number()
       .int()
       .min(1)
-      .max(MAX_MATRIX_JOBS, { error: `must be at most ${MAX_MATRIX_JOBS} — fix: GitHub refuses a matrix of more than ${MAX_MATRIX_JOBS} jobs` })
+      .max(MAX_MATRIX_JOBS, {
+        error: `must be at most ${MAX_MATRIX_JOBS} — fix: GitHub refuses a matrix of more than ${MAX_MATRIX_JOBS} jobs`,
+      })
       .default(16)
       .describe('Most jobs the plan and apply workflows split the affected tenants into. Default 16.'),
     approvalTenants: z
       .array(z.string().min(1))
-      .max(MAX_MATRIX_JOBS, { error: `lists more than ${MAX_MATRIX_JOBS} tenants — fix: approve by shard (the "fleet" environment) instead` })
+      .max(MAX_MATRIX_JOBS, {
+        error: `lists more than ${MAX_MATRIX_JOBS} tenants — fix: approve by shard (the "fleet" environment) instead`,
+      })
       .default([])
-      .describe('Tenants whose apply waits for a reviewer: each applies in its own job and GitHub environment tenant-<name> (add required reviewers there). The others apply in shards.'),
+      .describe(
+        'Tenants whose apply waits for a reviewer: each applies in its own job and GitHub environment tenant-<name> (add required reviewers there). The others apply in shards.',
+      ),
   })
   .describe('How CI splits a fleet into jobs.');
 
@@ -67,14 +79,23 @@ export const fleetConfigSchema = z.strictObject({
     .describe('The hosting account of tenants whose spec names no account of their own.'),
   stateBackend: z
     .strictObject({
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }).describe('S3 bucket holding every tenant state.'),
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' })
+        .describe('S3 bucket holding every tenant state.'),
       region: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, { error: 'must be an AWS region like "eu-west-1"' }),
-      keyPrefix: z.string().regex(/^[a-zA-Z0-9._/-]+$/).default('tenants').describe('State key is <keyPrefix>/<tenant>/terraform.tfstate.'),
+      keyPrefix: z
+        .string()
+        .regex(/^[a-zA-Z0-9._/-]+$/)
+        .default('tenants')
+        .describe('State key is <keyPrefix>/<tenant>/terraform.tfstate.'),
       roleArn: z
         .string()
-        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-state"' })
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+          error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-state"',
+        })
         .optional()
-        .describe('Role the S3 backend assumes to read and write state (and its lock file). Default: the caller\'s own credentials.'),
+        .describe("Role the S3 backend assumes to read and write state (and its lock file). Default: the caller's own credentials."),
     })
     .describe('Remote state used outside offline mode.'),
   networkPool: networkPoolSchema.prefault({}),
@@ -100,19 +121,31 @@ export const FLEET_TENANT = '(fleet)';
 export function loadFleetConfig(workspaceRoot: string): FleetConfig {
   const file = join(workspaceRoot, FLEET_CONFIG_FILE);
   if (!existsSync(file)) {
-    throw new SpecValidationError([{ tenant: FLEET_TENANT, file: FLEET_CONFIG_FILE, field: '', message: 'is missing — fix: create fleet.json at the workspace root (see README)' }]);
+    throw new SpecValidationError([
+      {
+        tenant: FLEET_TENANT,
+        file: FLEET_CONFIG_FILE,
+        field: '',
+        message: 'is missing — fix: create fleet.json at the workspace root (see README)',
+      },
+    ]);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new SpecValidationError([{ tenant: FLEET_TENANT, file: FLEET_CONFIG_FILE, field: '', message: `is not valid JSON (${(error as Error).message}) — fix: correct the syntax` }]);
+    throw new SpecValidationError([
+      {
+        tenant: FLEET_TENANT,
+        file: FLEET_CONFIG_FILE,
+        field: '',
+        message: `is not valid JSON (${(error as Error).message}) — fix: correct the syntax`,
+      },
+    ]);
   }
   const result = fleetConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new SpecValidationError(
-    result.error.issues.map((issue) => issueToProblem(issue, FLEET_TENANT, FLEET_CONFIG_FILE)),
-  );
+  throw new SpecValidationError(result.error.issues.map((issue) => issueToProblem(issue, FLEET_TENANT, FLEET_CONFIG_FILE)));
 }
 
 /** Fleet-wide defaults a spec inherits when it leaves a field out (applied before validation). */

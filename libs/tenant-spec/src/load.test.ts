@@ -67,19 +67,33 @@ describe('loadFleet', () => {
 
   it("rejects a dedicated account another tenant lives in, named or by the fleet's default", () => {
     const own = (name: string, cidr: string, account: object) => ({ ...spec(name, cidr), account });
-    const named = workspaceWith({ alpha: own('alpha', '10.1.0.0/16', { id: '444455556666', dedicated: true }), beta: own('beta', '10.2.0.0/16', { id: '444455556666' }) });
+    const named = workspaceWith({
+      alpha: own('alpha', '10.1.0.0/16', { id: '444455556666', dedicated: true }),
+      beta: own('beta', '10.2.0.0/16', { id: '444455556666' }),
+    });
     expect(fleetProblems(named)).toEqual([
       'alpha account.dedicated: is true, but account 444455556666 also holds beta — fix: remove dedicated (account-wide settings then stay with the fleet operator), or move the other tenants out',
     ]);
-    const byDefault = workspaceWith({ alpha: own('alpha', '10.1.0.0/16', { id: '111122223333', dedicated: true }), beta: spec('beta', '10.2.0.0/16') });
+    const byDefault = workspaceWith({
+      alpha: own('alpha', '10.1.0.0/16', { id: '111122223333', dedicated: true }),
+      beta: spec('beta', '10.2.0.0/16'),
+    });
     writeFileSync(join(byDefault, 'fleet.json'), readFileSync(join(import.meta.dirname, '../../../fleet.json')));
-    expect(fleetProblems(byDefault)).toEqual([expect.stringMatching(/^alpha account\.dedicated: is true, but account 111122223333 also holds beta/)]);
-    const alone = workspaceWith({ alpha: own('alpha', '10.1.0.0/16', { id: '444455556666', dedicated: true }), beta: spec('beta', '10.2.0.0/16') });
+    expect(fleetProblems(byDefault)).toEqual([
+      expect.stringMatching(/^alpha account\.dedicated: is true, but account 111122223333 also holds beta/),
+    ]);
+    const alone = workspaceWith({
+      alpha: own('alpha', '10.1.0.0/16', { id: '444455556666', dedicated: true }),
+      beta: spec('beta', '10.2.0.0/16'),
+    });
     expect(fleetProblems(alone)).toEqual([]);
   });
 
   it('rejects a domain used twice', () => {
-    const root = workspaceWith({ alpha: spec('alpha', '10.1.0.0/16', 'learn.example.org'), beta: spec('beta', '10.2.0.0/16', 'learn.example.org') });
+    const root = workspaceWith({
+      alpha: spec('alpha', '10.1.0.0/16', 'learn.example.org'),
+      beta: spec('beta', '10.2.0.0/16', 'learn.example.org'),
+    });
     expect(fleetProblems(root)).toEqual([
       'alpha domain: learn.example.org is also the domain of beta — fix: give each tenant its own hostname',
       'beta domain: learn.example.org is also the domain of alpha — fix: give each tenant its own hostname',
@@ -95,8 +109,11 @@ describe('loadFleet', () => {
 });
 
 describe('generated JSON Schemas', () => {
-  it.each(Object.entries(JSON_SCHEMA_FILES))('%s is committed and current (regenerate with `npm run fleet -- schema`)', (file, generate) => {
-    const committed = readFileSync(join(import.meta.dirname, '..', file), 'utf8');
-    expect(committed).toBe(generate());
-  });
+  it.each(Object.entries(JSON_SCHEMA_FILES))(
+    '%s is committed and current (regenerate with `npm run fleet -- schema`)',
+    (file, generate) => {
+      const committed = readFileSync(join(import.meta.dirname, '..', file), 'utf8');
+      expect(committed).toBe(generate());
+    },
+  );
 });

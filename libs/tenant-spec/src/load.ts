@@ -45,7 +45,12 @@ function withDefaults(raw: Record<string, unknown>, defaults: SpecDefaults): unk
 function parseJson(text: string, source: Source): Record<string, unknown> {
   if (text.startsWith('\uFEFF')) {
     throw new SpecValidationError([
-      { tenant: source.folder, file: source.file, field: '', message: 'starts with a byte-order mark (BOM), which JSON does not allow — fix: save the file as UTF-8 without BOM' },
+      {
+        tenant: source.folder,
+        file: source.file,
+        field: '',
+        message: 'starts with a byte-order mark (BOM), which JSON does not allow — fix: save the file as UTF-8 without BOM',
+      },
     ]);
   }
   const errors: ParseError[] = [];
@@ -64,7 +69,12 @@ function parseJson(text: string, source: Source): Record<string, unknown> {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SpecValidationError([
-      { tenant: source.folder, file: source.file, field: '', message: "must be a JSON object — fix: start from another tenant's tenant.json" },
+      {
+        tenant: source.folder,
+        file: source.file,
+        field: '',
+        message: "must be a JSON object — fix: start from another tenant's tenant.json",
+      },
     ]);
   }
   return value as Record<string, unknown>;
@@ -72,7 +82,9 @@ function parseJson(text: string, source: Source): Record<string, unknown> {
 
 function describeJsonError(code: number): string {
   // "ValueExpected" → "value expected"
-  return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return printParseErrorCode(code)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -103,19 +115,35 @@ export function issueToProblem(issue: z.core.$ZodIssue, tenant: string, file: st
 }
 
 /** Reads and validates one tenant.json on its own (no cross-tenant rules). */
-export function loadTenantSpec(file: string, workspaceRoot = process.cwd(), defaults: SpecDefaults = specDefaults(workspaceRoot)): LoadedTenant {
+export function loadTenantSpec(
+  file: string,
+  workspaceRoot = process.cwd(),
+  defaults: SpecDefaults = specDefaults(workspaceRoot),
+): LoadedTenant {
   const source = { file: relative(workspaceRoot, file) || file, folder: basename(dirname(file)) };
   const link = symlinkTarget(file);
   if (link !== undefined) {
     throw new SpecValidationError([
-      { tenant: source.folder, file: source.file, field: '', message: `is a symbolic link (to ${link}) — fix: replace it with the file itself; hafleet reads specs only inside the workspace and never follows links` },
+      {
+        tenant: source.folder,
+        file: source.file,
+        field: '',
+        message: `is a symbolic link (to ${link}) — fix: replace it with the file itself; hafleet reads specs only inside the workspace and never follows links`,
+      },
     ]);
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new SpecValidationError([{ tenant: source.folder, file: source.file, field: '', message: `cannot be read — fix: create ${TENANT_SPEC_FILE} in the tenant folder` }]);
+    throw new SpecValidationError([
+      {
+        tenant: source.folder,
+        file: source.file,
+        field: '',
+        message: `cannot be read — fix: create ${TENANT_SPEC_FILE} in the tenant folder`,
+      },
+    ]);
   }
   return { spec: parseTenantSpec(text, source, defaults), file };
 }
@@ -145,10 +173,28 @@ function folderProblems(workspaceRoot: string): SpecProblem[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry): SpecProblem[] => {
     const file = join(TENANTS_DIR, entry.name, TENANT_SPEC_FILE);
     if (entry.isSymbolicLink()) {
-      return [{ tenant: entry.name, file: join(TENANTS_DIR, entry.name), field: '', message: `is a symbolic link (to ${symlinkTarget(join(dir, entry.name))}) — fix: make it a real folder; hafleet never follows links out of the workspace` }];
+      return [
+        {
+          tenant: entry.name,
+          file: join(TENANTS_DIR, entry.name),
+          field: '',
+          message: `is a symbolic link (to ${symlinkTarget(join(dir, entry.name))}) — fix: make it a real folder; hafleet never follows links out of the workspace`,
+        },
+      ];
     }
-    if (entry.isDirectory() && !existsSync(join(dir, entry.name, TENANT_SPEC_FILE)) && !symlinkTarget(join(dir, entry.name, TENANT_SPEC_FILE))) {
-      return [{ tenant: entry.name, file, field: '', message: `the folder ${TENANTS_DIR}/${entry.name} has no ${TENANT_SPEC_FILE} — fix: onboard it (npx fleet onboard ${entry.name}) or remove the folder` }];
+    if (
+      entry.isDirectory() &&
+      !existsSync(join(dir, entry.name, TENANT_SPEC_FILE)) &&
+      !symlinkTarget(join(dir, entry.name, TENANT_SPEC_FILE))
+    ) {
+      return [
+        {
+          tenant: entry.name,
+          file,
+          field: '',
+          message: `the folder ${TENANTS_DIR}/${entry.name} has no ${TENANT_SPEC_FILE} — fix: onboard it (npx fleet onboard ${entry.name}) or remove the folder`,
+        },
+      ];
     }
     return [];
   });
@@ -276,7 +322,10 @@ function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: st
       domains.set(tenant.spec.domain, tenant);
       continue;
     }
-    for (const [self, them] of [[other, tenant], [tenant, other]] as const) {
+    for (const [self, them] of [
+      [other, tenant],
+      [tenant, other],
+    ] as const) {
       problems.push({
         tenant: self.spec.name,
         file: where(self),
@@ -306,7 +355,10 @@ function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: st
       const [a, b] = [distinct[i]!, distinct[j]!];
       const [ca, cb] = [parseCidr(a.spec.network.vpcCidr)!, parseCidr(b.spec.network.vpcCidr)!];
       if (!cidrsOverlap(ca, cb)) continue;
-      for (const [self, other] of [[a, b], [b, a]] as const) {
+      for (const [self, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
         problems.push({
           tenant: self.spec.name,
           file: where(self),

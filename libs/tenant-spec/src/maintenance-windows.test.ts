@@ -14,18 +14,26 @@ function local(utc: string, offset: number): { day?: string; minutes: number } {
 }
 
 describe('maintenance windows', () => {
-  it.each(Object.entries(REGION_TIME_ZONES))('%s (%s): every window starts between 01:00 and 06:00 local, summer and winter', (_region, zone) => {
-    const windows = maintenanceWindows(zone);
-    for (const date of WINTER_AND_SUMMER) {
-      const offset = offsetMinutes(zone, date);
-      for (const range of [windows.database.backupWindow, windows.database.maintenanceWindow, windows.cache.snapshotWindow, windows.cache.maintenanceWindow]) {
-        const start = local(range.split('-')[0]!, offset);
-        expect(start.minutes, `${zone} ${range} at offset ${offset}`).toBeGreaterThanOrEqual(60);
-        expect(start.minutes, `${zone} ${range} at offset ${offset}`).toBeLessThan(6 * 60);
-        if (start.day) expect(start.day, `${zone} ${range}`).toBe('sun');
+  it.each(Object.entries(REGION_TIME_ZONES))(
+    '%s (%s): every window starts between 01:00 and 06:00 local, summer and winter',
+    (_region, zone) => {
+      const windows = maintenanceWindows(zone);
+      for (const date of WINTER_AND_SUMMER) {
+        const offset = offsetMinutes(zone, date);
+        for (const range of [
+          windows.database.backupWindow,
+          windows.database.maintenanceWindow,
+          windows.cache.snapshotWindow,
+          windows.cache.maintenanceWindow,
+        ]) {
+          const start = local(range.split('-')[0]!, offset);
+          expect(start.minutes, `${zone} ${range} at offset ${offset}`).toBeGreaterThanOrEqual(60);
+          expect(start.minutes, `${zone} ${range} at offset ${offset}`).toBeLessThan(6 * 60);
+          if (start.day) expect(start.day, `${zone} ${range}`).toBe('sun');
+        }
       }
-    }
-  });
+    },
+  );
 
   it('converts Sydney (UTC+10 in winter) to the previous UTC day', () => {
     expect(maintenanceWindows('Australia/Sydney')).toMatchObject({

@@ -60,7 +60,8 @@ const standardOffsets = new Map<string, number>();
 /** Minutes east of UTC in winter: the smaller of the two reference offsets. */
 export function standardOffsetMinutes(timeZone: string): number {
   let offset = standardOffsets.get(timeZone);
-  if (offset === undefined) standardOffsets.set(timeZone, (offset = Math.min(...REFERENCE_DATES.map((date) => offsetMinutes(timeZone, date)))));
+  if (offset === undefined)
+    standardOffsets.set(timeZone, (offset = Math.min(...REFERENCE_DATES.map((date) => offsetMinutes(timeZone, date)))));
   return offset;
 }
 

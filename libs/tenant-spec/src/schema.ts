@@ -15,8 +15,29 @@ import { LARGEST_VPC_PREFIX, MAX_AVAILABILITY_ZONES, SMALLEST_VPC_PREFIX } from 
 
 /** Names that would collide with the workspace's own Nx projects or fleet-wide words. */
 export const RESERVED_TENANT_NAMES = [
-  'all', 'apps', 'bootstrap', 'cdktf-app', 'cli', 'default', 'disaster-recovery', 'entry-point', 'fleet', 'fs-safe', 'guardrails', 'ha-modules', 'libs',
-  'nx-plugin', 'onboarding', 'sizing', 'state-bootstrap', 'tenant-spec', 'tenant-stack', 'tenants', 'terraform', 'test', 'testing',
+  'all',
+  'apps',
+  'bootstrap',
+  'cdktf-app',
+  'cli',
+  'default',
+  'disaster-recovery',
+  'entry-point',
+  'fleet',
+  'fs-safe',
+  'guardrails',
+  'ha-modules',
+  'libs',
+  'nx-plugin',
+  'onboarding',
+  'sizing',
+  'state-bootstrap',
+  'tenant-spec',
+  'tenant-stack',
+  'tenants',
+  'terraform',
+  'test',
+  'testing',
 ] as const;
 
 const TENANT_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,30}[a-z0-9]$/;
@@ -41,7 +62,8 @@ const vpcCidrSchema = z
     error: (issue) => `"${String(issue.input)}" is not an IPv4 network in CIDR form — fix: e.g. "10.20.0.0/16" (no host bits set)`,
   })
   .refine((text) => isPrivateRange(text), {
-    error: (issue) => `${String(issue.input)} is not a private (RFC 1918) range — fix: a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. "10.20.0.0/16"`,
+    error: (issue) =>
+      `${String(issue.input)} is not a private (RFC 1918) range — fix: a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. "10.20.0.0/16"`,
   })
   .refine(
     (text) => {
@@ -59,9 +81,13 @@ const networkSchema = z
   .strictObject({
     vpcCidr: vpcCidrSchema,
     natGateways: z
-      .enum(['per-az', 'single'], { error: 'must be "per-az" or "single" — fix: use "per-az" unless this is a small tenant that accepts losing egress with one zone' })
+      .enum(['per-az', 'single'], {
+        error: 'must be "per-az" or "single" — fix: use "per-az" unless this is a small tenant that accepts losing egress with one zone',
+      })
       .optional()
-      .describe('"per-az" (survives the loss of a zone) or "single" (one shared NAT gateway, cheaper). Default: sizing model (single only in the small band).'),
+      .describe(
+        '"per-az" (survives the loss of a zone) or "single" (one shared NAT gateway, cheaper). Default: sizing model (single only in the small band).',
+      ),
   })
   .describe('Network layer.');
 
@@ -81,24 +107,54 @@ const appSchema = z
         error: `must be one of ${PROFILE_NAMES.join(', ')} — fix: the platform this tenant runs (libs/app-profiles lists what each one sets)`,
       })
       .optional()
-      .describe(`Application profile: ${PROFILE_NAMES.join(', ')}. Sets the health check, WAF exemptions, timeouts, config file and cron. Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`),
-    port: z.number().int().min(1).max(65535, { error: 'must be a TCP port 1–65535' }).optional().describe("Port the application listens on. Default: the profile's."),
+      .describe(
+        `Application profile: ${PROFILE_NAMES.join(', ')}. Sets the health check, WAF exemptions, timeouts, config file and cron. Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`,
+      ),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535, { error: 'must be a TCP port 1–65535' })
+      .optional()
+      .describe("Port the application listens on. Default: the profile's."),
     healthCheckPath: z
       .string()
       .regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/" — fix: e.g. "/hafleet-health.txt"' })
       .optional()
       .describe("Shallow path the load balancer probes (must not need the database). Default: the profile's."),
     rootVolumeGiB: z.number().int().min(8).max(1024).default(30).describe('Encrypted gp3 root volume size. Default 30 GiB.'),
-    rootDeviceName: z.string().regex(/^\/dev\/[a-z0-9]+$/).default('/dev/xvda').describe('Root device of the AMI. Default /dev/xvda (Amazon Linux).'),
+    rootDeviceName: z
+      .string()
+      .regex(/^\/dev\/[a-z0-9]+$/)
+      .default('/dev/xvda')
+      .describe('Root device of the AMI. Default /dev/xvda (Amazon Linux).'),
     release: z.string().min(1).max(64).optional().describe('Release label of the AMI, shown in reports and tags.'),
   })
   .describe('The application image and how the load balancer reaches it.');
 
 const webSchema = z
   .strictObject({
-    minCapacity: z.number().int().min(1, { error: 'must be at least 1' }).max(100).optional().describe('Default: sizing model (half the instances the expected peak needs, ≥ 2 in production).'),
-    maxCapacity: z.number().int().min(1).max(MAX_WEB_INSTANCES).optional().describe('Default: sizing model (3× desired, for the end-of-term pile-on).'),
-    desiredCapacity: z.number().int().min(1).max(MAX_WEB_INSTANCES).optional().describe('Default: sizing model (the instances the expected peak needs), within min and max.'),
+    minCapacity: z
+      .number()
+      .int()
+      .min(1, { error: 'must be at least 1' })
+      .max(100)
+      .optional()
+      .describe('Default: sizing model (half the instances the expected peak needs, ≥ 2 in production).'),
+    maxCapacity: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_WEB_INSTANCES)
+      .optional()
+      .describe('Default: sizing model (3× desired, for the end-of-term pile-on).'),
+    desiredCapacity: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_WEB_INSTANCES)
+      .optional()
+      .describe('Default: sizing model (the instances the expected peak needs), within min and max.'),
     cpuTargetPercent: z.number().int().min(10).max(90).default(50).describe('Target-tracking CPU target. Default 50 %.'),
     healthCheckGraceSeconds: z.number().int().min(0).max(3600).default(300).describe('Default 300 s.'),
     minHealthyPercent: z
@@ -141,7 +197,9 @@ const edgeSchema = z
       .min(100)
       .max(2_000_000_000)
       .optional()
-      .describe('Per-IP rate limit (requests per 5 minutes) at the CDN and the load balancer. Default: sizing model (a quarter of the expected peak behind one NAT address).'),
+      .describe(
+        'Per-IP rate limit (requests per 5 minutes) at the CDN and the load balancer. Default: sizing model (a quarter of the expected peak behind one NAT address).',
+      ),
     largeBodyPaths: z
       .array(z.string().regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/"' }))
       .default([])
@@ -150,7 +208,10 @@ const edgeSchema = z
       .array(z.string().regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/"' }))
       .default([])
       .describe("Paths where body-inspecting managed WAF rules only count, besides the application profile's (authoring, runtime)."),
-    shieldAdvanced: z.boolean().default(false).describe('Shield Advanced protection for the ALB and the CloudFront distribution (the account must subscribe). Default off.'),
+    shieldAdvanced: z
+      .boolean()
+      .default(false)
+      .describe('Shield Advanced protection for the ALB and the CloudFront distribution (the account must subscribe). Default off.'),
   })
   .describe('Load balancer edge: HTTPS, WAF, Shield.');
 
@@ -169,9 +230,9 @@ const signedContentSchema = z
       .array(
         z.strictObject({
           name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 letters, digits, hyphens or underscores' }),
-          encodedKey: z
-            .string()
-            .regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$/, { error: 'must be a PEM RSA public key — fix: openssl rsa -pubout -in private_key.pem' }),
+          encodedKey: z.string().regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$/, {
+            error: 'must be a PEM RSA public key — fix: openssl rsa -pubout -in private_key.pem',
+          }),
         }),
       )
       .min(1, { error: 'needs at least one public key — fix: the PEM of the key the application signs with' })
@@ -188,14 +249,18 @@ const cdnSchema = z
     priceClass: z
       .enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'])
       .optional()
-      .describe("Edge locations used. Default: the cheapest class with edges near the tenant's region (Sydney and São Paulo need PriceClass_All)."),
+      .describe(
+        "Edge locations used. Default: the cheapest class with edges near the tenant's region (Sydney and São Paulo need PriceClass_All).",
+      ),
     originReadTimeoutSeconds: z
       .number()
       .int()
       .min(1)
       .max(180, { error: 'must be at most 180 s, the CloudFront hard limit — fix: run longer jobs asynchronously' })
       .optional()
-      .describe("Seconds CloudFront waits for the load balancer. Default: the profile's (≤ 60). Above 60 needs the account's CloudFront origin response timeout quota raised first."),
+      .describe(
+        "Seconds CloudFront waits for the load balancer. Default: the profile's (≤ 60). Above 60 needs the account's CloudFront origin response timeout quota raised first.",
+      ),
     signedContent: signedContentSchema.optional(),
   })
   .describe('CloudFront in front of the ALB and the content bucket; omit for no CDN.');
@@ -213,7 +278,13 @@ const databaseSchema = z
       .refine((t) => !catalogueProblem('rds', t), { error: (issue) => catalogueProblem('rds', String(issue.input)) })
       .optional()
       .describe('Default: sizing model.'),
-    allocatedStorageGiB: z.number().int().min(20).max(65536).optional().describe('RDS only (autoscales to 4×). Default: sizing model, from the population.'),
+    allocatedStorageGiB: z
+      .number()
+      .int()
+      .min(20)
+      .max(65536)
+      .optional()
+      .describe('RDS only (autoscales to 4×). Default: sizing model, from the population.'),
     readers: z
       .number()
       .int()
@@ -239,7 +310,13 @@ const cacheSchema = z
       .refine((t) => !catalogueProblem('cache', t), { error: (issue) => catalogueProblem('cache', String(issue.input)) })
       .optional()
       .describe('Default: sizing model.'),
-    replicas: z.number().int().min(1, { error: 'must be at least 1 so sessions survive the loss of a node' }).max(5).default(1).describe('Replicas per group. Default 1 (2 nodes).'),
+    replicas: z
+      .number()
+      .int()
+      .min(1, { error: 'must be at least 1 so sessions survive the loss of a node' })
+      .max(5)
+      .default(1)
+      .describe('Replicas per group. Default 1 (2 nodes).'),
     separateApplicationCache: z
       .boolean()
       .default(false)
@@ -251,7 +328,8 @@ const disasterRecoverySchema = z
   .strictObject({
     region: z
       .enum(KNOWN_REGIONS as [string, ...string[]], {
-        error: (issue) => `"${String(issue.input)}" is not a region hafleet knows — fix: one of ${KNOWN_REGIONS.join(', ')}, other than the tenant's own`,
+        error: (issue) =>
+          `"${String(issue.input)}" is not a region hafleet knows — fix: one of ${KNOWN_REGIONS.join(', ')}, other than the tenant's own`,
       })
       .describe("Region AWS Backup copies every recovery point to (vault and key of the tenant there); not the tenant's own region."),
     copyRetentionDays: z
@@ -262,7 +340,9 @@ const disasterRecoverySchema = z
       .optional()
       .describe('Days the copies are kept in the DR region. Default: backup.retentionDays.'),
   })
-  .describe('Disaster recovery: copies of the database, file system and content bucket backups in another region; `fleet dr <tenant>` prints the runbook.');
+  .describe(
+    'Disaster recovery: copies of the database, file system and content bucket backups in another region; `fleet dr <tenant>` prints the runbook.',
+  );
 
 const observabilitySchema = z
   .strictObject({
@@ -271,7 +351,9 @@ const observabilitySchema = z
         destination: z
           .enum(['s3', 'cloudwatch'], { error: 'must be "s3" or "cloudwatch"' })
           .default('s3')
-          .describe('"s3": the tenant log bucket under vpc-flow-logs/ (about a tenth of the CloudWatch price per GB). "cloudwatch": an encrypted log group, queryable with Logs Insights. Default s3.'),
+          .describe(
+            '"s3": the tenant log bucket under vpc-flow-logs/ (about a tenth of the CloudWatch price per GB). "cloudwatch": an encrypted log group, queryable with Logs Insights. Default s3.',
+          ),
         retentionDays: z
           .number()
           .int()
@@ -317,7 +399,9 @@ const expectedLoadSchema = z
         })
         .describe('Learners online at the same time at the expected peak; drives the web, database and cache sizes.'),
       population: wholeNumber('accounts', 'every account that can log in, e.g. 40000')
-        .max(MAX_POPULATION, { error: `must be at most ${MAX_POPULATION.toLocaleString('en-US')} — fix: split the client into several tenants` })
+        .max(MAX_POPULATION, {
+          error: `must be at most ${MAX_POPULATION.toLocaleString('en-US')} — fix: split the client into several tenants`,
+        })
         .describe('Every account that can log in; drives the database storage.'),
     },
     {
@@ -336,7 +420,9 @@ const expectedLoadSchema = z
       });
     }
   })
-  .describe('The expected load the sizing model sizes the stack from. Explicit sizes in the spec win over the model; `fleet size <tenant>` shows both.');
+  .describe(
+    'The expected load the sizing model sizes the stack from. Explicit sizes in the spec win over the model; `fleet size <tenant>` shows both.',
+  );
 
 /**
  * Exceptions to the guardrails (`@hafleet/guardrails`), one per rule and resource, each with the
@@ -349,11 +435,15 @@ const guardrailsSchema = z
         z.strictObject({
           rule: z
             .string({ error: 'is required — fix: the id of the rule to suppress, e.g. "HAF-ENC-003" (`fleet policy` lists them)' })
-            .regex(/^HAF-[A-Z0-9]+-\d{3}$/, { error: 'must be a guardrails rule id like "HAF-ENC-003" — fix: copy the id from `fleet policy`' }),
+            .regex(/^HAF-[A-Z0-9]+-\d{3}$/, {
+              error: 'must be a guardrails rule id like "HAF-ENC-003" — fix: copy the id from `fleet policy`',
+            }),
           resource: z
             .string({ error: 'is required — fix: the construct path (e.g. "logs/bucket") or terraform address the finding names' })
             .min(1, { error: 'is required — fix: the construct path (e.g. "logs/bucket") or terraform address the finding names' })
-            .describe('Construct path without the tenant (e.g. "logs/bucket") or terraform address (e.g. "aws_s3_bucket.logs_bucket_5A22438C"), as `fleet policy` shows it.'),
+            .describe(
+              'Construct path without the tenant (e.g. "logs/bucket") or terraform address (e.g. "aws_s3_bucket.logs_bucket_5A22438C"), as `fleet policy` shows it.',
+            ),
           reason: z
             .string({ error: 'is required — fix: say why this exception is safe for this tenant' })
             .trim()
@@ -369,7 +459,11 @@ const guardrailsSchema = z
 
 const tagsSchema = z
   .record(
-    z.string().min(1).max(128).refine((key) => !key.startsWith('aws:'), { error: 'tag keys must not start with "aws:"' }),
+    z
+      .string()
+      .min(1)
+      .max(128)
+      .refine((key) => !key.startsWith('aws:'), { error: 'tag keys must not start with "aws:"' }),
     z.string().max(256),
   )
   .default({})
@@ -385,15 +479,16 @@ export const tenantSpecSchema = z
     rollout: z
       .strictObject({
         ring: z
-          .enum(ROLLOUT_RINGS, { error: `must be one of ${ROLLOUT_RINGS.join(', ')} — fix: "canary" for internal tenants, "early" for the first clients, else "general"` })
+          .enum(ROLLOUT_RINGS, {
+            error: `must be one of ${ROLLOUT_RINGS.join(', ')} — fix: "canary" for internal tenants, "early" for the first clients, else "general"`,
+          })
           .default('general')
           .describe(`Rollout ring: ${ROLLOUT_RINGS.join(' → ')}, the order fleet-wide rollouts visit tenants. Default general.`),
       })
       .prefault({})
       .describe('How fleet-wide rollouts treat this tenant.'),
     region: z.enum(KNOWN_REGIONS as [string, ...string[]], {
-      error: (issue) =>
-        `"${String(issue.input)}" is not a region hafleet knows — fix: one of ${KNOWN_REGIONS.join(', ')}`,
+      error: (issue) => `"${String(issue.input)}" is not a region hafleet knows — fix: one of ${KNOWN_REGIONS.join(', ')}`,
     }),
     availabilityZones: z
       .array(z.string())
@@ -405,11 +500,15 @@ export const tenantSpecSchema = z
     app: appSchema,
     domain: z
       .string({ error: 'is required — fix: the hostname learners use, e.g. "learn.northwind.edu"' })
-      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase hostname — fix: e.g. "learn.northwind.edu"' })
+      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+        error: 'must be a lowercase hostname — fix: e.g. "learn.northwind.edu"',
+      })
       .describe('Hostname learners use; unique across the fleet.'),
     timeZone: z
       .string()
-      .refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone — fix: e.g. "Australia/Sydney" or "Europe/London"` })
+      .refine(isTimeZone, {
+        error: (issue) => `"${String(issue.input)}" is not an IANA time zone — fix: e.g. "Australia/Sydney" or "Europe/London"`,
+      })
       .optional()
       .describe("The client's time zone: maintenance, backup and snapshot windows fall in its night. Default: the region's."),
     mail: z
@@ -421,7 +520,9 @@ export const tenantSpecSchema = z
           .describe('Sender of platform mail. Default: no-reply@<domain> (SES verifies the domain).'),
         relay: z
           .strictObject({
-            host: z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a hostname like "smtp.example.org"' }),
+            host: z
+              .string()
+              .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a hostname like "smtp.example.org"' }),
             port: z.number().int().min(1).max(65535).default(587),
           })
           .optional()
@@ -431,23 +532,31 @@ export const tenantSpecSchema = z
       .describe('Outgoing mail: Amazon SES for the tenant domain (DKIM) unless a relay is named.'),
     account: z
       .strictObject({
-        id: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id — fix: e.g. "444455556666"' }).optional().describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
+        id: z
+          .string()
+          .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id — fix: e.g. "444455556666"' })
+          .optional()
+          .describe("Tenant's own AWS account. Default: fleet.json defaultAccountId."),
         deployerRoleArn: z
           .string()
-          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"' })
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+            error: 'must be an IAM role ARN like "arn:aws:iam::111122223333:role/hafleet-deployer"',
+          })
           .optional()
           .describe('Role terraform assumes for this tenant.'),
         dedicated: z
           .boolean()
           .default(false)
-          .describe('This tenant is the only hafleet stack in account.id: its stack may then own account-wide settings (Amazon Inspector scanning). Default false.'),
+          .describe(
+            'This tenant is the only hafleet stack in account.id: its stack may then own account-wide settings (Amazon Inspector scanning). Default false.',
+          ),
       })
       .prefault({}),
     alerts: z
       .strictObject({
         emails: z
           .array(z.string().regex(EMAIL, { error: 'must be an email address — fix: e.g. "ops@example.org"' }))
-          .min(1, { error: 'needs at least one address — fix: the team that owns this tenant\'s alarms' }),
+          .min(1, { error: "needs at least one address — fix: the team that owns this tenant's alarms" }),
       })
       .describe('Who receives the alarms.'),
     observability: observabilitySchema,
@@ -473,7 +582,13 @@ export const tenantSpecSchema = z
       .prefault({}),
     backup: z
       .strictObject({
-        retentionDays: z.number().int().min(7, { error: 'must be at least 7 days' }).max(3650).optional().describe('AWS Backup retention. Default: sizing model.'),
+        retentionDays: z
+          .number()
+          .int()
+          .min(7, { error: 'must be at least 7 days' })
+          .max(3650)
+          .optional()
+          .describe('AWS Backup retention. Default: sizing model.'),
       })
       .prefault({}),
     disasterRecovery: disasterRecoverySchema.optional(),
@@ -506,7 +621,8 @@ export const tenantSpecSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['account', 'dedicated'],
-        message: "is true but account.id is not set: the fleet's default account is shared — fix: set account.id to the tenant's own account, or remove dedicated",
+        message:
+          "is true but account.id is not set: the fleet's default account is shared — fix: set account.id to the tenant's own account, or remove dedicated",
       });
     }
     if (spec.disasterRecovery?.region === spec.region) {
@@ -529,7 +645,16 @@ export const tenantSpecSchema = z
     // The sizing model fills every size the spec leaves out; explicit values win.
     const sizing: SizingReport = sizeTenant(
       { load: spec.expectedLoad, environment: spec.environment, aurora: spec.database.engine.startsWith('aurora') },
-      { app: spec.app, web: spec.web, worker: spec.worker, database: spec.database, cache: spec.cache, network: spec.network, backup: spec.backup, edge: spec.edge },
+      {
+        app: spec.app,
+        web: spec.web,
+        worker: spec.worker,
+        database: spec.database,
+        cache: spec.cache,
+        network: spec.network,
+        backup: spec.backup,
+        edge: spec.edge,
+      },
     );
     const sized = sizing.effective;
     const profileName = spec.app.profile ?? DEFAULT_PROFILE;

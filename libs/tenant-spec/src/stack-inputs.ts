@@ -39,11 +39,15 @@ function libsDigest(workspaceRoot: string): string {
   const files = existsSync(libs)
     ? readdirSync(libs, { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile() && /\.(ts|json)$/.test(e.name) && !/\.test\.ts$/.test(e.name))
-        .filter((e) => !NOT_SYNTHESIS.has(e.parentPath.slice(libs.length + 1).split(/[\\/]/)[0]!) && !/node_modules|__snapshots__/.test(e.parentPath))
+        .filter(
+          (e) =>
+            !NOT_SYNTHESIS.has(e.parentPath.slice(libs.length + 1).split(/[\\/]/)[0]!) && !/node_modules|__snapshots__/.test(e.parentPath),
+        )
         .map((e) => join(e.parentPath, e.name))
         .sort()
     : [];
-  for (const file of [...files, join(workspaceRoot, 'package-lock.json')]) digest.update(`${file.slice(workspaceRoot.length)}\0${fileHash(file)}\0`);
+  for (const file of [...files, join(workspaceRoot, 'package-lock.json')])
+    digest.update(`${file.slice(workspaceRoot.length)}\0${fileHash(file)}\0`);
   return digest.digest('hex');
 }
 
@@ -68,21 +72,26 @@ const WHAT: Record<Exclude<keyof StackInputs, 'tenant'>, (tenant: string) => str
 };
 
 export type StackFreshness =
-  | { readonly status: 'fresh' }
-  | { readonly status: 'fixture' }
-  | { readonly status: 'missing' | 'stale'; readonly reason: string };
+  { readonly status: 'fresh' } | { readonly status: 'fixture' } | { readonly status: 'missing' | 'stale'; readonly reason: string };
 
 /**
  * Whether the synthesized stack of `tenant` in `dir` (default its folder under `cdktf.out`) is what
  * synth would write now. `stale` names what changed since; `missing`: never synthesised, or by a
  * hafleet that kept no record.
  */
-export function stackFreshness(options: { workspaceRoot: string; tenant: string; mode: string; dir?: string; libs?: string }): StackFreshness {
+export function stackFreshness(options: {
+  workspaceRoot: string;
+  tenant: string;
+  mode: string;
+  dir?: string;
+  libs?: string;
+}): StackFreshness {
   const { workspaceRoot, tenant, mode, libs } = options;
   const dir = options.dir ?? stackDir(join(workspaceRoot, DEFAULT_OUTDIR), tenant);
   const record = join(dir, STACK_INPUTS_FILE);
   if (!existsSync(join(dir, STACK_FILE))) return { status: 'missing', reason: 'never synthesised' };
-  if (!existsSync(record)) return { status: 'missing', reason: `the stack has no ${STACK_INPUTS_FILE} (synthesised by an older hafleet or by hand)` };
+  if (!existsSync(record))
+    return { status: 'missing', reason: `the stack has no ${STACK_INPUTS_FILE} (synthesised by an older hafleet or by hand)` };
   let saved: Partial<StackInputs & FixtureStackInputs>;
   try {
     saved = JSON.parse(readFileSync(record, 'utf8')) as Partial<StackInputs & FixtureStackInputs>;
@@ -92,5 +101,7 @@ export function stackFreshness(options: { workspaceRoot: string; tenant: string;
   if (typeof saved.fixture === 'string') return { status: 'fixture' };
   const now = currentStackInputs(workspaceRoot, tenant, mode, libs);
   const changed = (Object.keys(WHAT) as Array<keyof typeof WHAT>).filter((key) => saved[key] !== now[key]);
-  return changed.length === 0 ? { status: 'fresh' } : { status: 'stale', reason: `${changed.map((key) => WHAT[key](tenant)).join(', ')} since it was synthesised` };
+  return changed.length === 0
+    ? { status: 'fresh' }
+    : { status: 'stale', reason: `${changed.map((key) => WHAT[key](tenant)).join(', ')} since it was synthesised` };
 }

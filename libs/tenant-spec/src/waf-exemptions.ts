@@ -17,13 +17,19 @@ export interface WafExemptions {
 
 const union = (profile: readonly string[], spec: readonly string[]): WafExemptPath[] => [
   ...profile.map((path) => ({ path, source: 'profile' as const })),
-  ...spec.filter((path) => !profile.includes(path)).filter((path, i, all) => all.indexOf(path) === i).map((path) => ({ path, source: 'spec' as const })),
+  ...spec
+    .filter((path) => !profile.includes(path))
+    .filter((path, i, all) => all.indexOf(path) === i)
+    .map((path) => ({ path, source: 'spec' as const })),
 ];
 
 /** The one place the stack, the guardrails and `fleet policy` take a tenant's WAF exemptions from. */
 export function wafExemptions(spec: Pick<TenantSpec, 'app' | 'edge'>): WafExemptions {
   const { waf } = applicationProfile(spec.app.profile);
-  return { largeBodyPaths: union(waf.largeBodyPaths, spec.edge.largeBodyPaths), countModePaths: union(waf.countModePaths, spec.edge.countModePaths) };
+  return {
+    largeBodyPaths: union(waf.largeBodyPaths, spec.edge.largeBodyPaths),
+    countModePaths: union(waf.countModePaths, spec.edge.countModePaths),
+  };
 }
 
 export const exemptPaths = (paths: readonly WafExemptPath[]): string[] => paths.map((p) => p.path);

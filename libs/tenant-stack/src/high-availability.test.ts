@@ -14,7 +14,9 @@ let stacks: Map<string, SynthesizedStack>;
 
 beforeAll(() => {
   workspace = tempWorkspace();
-  stacks = new Map(synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]));
+  stacks = new Map(
+    synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]),
+  );
 });
 afterAll(() => workspace.dispose());
 

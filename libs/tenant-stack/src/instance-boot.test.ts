@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { runtimeParameterPath } from '@hafleet/app-profiles';
-import { bootWithStackParameters, cloudInitSchema, runUserData, shellcheckUserData, stackParameters, stackUserData, type BootRun } from '@hafleet/instance-boot/testing';
+import {
+  bootWithStackParameters,
+  cloudInitSchema,
+  runUserData,
+  shellcheckUserData,
+  stackParameters,
+  stackUserData,
+  type BootRun,
+} from '@hafleet/instance-boot/testing';
 import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeTenants } from './synthesize.js';
@@ -17,7 +25,10 @@ let stacks: { tenant: string; json: Parameters<typeof stackUserData>[0] }[];
 const runs: BootRun[] = [];
 beforeAll(() => {
   workspace = tempWorkspace();
-  stacks = synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => ({ tenant: s.tenant, json: JSON.parse(readFileSync(s.file, 'utf8')) }));
+  stacks = synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => ({
+    tenant: s.tenant,
+    json: JSON.parse(readFileSync(s.file, 'utf8')),
+  }));
 });
 afterAll(() => {
   runs.forEach((run) => run.dispose());
@@ -37,11 +48,21 @@ function example(tenant: string) {
 
 describe('boot of every example tenant, from its synthesized stack', () => {
   it('every launch template has user data; every one passes cloud-init schema, every script in them shellcheck', async () => {
-    const documents = stacks.flatMap(({ tenant, json }) => stackUserData(json).map((u) => ({ name: `${tenant} ${u.name}`, text: u.text, role: u.role })));
+    const documents = stacks.flatMap(({ tenant, json }) =>
+      stackUserData(json).map((u) => ({ name: `${tenant} ${u.name}`, text: u.text, role: u.role })),
+    );
     for (const { tenant, json } of stacks) {
       const templates = Object.values(json.resource?.aws_launch_template ?? {});
-      expect(templates.filter((t) => typeof t.user_data !== 'string'), tenant).toEqual([]);
-      expect(stackUserData(json).map((u) => u.role).sort(), tenant).toEqual(['database provisioner', 'web', 'worker']);
+      expect(
+        templates.filter((t) => typeof t.user_data !== 'string'),
+        tenant,
+      ).toEqual([]);
+      expect(
+        stackUserData(json)
+          .map((u) => u.role)
+          .sort(),
+        tenant,
+      ).toEqual(['database provisioner', 'web', 'worker']);
     }
     expect(await cloudInitSchema(documents)).toEqual(documents.map((d) => `${d.name}: Valid cloud-config: `));
     const shellcheck = shellcheckUserData(documents);
@@ -71,15 +92,22 @@ describe('boot of every example tenant, from its synthesized stack', () => {
     '%s: the database provisioner (AWS CLI and database client replaced by recording fakes) grants on the published writer and fills the published app secret',
     (tenant) => {
       const { json, parameters, value, userData } = example(tenant);
-      const run = runUserData(userData('database provisioner').text, { parameters, secrets: { [value('db/master-secret-arn')]: JSON.stringify({ username: 'root', password: 'master-Pa55' }) } });
+      const run = runUserData(userData('database provisioner').text, {
+        parameters,
+        secrets: { [value('db/master-secret-arn')]: JSON.stringify({ username: 'root', password: 'master-Pa55' }) },
+      });
       runs.push(run);
       expect(run.status, run.stderr).toBe(0);
       const client = value('db/engine').includes('postgres') ? 'psql' : 'mariadb';
-      expect(run.calls.find((c) => c.startsWith(`${client} `))).toContain(`--host=${value('db/writer-endpoint')} --port=${value('db/port')}`);
+      expect(run.calls.find((c) => c.startsWith(`${client} `))).toContain(
+        `--host=${value('db/writer-endpoint')} --port=${value('db/port')}`,
+      );
       expect(JSON.parse(run.secrets()[value('db/app-secret-arn')]!)).toMatchObject({ username: 'hafleet_app_a' });
       const groups = Object.values(json.resource?.aws_autoscaling_group ?? {}).map((g) => g.name);
       expect(groups).toContain(`${tenant}-db-provisioner`);
-      expect(run.calls.at(-1)).toBe(`aws autoscaling set-desired-capacity --auto-scaling-group-name ${tenant}-db-provisioner --desired-capacity 0`);
+      expect(run.calls.at(-1)).toBe(
+        `aws autoscaling set-desired-capacity --auto-scaling-group-name ${tenant}-db-provisioner --desired-capacity 0`,
+      );
     },
   );
 });

@@ -16,7 +16,9 @@ let specs: Map<string, TenantSpec>;
 
 beforeAll(() => {
   workspace = tempWorkspace();
-  stacks = new Map(synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]));
+  stacks = new Map(
+    synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]),
+  );
   specs = new Map(loadFleet(workspace.root).map((t) => [t.spec.name, t.spec]));
 });
 afterAll(() => workspace.dispose());
@@ -24,15 +26,24 @@ afterAll(() => workspace.dispose());
 describe.each(['harbour-health', 'lakeside-state', 'northwind-university'])('%s', (tenant) => {
   const stack = () => stacks.get(tenant)!;
   const spec = () => specs.get(tenant)!;
-  const alarm = (suffix: string) => stack().ofType('aws_cloudwatch_metric_alarm').find((a) => a.values['alarm_name'] === `${tenant}-${suffix}`);
+  const alarm = (suffix: string) =>
+    stack()
+      .ofType('aws_cloudwatch_metric_alarm')
+      .find((a) => a.values['alarm_name'] === `${tenant}-${suffix}`);
 
   it("scales the web group on requests per instance at the profile's target", () => {
-    const policy = stack().ofType('aws_autoscaling_policy').find((p) => p.path.endsWith('/web/request-target-tracking'))!;
-    expect(policy.values['target_tracking_configuration']).toMatchObject({ target_value: applicationProfile(spec().app.profile).requestsPerTargetPerMinute });
+    const policy = stack()
+      .ofType('aws_autoscaling_policy')
+      .find((p) => p.path.endsWith('/web/request-target-tracking'))!;
+    expect(policy.values['target_tracking_configuration']).toMatchObject({
+      target_value: applicationProfile(spec().app.profile).requestsPerTargetPerMinute,
+    });
   });
 
   it('places the global alarms in us-east-1 through one provider alias (shared with the CDN), or with the main provider in us-east-1', () => {
-    const aliases = stack().providers('aws').filter((p) => p.alias !== undefined && p.values['region'] === 'us-east-1');
+    const aliases = stack()
+      .providers('aws')
+      .filter((p) => p.alias !== undefined && p.values['region'] === 'us-east-1');
     const health = alarm('deep-health-check')!;
     if (spec().region === 'us-east-1') {
       // Alarms and topic stay with the main provider; an alias exists only for the CDN's web ACL.
@@ -49,7 +60,12 @@ describe.each(['harbour-health', 'lakeside-state', 'northwind-university'])('%s'
 
   it('alarms on the heartbeat the worker puts, named by the tenant, at the cadence of the profile', () => {
     const heartbeat = alarm('worker-heartbeat')!;
-    expect(heartbeat.values).toMatchObject({ namespace: 'Hafleet/Worker', metric_name: 'CronHeartbeat', dimensions: { Tenant: tenant }, treat_missing_data: 'breaching' });
+    expect(heartbeat.values).toMatchObject({
+      namespace: 'Hafleet/Worker',
+      metric_name: 'CronHeartbeat',
+      dimensions: { Tenant: tenant },
+      treat_missing_data: 'breaching',
+    });
     expect(Number(heartbeat.values['period'])).toBeGreaterThanOrEqual(applicationProfile(spec().app.profile).cron.everyMinutes * 60);
   });
 

@@ -18,7 +18,9 @@ let specs: Map<string, TenantSpec>;
 
 beforeAll(() => {
   workspace = tempWorkspace();
-  stacks = new Map(synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]));
+  stacks = new Map(
+    synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]),
+  );
   specs = new Map(loadFleet(workspace.root).map((t) => [t.spec.name, t.spec]));
 });
 afterAll(() => workspace.dispose());
@@ -55,11 +57,20 @@ describe.each(TENANTS)('%s', (tenant) => {
         }
         for (const resource of resources) {
           for (const other of otherTenants) expect(resource, `${tier} reaches ${other}`).not.toContain(other);
-          if (actions.some((a) => a.startsWith('ssm:'))) expect(resource).toMatch(new RegExp(`:parameter${runtimeParameterPath(tenant).replace(/\/$/, '')}(/\\*)?$`));
-          if (actions.some((a) => a.startsWith('kms:'))) expect(stack().referenced(resource).map((r) => r.type)).toEqual(['aws_kms_key']);
+          if (actions.some((a) => a.startsWith('ssm:')))
+            expect(resource).toMatch(new RegExp(`:parameter${runtimeParameterPath(tenant).replace(/\/$/, '')}(/\\*)?$`));
+          if (actions.some((a) => a.startsWith('kms:')))
+            expect(
+              stack()
+                .referenced(resource)
+                .map((r) => r.type),
+            ).toEqual(['aws_kms_key']);
           if (actions.includes('secretsmanager:GetSecretValue')) {
             const secrets = stack().referenced(resource);
-            expect(secrets.map((s) => s.type), `${tier} reads ${resource}`).toEqual(['aws_secretsmanager_secret']);
+            expect(
+              secrets.map((s) => s.type),
+              `${tier} reads ${resource}`,
+            ).toEqual(['aws_secretsmanager_secret']);
             expect(resource).not.toContain('master_user_secret');
           }
         }
@@ -73,8 +84,15 @@ describe.each(TENANTS)('%s', (tenant) => {
       .filter((p) => String(p.values['policy']).includes('master_user_secret'))
       .map((p) => p.path.replace(`${tenant}/`, ''));
     expect(readers).toEqual(['db-provisioner/instances/policy-provision-database']);
-    const provisioner = stack().ofType('aws_autoscaling_group').find((g) => g.path.endsWith('db-provisioner/asg'))!;
-    expect(provisioner.values).toMatchObject({ min_size: 0, max_size: 1, desired_capacity: 1, lifecycle: { ignore_changes: ['desired_capacity'] } });
+    const provisioner = stack()
+      .ofType('aws_autoscaling_group')
+      .find((g) => g.path.endsWith('db-provisioner/asg'))!;
+    expect(provisioner.values).toMatchObject({
+      min_size: 0,
+      max_size: 1,
+      desired_capacity: 1,
+      lifecycle: { ignore_changes: ['desired_capacity'] },
+    });
   });
 
   it("probes the profile's shallow health path, not a page that needs the database", () => {
@@ -88,7 +106,9 @@ describe.each(TENANTS)('%s', (tenant) => {
   });
 
   it('launches new web instances before it terminates old ones during a release', () => {
-    const web = stack().ofType('aws_autoscaling_group').find((g) => g.path.endsWith('/web/asg'))!;
+    const web = stack()
+      .ofType('aws_autoscaling_group')
+      .find((g) => g.path.endsWith('/web/asg'))!;
     const preferences = (web.values['instance_refresh'] as { preferences: Record<string, unknown> }).preferences;
     expect(preferences['min_healthy_percentage']).toBe(100);
     expect(preferences['max_healthy_percentage']).toBeGreaterThan(100);
@@ -105,7 +125,10 @@ describe.each(TENANTS)('%s', (tenant) => {
       windows.database.maintenanceWindow,
     ]);
     for (const cache of stack().ofType('aws_elasticache_replication_group')) {
-      expect([cache.values['snapshot_window'], cache.values['maintenance_window']]).toEqual([windows.cache.snapshotWindow, windows.cache.maintenanceWindow]);
+      expect([cache.values['snapshot_window'], cache.values['maintenance_window']]).toEqual([
+        windows.cache.snapshotWindow,
+        windows.cache.maintenanceWindow,
+      ]);
       expect(cache.values['apply_immediately']).toBe(false);
     }
     const [plan] = stack().ofType('aws_backup_plan');
@@ -113,7 +136,11 @@ describe.each(TENANTS)('%s', (tenant) => {
   });
 
   it('publishes every runtime value the boot script reads under the tenant path, credentials references encrypted', () => {
-    const published = new Map(stack().ofType('aws_ssm_parameter').map((p) => [p.values['name'], p.values]));
+    const published = new Map(
+      stack()
+        .ofType('aws_ssm_parameter')
+        .map((p) => [p.values['name'], p.values]),
+    );
     for (const parameter of RUNTIME_PARAMETERS) {
       const found = published.get(`${runtimeParameterPath(tenant)}${parameter.key}`);
       if (parameter.key === 'content/cdn-domain') expect(found !== undefined, parameter.key).toBe(spec().cdn !== undefined);
@@ -126,7 +153,10 @@ describe.each(TENANTS)('%s', (tenant) => {
   it('tags the release on the instances, so a release change alone changes the launch templates', () => {
     for (const tier of ['web', 'worker'] as const) {
       const specs = templateOf(stack(), tier).values['tag_specifications'] as Array<{ tags: Record<string, string> }>;
-      expect(specs.every((s) => s.tags['release'] === spec().app.release), tier).toBe(true);
+      expect(
+        specs.every((s) => s.tags['release'] === spec().app.release),
+        tier,
+      ).toBe(true);
     }
   });
 });

@@ -96,7 +96,10 @@ export function synthesizeOne(staging: string, spec: TenantSpec, settings: Setti
       new TenantStack(app, { spec, mode, applyImmediately, fleet, localStatePath: offlineStatePath(workspaceRoot, outdir, spec.name) });
       app.synth();
     });
-    const manifest = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8')) as { version: string; stacks: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8')) as {
+      version: string;
+      stacks: Record<string, unknown>;
+    };
     mkdirSync(join(staging, 'stacks'), { recursive: true });
     renameSync(stackDir(appDir, spec.name), stackDir(staging, spec.name));
     return { version: manifest.version, manifest: manifest.stacks[spec.name] };

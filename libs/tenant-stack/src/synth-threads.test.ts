@@ -76,7 +76,13 @@ describe('synthesis in synth threads', { timeout: 300_000 }, () => {
     const two = join(workspace.root, 'out-two');
     synthesizeTenants({ workspaceRoot: workspace.root, outdir: one, mode: 'offline' });
     const progress: number[] = [];
-    const stacks = await synthesizeTenantsInParallel({ workspaceRoot: workspace.root, outdir: two, mode: 'offline', maxParallel: 2, onTenant: (_t, done) => progress.push(done) });
+    const stacks = await synthesizeTenantsInParallel({
+      workspaceRoot: workspace.root,
+      outdir: two,
+      mode: 'offline',
+      maxParallel: 2,
+      onTenant: (_t, done) => progress.push(done),
+    });
     expect(stacks.map((s) => s.tenant)).toEqual(Array.from({ length: COUNT }, (_, i) => name(i)));
     expect(progress).toEqual(Array.from({ length: COUNT }, (_, i) => i + 1));
     const files = tree(two);
@@ -98,7 +104,14 @@ describe('synthesis in synth threads', { timeout: 300_000 }, () => {
       // Each on its own (Nx's batch): the broken tenant fails by name, every other is written.
       const outcomes: TenantSynthOutcome[] = [];
       const only = Array.from({ length: COUNT }, (_, i) => name(i));
-      for await (const outcome of synthesizeEachInParallel({ workspaceRoot: workspace.root, outdir: join(workspace.root, 'out-each'), mode: 'offline', only, maxParallel: 2 })) outcomes.push(outcome);
+      for await (const outcome of synthesizeEachInParallel({
+        workspaceRoot: workspace.root,
+        outdir: join(workspace.root, 'out-each'),
+        mode: 'offline',
+        only,
+        maxParallel: 2,
+      }))
+        outcomes.push(outcome);
       expect(outcomes.map((o) => o.tenant).sort()).toEqual(only);
       const failed = outcomes.filter((o) => !o.ok);
       expect(failed.map((o) => o.tenant)).toEqual([name(7)]);

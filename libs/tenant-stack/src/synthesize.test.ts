@@ -44,7 +44,11 @@ describe('synthesizeTenants', () => {
       expect(json.terraform.backend.local.path).toBe(`../../../.hafleet/tenants/${stack.tenant}/terraform.tfstate`);
       expect(json.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
     }
-    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks).sort()).toEqual(['harbour-health', 'lakeside-state', 'northwind-university']);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks).sort()).toEqual([
+      'harbour-health',
+      'lakeside-state',
+      'northwind-university',
+    ]);
     expect(readdirSync(outdir).filter((f) => f.startsWith('.staging'))).toEqual([]);
   });
 
@@ -73,14 +77,20 @@ describe('synthesizeTenants', () => {
     editSpec((s) => (s.edge.certificateArn = s.edge.certificateArn.replace(/:\d{12}:/, ':444455556666:')));
     const fleetFile = join(workspace.root, 'fleet.json');
     const fleet = JSON.parse(readFileSync(fleetFile, 'utf8'));
-    writeFileSync(fleetFile, JSON.stringify({ ...fleet, stateBackend: { ...fleet.stateBackend, roleArn: 'arn:aws:iam::111122223333:role/hafleet-state' } }));
+    writeFileSync(
+      fleetFile,
+      JSON.stringify({ ...fleet, stateBackend: { ...fleet.stateBackend, roleArn: 'arn:aws:iam::111122223333:role/hafleet-state' } }),
+    );
     editSpec((s) => (s.cdn = { certificateArn: 'arn:aws:acm:us-east-1:444455556666:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' }));
 
     const [remote] = synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'remote' });
     const json = JSON.parse(readFileSync(remote!.file, 'utf8'));
     expect(json.provider.aws.map((p: { alias?: string }) => p.alias ?? 'default')).toEqual(['default', 'us_east_1']);
     for (const provider of json.provider.aws) expect(provider.assume_role).toEqual([{ role_arn: role, session_name: `hafleet-${TENANT}` }]);
-    expect(json.terraform.backend.s3.assume_role).toEqual({ role_arn: 'arn:aws:iam::111122223333:role/hafleet-state', session_name: `hafleet-state-${TENANT}` });
+    expect(json.terraform.backend.s3.assume_role).toEqual({
+      role_arn: 'arn:aws:iam::111122223333:role/hafleet-state',
+      session_name: `hafleet-state-${TENANT}`,
+    });
 
     // Offline, nothing is assumed: there is no account to assume into.
     const [offline] = synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'offline' });
@@ -90,7 +100,11 @@ describe('synthesizeTenants', () => {
 
   const badSpecs: Array<[string, (spec: Record<string, any>) => void, RegExp]> = [
     ['a malformed CIDR', (s) => (s.network.vpcCidr = '10.17.0.0/99'), /field network\.vpcCidr: .*fix:/],
-    ['an AZ outside the region', (s) => (s.availabilityZones = ['eu-west-2a', 'eu-west-1b']), /field availabilityZones\.1: .*not a zone of eu-west-2/],
+    [
+      'an AZ outside the region',
+      (s) => (s.availabilityZones = ['eu-west-2a', 'eu-west-1b']),
+      /field availabilityZones\.1: .*not a zone of eu-west-2/,
+    ],
     ['min above max', (s) => (s.web = { minCapacity: 5, maxCapacity: 2 }), /field web\.minCapacity: 5 is above maxCapacity 2/],
     ['a missing AMI', (s) => delete s.app.amiId, /field app\.amiId: is required/],
   ];
@@ -110,8 +124,12 @@ describe('synthesizeTenants', () => {
     const settings = (stacks: { file: string }[]) =>
       Object.fromEntries(
         stacks.flatMap((stack) => {
-          const resources = (JSON.parse(readFileSync(stack.file, 'utf8')) as { resource: Record<string, Record<string, { apply_immediately?: unknown }>> }).resource;
-          return DEFERRABLE.flatMap((type) => Object.entries(resources[type] ?? {}).map(([name, r]) => [`${type}.${name}`, r.apply_immediately]));
+          const resources = (
+            JSON.parse(readFileSync(stack.file, 'utf8')) as { resource: Record<string, Record<string, { apply_immediately?: unknown }>> }
+          ).resource;
+          return DEFERRABLE.flatMap((type) =>
+            Object.entries(resources[type] ?? {}).map(([name, r]) => [`${type}.${name}`, r.apply_immediately]),
+          );
         }),
       );
     const fleet = settings(synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }));
@@ -126,7 +144,9 @@ describe('synthesizeTenants', () => {
       expect(Object.keys(fromEnv)).toEqual(Object.keys(fleet));
       expect(new Set(Object.values(fromEnv))).toEqual(new Set([true]));
       // The option is this run's decision, whatever the environment says.
-      const chosen = settings(synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'offline', applyImmediately: false }));
+      const chosen = settings(
+        synthesizeTenants({ workspaceRoot: workspace.root, only: [TENANT], mode: 'offline', applyImmediately: false }),
+      );
       expect(new Set(Object.values(chosen))).toEqual(new Set([false]));
     } finally {
       if (previous === undefined) delete process.env['HAFLEET_APPLY_IMMEDIATELY'];

@@ -5,7 +5,17 @@ import { writeFileAtomic } from '@hafleet/fs-safe';
 import { assertCompliant, assertSuppressionsValid, type PolicyReport } from '@hafleet/guardrails';
 import { SpecValidationError, loadFleet, stackDir, type LoadedTenant } from '@hafleet/tenant-spec';
 import type { StackMode } from './mode.js';
-import { checkStack, libsDigest, place, settingsFor, stageTenant, synthesizeOne, type PlacedStack, type Settings, type StagedTenant } from './stage.js';
+import {
+  checkStack,
+  libsDigest,
+  place,
+  settingsFor,
+  stageTenant,
+  synthesizeOne,
+  type PlacedStack,
+  type Settings,
+  type StagedTenant,
+} from './stage.js';
 import { inSynthThreads, synthThreadCount } from './synth-threads.js';
 
 export interface SynthesizeOptions {
@@ -41,7 +51,9 @@ export interface ParallelSynthesizeOptions extends SynthesizeOptions {
 export type SynthesizedTenant = PlacedStack;
 
 /** One tenant of `synthesizeEach`: its stack, or why it has none (its old output left as it was). */
-export type TenantSynthOutcome = { readonly tenant: string; readonly ok: true; readonly stack: SynthesizedTenant } | { readonly tenant: string; readonly ok: false; readonly error: Error };
+export type TenantSynthOutcome =
+  | { readonly tenant: string; readonly ok: true; readonly stack: SynthesizedTenant }
+  | { readonly tenant: string; readonly ok: false; readonly error: Error };
 
 /** A whole-fleet run in progress: the validated tenants and the staging folder everything goes to first. */
 interface FleetRun {
@@ -59,13 +71,20 @@ function startFleetRun(options: SynthesizeOptions): FleetRun {
 }
 
 /** Every tenant staged and checked: now, and only now, the stacks replace the old ones. */
-function finishFleetRun({ settings, tenants, staging }: FleetRun, staged: readonly StagedTenant[], options: SynthesizeOptions): SynthesizedTenant[] {
+function finishFleetRun(
+  { settings, tenants, staging }: FleetRun,
+  staged: readonly StagedTenant[],
+  options: SynthesizeOptions,
+): SynthesizedTenant[] {
   assertCompliant(staged.map((s) => s.report));
   const stacks = tenants.map(({ spec }, i) => place(staging, spec.name, settings, staged[i]!.report));
   // cdktf-cli reads the manifest; it only describes the whole fleet after a whole-fleet synth.
   if (!options.only) {
     const manifests = Object.fromEntries(tenants.map(({ spec }, i) => [spec.name, staged[i]!.manifest]));
-    writeFileAtomic(join(settings.outdir, 'manifest.json'), `${JSON.stringify({ version: staged.at(-1)?.version ?? '', stacks: manifests }, null, 2)}\n`);
+    writeFileAtomic(
+      join(settings.outdir, 'manifest.json'),
+      `${JSON.stringify({ version: staged.at(-1)?.version ?? '', stacks: manifests }, null, 2)}\n`,
+    );
   }
   return stacks;
 }
@@ -116,7 +135,11 @@ async function stageInThreads(run: FleetRun, threads: number, options: Synthesiz
   const data = { settings: run.settings, libs: libsDigest(run.settings.workspaceRoot) };
   const indexed = run.tenants.map(({ spec }, index) => ({ spec, index }));
   let done = 0;
-  for await (const { spec, index, tenant } of inSynthThreads(indexed, threads, data, async ({ spec, index }, stage) => ({ spec, index, tenant: await stage(run.staging, spec) }))) {
+  for await (const { spec, index, tenant } of inSynthThreads(indexed, threads, data, async ({ spec, index }, stage) => ({
+    spec,
+    index,
+    tenant: await stage(run.staging, spec),
+  }))) {
     staged[index] = tenant;
     options.onTenant?.(spec.name, ++done, run.tenants.length);
   }
@@ -145,7 +168,9 @@ function* eachHere(tenants: readonly LoadedTenant[], settings: Settings): Genera
  * `synthesizeEach` with up to `maxParallel` tenants at once, each in a synth thread; outcomes in
  * the order tenants finish. What Nx's batched synth runs: one result per task, as soon as it is known.
  */
-export async function* synthesizeEachInParallel(options: ParallelSynthesizeOptions & { readonly only: readonly string[] }): AsyncGenerator<TenantSynthOutcome> {
+export async function* synthesizeEachInParallel(
+  options: ParallelSynthesizeOptions & { readonly only: readonly string[] },
+): AsyncGenerator<TenantSynthOutcome> {
   const settings = settingsFor(options);
   const { tenants, failed } = loadEachTenant(settings.workspaceRoot, options.only);
   yield* failed;
@@ -161,11 +186,23 @@ export async function* synthesizeEachInParallel(options: ParallelSynthesizeOptio
 
 /** One tenant of an each-run, in a staging folder of its own: placed if it stages and passes, else its failure. */
 function eachTenant(tenant: LoadedTenant, settings: Settings, stage: (staging: string) => StagedTenant): TenantSynthOutcome;
-function eachTenant(tenant: LoadedTenant, settings: Settings, stage: (staging: string) => Promise<StagedTenant>): Promise<TenantSynthOutcome>;
-function eachTenant(tenant: LoadedTenant, settings: Settings, stage: (staging: string) => StagedTenant | Promise<StagedTenant>): TenantSynthOutcome | Promise<TenantSynthOutcome> {
+function eachTenant(
+  tenant: LoadedTenant,
+  settings: Settings,
+  stage: (staging: string) => Promise<StagedTenant>,
+): Promise<TenantSynthOutcome>;
+function eachTenant(
+  tenant: LoadedTenant,
+  settings: Settings,
+  stage: (staging: string) => StagedTenant | Promise<StagedTenant>,
+): TenantSynthOutcome | Promise<TenantSynthOutcome> {
   const name = tenant.spec.name;
   const staging = mkdtempSync(join(settings.outdir, '.staging-'));
-  const failure = (error: unknown): TenantSynthOutcome => ({ tenant: name, ok: false, error: error instanceof Error ? error : new Error(String(error)) });
+  const failure = (error: unknown): TenantSynthOutcome => ({
+    tenant: name,
+    ok: false,
+    error: error instanceof Error ? error : new Error(String(error)),
+  });
   const finish = (staged: StagedTenant): TenantSynthOutcome => {
     assertCompliant([staged.report]);
     return { tenant: name, ok: true, stack: place(staging, name, settings, staged.report) };
@@ -200,7 +237,13 @@ function loadEachTenant(workspaceRoot: string, only: readonly string[]): { tenan
     const bad = new Set(error.problems.map((p) => p.tenant));
     // A problem that names no selected tenant (fleet.json) fails them all.
     if (!only.some((t) => bad.has(t))) throw error;
-    const failed = only.filter((t) => bad.has(t)).map((t): TenantSynthOutcome => ({ tenant: t, ok: false, error: new SpecValidationError(error.problems.filter((p) => p.tenant === t)) }));
+    const failed = only
+      .filter((t) => bad.has(t))
+      .map((t): TenantSynthOutcome => ({
+        tenant: t,
+        ok: false,
+        error: new SpecValidationError(error.problems.filter((p) => p.tenant === t)),
+      }));
     const rest = only.filter((t) => !bad.has(t));
     return { tenants: rest.length ? loadFleet(workspaceRoot, { only: rest }) : [], failed };
   }

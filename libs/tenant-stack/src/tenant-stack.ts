@@ -1,4 +1,11 @@
-import { RUNTIME_PARAMETERS, WORKER_HEARTBEAT_METRIC, applicationProfile, runtimeParameterPath, type ApplicationProfile, type RuntimeParameterKey } from '@hafleet/app-profiles';
+import {
+  RUNTIME_PARAMETERS,
+  WORKER_HEARTBEAT_METRIC,
+  applicationProfile,
+  runtimeParameterPath,
+  type ApplicationProfile,
+  type RuntimeParameterKey,
+} from '@hafleet/app-profiles';
 import {
   CacheCluster,
   ContentBucket,
@@ -27,8 +34,21 @@ import {
   type PublishedValue,
   type UsEast1Placement,
 } from '@hafleet/ha-modules';
-import { DATABASE_PROVISIONER_PARAMETERS, renderDatabaseProvisionerUserData, renderUserData, type InstanceRole } from '@hafleet/instance-boot';
-import { cloudFrontOriginFacingPrefixList, exemptPaths, maintenanceWindows, subnetLayout, wafExemptions, type FleetConfig, type TenantSpec } from '@hafleet/tenant-spec';
+import {
+  DATABASE_PROVISIONER_PARAMETERS,
+  renderDatabaseProvisionerUserData,
+  renderUserData,
+  type InstanceRole,
+} from '@hafleet/instance-boot';
+import {
+  cloudFrontOriginFacingPrefixList,
+  exemptPaths,
+  maintenanceWindows,
+  subnetLayout,
+  wafExemptions,
+  type FleetConfig,
+  type TenantSpec,
+} from '@hafleet/tenant-spec';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
 import { AwsProvider, type AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
@@ -81,7 +101,10 @@ export class TenantStack extends TerraformStack {
     const offline = mode === 'offline' ? OFFLINE_AWS_PROVIDER_SETTINGS : {};
     const tenantTags = { ...spec.tags, tenant: name, 'managed-by': 'hafleet' };
     const defaultTags = [{ tags: tenantTags }];
-    const assumeRole = spec.account.deployerRoleArn && mode === 'remote' ? [{ roleArn: spec.account.deployerRoleArn, sessionName: `hafleet-${name}` }] : undefined;
+    const assumeRole =
+      spec.account.deployerRoleArn && mode === 'remote'
+        ? [{ roleArn: spec.account.deployerRoleArn, sessionName: `hafleet-${name}` }]
+        : undefined;
 
     new AwsProvider(this, 'aws', { region: spec.region, defaultTags, assumeRole, ...offline });
     this.configureBackend(mode, props);
@@ -130,11 +153,28 @@ export class TenantStack extends TerraformStack {
     // default_tags reach neither auto scaling groups nor what they launch: the tenant tags go explicitly.
     // The release tag is in the launch templates: a release change alone rolls the instances.
     const launchTags = { ...tenantTags, ...(spec.app.release ? { release: spec.app.release } : {}), profile: spec.app.profile };
-    const compute = { vpcId, appSubnetIds, amiId: spec.app.amiId, kmsKeyArn, rootVolumeGiB: spec.app.rootVolumeGiB, rootDeviceName: spec.app.rootDeviceName, launchTags };
+    const compute = {
+      vpcId,
+      appSubnetIds,
+      amiId: spec.app.amiId,
+      kmsKeyArn,
+      rootVolumeGiB: spec.app.rootVolumeGiB,
+      rootDeviceName: spec.app.rootDeviceName,
+      launchTags,
+    };
     // What each instance does at boot (@hafleet/instance-boot): literal text, so it changes only with the release or the profile.
     const parameterPath = runtimeParameterPath(name);
     const bootUserData = (role: InstanceRole) =>
-      base64(renderUserData({ tenant: name, region: spec.region, role, profile: this.profile, release: spec.app.release ?? spec.app.amiId, parameterPath }));
+      base64(
+        renderUserData({
+          tenant: name,
+          region: spec.region,
+          role,
+          profile: this.profile,
+          release: spec.app.release ?? spec.app.amiId,
+          parameterPath,
+        }),
+      );
     this.webTier = new WebTier(this, 'web', {
       ...compute,
       name,
@@ -159,7 +199,12 @@ export class TenantStack extends TerraformStack {
       originPrefixListId: spec.cdn ? cloudFrontOriginFacingPrefixList(spec.region, name) : undefined,
       userData: bootUserData('web'),
     });
-    this.worker = new Worker(this, 'worker', { ...compute, name, instanceType: spec.worker.instanceType, userData: bootUserData('worker') });
+    this.worker = new Worker(this, 'worker', {
+      ...compute,
+      name,
+      instanceType: spec.worker.instanceType,
+      userData: bootUserData('worker'),
+    });
     const provisionerGroup = `${name}-db-provisioner`;
     this.databaseProvisioner = new DatabaseProvisioner(this, 'db-provisioner', {
       name,
@@ -168,7 +213,9 @@ export class TenantStack extends TerraformStack {
       amiId: spec.app.amiId,
       kmsKeyArn,
       launchTags: tenantTags,
-      userData: base64(renderDatabaseProvisionerUserData({ tenant: name, region: spec.region, parameterPath, autoScalingGroupName: provisionerGroup })),
+      userData: base64(
+        renderDatabaseProvisionerUserData({ tenant: name, region: spec.region, parameterPath, autoScalingGroupName: provisionerGroup }),
+      ),
     });
     // Each data tier opens the connection from these groups: ingress on its own group, egress on theirs.
     const instanceGroups = [this.webTier.appSecurityGroupId, this.worker.securityGroupId];
@@ -191,7 +238,9 @@ export class TenantStack extends TerraformStack {
       name,
       engine: spec.database.engine,
       instanceClass: spec.database.instanceClass,
-      ...(spec.database.engine.startsWith('aurora') ? { readerCount: spec.database.readers } : { allocatedStorageGiB: spec.database.allocatedStorageGiB }),
+      ...(spec.database.engine.startsWith('aurora')
+        ? { readerCount: spec.database.readers }
+        : { allocatedStorageGiB: spec.database.allocatedStorageGiB }),
       vpcId,
       dataSubnetIds,
       availabilityZones: zones,
@@ -244,7 +293,10 @@ export class TenantStack extends TerraformStack {
       automaticBackups: false,
     });
 
-    this.cdn = spec.cdn && originVerify ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole, accountId }) : undefined;
+    this.cdn =
+      spec.cdn && originVerify
+        ? this.contentDelivery(spec, spec.cdn, { logs, originVerify, offline, defaultTags, assumeRole, accountId })
+        : undefined;
 
     this.mail = new TenantMail(this, 'mail', {
       name,
@@ -290,7 +342,11 @@ export class TenantStack extends TerraformStack {
       kmsKeyArn,
       alertEmails: spec.alerts.emails,
       loadBalancer: { arnSuffix: this.webTier.albArnSuffix, targetGroupArnSuffix: this.webTier.targetGroupArnSuffix },
-      webAutoScalingGroup: { name: this.webTier.autoScalingGroupName, minCapacity: spec.web.minCapacity, maxCapacity: spec.web.maxCapacity },
+      webAutoScalingGroup: {
+        name: this.webTier.autoScalingGroupName,
+        minCapacity: spec.web.minCapacity,
+        maxCapacity: spec.web.maxCapacity,
+      },
       database: {
         kind: this.database.kind,
         identifier: this.database.identifier,
@@ -322,12 +378,16 @@ export class TenantStack extends TerraformStack {
         worker: this.worker.autoScalingGroupName,
         'db-provisioner': this.databaseProvisioner.autoScalingGroupName,
       },
-      usEast1: spec.region === 'us-east-1' ? undefined : this.usEast1Placement(spec, accountId, this.usEast1Provider(offline, defaultTags, assumeRole)),
+      usEast1:
+        spec.region === 'us-east-1'
+          ? undefined
+          : this.usEast1Placement(spec, accountId, this.usEast1Provider(offline, defaultTags, assumeRole)),
     });
     // Inspector is switched on per account: only a tenant alone in its account may own the setting.
     if (spec.account.dedicated) new InstanceScanning(this, 'instance-scanning', { accountId });
 
-    const drVault = spec.disasterRecovery && this.disasterRecoveryVault(spec, spec.disasterRecovery, { accountId, offline, defaultTags, assumeRole });
+    const drVault =
+      spec.disasterRecovery && this.disasterRecoveryVault(spec, spec.disasterRecovery, { accountId, offline, defaultTags, assumeRole });
     new TenantBackup(this, 'backup', {
       name,
       kmsKeyArn,
@@ -407,7 +467,11 @@ export class TenantStack extends TerraformStack {
       // The application's own credentials: never the master user's.
       {
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.database.appCredentials.secretArn, this.cacheCredentials.secretArn, ...(this.mail.credentialsSecretArn ? [this.mail.credentialsSecretArn] : [])],
+        resources: [
+          this.database.appCredentials.secretArn,
+          this.cacheCredentials.secretArn,
+          ...(this.mail.credentialsSecretArn ? [this.mail.credentialsSecretArn] : []),
+        ],
       },
       {
         actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
@@ -432,10 +496,23 @@ export class TenantStack extends TerraformStack {
   private contentDelivery(
     spec: TenantSpec,
     cdn: NonNullable<TenantSpec['cdn']>,
-    deps: { logs: LogBucket; originVerify: OriginVerifySecret; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined; accountId: string },
+    deps: {
+      logs: LogBucket;
+      originVerify: OriginVerifySecret;
+      offline: object;
+      defaultTags: object[];
+      assumeRole: AwsProviderAssumeRole[] | undefined;
+      accountId: string;
+    },
   ): ContentDelivery {
     const usEast1 = this.usEast1Provider(deps.offline, deps.defaultTags, deps.assumeRole);
-    const maintenance = new MaintenancePage(this, 'maintenance', { name: spec.name, displayName: spec.displayName, accountId: deps.accountId, kmsKeyArn: this.key.keyArn, logBucket: { name: deps.logs.bucketName } });
+    const maintenance = new MaintenancePage(this, 'maintenance', {
+      name: spec.name,
+      displayName: spec.displayName,
+      accountId: deps.accountId,
+      kmsKeyArn: this.key.keyArn,
+      logBucket: { name: deps.logs.bucketName },
+    });
     const distribution = new ContentDelivery(this, 'cdn', {
       name: spec.name,
       albDnsName: this.webTier.albDnsName,
@@ -478,7 +555,8 @@ export class TenantStack extends TerraformStack {
   private usEast1KeyArn(spec: TenantSpec, accountId: string, provider: AwsProvider): string {
     if (spec.region === 'us-east-1') return this.key.keyArn;
     const existing = this.node.tryFindChild('us-east-1-key') as TenantKey | undefined;
-    return (existing ?? new TenantKey(this, 'us-east-1-key', { name: `${spec.name}-us-east-1`, accountId, region: 'us-east-1', provider })).keyArn;
+    return (existing ?? new TenantKey(this, 'us-east-1-key', { name: `${spec.name}-us-east-1`, accountId, region: 'us-east-1', provider }))
+      .keyArn;
   }
 
   private usEast1Placement(spec: TenantSpec, accountId: string, provider: AwsProvider): UsEast1Placement {
@@ -491,7 +569,13 @@ export class TenantStack extends TerraformStack {
     dr: NonNullable<TenantSpec['disasterRecovery']>,
     deps: { accountId: string; offline: object; defaultTags: object[]; assumeRole: AwsProviderAssumeRole[] | undefined },
   ): DisasterRecoveryVault {
-    const provider = new AwsProvider(this, 'aws-dr', { alias: 'dr', region: dr.region, defaultTags: deps.defaultTags, assumeRole: deps.assumeRole, ...deps.offline });
+    const provider = new AwsProvider(this, 'aws-dr', {
+      alias: 'dr',
+      region: dr.region,
+      defaultTags: deps.defaultTags,
+      assumeRole: deps.assumeRole,
+      ...deps.offline,
+    });
     return new DisasterRecoveryVault(this, 'disaster-recovery', {
       name: spec.name,
       accountId: deps.accountId,

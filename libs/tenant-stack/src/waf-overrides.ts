@@ -27,8 +27,22 @@ export function wafOverrides(spec: Pick<TenantSpec, 'app' | 'edge' | 'cdn'>): Wa
   const exemptions = wafExemptions(spec);
   const acls: Array<'alb' | 'cdn'> = spec.cdn ? ['alb', 'cdn'] : ['alb'];
   return [
-    ...exemptions.countModePaths.map(({ path, source }): WafOverride => ({ webAcls: acls, override: 'count body rules', rules: BODY_RULES, path, source })),
-    ...exemptions.largeBodyPaths.map(({ path, source }): WafOverride => ({ webAcls: ['alb'], override: 'allow large bodies', rules: [BODY_SIZE_RULE], path, source })),
-    ...(spec.cdn ? [{ webAcls: ['cdn'], override: 'count body size', rules: [BODY_SIZE_RULE], path: '*', source: 'hafleet' } satisfies WafOverride] : []),
+    ...exemptions.countModePaths.map(({ path, source }): WafOverride => ({
+      webAcls: acls,
+      override: 'count body rules',
+      rules: BODY_RULES,
+      path,
+      source,
+    })),
+    ...exemptions.largeBodyPaths.map(({ path, source }): WafOverride => ({
+      webAcls: ['alb'],
+      override: 'allow large bodies',
+      rules: [BODY_SIZE_RULE],
+      path,
+      source,
+    })),
+    ...(spec.cdn
+      ? [{ webAcls: ['cdn'], override: 'count body size', rules: [BODY_SIZE_RULE], path: '*', source: 'hafleet' } satisfies WafOverride]
+      : []),
   ];
 }

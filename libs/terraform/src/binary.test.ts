@@ -21,9 +21,7 @@ describe('resolveTerraformBinary', () => {
     const error = await resolveTerraformBinary({ ...process.env, TERRAFORM_BINARY: '/nonexistent' }).catch((e) => e);
     expect(error).toBeInstanceOf(TerraformNotFoundError);
     expect(error.message).toContain('/nonexistent');
-    expect(error.message).toContain(
-      'install Terraform >= 1.10 and put it on PATH, or set TERRAFORM_BINARY=/path/to/terraform',
-    );
+    expect(error.message).toContain('install Terraform >= 1.10 and put it on PATH, or set TERRAFORM_BINARY=/path/to/terraform');
   });
 
   it('rejects an empty PATH (no terraform anywhere)', async () => {
@@ -35,16 +33,12 @@ describe('resolveTerraformBinary', () => {
     const notTerraform = join(dir, 'not-terraform');
     writeFileSync(notTerraform, '#!/bin/sh\necho hello\n');
     chmodSync(notTerraform, 0o755);
-    await expect(resolveTerraformBinary({ ...process.env, TERRAFORM_BINARY: notTerraform })).rejects.toThrow(
-      /did not report a version/,
-    );
+    await expect(resolveTerraformBinary({ ...process.env, TERRAFORM_BINARY: notTerraform })).rejects.toThrow(/did not report a version/);
 
     const old = join(dir, 'old-terraform');
     writeFileSync(old, '#!/bin/sh\necho \'{"terraform_version":"1.5.7"}\'\n');
     chmodSync(old, 0o755);
-    await expect(resolveTerraformBinary({ ...process.env, TERRAFORM_BINARY: old })).rejects.toThrow(
-      /1\.5\.7 is older than 1\.10\.0/,
-    );
+    await expect(resolveTerraformBinary({ ...process.env, TERRAFORM_BINARY: old })).rejects.toThrow(/1\.5\.7 is older than 1\.10\.0/);
   });
 });
 

@@ -33,15 +33,13 @@ export async function resolveTerraformBinary(env: Env = process.env): Promise<Te
   const probeEnv: Env = { ...env, CHECKPOINT_DISABLE: '1' };
   delete probeEnv['TF_CLI_CONFIG_FILE'];
 
-  const { code, stdout, error } = await new Promise<{ code: number | null; stdout: string; error?: Error }>(
-    (resolve) => {
-      let stdout = '';
-      const child = spawn(path, ['version', '-json'], { env: probeEnv, stdio: ['ignore', 'pipe', 'ignore'] });
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.on('error', (error) => resolve({ code: null, stdout, error }));
-      child.on('close', (code) => resolve({ code, stdout }));
-    },
-  );
+  const { code, stdout, error } = await new Promise<{ code: number | null; stdout: string; error?: Error }>((resolve) => {
+    let stdout = '';
+    const child = spawn(path, ['version', '-json'], { env: probeEnv, stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', (error) => resolve({ code: null, stdout, error }));
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
   if (error) throw new TerraformNotFoundError(path, error.message);
   if (code !== 0) throw new TerraformNotFoundError(path, `"${path} version -json" exited with ${code}`);
 
@@ -60,7 +58,11 @@ export async function resolveTerraformBinary(env: Env = process.env): Promise<Te
 
 /** Compares dotted numeric versions ("1.11.4" vs "1.10.0"); pre-release suffixes are ignored. */
 export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => v.split('-')[0]!.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const parse = (v: string) =>
+    v
+      .split('-')[0]!
+      .split('.')
+      .map((n) => Number.parseInt(n, 10) || 0);
   const [pa, pb] = [parse(a), parse(b)];
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const diff = (pa[i] ?? 0) - (pb[i] ?? 0);

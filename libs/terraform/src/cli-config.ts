@@ -20,9 +20,7 @@ const isDir = (path: string) => existsSync(path) && statSync(path).isDirectory()
  * Picks the filesystem provider mirror to use, or undefined to download from the registry as usual.
  * HAFLEET_PROVIDER_MIRROR wins (`none` disables); otherwise the first candidate holding hashicorp providers.
  */
-export function resolveProviderMirror(
-  options: { env?: Env; candidates?: readonly string[] } = {},
-): string | undefined {
+export function resolveProviderMirror(options: { env?: Env; candidates?: readonly string[] } = {}): string | undefined {
   const { env = process.env, candidates = DEFAULT_MIRROR_CANDIDATES } = options;
   const fromEnv = env[MIRROR_ENV]?.trim();
   if (fromEnv) {

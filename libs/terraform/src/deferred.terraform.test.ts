@@ -162,7 +162,12 @@ describe.skipIf(mirror === undefined)('deferred changes in a real plan (terrafor
     expect(summary.deferred).toEqual([
       { address: 'aws_db_instance.grown', type: 'aws_db_instance', attributes: ['allocated_storage'] },
       { address: 'aws_db_instance.resized', type: 'aws_db_instance', attributes: ['instance_class', 'engine_version'], window: WINDOW },
-      { address: 'aws_elasticache_replication_group.sessions', type: 'aws_elasticache_replication_group', attributes: ['node_type'], window: CACHE_WINDOW },
+      {
+        address: 'aws_elasticache_replication_group.sessions',
+        type: 'aws_elasticache_replication_group',
+        attributes: ['node_type'],
+        window: CACHE_WINDOW,
+      },
     ]);
     expect(summary.deferred.map(describeDeferred)).toEqual([
       'aws_db_instance.grown (allocated_storage) waits for the next maintenance window (AWS picks it)',

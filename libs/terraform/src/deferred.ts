@@ -60,44 +60,45 @@ const attrs = (...names: string[]): DeferredAttribute[] => names.map((name) => (
  *   `ApplyImmediately: true` whatever the resource says (terraform-provider-aws
  *   internal/service/elasticache/replication_group.go), nor the auth token (likewise).
  */
-export const DEFERRED_ATTRIBUTES: Readonly<Record<string, { readonly window: string; readonly attributes: readonly DeferredAttribute[] }>> = {
-  aws_db_instance: {
-    window: 'maintenance_window',
-    attributes: [
-      ...attrs(
-        'instance_class',
-        'engine_version',
-        'allocated_storage',
-        'storage_type',
-        'iops',
-        'storage_throughput',
-        'multi_az',
-        'ca_cert_identifier',
-        'identifier',
-        'iam_database_authentication_enabled',
-        'domain',
-        'domain_iam_role_name',
-        'license_model',
-        'network_type',
-        'option_group_name',
-        'db_subnet_group_name',
-      ),
-      { name: 'backup_retention_period', when: (before, after) => (before === 0) !== (after === 0) },
-    ],
-  },
-  aws_rds_cluster: {
-    window: 'preferred_maintenance_window',
-    attributes: attrs('engine_version', 'db_cluster_instance_class', 'allocated_storage', 'storage_type', 'iops', 'network_type'),
-  },
-  aws_rds_cluster_instance: {
-    window: 'preferred_maintenance_window',
-    attributes: attrs('instance_class', 'ca_cert_identifier'),
-  },
-  aws_elasticache_replication_group: {
-    window: 'maintenance_window',
-    attributes: attrs('node_type', 'engine', 'engine_version', 'parameter_group_name'),
-  },
-};
+export const DEFERRED_ATTRIBUTES: Readonly<Record<string, { readonly window: string; readonly attributes: readonly DeferredAttribute[] }>> =
+  {
+    aws_db_instance: {
+      window: 'maintenance_window',
+      attributes: [
+        ...attrs(
+          'instance_class',
+          'engine_version',
+          'allocated_storage',
+          'storage_type',
+          'iops',
+          'storage_throughput',
+          'multi_az',
+          'ca_cert_identifier',
+          'identifier',
+          'iam_database_authentication_enabled',
+          'domain',
+          'domain_iam_role_name',
+          'license_model',
+          'network_type',
+          'option_group_name',
+          'db_subnet_group_name',
+        ),
+        { name: 'backup_retention_period', when: (before, after) => (before === 0) !== (after === 0) },
+      ],
+    },
+    aws_rds_cluster: {
+      window: 'preferred_maintenance_window',
+      attributes: attrs('engine_version', 'db_cluster_instance_class', 'allocated_storage', 'storage_type', 'iops', 'network_type'),
+    },
+    aws_rds_cluster_instance: {
+      window: 'preferred_maintenance_window',
+      attributes: attrs('instance_class', 'ca_cert_identifier'),
+    },
+    aws_elasticache_replication_group: {
+      window: 'maintenance_window',
+      attributes: attrs('node_type', 'engine', 'engine_version', 'parameter_group_name'),
+    },
+  };
 
 /** The parts of a resource change in `terraform show -json` that deferral reads. */
 export interface ChangeValues {

@@ -49,7 +49,12 @@ describe('fabricateAppliedState with the real terraform binary (terraform_data, 
 
   it('holds every planned resource, unknowns filled from the address, references resolved, sensitive paths kept', () => {
     expect(summarisePlan(plan)).toMatchObject({ add: 4, change: 0 });
-    expect(state).toMatchObject({ version: 4, terraform_version: plan.terraform_version, serial: 1, lineage: 'a3c0b8a4-0000-4000-8000-000000000001' });
+    expect(state).toMatchObject({
+      version: 4,
+      terraform_version: plan.terraform_version,
+      serial: 1,
+      lineage: 'a3c0b8a4-0000-4000-8000-000000000001',
+    });
     expect(state.resources.map((r) => [r.type, r.name, r.provider, r.instances.length])).toEqual([
       ['terraform_data', 'database', 'provider["terraform.io/builtin/terraform"]', 1],
       ['terraform_data', 'web', 'provider["terraform.io/builtin/terraform"]', 1],
@@ -58,12 +63,22 @@ describe('fabricateAppliedState with the real terraform binary (terraform_data, 
     const databaseId = instance(state, 'database').attributes['id'];
     const webId = instance(state, 'web').attributes['id'];
     expect(databaseId).toMatch(/^fabricated-database-id-[0-9a-f]{8}$/);
-    expect(new Set([databaseId, webId, instance(state, 'worker', 0).attributes['id'], instance(state, 'worker', 1).attributes['id']]).size).toBe(4);
+    expect(
+      new Set([databaseId, webId, instance(state, 'worker', 0).attributes['id'], instance(state, 'worker', 1).attributes['id']]).size,
+    ).toBe(4);
     // terraform_data's input is dynamic: state keeps it with its type, as terraform writes it.
     expect(instance(state, 'worker', 1).attributes['input']).toEqual({ value: webId, type: 'string' });
     expect(instance(state, 'web').attributes['triggers_replace']).toEqual({ value: [databaseId], type: ['tuple', ['string']] });
-    expect(instance(state, 'database').attributes['input']).toEqual({ value: { engine: 'postgres', password: 'not-a-real-password' }, type: ['object', { engine: 'string', password: 'string' }] });
-    expect(instance(state, 'database').sensitive_attributes).toEqual([[{ type: 'get_attr', value: 'input' }, { type: 'get_attr', value: 'password' }]]);
+    expect(instance(state, 'database').attributes['input']).toEqual({
+      value: { engine: 'postgres', password: 'not-a-real-password' },
+      type: ['object', { engine: 'string', password: 'string' }],
+    });
+    expect(instance(state, 'database').sensitive_attributes).toEqual([
+      [
+        { type: 'get_attr', value: 'input' },
+        { type: 'get_attr', value: 'password' },
+      ],
+    ]);
     expect(state.outputs['web_id']).toEqual({ value: webId, type: 'string' });
     expect(fabricateAppliedState(plan, schemas, { lineage: state.lineage })).toEqual(state); // deterministic
   });
@@ -86,7 +101,10 @@ describe('fabricateAppliedState with the real terraform binary (terraform_data, 
 
     const next = fabricateAppliedState(update, schemas, { prior: state });
     expect(next).toMatchObject({ serial: 2, lineage: state.lineage });
-    expect(instance(next, 'web').attributes).toMatchObject({ id: instance(state, 'web').attributes['id'], input: { value: 'release-2', type: 'string' } });
+    expect(instance(next, 'web').attributes).toMatchObject({
+      id: instance(state, 'web').attributes['id'],
+      input: { value: 'release-2', type: 'string' },
+    });
     // `output` is unknown in an update plan: the prior's value stands in for what apply would set.
     expect(instance(next, 'web').attributes['output']).toEqual(instance(state, 'web').attributes['output']);
   });
@@ -120,9 +138,47 @@ describe('fabricateAppliedState placeholders follow the provider schema', () => 
   };
   const plan = {
     terraform_version: '1.11.4',
-    configuration: { provider_config: { aws: { expressions: { region: { constant_value: 'eu-west-2' } } } }, root_module: { resources: [{ address: 'aws_thing.main', provider_config_key: 'aws.edge' }] } },
-    planned_values: { root_module: { resources: [{ address: 'aws_thing.main', mode: 'managed', type: 'aws_thing', name: 'main', provider_name: 'registry.terraform.io/hashicorp/aws', schema_version: 3, values: { names: ['a'] }, sensitive_values: {} }] } },
-    resource_changes: [{ address: 'aws_thing.main', type: 'aws_thing', change: { actions: ['create'], after_unknown: { id: true, arn: true, port: true, enabled: true, names: [false], tags_all: true, endpoint: true, rule: true, tokens: true, scope: true } } }],
+    configuration: {
+      provider_config: { aws: { expressions: { region: { constant_value: 'eu-west-2' } } } },
+      root_module: { resources: [{ address: 'aws_thing.main', provider_config_key: 'aws.edge' }] },
+    },
+    planned_values: {
+      root_module: {
+        resources: [
+          {
+            address: 'aws_thing.main',
+            mode: 'managed',
+            type: 'aws_thing',
+            name: 'main',
+            provider_name: 'registry.terraform.io/hashicorp/aws',
+            schema_version: 3,
+            values: { names: ['a'] },
+            sensitive_values: {},
+          },
+        ],
+      },
+    },
+    resource_changes: [
+      {
+        address: 'aws_thing.main',
+        type: 'aws_thing',
+        change: {
+          actions: ['create'],
+          after_unknown: {
+            id: true,
+            arn: true,
+            port: true,
+            enabled: true,
+            names: [false],
+            tags_all: true,
+            endpoint: true,
+            rule: true,
+            tokens: true,
+            scope: true,
+          },
+        },
+      },
+    ],
   } as unknown as PlanJson;
 
   it('fills each unknown with a value of its type: outputs distinct, ARNs that parse, settings unset; schema_version from the schema', () => {
@@ -140,13 +196,19 @@ describe('fabricateAppliedState placeholders follow the provider schema', () => 
         endpoint: { address: expect.stringMatching(/^fabricated-main-endpoint-address-/), port: 1 },
         rule: [],
         // element(tokens, 2) in a configuration still works; a setting AWS defaults stays unset.
-        tokens: [expect.stringMatching(/^fabricated-main-tokens-0-/), expect.stringMatching(/^fabricated-main-tokens-1-/), expect.stringMatching(/^fabricated-main-tokens-2-/)],
+        tokens: [
+          expect.stringMatching(/^fabricated-main-tokens-0-/),
+          expect.stringMatching(/^fabricated-main-tokens-1-/),
+          expect.stringMatching(/^fabricated-main-tokens-2-/),
+        ],
         scope: null,
       },
     });
   });
 
   it('names the missing schema and the fix', () => {
-    expect(() => fabricateAppliedState(plan, { provider_schemas: {} })).toThrow(/no schema for resource type aws_thing \(aws_thing\.main\) — fix: pass `terraform providers schema -json`/);
+    expect(() => fabricateAppliedState(plan, { provider_schemas: {} })).toThrow(
+      /no schema for resource type aws_thing \(aws_thing\.main\) — fix: pass `terraform providers schema -json`/,
+    );
   });
 });

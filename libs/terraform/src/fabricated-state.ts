@@ -142,7 +142,8 @@ function ctyType(json: unknown): ValueType {
   if (Array.isArray(json)) {
     const [kind, inner] = json as [string, unknown];
     if (kind === 'list' || kind === 'set' || kind === 'map') return { kind, element: ctyType(inner) };
-    if (kind === 'object') return { kind, attributes: Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([k, v]) => [k, ctyType(v)])) };
+    if (kind === 'object')
+      return { kind, attributes: Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([k, v]) => [k, ctyType(v)])) };
     if (kind === 'tuple') return { kind, elements: (inner as unknown[]).map(ctyType) };
   }
   return DYNAMIC;
@@ -170,7 +171,8 @@ function blockType(block: SchemaBlock): ValueType {
   return { kind: 'object', attributes, settings };
 }
 
-const isSetting = (parent: ValueType, key: string | number): boolean => parent.kind === 'object' && (parent.settings?.has(String(key)) ?? false);
+const isSetting = (parent: ValueType, key: string | number): boolean =>
+  parent.kind === 'object' && (parent.settings?.has(String(key)) ?? false);
 
 function attributeType(attribute: SchemaAttribute): ValueType {
   if (attribute.nested_type) return nested(attribute.nested_type.nesting_mode, blockType({ attributes: attribute.nested_type.attributes }));
@@ -268,7 +270,9 @@ class Fabrication {
         this.schemaVersions.set(type, schema.version);
       }
     }
-    const configuration = plan['configuration'] as { root_module?: ConfigModule; provider_config?: Record<string, { expressions?: Record<string, { constant_value?: unknown }> }> } | undefined;
+    const configuration = plan['configuration'] as
+      | { root_module?: ConfigModule; provider_config?: Record<string, { expressions?: Record<string, { constant_value?: unknown }> }> }
+      | undefined;
     const expressions = new Map<string, Record<string, Json>>();
     const walkConfig = (module: ConfigModule | undefined, prefix: string) => {
       for (const resource of module?.resources ?? []) {
@@ -283,7 +287,9 @@ class Fabrication {
     this.region = options.region ?? (typeof region === 'string' ? region : 'us-east-1');
     this.accountId = options.accountId ?? FABRICATED_ACCOUNT_ID;
 
-    const changes = new Map((plan.resource_changes ?? []).filter((rc) => !rc.deposed).map((rc) => [rc.address, rc.change as { after_unknown?: Json }]));
+    const changes = new Map(
+      (plan.resource_changes ?? []).filter((rc) => !rc.deposed).map((rc) => [rc.address, rc.change as { after_unknown?: Json }]),
+    );
     const priorValues = priorInstances(options.prior);
     const walkPlanned = (module: PlannedModule | undefined) => {
       for (const planned of module?.resources ?? []) {
@@ -291,7 +297,10 @@ class Fabrication {
         const moduleAddress = module?.address;
         const configAddress = `${moduleAddress ? `${moduleAddress}.` : ''}${planned.type}.${planned.name}`;
         const type = types.get(planned.type);
-        if (!type) throw new Error(`no schema for resource type ${planned.type} (${planned.address}) — fix: pass \`terraform providers schema -json\` of the same configuration`);
+        if (!type)
+          throw new Error(
+            `no schema for resource type ${planned.type} (${planned.address}) — fix: pass \`terraform providers schema -json\` of the same configuration`,
+          );
         this.instances.set(planned.address, {
           planned,
           module: moduleAddress,
@@ -337,7 +346,9 @@ class Fabrication {
   }
 
   outputs(): TerraformStateV4['outputs'] {
-    const planned = ((this.plan.planned_values as { outputs?: Record<string, { value?: Json; type?: unknown; sensitive?: boolean }> } | undefined)?.outputs ?? {});
+    const planned =
+      (this.plan.planned_values as { outputs?: Record<string, { value?: Json; type?: unknown; sensitive?: boolean }> } | undefined)
+        ?.outputs ?? {};
     const changes = (this.plan.output_changes ?? {}) as Record<string, { after_unknown?: Json }>;
     const config = (this.plan['configuration'] as { root_module?: ConfigModule } | undefined)?.root_module?.outputs ?? {};
     const outputs: TerraformStateV4['outputs'] = {};
@@ -370,10 +381,19 @@ class Fabrication {
     return instance.filled;
   }
 
-  private fill(instance: Instance, value: Json, unknown: Json, type: ValueType, path: Path, context: { listLength?: number; setting?: boolean } = {}): Json {
+  private fill(
+    instance: Instance,
+    value: Json,
+    unknown: Json,
+    type: ValueType,
+    path: Path,
+    context: { listLength?: number; setting?: boolean } = {},
+  ): Json {
     if (unknown === true) return this.unknownValue(instance, type, path, context);
     if (Array.isArray(unknown) && Array.isArray(value)) {
-      return value.map((element, i) => this.fill(instance, element, unknown[i], childType(type, i), [...path, i], { listLength: value.length }));
+      return value.map((element, i) =>
+        this.fill(instance, element, unknown[i], childType(type, i), [...path, i], { listLength: value.length }),
+      );
     }
     if (isObject(unknown) && (isObject(value) || value === undefined || value === null)) {
       if (!isObject(value) && !Object.values(unknown).includes(true)) return value ?? null;
@@ -391,7 +411,8 @@ class Fabrication {
     const fromReference = this.referencedValue(instance, type, path, context.listLength);
     if (fromReference !== undefined) return fromReference;
     const prior = valueAt(instance.prior, path);
-    if (prior !== undefined) return type.kind === 'dynamic' && isObject(prior) && 'value' in prior && 'type' in prior ? prior['value'] : prior;
+    if (prior !== undefined)
+      return type.kind === 'dynamic' && isObject(prior) && 'value' in prior && 'type' in prior ? prior['value'] : prior;
     return this.placeholder(instance, type, path, context.setting ?? false);
   }
 
@@ -438,7 +459,8 @@ class Fabrication {
     // The longest planned address the reference starts with; the rest is the attribute path.
     let best: string | undefined;
     for (const address of this.instances.keys()) {
-      if ((reference.startsWith(`${address}.`) || reference.startsWith(`${address}[`)) && address.length > (best?.length ?? 0)) best = address;
+      if ((reference.startsWith(`${address}.`) || reference.startsWith(`${address}[`)) && address.length > (best?.length ?? 0))
+        best = address;
     }
     if (best === undefined) return undefined;
     const path = parsePath(reference.slice(best.length));
@@ -470,11 +492,19 @@ class Fabrication {
       case 'map':
         return {};
       case 'object':
-        return Object.fromEntries(Object.entries(type.attributes).map(([key, inner]) => [key, this.placeholder(instance, inner, [...path, key], isSetting(type, key))]));
+        return Object.fromEntries(
+          Object.entries(type.attributes).map(([key, inner]) => [
+            key,
+            this.placeholder(instance, inner, [...path, key], isSetting(type, key)),
+          ]),
+        );
       default: {
         if (setting && !isIdentifier) return null;
         const address = instance.planned.address;
-        const hash = createHash('sha256').update(`${address}\0${JSON.stringify(path)}`).digest('hex').slice(0, 8);
+        const hash = createHash('sha256')
+          .update(`${address}\0${JSON.stringify(path)}`)
+          .digest('hex')
+          .slice(0, 8);
         const idPrefix = path.length === 1 && attribute === 'id' ? EC2_ID_PREFIXES[instance.planned.type] : undefined;
         if (idPrefix) return `${idPrefix}-${createHash('sha256').update(address).digest('hex').slice(0, 17)}`;
         if (attribute === 'arn' || attribute.endsWith('_arn')) {
@@ -505,7 +535,11 @@ const EC2_ID_PREFIXES: Readonly<Record<string, string>> = {
   aws_efs_mount_target: 'fsmt',
 };
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /**
  * An expression's references, most specific only (terraform lists `a.b.id` and `a.b`), in the
@@ -513,7 +547,9 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').re
  */
 function attributeReferences(expression: Json): string[] | undefined {
   const references = isObject(expression) && Array.isArray(expression['references']) ? (expression['references'] as string[]) : [];
-  const specific = references.filter((ref) => !references.some((other) => other !== ref && (other.startsWith(`${ref}.`) || other.startsWith(`${ref}[`))));
+  const specific = references.filter(
+    (ref) => !references.some((other) => other !== ref && (other.startsWith(`${ref}.`) || other.startsWith(`${ref}[`))),
+  );
   if (specific.length === 0 || specific.some((ref) => /^(var|local|count|each|path|terraform|self)\./.test(ref))) return undefined;
   return specific;
 }
@@ -561,7 +597,11 @@ function convert(value: Json, type: ValueType): Json | undefined {
     case 'string':
       return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
     case 'number':
-      return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined;
+      return typeof value === 'number'
+        ? value
+        : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+          ? Number(value)
+          : undefined;
     case 'bool':
       return typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined;
     case 'list':
@@ -577,7 +617,8 @@ function convert(value: Json, type: ValueType): Json | undefined {
 }
 
 /** Resources of the plugin SDK v2 (most of the AWS provider's) have an optional, computed `id`. */
-const isPluginSdkV2 = (type: ValueType): boolean => type.kind === 'object' && type.attributes['id']?.kind === 'string' && (type.settings?.has('id') ?? false);
+const isPluginSdkV2 = (type: ValueType): boolean =>
+  type.kind === 'object' && type.attributes['id']?.kind === 'string' && (type.settings?.has('id') ?? false);
 
 /**
  * Inside list blocks, the plugin SDK v2 plans an unset attribute as null but stores it as its zero
@@ -606,7 +647,11 @@ function zeroUnsetInListBlocks(value: Json, type: ValueType, inBlock = false): J
   switch (type.kind) {
     case 'object':
       if (!isObject(value)) return value;
-      return Object.fromEntries(Object.keys(type.attributes).map((key) => [key, zeroUnsetInListBlocks(value[key], childType(type, key), type.block ?? false)]).concat(Object.entries(value).filter(([key]) => !(key in type.attributes))));
+      return Object.fromEntries(
+        Object.keys(type.attributes)
+          .map((key) => [key, zeroUnsetInListBlocks(value[key], childType(type, key), type.block ?? false)])
+          .concat(Object.entries(value).filter(([key]) => !(key in type.attributes))),
+      );
     case 'list':
       return Array.isArray(value) ? value.map((inner) => zeroUnsetInListBlocks(inner, type.element)) : value;
     default:
@@ -644,17 +689,21 @@ function sensitivePaths(marks: Json, type: ValueType, prefix: PathStep[] = []): 
     return containsTrue(marks) ? [prefix] : [];
   }
   if (Array.isArray(marks)) {
-    marks.forEach((inner, i) => paths.push(...sensitivePaths(inner, childType(type, i), [...prefix, { type: 'index', value: { value: i, type: 'number' } }])));
+    marks.forEach((inner, i) =>
+      paths.push(...sensitivePaths(inner, childType(type, i), [...prefix, { type: 'index', value: { value: i, type: 'number' } }])),
+    );
   } else if (isObject(marks)) {
     for (const [key, inner] of Object.entries(marks)) {
-      const step: PathStep = type.kind === 'map' ? { type: 'index', value: { value: key, type: 'string' } } : { type: 'get_attr', value: key };
+      const step: PathStep =
+        type.kind === 'map' ? { type: 'index', value: { value: key, type: 'string' } } : { type: 'get_attr', value: key };
       paths.push(...sensitivePaths(inner, childType(type, key), [...prefix, step]));
     }
   }
   return paths;
 }
 
-const containsTrue = (marks: Json): boolean => marks === true || (Array.isArray(marks) ? marks.some(containsTrue) : isObject(marks) && Object.values(marks).some(containsTrue));
+const containsTrue = (marks: Json): boolean =>
+  marks === true || (Array.isArray(marks) ? marks.some(containsTrue) : isObject(marks) && Object.values(marks).some(containsTrue));
 
 /** Attributes of every instance in a state, by address (dynamic values still wrapped with their type). */
 function priorInstances(state: TerraformStateV4 | undefined): Map<string, Record<string, Json>> {

@@ -23,7 +23,10 @@ describe('summarisePlan (synthetic JSON)', () => {
     ],
     planned_values: {
       root_module: {
-        resources: [{ address: 'aws_vpc.main', mode: 'managed' }, { address: 'data.aws_ami.latest', mode: 'data' }],
+        resources: [
+          { address: 'aws_vpc.main', mode: 'managed' },
+          { address: 'data.aws_ami.latest', mode: 'data' },
+        ],
         child_modules: [{ resources: [{ address: 'module.db.aws_db_instance.main', mode: 'managed' }] }],
       },
     },
@@ -31,8 +34,14 @@ describe('summarisePlan (synthetic JSON)', () => {
 
   it('counts like terraform: replacements in add, destroy and replace; reads ignored', () => {
     const s = summarisePlan(plan);
-    expect({ add: s.add, change: s.change, destroy: s.destroy, replace: s.replace, noop: s.noop, forget: s.forget })
-      .toEqual({ add: 3, change: 1, destroy: 3, replace: 2, noop: 1, forget: 1 });
+    expect({ add: s.add, change: s.change, destroy: s.destroy, replace: s.replace, noop: s.noop, forget: s.forget }).toEqual({
+      add: 3,
+      change: 1,
+      destroy: 3,
+      replace: 2,
+      noop: 1,
+      forget: 1,
+    });
     expect(s.resourceCount).toBe(2);
     expect(s.replacements.map((r) => r.address)).toEqual(['aws_db_instance.main', 'aws_s3_bucket.content']);
     expect(s.deletions).toEqual([
@@ -54,9 +63,7 @@ describe('summarisePlan (synthetic JSON)', () => {
     const empty = summarisePlan({});
     expect(empty).toMatchObject({ add: 0, change: 0, destroy: 0, replace: 0, resourceCount: 0, changes: [] });
     expect(formatPlanSummary(empty)).toBe('0 to add, 0 to change, 0 to destroy');
-    expect(formatPlanSummary({ ...empty, add: 3, change: 1, replace: 1 })).toBe(
-      '3 to add, 1 to change, 0 to destroy (1 replacement)',
-    );
+    expect(formatPlanSummary({ ...empty, add: 3, change: 1, replace: 1 })).toBe('3 to add, 1 to change, 0 to destroy (1 replacement)');
   });
 
   it('refuses unknown action lists rather than guessing', () => {
@@ -113,7 +120,13 @@ describe('stateful flag', () => {
       ['terraform_data.flag', 'terraform_data.flag (marked stateful in the stack)'],
     ]);
     const s = summarisePlan(
-      { resource_changes: [rc('terraform_data.database', ['delete', 'create']), rc('terraform_data.web', ['delete', 'create']), rc('aws_s3_bucket.b["eu"]', ['delete'])] },
+      {
+        resource_changes: [
+          rc('terraform_data.database', ['delete', 'create']),
+          rc('terraform_data.web', ['delete', 'create']),
+          rc('aws_s3_bucket.b["eu"]', ['delete']),
+        ],
+      },
       { stateful: statefulClassifier(marks) },
     );
     expect(s.dataLoss.map((c) => [c.address, c.holds])).toEqual([
@@ -147,7 +160,13 @@ describe('changes and drift', () => {
 });
 
 describe('deferred: updates that wait for the maintenance window', () => {
-  const update = (address: string, before: Record<string, unknown>, after: Record<string, unknown>, actions = ['update'], afterUnknown: Record<string, unknown> = {}) => ({
+  const update = (
+    address: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+    actions = ['update'],
+    afterUnknown: Record<string, unknown> = {},
+  ) => ({
     ...rc(address, actions),
     change: { actions, before, after, after_unknown: afterUnknown },
   });
@@ -157,8 +176,16 @@ describe('deferred: updates that wait for the maintenance window', () => {
     const window = 'sat:17:00-sat:17:30';
     expect(
       deferredOf(
-        update('aws_rds_cluster.main', { engine_version: '16.4' }, { engine_version: '16.6', apply_immediately: null, preferred_maintenance_window: window }),
-        update('aws_rds_cluster_instance.reader["1"]', { instance_class: 'db.r6g.large' }, { instance_class: 'db.r6g.xlarge', preferred_maintenance_window: window }),
+        update(
+          'aws_rds_cluster.main',
+          { engine_version: '16.4' },
+          { engine_version: '16.6', apply_immediately: null, preferred_maintenance_window: window },
+        ),
+        update(
+          'aws_rds_cluster_instance.reader["1"]',
+          { instance_class: 'db.r6g.large' },
+          { instance_class: 'db.r6g.xlarge', preferred_maintenance_window: window },
+        ),
       ),
     ).toEqual([
       { address: 'aws_rds_cluster.main', type: 'aws_rds_cluster', attributes: ['engine_version'], window },
@@ -167,16 +194,21 @@ describe('deferred: updates that wait for the maintenance window', () => {
   });
 
   it('backup retention waits only when it turns backups on or off', () => {
-    const retention = (from: number, to: number) => update('aws_db_instance.main', { backup_retention_period: from }, { backup_retention_period: to });
+    const retention = (from: number, to: number) =>
+      update('aws_db_instance.main', { backup_retention_period: from }, { backup_retention_period: to });
     expect(deferredOf(retention(0, 7)).map((d) => d.attributes)).toEqual([['backup_retention_period']]);
     expect(deferredOf(retention(7, 0)).map((d) => d.attributes)).toEqual([['backup_retention_period']]);
     expect(deferredOf(retention(7, 14))).toEqual([]);
   });
 
   it('counts a deferrable value known only after apply; ignores replacements, immediate updates and other types', () => {
-    expect(deferredOf(update('aws_elasticache_replication_group.s', {}, { maintenance_window: 'mon:15:00-mon:16:00' }, ['update'], { parameter_group_name: true }))[0]?.attributes).toEqual([
-      'parameter_group_name',
-    ]);
+    expect(
+      deferredOf(
+        update('aws_elasticache_replication_group.s', {}, { maintenance_window: 'mon:15:00-mon:16:00' }, ['update'], {
+          parameter_group_name: true,
+        }),
+      )[0]?.attributes,
+    ).toEqual(['parameter_group_name']);
     expect(
       deferredOf(
         update('aws_db_instance.replaced', { instance_class: 'a' }, { instance_class: 'b' }, ['delete', 'create']),

@@ -104,7 +104,7 @@ export function summarisePlan(plan: PlanJson, options: SummariseOptions = {}): P
     deferred: [],
   };
   for (const rc of plan.resource_changes ?? []) {
-    const entry = changeEntry(rc, rc.mode === 'data' ? undefined : options.stateful ?? statefulByType);
+    const entry = changeEntry(rc, rc.mode === 'data' ? undefined : (options.stateful ?? statefulByType));
     if (entry.action !== 'no-op') summary.changes.push(entry);
     if (rc.mode === 'data') continue; // data sources never count towards add/change/destroy
     switch (entry.action) {
@@ -143,7 +143,14 @@ export function summarisePlan(plan: PlanJson, options: SummariseOptions = {}): P
 function changeEntry(rc: PlanResourceChange, stateful: StatefulClassifier | undefined): ResourceChangeSummary {
   const actions = rc.change.actions;
   const holds = stateful?.({ address: rc.address, type: rc.type });
-  return { address: rc.address, type: rc.type, actions, action: classifyActions(actions), stateful: holds !== undefined, ...(holds ? { holds } : {}) };
+  return {
+    address: rc.address,
+    type: rc.type,
+    actions,
+    action: classifyActions(actions),
+    stateful: holds !== undefined,
+    ...(holds ? { holds } : {}),
+  };
 }
 
 function changedOutputs(plan: PlanJson): string[] {
@@ -170,7 +177,7 @@ export interface DriftSummary {
 /** Summarises a `plan -refresh-only` JSON plan. */
 export function summariseDrift(plan: PlanJson, options: SummariseOptions = {}): DriftSummary {
   const resources = (plan.resource_drift ?? [])
-    .map((rc) => changeEntry(rc, rc.mode === 'data' ? undefined : options.stateful ?? statefulByType))
+    .map((rc) => changeEntry(rc, rc.mode === 'data' ? undefined : (options.stateful ?? statefulByType)))
     .filter((entry) => entry.action !== 'no-op');
   const outputs = changedOutputs(plan);
   return { drifted: resources.length > 0 || outputs.length > 0, resources, outputs };

@@ -8,7 +8,21 @@ import { findWorkspaceRoot } from '@hafleet/entry-point';
 export const WORKSPACE_ROOT = findWorkspaceRoot(import.meta.url);
 
 /** What a copy of the workspace needs to synthesise, plan and run Nx; everything else is skipped. */
-const COPIED = ['apps', 'libs', 'tenants', 'fleet.json', 'prices.json', 'nx.json', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json', 'cdktf.json', 'vitest.config.ts', 'eslint.config.mjs'];
+const COPIED = [
+  'apps',
+  'libs',
+  'tenants',
+  'fleet.json',
+  'prices.json',
+  'nx.json',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.base.json',
+  'tsconfig.json',
+  'cdktf.json',
+  'vitest.config.ts',
+  'eslint.config.mjs',
+];
 
 export interface TempWorkspace {
   readonly root: string;

@@ -19,7 +19,14 @@ const result = (r: ReturnType<typeof spawnSync>): ProcessResult => {
 export function runNx(workspace: TempWorkspace, ...args: string[]): ProcessResult {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: undefined };
   for (const key of Object.keys(env)) if (key.startsWith('NX_TASK') || key === 'NX_WORKSPACE_ROOT_PATH') delete env[key];
-  return result(spawnSync(process.execPath, ['node_modules/nx/dist/bin/nx.js', ...args], { cwd: workspace.root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  return result(
+    spawnSync(process.execPath, ['node_modules/nx/dist/bin/nx.js', ...args], {
+      cwd: workspace.root,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 /** The real `fleet` CLI in a child process (no terminal: stdin closed), against a workspace copy. */

@@ -63,13 +63,21 @@ for i, step in enumerate(steps):
 finish(True, None)
 `;
 
-export function runInPty(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; steps: readonly PtyStep[]; stepTimeoutSeconds?: number }): PtyResult {
-  const r = spawnSync('python3', ['-c', DRIVER, JSON.stringify(options.steps), String(options.stepTimeoutSeconds ?? 60), command, ...args], {
-    cwd: options.cwd,
-    env: options.env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+export function runInPty(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; steps: readonly PtyStep[]; stepTimeoutSeconds?: number },
+): PtyResult {
+  const r = spawnSync(
+    'python3',
+    ['-c', DRIVER, JSON.stringify(options.steps), String(options.stepTimeoutSeconds ?? 60), command, ...args],
+    {
+      cwd: options.cwd,
+      env: options.env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (r.status !== 0) throw new Error(`pty driver failed (exit ${r.status}): ${r.stderr}`);
   const result = JSON.parse(r.stdout) as { ok: boolean; failedStep: number | null; code: number | null; transcript: string };
   return { ok: result.ok, failedStep: result.failedStep ?? undefined, code: result.code, transcript: result.transcript };

@@ -9,14 +9,20 @@ function allowances(values: readonly string[], tenants: readonly string[]): Dest
   const parsed = parseAllowances(values);
   for (const a of parsed) {
     if (!tenants.includes(a.tenant)) {
-      throw new UsageError(`--allow-destroy ${a.tenant}:${a.address} names tenant ${a.tenant}, which this run does not apply — fix: one of ${tenants.join(', ')}`);
+      throw new UsageError(
+        `--allow-destroy ${a.tenant}:${a.address} names tenant ${a.tenant}, which this run does not apply — fix: one of ${tenants.join(', ')}`,
+      );
     }
   }
   return parsed;
 }
 
 const describe = (r: ApplyResult): string =>
-  r.status === 'refused' ? `REFUSED: would lose ${r.verdict.blocked.length} stateful resource(s)` : r.status === 'unchanged' ? 'no changes' : `applied: ${formatPlanSummary(r.summary)}`;
+  r.status === 'refused'
+    ? `REFUSED: would lose ${r.verdict.blocked.length} stateful resource(s)`
+    : r.status === 'unchanged'
+      ? 'no changes'
+      : `applied: ${formatPlanSummary(r.summary)}`;
 
 export const apply = defineCommand({
   name: 'apply',
@@ -46,7 +52,13 @@ export const apply = defineCommand({
       stopWhen: options['keep-going'] ? undefined : (o) => !o.ok || o.value.status === 'refused',
     });
     if (options['json']) {
-      console.log(JSON.stringify(outcomes.map((o) => (o.ok ? o.value : { tenant: o.tenant, status: o.skipped ? 'skipped' : 'failed', error: o.error.message })), null, 2));
+      console.log(
+        JSON.stringify(
+          outcomes.map((o) => (o.ok ? o.value : { tenant: o.tenant, status: o.skipped ? 'skipped' : 'failed', error: o.error.message })),
+          null,
+          2,
+        ),
+      );
     } else {
       const rows = outcomes.map((o) => {
         if (!o.ok) return [o.tenant, o.skipped ? 'skipped' : 'FAILED', '-', '-', '-', '-'];
@@ -59,9 +71,12 @@ export const apply = defineCommand({
     for (const o of outcomes) {
       if (!o.ok) console.error(`\n${o.tenant}: ${o.error.message}`);
       else if (o.value.status === 'refused') console.error(`\n${refusalMessage(o.value.verdict)}`);
-      else if (o.value.status === 'applied' && o.value.verdict.allowed.length) console.error(`\n${o.tenant}: allowed and applied the loss of ${o.value.verdict.allowed.map((c) => c.address).join(', ')}`);
+      else if (o.value.status === 'applied' && o.value.verdict.allowed.length)
+        console.error(`\n${o.tenant}: allowed and applied the loss of ${o.value.verdict.allowed.map((c) => c.address).join(', ')}`);
       // A typo in an allowance never allows anything; say so, so the operator is not left guessing.
-      if (o.ok) for (const a of o.value.verdict.unused) console.error(`warning: --allow-destroy ${a.tenant}:${a.address} matched nothing in the plan`);
+      if (o.ok)
+        for (const a of o.value.verdict.unused)
+          console.error(`warning: --allow-destroy ${a.tenant}:${a.address} matched nothing in the plan`);
     }
     if (outcomes.some((o) => !o.ok && !o.skipped)) return EXIT.failed;
     return outcomes.some((o) => o.ok && o.value.status === 'refused') ? EXIT.refused : EXIT.ok;

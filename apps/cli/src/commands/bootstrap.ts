@@ -1,5 +1,14 @@
 import { relative } from 'node:path';
-import { applyStack, fleetContext, parseAllowances, planStack, readSavedPlan, refusalMessage, renderPlanTable, validateStack } from '@hafleet/fleet';
+import {
+  applyStack,
+  fleetContext,
+  parseAllowances,
+  planStack,
+  readSavedPlan,
+  refusalMessage,
+  renderPlanTable,
+  validateStack,
+} from '@hafleet/fleet';
 import { BOOTSTRAP_STACK, bootstrapLocation, synthesizeBootstrap } from '@hafleet/state-bootstrap';
 import { nearest } from '@hafleet/tenant-spec';
 import { formatPlanSummary } from '@hafleet/terraform';
@@ -16,7 +25,8 @@ type Step = (typeof STEPS)[number];
 export const bootstrap = defineCommand({
   name: 'bootstrap',
   args: `<${STEPS.join('|')}>`,
-  summary: "the fleet's S3 state bucket from fleet.json (once per fleet, before the first remote plan): synth, validate, plan, apply or show, as for a tenant",
+  summary:
+    "the fleet's S3 state bucket from fleet.json (once per fleet, before the first remote plan): synth, validate, plan, apply or show, as for a tenant",
   details: `The stack is ${BOOTSTRAP_STACK}; its own state stays local in .hafleet/${BOOTSTRAP_STACK} (it cannot live in the bucket it creates).`,
   options: { ...JSON_OPTION, 'allow-destroy': { ...ALLOW_DESTROY_OPTION, example: `${BOOTSTRAP_STACK}:aws_s3_bucket.state` } },
   examples: ['npx fleet bootstrap plan', `npx fleet bootstrap apply`, 'npx fleet bootstrap show --json'],

@@ -13,8 +13,14 @@ its quantity, unit price and where the quantity comes from (the stack, or a stat
 Prices come from prices.json (offline) unless --refresh-prices.`,
   options: {
     ...JSON_OPTION,
-    synth: { type: 'boolean', description: 'synthesise the tenants first (default: read cdktf.out; tenants never synthesised are synthesised)' },
-    'refresh-prices': { type: 'boolean', description: 'fetch the prices the fleet needs from the AWS Price List API (AWS credentials needed) and rewrite prices.json' },
+    synth: {
+      type: 'boolean',
+      description: 'synthesise the tenants first (default: read cdktf.out; tenants never synthesised are synthesised)',
+    },
+    'refresh-prices': {
+      type: 'boolean',
+      description: 'fetch the prices the fleet needs from the AWS Price List API (AWS credentials needed) and rewrite prices.json',
+    },
   },
   examples: ['npx fleet cost', 'npx fleet cost northwind-university --json', 'npx fleet cost --refresh-prices'],
   async run({ args, options, workspaceRoot }) {
@@ -24,9 +30,17 @@ Prices come from prices.json (offline) unless --refresh-prices.`,
       const progress = (message: string) => console.error(message);
       if (options['refresh-prices'] === true) {
         const refreshed = await refreshPriceFile({ workspaceRoot, file, onProgress: progress });
-        console.error(`wrote ${relative(workspaceRoot, file)}: ${refreshed.fetched} prices fetched, ${refreshed.carriedOver.length + refreshed.notFound.length} kept from the previous file`);
+        console.error(
+          `wrote ${relative(workspaceRoot, file)}: ${refreshed.fetched} prices fetched, ${refreshed.carriedOver.length + refreshed.notFound.length} kept from the previous file`,
+        );
       }
-      const fleet = await costFleet({ workspaceRoot, only, synth: options['synth'] === true, prices: readPriceFile(file, workspaceRoot), onProgress: progress });
+      const fleet = await costFleet({
+        workspaceRoot,
+        only,
+        synth: options['synth'] === true,
+        prices: readPriceFile(file, workspaceRoot),
+        onProgress: progress,
+      });
       if (options['json'] === true) {
         console.log(JSON.stringify({ priceSource: fleet.priceSource, estimates: fleet.estimates, totals: fleet.totals }, null, 2));
         return EXIT.ok;
@@ -38,7 +52,12 @@ Prices come from prices.json (offline) unless --refresh-prices.`,
           console.log(`\nassumptions:\n${estimate.assumptions.map((a) => `  - ${a}`).join('\n')}`);
         }
       } else {
-        console.log(renderTable(['tenant', 'region', 'band', 'profile', 'monthly'], fleet.estimates.map((e) => [e.tenant, e.region, fleet.bands[e.tenant] ?? '', e.usage.profile, usd(e.monthly)])));
+        console.log(
+          renderTable(
+            ['tenant', 'region', 'band', 'profile', 'monthly'],
+            fleet.estimates.map((e) => [e.tenant, e.region, fleet.bands[e.tenant] ?? '', e.usage.profile, usd(e.monthly)]),
+          ),
+        );
         console.log(`\n${renderCostTotals(fleet.totals)}`);
       }
       console.log(`\nprices: ${fleet.priceSource}`);

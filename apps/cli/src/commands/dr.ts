@@ -9,11 +9,15 @@ const USAGE = '<tenant> [--json] | <tenant> --drill --database-recovery-point <a
 export const dr = defineCommand({
   name: 'dr',
   args: '<tenant>',
-  summary: "the tenant's recovery runbook from its stack: what is copied where, the RPO of each copy, the restore steps; --drill plans the restore stack in the DR region",
+  summary:
+    "the tenant's recovery runbook from its stack: what is copied where, the RPO of each copy, the restore steps; --drill plans the restore stack in the DR region",
   details: 'HAFLEET_MODE=remote plans the drill against the account instead of offline.',
   options: {
     ...JSON_OPTION,
-    drill: { type: 'boolean', description: 'synthesise the restore stack (the tenant in its DR region, database from the recovery point) and plan it' },
+    drill: {
+      type: 'boolean',
+      description: 'synthesise the restore stack (the tenant in its DR region, database from the recovery point) and plan it',
+    },
     'database-recovery-point': {
       type: 'string',
       value: '<arn>',
@@ -36,14 +40,35 @@ export const dr = defineCommand({
       console.log(options['json'] ? JSON.stringify(runbook, null, 2) : formatRunbook(runbook));
       return EXIT.ok;
     }
-    const missing = (['database-recovery-point', 'certificate-arn'] as const).filter((flag) => typeof options[flag] !== 'string' || options[flag] === '');
-    if (missing.length) throw new UsageError(`fleet dr --drill needs ${missing.map((f) => `--${f}`).join(' and ')} — fix: fleet dr ${USAGE}`);
+    const missing = (['database-recovery-point', 'certificate-arn'] as const).filter(
+      (flag) => typeof options[flag] !== 'string' || options[flag] === '',
+    );
+    if (missing.length)
+      throw new UsageError(`fleet dr --drill needs ${missing.map((f) => `--${f}`).join(' and ')} — fix: fleet dr ${USAGE}`);
     const drill = await planRestoreDrill(
-      { workspaceRoot, tenant, databaseRecoveryPointArn: String(options['database-recovery-point']), certificateArn: String(options['certificate-arn']), mode: stackModeFromEnv() },
+      {
+        workspaceRoot,
+        tenant,
+        databaseRecoveryPointArn: String(options['database-recovery-point']),
+        certificateArn: String(options['certificate-arn']),
+        mode: stackModeFromEnv(),
+      },
       { onStep: (step) => console.error(`${tenant}: restore stack ${step}…`) },
     );
     if (options['json']) {
-      console.log(JSON.stringify({ tenant, restoreStack: drill.spec.name, region: drill.spec.region, stack: relative(workspaceRoot, drill.dir), summary: drill.plan.summary }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            tenant,
+            restoreStack: drill.spec.name,
+            region: drill.spec.region,
+            stack: relative(workspaceRoot, drill.dir),
+            summary: drill.plan.summary,
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       console.log(`${tenant}: restore stack ${drill.spec.name} in ${drill.spec.region} (${relative(workspaceRoot, drill.dir)})`);
       console.log(`guardrails: ${drill.policy.outcomes.filter((o) => o.result === 'pass').length} checks passed`);

@@ -1,5 +1,15 @@
 import { renderTable } from '@hafleet/fleet';
-import { EXAMPLE_ONBOARDINGS, ONBOARDING_QUESTIONS, answersFromFlags, exampleArguments, describeOnboarding, interviewForOnboarding, OnboardingCancelled, onboardTenant, parseAnswers } from '@hafleet/onboarding';
+import {
+  EXAMPLE_ONBOARDINGS,
+  ONBOARDING_QUESTIONS,
+  answersFromFlags,
+  exampleArguments,
+  describeOnboarding,
+  interviewForOnboarding,
+  OnboardingCancelled,
+  onboardTenant,
+  parseAnswers,
+} from '@hafleet/onboarding';
 import { SIZING_TABLE_HEADERS, sizingRows } from '@hafleet/sizing';
 import { EXIT, JSON_OPTION, UsageError, defineCommand } from '../command.js';
 import type { OptionDef, OptionDefs } from '../options.js';
@@ -9,8 +19,21 @@ const QUESTION_OPTIONS: OptionDefs = Object.fromEntries(
   ONBOARDING_QUESTIONS.map((q): [string, OptionDef] => [
     q.flag,
     q.kind === 'count'
-      ? { type: 'integer', value: 'N', description: `${q.required ? '(required) ' : ''}${q.description}`, example: q.example, min: 1, max: 10_000_000 }
-      : { type: 'string', value: `<${q.flag}>`, description: `${q.required ? '(required) ' : ''}${q.description}`, example: q.example, ...(q.choices ? { choices: q.choices } : {}) },
+      ? {
+          type: 'integer',
+          value: 'N',
+          description: `${q.required ? '(required) ' : ''}${q.description}`,
+          example: q.example,
+          min: 1,
+          max: 10_000_000,
+        }
+      : {
+          type: 'string',
+          value: `<${q.flag}>`,
+          description: `${q.required ? '(required) ' : ''}${q.description}`,
+          example: q.example,
+          ...(q.choices ? { choices: q.choices } : {}),
+        },
   ]),
 );
 
@@ -20,8 +43,10 @@ const interactive = () => Boolean(process.stdin.isTTY && process.stderr.isTTY) &
 export const onboard = defineCommand({
   name: 'onboard',
   args: '[name]',
-  summary: 'create tenants/<name>/tenant.json from a few answers: sized, with a free VPC range, validated with the fleet (prompts in a terminal)',
-  details: 'In a terminal, missing answers are asked for (each checked as it is given), then a summary to confirm; without one (CI) every required flag must be given. Same as: npx nx g @hafleet/nx-plugin:tenant <name> --<answer> …',
+  summary:
+    'create tenants/<name>/tenant.json from a few answers: sized, with a free VPC range, validated with the fleet (prompts in a terminal)',
+  details:
+    'In a terminal, missing answers are asked for (each checked as it is given), then a summary to confirm; without one (CI) every required flag must be given. Same as: npx nx g @hafleet/nx-plugin:tenant <name> --<answer> …',
   options: {
     ...QUESTION_OPTIONS,
     'dry-run': { type: 'boolean', description: 'validate and show the sizes and the file it would write; write nothing' },
@@ -29,7 +54,9 @@ export const onboard = defineCommand({
   },
   examples: [
     'npx fleet onboard                       # in a terminal: asks for every answer',
-    `npx fleet ${exampleArguments(EXAMPLE_ONBOARDINGS[1]!).map((a) => (/[\s"]/.test(a) ? `'${a}'` : a)).join(' ')} --dry-run`,
+    `npx fleet ${exampleArguments(EXAMPLE_ONBOARDINGS[1]!)
+      .map((a) => (/[\s"]/.test(a) ? `'${a}'` : a))
+      .join(' ')} --dry-run`,
   ],
   async run({ args, options, workspaceRoot }) {
     if (args.length > 1) throw new UsageError(`one tenant at a time, got ${args.join(', ')} — fix: fleet onboard <name> …`);
@@ -52,7 +79,20 @@ export const onboard = defineCommand({
     const dryRun = options['dry-run'] === true;
     const plan = onboardTenant(workspaceRoot, answers, { dryRun });
     if (options['json'] === true) {
-      console.log(JSON.stringify({ tenant: plan.name, file: plan.relativeFile, written: !dryRun, network: plan.network, sizing: plan.spec.sizing, spec: JSON.parse(plan.text) }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            tenant: plan.name,
+            file: plan.relativeFile,
+            written: !dryRun,
+            network: plan.network,
+            sizing: plan.spec.sizing,
+            spec: JSON.parse(plan.text),
+          },
+          null,
+          2,
+        ),
+      );
       return EXIT.ok;
     }
     const [headline, ...rest] = describeOnboarding(plan, { dryRun });

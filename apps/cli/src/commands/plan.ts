@@ -1,5 +1,13 @@
 import { relative } from 'node:path';
-import { planNotes, planTenant, renderPlanTable, staleTenants, writeFleetPlanView, type FleetPlanEntry, type TenantPlan } from '@hafleet/fleet';
+import {
+  planNotes,
+  planTenant,
+  renderPlanTable,
+  staleTenants,
+  writeFleetPlanView,
+  type FleetPlanEntry,
+  type TenantPlan,
+} from '@hafleet/fleet';
 import { formatPlanSummary } from '@hafleet/terraform';
 import { EXIT, defineCommand } from '../command.js';
 import { FLEET_RUN_OPTIONS, runAcrossFleet } from '../fleet-run.js';
@@ -10,9 +18,14 @@ const describePlan = (p: TenantPlan) =>
 export const plan = defineCommand({
   name: 'plan',
   args: '[tenant...]',
-  summary: 'terraform plan per tenant (saved for apply; stale stacks are synthesised first), stateful losses flagged; fleet view in .hafleet/plan-summary.{json,md}',
+  summary:
+    'terraform plan per tenant (saved for apply; stale stacks are synthesised first), stateful losses flagged; fleet view in .hafleet/plan-summary.{json,md}',
   options: FLEET_RUN_OPTIONS,
-  examples: ['npx fleet plan', 'npx fleet plan harbour-health --json | jq .[0].summary', 'HAFLEET_MODE=remote npx fleet plan --max-parallel 4'],
+  examples: [
+    'npx fleet plan',
+    'npx fleet plan harbour-health --json | jq .[0].summary',
+    'HAFLEET_MODE=remote npx fleet plan --max-parallel 4',
+  ],
   async run(input) {
     const { workspaceRoot, options } = input;
     const { outcomes } = await runAcrossFleet('plan', input, {
@@ -27,13 +40,21 @@ export const plan = defineCommand({
       each: (ctx, t, onStep) => planTenant(ctx, t, { onStep }),
       describe: describePlan,
     });
-    const entries: FleetPlanEntry[] = outcomes.map((o) => (o.ok ? { tenant: o.tenant, plan: o.value } : { tenant: o.tenant, error: o.error.message }));
+    const entries: FleetPlanEntry[] = outcomes.map((o) =>
+      o.ok ? { tenant: o.tenant, plan: o.value } : { tenant: o.tenant, error: o.error.message },
+    );
     if (!options['tenant-only']) {
       const view = writeFleetPlanView(workspaceRoot, entries);
       console.error(`fleet view: ${[view.markdownFile, view.jsonFile].map((f) => relative(workspaceRoot, f)).join(', ')}`);
     }
     if (options['json']) {
-      console.log(JSON.stringify(entries.map((e) => (e.plan ? { tenant: e.tenant, plannedAt: e.plan.plannedAt, summary: e.plan.summary } : e)), null, 2));
+      console.log(
+        JSON.stringify(
+          entries.map((e) => (e.plan ? { tenant: e.tenant, plannedAt: e.plan.plannedAt, summary: e.plan.summary } : e)),
+          null,
+          2,
+        ),
+      );
     } else {
       console.log(`\n${renderPlanTable(entries)}`);
       for (const note of planNotes(entries)) console.log(`\n${note}`);

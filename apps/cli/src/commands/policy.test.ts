@@ -39,7 +39,11 @@ describe('fleet policy on the example fleet', () => {
   it('passes every tenant, as JSON with every outcome, and writes nothing', () => {
     const { code, stdout } = fleet(workspace, WORKSPACE_ROOT, 'policy', '--json');
     expect(code).toBe(0);
-    const reports = JSON.parse(stdout) as Array<{ tenant: string; summary: { errors: number; checks: number; passed: number }; outcomes: Array<{ result: string }> }>;
+    const reports = JSON.parse(stdout) as Array<{
+      tenant: string;
+      summary: { errors: number; checks: number; passed: number };
+      outcomes: Array<{ result: string }>;
+    }>;
     expect(reports.map((r) => r.tenant)).toEqual(EXAMPLES);
     for (const report of reports) {
       expect(report.summary.errors).toBe(0);
@@ -64,7 +68,10 @@ describe('fleet policy on the example fleet', () => {
     const [tenant] = EXAMPLES;
     const file = join(workspace.root, 'tenants', tenant!, 'tenant.json');
     const spec = JSON.parse(readFileSync(file, 'utf8'));
-    writeFileSync(file, JSON.stringify({ ...spec, edge: { ...spec.edge, largeBodyPaths: ['/local/lrs/'], countModePaths: ['/local/lrs/'] } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...spec, edge: { ...spec.edge, largeBodyPaths: ['/local/lrs/'], countModePaths: ['/local/lrs/'] } }),
+    );
     const table = fleet(workspace, WORKSPACE_ROOT, 'policy', tenant!);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^web ACL +override +path +source +rules$/m);
@@ -73,8 +80,12 @@ describe('fleet policy on the example fleet', () => {
     expect(table.stdout).toMatch(/^alb +allow large bodies +\/repository\/ +profile +SizeRestrictions_BODY$/m);
 
     const json = fleet(workspace, WORKSPACE_ROOT, 'policy', tenant!, '--json');
-    const [report] = JSON.parse(json.stdout) as Array<{ wafOverrides: Array<{ webAcls: string[]; override: string; path: string; source: string }> }>;
-    expect(report!.wafOverrides).toContainEqual(expect.objectContaining({ webAcls: ['alb'], override: 'count body rules', path: '/local/lrs/', source: 'spec' }));
+    const [report] = JSON.parse(json.stdout) as Array<{
+      wafOverrides: Array<{ webAcls: string[]; override: string; path: string; source: string }>;
+    }>;
+    expect(report!.wafOverrides).toContainEqual(
+      expect.objectContaining({ webAcls: ['alb'], override: 'count body rules', path: '/local/lrs/', source: 'spec' }),
+    );
     expect(report!.wafOverrides.filter((o) => o.source === 'spec')).toHaveLength(2);
     writeFileSync(file, JSON.stringify(spec));
   });
@@ -104,7 +115,13 @@ describe('a deliberately broken tenant', () => {
     mkdirSync(join(workspace.root, 'tenants', TENANT));
     writeFileSync(
       specFile(),
-      JSON.stringify({ ...base, name: TENANT, domain: 'learn.broken-campus.test', network: { vpcCidr: '10.252.0.0/16' }, database: { engine: 'mysql' } }),
+      JSON.stringify({
+        ...base,
+        name: TENANT,
+        domain: 'learn.broken-campus.test',
+        network: { vpcCidr: '10.252.0.0/16' },
+        database: { engine: 'mysql' },
+      }),
     );
     // The regression: a shared-module change that drops deletion protection and IMDSv2.
     breakSource('libs/ha-modules/src/database/database.ts', 'deletionProtection: true,', 'deletionProtection: false,');

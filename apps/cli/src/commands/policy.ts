@@ -7,7 +7,8 @@ import { findingLines, policyJson, policySummaryTable, policyTable, wafOverrideT
 export const policy = defineCommand({
   name: 'policy',
   args: '[tenant...]',
-  summary: 'run the guardrails over freshly synthesised stacks (nothing written): rule, resource, result per tenant; exit 1 on any unsuppressed error',
+  summary:
+    'run the guardrails over freshly synthesised stacks (nothing written): rule, resource, result per tenant; exit 1 on any unsuppressed error',
   options: { ...JSON_OPTION, all: { type: 'boolean', description: 'list every passing resource too, not only findings' } },
   examples: ['npx fleet policy', 'npx fleet policy harbour-health --all', 'npx fleet policy --json'],
   async run({ args, options, workspaceRoot }) {
@@ -20,7 +21,9 @@ export const policy = defineCommand({
         console.log(`\n${report.tenant}\n\n${policyTable(report, options['all'] === true)}`);
         const lines = findingLines(report);
         if (lines.length > 0) console.log(`\n${lines.join('\n')}`);
-        console.log(`\nWAF exemptions (HAF-WAF-005/006 hold the web ACLs to exactly these)\n\n${wafOverrideTable(overrides.get(report.tenant) ?? [])}`);
+        console.log(
+          `\nWAF exemptions (HAF-WAF-005/006 hold the web ACLs to exactly these)\n\n${wafOverrideTable(overrides.get(report.tenant) ?? [])}`,
+        );
       }
       console.log(`\n${policySummaryTable(reports)}`);
     }

@@ -17,7 +17,11 @@ export const show = defineCommand({
   name: 'show',
   args: '[tenant...]',
   summary: 'the saved plans apply would run, as a table (or --markdown for a PR comment); rewrites .hafleet/plan-summary.{json,md}',
-  options: { ...JSON_OPTION, markdown: { type: 'boolean', description: 'the fleet view as markdown (a pull-request comment) on stdout' }, ...TENANT_ONLY_OPTION },
+  options: {
+    ...JSON_OPTION,
+    markdown: { type: 'boolean', description: 'the fleet view as markdown (a pull-request comment) on stdout' },
+    ...TENANT_ONLY_OPTION,
+  },
   examples: ['npx fleet show', 'npx fleet show --markdown > plan.md', 'npx fleet show harbour-health --json'],
   async run({ args, options, workspaceRoot }) {
     const named = selectedTenants(args);

@@ -19,7 +19,13 @@ export const size = defineCommand({
       return EXIT.usage;
     };
     if (options['json'] === true) {
-      console.log(JSON.stringify(specs.map((spec) => ({ tenant: spec.name, ...spec.sizing })), null, 2));
+      console.log(
+        JSON.stringify(
+          specs.map((spec) => ({ tenant: spec.name, ...spec.sizing })),
+          null,
+          2,
+        ),
+      );
       return code();
     }
     if (args.length === 0) {
@@ -36,7 +42,12 @@ export const size = defineCommand({
         network.natGateways,
         sizing.decisions.filter((d) => d.source === 'spec').length,
       ]);
-      console.log(renderTable(['tenant', 'region', 'users', 'population', 'band', 'web min/desired/max', 'database', 'cache', 'NAT', 'overrides'], rows));
+      console.log(
+        renderTable(
+          ['tenant', 'region', 'users', 'population', 'band', 'web min/desired/max', 'database', 'cache', 'NAT', 'overrides'],
+          rows,
+        ),
+      );
       return code();
     }
     for (const { name, sizing } of specs) {

@@ -9,8 +9,12 @@ import { policyBrief } from '../policy-output.js';
 export const validate = defineCommand({
   name: 'validate',
   args: '[tenant...]',
-  summary: 'check specs, fleet rules and the guardrails (on a fresh synthesis, nothing written); --terraform also runs terraform validate on the synthesized stacks',
-  options: { ...FLEET_OPTIONS, terraform: { type: 'boolean', description: 'also run terraform init -backend=false and terraform validate on each synthesized stack' } },
+  summary:
+    'check specs, fleet rules and the guardrails (on a fresh synthesis, nothing written); --terraform also runs terraform validate on the synthesized stacks',
+  options: {
+    ...FLEET_OPTIONS,
+    terraform: { type: 'boolean', description: 'also run terraform init -backend=false and terraform validate on each synthesized stack' },
+  },
   examples: ['npx fleet validate', 'npx fleet validate harbour-health --terraform --max-parallel 4'],
   async run({ args, options, workspaceRoot }) {
     // One broken tenant does not hide the others: they are checked, and its problems end the report (exit 2).
@@ -34,7 +38,11 @@ export const validate = defineCommand({
       maxParallel: options['max-parallel'],
       onProgress: progress('validate'),
     });
-    const terraformCode = reportOutcomes(outcomes, { headers: ['tenant', 'terraform validate'], row: (o) => [o.tenant, o.ok ? 'valid' : 'INVALID'] }, options['json'] === true);
+    const terraformCode = reportOutcomes(
+      outcomes,
+      { headers: ['tenant', 'terraform validate'], row: (o) => [o.tenant, o.ok ? 'valid' : 'INVALID'] },
+      options['json'] === true,
+    );
     return broken() || policyCode || terraformCode;
   },
 });

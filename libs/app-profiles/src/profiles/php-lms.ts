@@ -4,7 +4,14 @@ import type { ApplicationProfile } from '../profile.js';
  * Moodle and Totara share one PHP code base lineage: the same config.php variables, the same
  * Redis session handler, the same cron script. This builds either from what differs.
  */
-export function phpLmsProfile(settings: { name: string; title: string; codeRoot: string; dataRoot: string; configDir: string; cronScript: string }): ApplicationProfile {
+export function phpLmsProfile(settings: {
+  name: string;
+  title: string;
+  codeRoot: string;
+  dataRoot: string;
+  configDir: string;
+  cronScript: string;
+}): ApplicationProfile {
   const { codeRoot, dataRoot, configDir } = settings;
   return {
     name: settings.name,

@@ -84,14 +84,16 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
     id: 'HAF-HA-005',
     severity: 'error',
     area: 'availability',
-    description: 'The web tier keeps at least the spec\'s minimum capacity, and never fewer than 2 instances in production',
+    description: "The web tier keeps at least the spec's minimum capacity, and never fewer than 2 instances in production",
     resourceTypes: ['aws_autoscaling_group'],
     fix: 'set min_size from spec web.minCapacity (at least 2 for environment "production")',
     check(group, _stack, { spec }) {
       if (!servesLoadBalancer(group)) return notApplicable;
       const min = num(group.values['min_size']) ?? 0;
       const floor = Math.max(spec.web.minCapacity, spec.environment === 'production' ? 2 : 1);
-      return verdictOf([min < floor && `min_size is ${min}; the spec needs ${floor} (${spec.environment}, web.minCapacity ${spec.web.minCapacity})`]);
+      return verdictOf([
+        min < floor && `min_size is ${min}; the spec needs ${floor} (${spec.environment}, web.minCapacity ${spec.web.minCapacity})`,
+      ]);
     },
   },
   {
@@ -102,7 +104,10 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_vpc'],
     fix: 'create one NAT gateway per zone (spec network.natGateways "per-az"), or set natGateways "single" for a small tenant that accepts losing egress with one zone',
     check(vpc, stack, { spec }) {
-      const natZones = zonesOfSubnets(stack, stack.ofType('aws_nat_gateway').map((nat) => nat.values['subnet_id']));
+      const natZones = zonesOfSubnets(
+        stack,
+        stack.ofType('aws_nat_gateway').map((nat) => nat.values['subnet_id']),
+      );
       if (natZones.size === 0) return fail('has no NAT gateway: the private tiers have no egress');
       if (spec.network.natGateways === 'single') return pass;
       const missing = spec.availabilityZones.filter((zone) => !natZones.has(zone));
@@ -117,8 +122,14 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_efs_file_system'],
     fix: 'create a mount target in the app subnet of every zone (SharedFileSystem subnetIds = the app subnets)',
     check(fs, stack) {
-      const mounted = zonesOfSubnets(stack, stack.referrers(fs.address, 'aws_efs_mount_target').map((m) => m.values['subnet_id']));
-      const used = zonesOfSubnets(stack, stack.ofType('aws_autoscaling_group').map((g) => g.values['vpc_zone_identifier']));
+      const mounted = zonesOfSubnets(
+        stack,
+        stack.referrers(fs.address, 'aws_efs_mount_target').map((m) => m.values['subnet_id']),
+      );
+      const used = zonesOfSubnets(
+        stack,
+        stack.ofType('aws_autoscaling_group').map((g) => g.values['vpc_zone_identifier']),
+      );
       const missing = [...used].filter((zone) => !mounted.has(zone)).sort();
       return verdictOf([missing.length > 0 && `no mount target in ${missing.join(', ')}`]);
     },
@@ -134,7 +145,8 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
       if (!servesLoadBalancer(group)) return notApplicable;
       const grace = num(group.values['health_check_grace_period']) ?? 300;
       return verdictOf([
-        group.values['health_check_type'] !== 'ELB' && `health_check_type is ${shown(group.values['health_check_type'])}: an instance that answers errors stays in service`,
+        group.values['health_check_type'] !== 'ELB' &&
+          `health_check_type is ${shown(group.values['health_check_type'])}: an instance that answers errors stays in service`,
         grace <= 0 && 'health_check_grace_period is 0: new instances are killed while they boot',
       ]);
     },
@@ -143,7 +155,8 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
     id: 'HAF-HA-009',
     severity: 'error',
     area: 'availability',
-    description: 'Instance groups roll a new image with a rolling instance refresh that rolls back by itself; the web tier keeps at least half its capacity',
+    description:
+      'Instance groups roll a new image with a rolling instance refresh that rolls back by itself; the web tier keeps at least half its capacity',
     resourceTypes: ['aws_autoscaling_group'],
     fix: 'set instance_refresh { strategy = "Rolling", preferences { auto_rollback = true, min_healthy_percentage = spec web.minHealthyPercent } }',
     check(group) {
@@ -154,7 +167,9 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
       return verdictOf([
         refresh['strategy'] !== 'Rolling' && `strategy is ${shown(refresh['strategy'])}`,
         !isTrue(preferences['auto_rollback']) && 'auto_rollback is off: a failed refresh leaves the group half-upgraded',
-        servesLoadBalancer(group) && minHealthy < 50 && `min_healthy_percentage is ${minHealthy}: learners would lose more than half the web tier`,
+        servesLoadBalancer(group) &&
+          minHealthy < 50 &&
+          `min_healthy_percentage is ${minHealthy}: learners would lose more than half the web tier`,
       ]);
     },
   },
@@ -174,7 +189,9 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
       const requests = tracked.find((m) => m['predefined_metric_type'] === 'ALBRequestCountPerTarget');
       return verdictOf([
         !requests && 'no target-tracking policy on ALBRequestCountPerTarget: a request surge on cheap pages never scales out',
-        requests !== undefined && !requests['resource_label'] && 'the ALBRequestCountPerTarget policy has no resource_label (<alb>/<target group>)',
+        requests !== undefined &&
+          !requests['resource_label'] &&
+          'the ALBRequestCountPerTarget policy has no resource_label (<alb>/<target group>)',
         !tracked.some((m) => m['predefined_metric_type'] === 'ASGAverageCPUUtilization') && 'no target-tracking policy on CPU',
       ]);
     },

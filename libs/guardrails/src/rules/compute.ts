@@ -38,7 +38,10 @@ export const COMPUTE_RULES: readonly PolicyRule[] = [
     fix: 'set metadata_options { http_tokens = "required", http_put_response_hop_limit = 1 } (HardenedLaunchTemplate does)',
     check(resource) {
       const options = block(resource.values['metadata_options']);
-      return verdictOf([options?.['http_tokens'] !== 'required' && `metadata_options.http_tokens is ${shown(options?.['http_tokens'])}, so IMDSv1 answers without a token`]);
+      return verdictOf([
+        options?.['http_tokens'] !== 'required' &&
+          `metadata_options.http_tokens is ${shown(options?.['http_tokens'])}, so IMDSv1 answers without a token`,
+      ]);
     },
   },
   {
@@ -75,7 +78,8 @@ export const COMPUTE_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_role'],
     fix: 'attach a narrow managed policy (e.g. AmazonSSMManagedInstanceCore) or an inline policy with the actions needed',
     check(resource) {
-      const arns = resource.type === 'aws_iam_role' ? strings(resource.values['managed_policy_arns']) : strings(resource.values['policy_arn']);
+      const arns =
+        resource.type === 'aws_iam_role' ? strings(resource.values['managed_policy_arns']) : strings(resource.values['policy_arn']);
       if (resource.type === 'aws_iam_role' && arns.length === 0) return notApplicable;
       return verdictOf(arns.filter((arn) => BROAD_MANAGED_POLICY.test(arn)).map((arn) => `attaches ${arn}`));
     },
@@ -84,7 +88,8 @@ export const COMPUTE_RULES: readonly PolicyRule[] = [
     id: 'HAF-EC2-003',
     severity: 'error',
     area: 'compute',
-    description: "A tenant alone in its account has Amazon Inspector scan its instances (in a shared account the fleet operator owns that setting)",
+    description:
+      'A tenant alone in its account has Amazon Inspector scan its instances (in a shared account the fleet operator owns that setting)',
     resourceTypes: ['aws_launch_template'],
     fix: 'with spec account.dedicated, add an aws_inspector2_enabler for the tenant account with resource_types ["EC2"] (TenantStack does, through InstanceScanning)',
     check(_template, stack, { spec, accountId }) {

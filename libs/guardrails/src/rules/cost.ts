@@ -12,13 +12,17 @@ export const COST_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_route_table'],
     fix: 'add an aws_vpc_endpoint (vpc_endpoint_type "Gateway", service com.amazonaws.<region>.s3) with this route table in route_table_ids (Network does)',
     check(table, stack) {
-      const natRoute = stack.referrers(table.address, 'aws_route').some((route) => stack.referenced(route.values['nat_gateway_id']).some((r) => r.type === 'aws_nat_gateway'));
+      const natRoute = stack
+        .referrers(table.address, 'aws_route')
+        .some((route) => stack.referenced(route.values['nat_gateway_id']).some((r) => r.type === 'aws_nat_gateway'));
       if (!natRoute) return notApplicable;
       const endpoints = stack
         .referrers(table.address, 'aws_vpc_endpoint')
         .filter((e) => e.values['vpc_endpoint_type'] === 'Gateway' && /\.s3$/.test(String(e.values['service_name'])))
         .filter((e) => strings(e.values['route_table_ids']).some((id) => stack.referenced(id).some((r) => r.address === table.address)));
-      return verdictOf([endpoints.length === 0 && 'S3 traffic of its subnets goes through the NAT gateway: no S3 gateway endpoint on this route table']);
+      return verdictOf([
+        endpoints.length === 0 && 'S3 traffic of its subnets goes through the NAT gateway: no S3 gateway endpoint on this route table',
+      ]);
     },
   },
 ];

@@ -27,7 +27,12 @@ function cloudFrontOrigins(stack: SynthesizedStack): Set<string> {
 
 /** Whether a CloudFront path pattern (`*` any characters, `?` one) matches `path`. */
 const patternMatches = (pattern: string, path: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(path);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(path);
 
 export const EDGE_RULES: readonly PolicyRule[] = [
   {
@@ -44,12 +49,20 @@ export const EDGE_RULES: readonly PolicyRule[] = [
       const rules = INGRESS_TYPES.flatMap((type) => stack.ofType(type))
         .flatMap(ingressRules)
         .filter((rule) => stack.referenced(rule.securityGroup).some((g) => groups.has(g.address)));
-      const prefixLists = (rule: (typeof rules)[number]) => [...strings(rule.resource.values['prefix_list_id']), ...strings(rule.resource.values['prefix_list_ids'])];
+      const prefixLists = (rule: (typeof rules)[number]) => [
+        ...strings(rule.resource.values['prefix_list_id']),
+        ...strings(rule.resource.values['prefix_list_ids']),
+      ];
       return verdictOf([
         ...rules.filter((r) => r.cidrs.length > 0).map((r) => `${r.resource.address} admits ${r.cidrs.join(', ')}`),
-        ...rules.filter((r) => prefixLists(r).some((id) => id !== expected)).map((r) => `${r.resource.address} admits ${shown(prefixLists(r))}, not ${expected ?? 'a known prefix list'} (${spec.region})`),
-        ...rules.filter((r) => r.fromPort !== 443 || r.toPort !== 443).map((r) => `${r.resource.address} opens ${r.protocol} ${r.fromPort ?? '*'}-${r.toPort ?? '*'}`),
-        !rules.some((r) => prefixLists(r).includes(expected ?? '')) && `no rule admits CloudFront's origin-facing prefix list ${expected ?? `(unknown for ${spec.region})`}`,
+        ...rules
+          .filter((r) => prefixLists(r).some((id) => id !== expected))
+          .map((r) => `${r.resource.address} admits ${shown(prefixLists(r))}, not ${expected ?? 'a known prefix list'} (${spec.region})`),
+        ...rules
+          .filter((r) => r.fromPort !== 443 || r.toPort !== 443)
+          .map((r) => `${r.resource.address} opens ${r.protocol} ${r.fromPort ?? '*'}-${r.toPort ?? '*'}`),
+        !rules.some((r) => prefixLists(r).includes(expected ?? '')) &&
+          `no rule admits CloudFront's origin-facing prefix list ${expected ?? `(unknown for ${spec.region})`}`,
       ]);
     },
   },
@@ -62,7 +75,9 @@ export const EDGE_RULES: readonly PolicyRule[] = [
     fix: "set price_class to at least the region's class (REGION_PRICE_CLASSES; leave spec cdn.priceClass unset to get it)",
     check(distribution, _stack, { spec }) {
       const priceClass = String(distribution.values['price_class'] ?? 'PriceClass_All');
-      return priceClassServes(priceClass, spec.region) ? pass : fail(`price_class is ${priceClass}: learners near ${spec.region} need ${cloudFrontPriceClass(spec.region)}`);
+      return priceClassServes(priceClass, spec.region)
+        ? pass
+        : fail(`price_class is ${priceClass}: learners near ${spec.region} need ${cloudFrontPriceClass(spec.region)}`);
     },
   },
   {
@@ -75,7 +90,9 @@ export const EDGE_RULES: readonly PolicyRule[] = [
     check(distribution, stack) {
       return verdictOf(
         behaviours(distribution).map(({ name, values }) => {
-          const [policy] = stack.referenced(values['response_headers_policy_id']).filter((r) => r.type === 'aws_cloudfront_response_headers_policy');
+          const [policy] = stack
+            .referenced(values['response_headers_policy_id'])
+            .filter((r) => r.type === 'aws_cloudfront_response_headers_policy');
           if (!policy) return `behavior "${name}" has no response headers policy of this stack`;
           const security = block(policy.values['security_headers_config']);
           const hsts = block(security?.['strict_transport_security']);
@@ -108,8 +125,15 @@ export const EDGE_RULES: readonly PolicyRule[] = [
           const behaviour = behaviours(distribution).find((b) => b.name !== 'default' && patternMatches(b.name, page));
           const origin = origins.find((o) => o['origin_id'] === behaviour?.values['target_origin_id']);
           const [bucket] = stack.referencedThrough(origin?.['domain_name'], 'aws_s3_bucket');
-          if (!bucket || !origin?.['origin_access_control_id']) return `${code} shows ${page}, which no behaviour serves from a bucket through origin access control`;
-          const declared = stack.ofType('aws_s3_object').some((o) => o.values['key'] === page.slice(1) && stack.referencedThrough(o.values['bucket'], 'aws_s3_bucket').some((b) => b.address === bucket.address));
+          if (!bucket || !origin?.['origin_access_control_id'])
+            return `${code} shows ${page}, which no behaviour serves from a bucket through origin access control`;
+          const declared = stack
+            .ofType('aws_s3_object')
+            .some(
+              (o) =>
+                o.values['key'] === page.slice(1) &&
+                stack.referencedThrough(o.values['bucket'], 'aws_s3_bucket').some((b) => b.address === bucket.address),
+            );
           return declared ? undefined : `${code} shows ${page}, but no aws_s3_object of this stack puts it in ${bucket.address}`;
         }),
       );
@@ -133,7 +157,9 @@ export const EDGE_RULES: readonly PolicyRule[] = [
           const first = ordered.findIndex((b) => patternMatches(b.name, pattern.replace(/\*/g, 'x')));
           if (index < 0) return `no cache behaviour for ${pattern}`;
           if (first >= 0 && first < index) return `${pattern} is shadowed by the earlier behaviour "${ordered[first]!.name}"`;
-          const groups = stack.referenced(ordered[index]!.values['trusted_key_groups']).filter((r) => r.type === 'aws_cloudfront_key_group');
+          const groups = stack
+            .referenced(ordered[index]!.values['trusted_key_groups'])
+            .filter((r) => r.type === 'aws_cloudfront_key_group');
           return groups.length === 0 ? `${pattern} trusts no key group of this stack: anyone can read it` : undefined;
         }),
       );

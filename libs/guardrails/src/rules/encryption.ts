@@ -32,14 +32,18 @@ export const ENCRYPTION_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_efs_file_system'],
     fix: `set encrypted = true and kms_key_id to ${ownKey}`,
     check(fs, stack) {
-      return verdictOf([!isTrue(fs.values['encrypted']) && `encrypted is ${shown(fs.values['encrypted'])}`, keyProblem(stack, fs.values['kms_key_id'], 'the file system')]);
+      return verdictOf([
+        !isTrue(fs.values['encrypted']) && `encrypted is ${shown(fs.values['encrypted'])}`,
+        keyProblem(stack, fs.values['kms_key_id'], 'the file system'),
+      ]);
     },
   },
   {
     id: 'HAF-ENC-003',
     severity: 'error',
     area: 'encryption',
-    description: "Buckets are encrypted with the tenant's key; only the access-log bucket uses SSE-S3, the one encryption ALB and S3 access logs accept",
+    description:
+      "Buckets are encrypted with the tenant's key; only the access-log bucket uses SSE-S3, the one encryption ALB and S3 access logs accept",
     resourceTypes: ['aws_s3_bucket'],
     fix: `add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms" and ${ownKey} (createPrivateBucket with { kind: 'sse-kms' })`,
     check(bucket, stack) {
@@ -53,7 +57,8 @@ export const ENCRYPTION_RULES: readonly PolicyRule[] = [
         defaults.map((d) => {
           const algorithm = d['sse_algorithm'];
           if (algorithm === 'AES256') return accessLogs ? undefined : 'uses SSE-S3 (AES256) though it receives no ALB or S3 access logs';
-          if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') return keyProblem(stack, d['kms_master_key_id'], 'default encryption');
+          if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse')
+            return keyProblem(stack, d['kms_master_key_id'], 'default encryption');
           return `sse_algorithm is ${shown(algorithm)}`;
         }),
       );
@@ -106,7 +111,10 @@ export const ENCRYPTION_RULES: readonly PolicyRule[] = [
     check(resource, stack) {
       if (resource.type === 'aws_ebs_volume') {
         const v = resource.values;
-        return verdictOf([!isTrue(v['encrypted']) && `encrypted is ${shown(v['encrypted'])}`, keyProblem(stack, v['kms_key_id'], 'the volume')]);
+        return verdictOf([
+          !isTrue(v['encrypted']) && `encrypted is ${shown(v['encrypted'])}`,
+          keyProblem(stack, v['kms_key_id'], 'the volume'),
+        ]);
       }
       const mappings = blocks(resource.values['block_device_mappings']);
       if (mappings.length === 0) return verdictOf(["no block device mapping: the root volume is only as encrypted as the AMI's snapshot"]);
@@ -115,7 +123,10 @@ export const ENCRYPTION_RULES: readonly PolicyRule[] = [
           const ebs = block(mapping['ebs']);
           const device = String(mapping['device_name'] ?? '?');
           if (!ebs) return [];
-          return [!isTrue(ebs['encrypted']) && `${device}: encrypted is ${shown(ebs['encrypted'])}`, keyProblem(stack, ebs['kms_key_id'], device)];
+          return [
+            !isTrue(ebs['encrypted']) && `${device}: encrypted is ${shown(ebs['encrypted'])}`,
+            keyProblem(stack, ebs['kms_key_id'], device),
+          ];
         }),
       );
     },

@@ -61,7 +61,9 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
     check(bucket, stack) {
       const [settings] = bucketConfigs(stack, bucket, 'aws_s3_bucket_public_access_block');
       if (!settings) return fail('no public access block');
-      return verdictOf(PUBLIC_ACCESS_FLAGS.filter((flag) => !isTrue(settings.values[flag])).map((flag) => `${flag} is ${shown(settings.values[flag])}`));
+      return verdictOf(
+        PUBLIC_ACCESS_FLAGS.filter((flag) => !isTrue(settings.values[flag])).map((flag) => `${flag} is ${shown(settings.values[flag])}`),
+      );
     },
   },
   {
@@ -74,7 +76,11 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
     check(policy) {
       const statements = policyStatements(policy.values['policy']);
       if (!statements) return fail('the policy is a terraform expression the guardrails cannot read; write it as JSON');
-      return verdictOf(statements.filter((s) => s.Effect === 'Allow' && isEveryone(s.Principal)).map((s) => `statement ${shown(s.Sid ?? '?')} allows everyone`));
+      return verdictOf(
+        statements
+          .filter((s) => s.Effect === 'Allow' && isEveryone(s.Principal))
+          .map((s) => `statement ${shown(s.Sid ?? '?')} allows everyone`),
+      );
     },
   },
   {
@@ -96,7 +102,7 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
             const webPort = rule.protocol === 'tcp' && rule.fromPort === rule.toPort && (rule.fromPort === 80 || rule.fromPort === 443);
             if (onAlb && webPort) return undefined;
             const ports = rule.protocol === '-1' ? 'all traffic' : `${rule.protocol} ${rule.fromPort ?? '*'}-${rule.toPort ?? '*'}`;
-            return `opens ${ports} to ${rule.cidrs.filter(isWorld).join(' and ')}${onAlb ? '' : ' on a group that is not a load balancer\'s'}`;
+            return `opens ${ports} to ${rule.cidrs.filter(isWorld).join(' and ')}${onAlb ? '' : " on a group that is not a load balancer's"}`;
           }),
       );
     },
@@ -111,7 +117,11 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
     check(resource) {
       const rules = ingressRules(resource);
       if (rules.length === 0) return notApplicable;
-      return verdictOf(rules.flatMap((rule) => ADMIN_PORTS.filter(([port]) => opensPort(rule, port)).map(([port, name]) => `allows ${name} (port ${port})`)));
+      return verdictOf(
+        rules.flatMap((rule) =>
+          ADMIN_PORTS.filter(([port]) => opensPort(rule, port)).map(([port, name]) => `allows ${name} (port ${port})`),
+        ),
+      );
     },
   },
   {
@@ -123,7 +133,7 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
     fix: 'add an aws_default_security_group for the VPC with no ingress and no egress (Network does)',
     check(vpc, stack) {
       const [group] = stack.referrers(vpc.address, 'aws_default_security_group');
-      if (!group) return fail('the default security group is not managed, so it keeps AWS\'s allow-within-group rules');
+      if (!group) return fail("the default security group is not managed, so it keeps AWS's allow-within-group rules");
       return verdictOf([
         blocks(group.values['ingress']).length > 0 && `${group.address} has ingress rules`,
         blocks(group.values['egress']).length > 0 && `${group.address} has egress rules`,
@@ -184,7 +194,11 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
         (o) => stack.referencedThrough(o['domain_name'], 'aws_s3_bucket').length > 0 || /\.s3[.-]/.test(String(o['domain_name'] ?? '')),
       );
       if (bucketOrigins.length === 0) return notApplicable;
-      return verdictOf(bucketOrigins.filter((o) => !o['origin_access_control_id']).map((o) => `origin ${shown(o['origin_id'])} has no origin access control`));
+      return verdictOf(
+        bucketOrigins
+          .filter((o) => !o['origin_access_control_id'])
+          .map((o) => `origin ${shown(o['origin_id'])} has no origin access control`),
+      );
     },
   },
 ];

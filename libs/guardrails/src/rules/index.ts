@@ -29,4 +29,3 @@ export const RULES: readonly PolicyRule[] = [
   ...ISOLATION_RULES,
   ...RUNTIME_RULES,
 ];
-

@@ -31,10 +31,17 @@ function stringLeaves(values: Readonly<Record<string, unknown>>): ReadonlyArray<
 }
 
 /** What is missing or different in `tags` compared with the tenant tags. */
-function tagProblems(tags: Readonly<Record<string, unknown>> | undefined, expected: Readonly<Record<string, string>>, where: string): string[] {
+function tagProblems(
+  tags: Readonly<Record<string, unknown>> | undefined,
+  expected: Readonly<Record<string, string>>,
+  where: string,
+): string[] {
   return Object.entries(expected)
     .filter(([key, value]) => tags?.[key] !== value)
-    .map(([key, value]) => `${where} ${tags?.[key] === undefined ? `lacks ${key}=${value}` : `has ${key}=${shown(tags[key])}, not ${shown(value)}`}`);
+    .map(
+      ([key, value]) =>
+        `${where} ${tags?.[key] === undefined ? `lacks ${key}=${value}` : `has ${key}=${shown(tags[key])}, not ${shown(value)}`}`,
+    );
 }
 
 /** Tag blocks of an auto scaling group (`tag` blocks, or the older `tags` list of maps) as a map. */
@@ -52,9 +59,28 @@ const ARN = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9a-z]*:[^"\s,}\]]+/g;
 
 /** Arguments that hold names or identifiers of AWS resources (where another tenant's name would show). */
 const IDENTIFIER_ATTRIBUTES = new Set([
-  'name', 'name_prefix', 'bucket', 'target_bucket', 'identifier', 'identifier_prefix', 'cluster_identifier', 'replication_group_id',
-  'user_group_id', 'user_id', 'creation_token', 'final_snapshot_identifier', 'snapshot_identifier', 'log_group_name', 'alarm_name',
-  'db_name', 'database_name', 'function_name', 'queue_name', 'topic_name', 'secret_id', 'key_id',
+  'name',
+  'name_prefix',
+  'bucket',
+  'target_bucket',
+  'identifier',
+  'identifier_prefix',
+  'cluster_identifier',
+  'replication_group_id',
+  'user_group_id',
+  'user_id',
+  'creation_token',
+  'final_snapshot_identifier',
+  'snapshot_identifier',
+  'log_group_name',
+  'alarm_name',
+  'db_name',
+  'database_name',
+  'function_name',
+  'queue_name',
+  'topic_name',
+  'secret_id',
+  'key_id',
 ]);
 
 /** One regex matching any fleet tenant name as a whole name segment, longest name first. */
@@ -91,7 +117,8 @@ const NAME_RUN = /[a-z0-9-]+/g;
 /** Names of other tenants found in `text` (the longest matching name wins, so `acme-edu` is not `acme`). */
 function otherTenantsIn(text: string, context: PolicyContext): string[] {
   const names = tenantNameSet(context.fleetTenants);
-  if (!names) return [...text.matchAll(tenantNamePattern(context.fleetTenants))].map((m) => m[1]!).filter((name) => name !== context.tenant);
+  if (!names)
+    return [...text.matchAll(tenantNamePattern(context.fleetTenants))].map((m) => m[1]!).filter((name) => name !== context.tenant);
   // Exactly what the pattern finds: per run, the longest name that is the whole run or the part before one of its hyphens.
   const found: string[] = [];
   for (const [run] of text.matchAll(NAME_RUN)) {
@@ -111,7 +138,9 @@ function backendProblems(backend: StackResource, context: PolicyContext): string
   switch (backend.name) {
     case 'local': {
       const path = String(v['path'] ?? 'terraform.tfstate').replace(/\\/g, '/');
-      return path === 'terraform.tfstate' || path.endsWith(`/${tenant}/terraform.tfstate`) ? [] : [`local state ${shown(path)} is not in the tenant's own folder`];
+      return path === 'terraform.tfstate' || path.endsWith(`/${tenant}/terraform.tfstate`)
+        ? []
+        : [`local state ${shown(path)} is not in the tenant's own folder`];
     }
     case 's3': {
       const state = context.fleet.stateBackend;
@@ -133,9 +162,10 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
     id: 'HAF-ISO-001',
     severity: 'error',
     area: 'isolation',
-    description: "Every resource carries its tenant's tags: provider default_tags, plus explicit tags where default_tags do not reach (auto scaling groups, launched instances and volumes)",
+    description:
+      "Every resource carries its tenant's tags: provider default_tags, plus explicit tags where default_tags do not reach (auto scaling groups, launched instances and volumes)",
     resourceTypes: ['provider.aws', '*'],
-    fix: 'keep tenant and managed-by in every aws provider\'s default_tags (TenantStack does); pass them to groups and launch templates (WebTier/Worker tags), and never override them on a resource',
+    fix: "keep tenant and managed-by in every aws provider's default_tags (TenantStack does); pass them to groups and launch templates (WebTier/Worker tags), and never override them on a resource",
     check(resource, stack, { tenant }) {
       const expected = tenantTags(tenant);
       if (resource.type === 'provider.aws') {
@@ -160,7 +190,11 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
       // A resource's own tags win over default_tags: they may add tags, never relabel the resource.
       const own = block(resource.values['tags']);
       if (own) problems.push(...tagProblems(own, expected, 'tags').filter((p) => !p.includes(' lacks ')));
-      const relevant = own !== undefined || typeof provider === 'string' || resource.type === 'aws_autoscaling_group' || resource.type === 'aws_launch_template';
+      const relevant =
+        own !== undefined ||
+        typeof provider === 'string' ||
+        resource.type === 'aws_autoscaling_group' ||
+        resource.type === 'aws_launch_template';
       return relevant ? verdictOf(problems) : notApplicable;
     },
   },
@@ -170,7 +204,7 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
     area: 'isolation',
     description: "Every key and role a resource uses is the tenant's own, created in its stack",
     resourceTypes: ['*'],
-    fix: 'reference the tenant key and the stack\'s own roles (construct props), never a pasted ARN of a key or role made elsewhere',
+    fix: "reference the tenant key and the stack's own roles (construct props), never a pasted ARN of a key or role made elsewhere",
     check(resource, stack) {
       const problems: string[] = [];
       let checked = false;
@@ -233,7 +267,8 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
     id: 'HAF-ISO-005',
     severity: 'error',
     area: 'isolation',
-    description: "The stack uses only the tenant's own state (key per tenant, encrypted, locked) and deployer role, and reads no other state",
+    description:
+      "The stack uses only the tenant's own state (key per tenant, encrypted, locked) and deployer role, and reads no other state",
     resourceTypes: ['terraform.backend', 'provider.aws', 'data.terraform_remote_state'],
     fix: 'keep the backend TenantStack configures (local per-tenant file offline; fleet S3 bucket, key <keyPrefix>/<tenant>/terraform.tfstate, encrypt, use_lockfile remote), assume only spec account.deployerRoleArn, and share data through outputs, not remote state',
     check(resource, _stack, context) {
@@ -241,7 +276,11 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
       if (resource.type === 'terraform.backend') return verdictOf(backendProblems(resource, context));
       const expected = context.spec.account.deployerRoleArn;
       const roles = blocks(resource.values['assume_role']).map((r) => r['role_arn']);
-      return verdictOf(roles.filter((role) => role !== expected).map((role) => `assumes ${shown(role)}; the tenant's deployer role is ${expected ?? 'not set in the spec'}`));
+      return verdictOf(
+        roles
+          .filter((role) => role !== expected)
+          .map((role) => `assumes ${shown(role)}; the tenant's deployer role is ${expected ?? 'not set in the spec'}`),
+      );
     },
   },
   {
@@ -279,7 +318,8 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
     fix: 'remove the enabler, or set spec account.dedicated (with account.id) when the tenant really is alone in its account',
     check(enabler, _stack, { spec, accountId }) {
       return verdictOf([
-        !spec.account.dedicated && `enables Inspector for account ${accountId}, which other tenants may share (account.dedicated is not set)`,
+        !spec.account.dedicated &&
+          `enables Inspector for account ${accountId}, which other tenants may share (account.dedicated is not set)`,
         strings(enabler.values['account_ids']).some((id) => id !== accountId) && `names accounts other than the tenant's ${accountId}`,
       ]);
     },

@@ -32,7 +32,10 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     check(vpc, stack) {
       const logs = stack.referrers(vpc.address, 'aws_flow_log');
       if (logs.length === 0) return fail('no flow log');
-      return verdictOf([!logs.some((l) => l.values['traffic_type'] === 'ALL') && `flow logs record only ${shown(logs.map((l) => l.values['traffic_type']))}`]);
+      return verdictOf([
+        !logs.some((l) => l.values['traffic_type'] === 'ALL') &&
+          `flow logs record only ${shown(logs.map((l) => l.values['traffic_type']))}`,
+      ]);
     },
   },
   {
@@ -51,18 +54,24 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     id: 'HAF-LOG-003',
     severity: 'error',
     area: 'observability',
-    description: "CloudFront delivers standard logs (v2) to a bucket of the tenant",
+    description: 'CloudFront delivers standard logs (v2) to a bucket of the tenant',
     resourceTypes: ['aws_cloudfront_distribution'],
     fix: 'add an aws_cloudwatch_log_delivery_source (ACCESS_LOGS of the distribution, us-east-1), a delivery destination on the tenant log bucket and an aws_cloudwatch_log_delivery joining them (ContentDelivery logBucket)',
     check(distribution, stack) {
-      const sources = stack.referrers(distribution.address, 'aws_cloudwatch_log_delivery_source').filter((s) => s.values['log_type'] === 'ACCESS_LOGS');
+      const sources = stack
+        .referrers(distribution.address, 'aws_cloudwatch_log_delivery_source')
+        .filter((s) => s.values['log_type'] === 'ACCESS_LOGS');
       if (sources.length === 0) return fail('no ACCESS_LOGS delivery source for the distribution');
       const deliveries = sources.flatMap((source) => stack.referrers(source.address, 'aws_cloudwatch_log_delivery'));
       const toBucket = deliveries.some((delivery) =>
         stack
           .referenced(delivery.values['delivery_destination_arn'])
           .filter((d) => d.type === 'aws_cloudwatch_log_delivery_destination')
-          .some((d) => blocks(d.values['delivery_destination_configuration']).some((c) => stack.referencedThrough(c['destination_resource_arn'], 'aws_s3_bucket').length > 0)),
+          .some((d) =>
+            blocks(d.values['delivery_destination_configuration']).some(
+              (c) => stack.referencedThrough(c['destination_resource_arn'], 'aws_s3_bucket').length > 0,
+            ),
+          ),
       );
       return verdictOf([!toBucket && 'its access logs are delivered to no bucket of this stack']);
     },
@@ -75,7 +84,9 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_wafv2_web_acl'],
     fix: 'add an aws_wafv2_web_acl_logging_configuration sending the ACL to an encrypted "aws-waf-logs-<tenant>" log group',
     check(acl, stack) {
-      return stack.referrers(acl.address, 'aws_wafv2_web_acl_logging_configuration').length > 0 ? pass : fail('no aws_wafv2_web_acl_logging_configuration');
+      return stack.referrers(acl.address, 'aws_wafv2_web_acl_logging_configuration').length > 0
+        ? pass
+        : fail('no aws_wafv2_web_acl_logging_configuration');
     },
   },
   {
@@ -150,14 +161,16 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     fix: 'add an aws_db_event_subscription for the database (source_type db-instance or db-cluster) with those categories, to the TenantObservability topic',
     check(db, stack) {
       const sourceType = db.type === 'aws_db_instance' ? 'db-instance' : 'db-cluster';
-      const wanted = sourceType === 'db-instance' ? ['failover', 'failure', 'maintenance', 'low storage'] : ['failover', 'failure', 'maintenance'];
+      const wanted =
+        sourceType === 'db-instance' ? ['failover', 'failure', 'maintenance', 'low storage'] : ['failover', 'failure', 'maintenance'];
       const subscriptions = stack.referrers(db.address, 'aws_db_event_subscription').filter((s) => s.values['source_type'] === sourceType);
       if (subscriptions.length === 0) return fail(`no ${sourceType} event subscription names it`);
       const categories = new Set(subscriptions.flatMap((s) => strings(s.values['event_categories'])));
       const missing = wanted.filter((c) => !categories.has(c));
       return verdictOf([
         missing.length > 0 && `event categories miss ${missing.join(', ')}`,
-        !subscriptions.some((s) => stack.referenced(s.values['sns_topic']).some((r) => r.type === 'aws_sns_topic')) && 'no subscription publishes to a topic of this stack',
+        !subscriptions.some((s) => stack.referenced(s.values['sns_topic']).some((r) => r.type === 'aws_sns_topic')) &&
+          'no subscription publishes to a topic of this stack',
         subscriptions.some((s) => isFalse(s.values['enabled'])) && 'a subscription is disabled',
       ]);
     },
@@ -176,7 +189,8 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
       const missing = ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'].filter((k) => !kinds.has(k));
       return verdictOf([
         missing.length > 0 && `not notified: ${missing.join(', ')}`,
-        !notifications.some((n) => stack.referenced(n.values['topic_arn']).some((r) => r.type === 'aws_sns_topic')) && 'no notification goes to a topic of this stack',
+        !notifications.some((n) => stack.referenced(n.values['topic_arn']).some((r) => r.type === 'aws_sns_topic')) &&
+          'no notification goes to a topic of this stack',
       ]);
     },
   },
@@ -184,7 +198,8 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     id: 'HAF-LOG-011',
     severity: 'error',
     area: 'observability',
-    description: "An encrypted alert topic's key lets every publisher of the topic use it (CloudWatch alarms, RDS events, the Auto Scaling service-linked role)",
+    description:
+      "An encrypted alert topic's key lets every publisher of the topic use it (CloudWatch alarms, RDS events, the Auto Scaling service-linked role)",
     resourceTypes: ['aws_sns_topic'],
     fix: 'add key policy statements allowing kms:GenerateDataKey* and kms:Decrypt to cloudwatch.amazonaws.com, events.rds.amazonaws.com and the AWSServiceRoleForAutoScaling role (TenantKey does)',
     check(topic, stack) {
@@ -193,12 +208,29 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
       const statements = policyStatements(key.values['policy']);
       if (!statements) return fail('the key policy cannot be read');
       const publishers: Array<[string, boolean, (s: PolicyStatement) => boolean]> = [
-        ['CloudWatch alarms', stack.referrers(topic.address, 'aws_cloudwatch_metric_alarm').length > 0, (s) => namesService(s, 'cloudwatch.amazonaws.com')],
-        ['RDS events', stack.referrers(topic.address, 'aws_db_event_subscription').length > 0, (s) => namesService(s, 'events.rds.amazonaws.com')],
-        ['Auto Scaling notifications', stack.referrers(topic.address, 'aws_autoscaling_notification').length > 0, (s) => JSON.stringify(s).includes('AWSServiceRoleForAutoScaling')],
+        [
+          'CloudWatch alarms',
+          stack.referrers(topic.address, 'aws_cloudwatch_metric_alarm').length > 0,
+          (s) => namesService(s, 'cloudwatch.amazonaws.com'),
+        ],
+        [
+          'RDS events',
+          stack.referrers(topic.address, 'aws_db_event_subscription').length > 0,
+          (s) => namesService(s, 'events.rds.amazonaws.com'),
+        ],
+        [
+          'Auto Scaling notifications',
+          stack.referrers(topic.address, 'aws_autoscaling_notification').length > 0,
+          (s) => JSON.stringify(s).includes('AWSServiceRoleForAutoScaling'),
+        ],
       ];
       return verdictOf(
-        publishers.map(([who, publishes, names]) => publishes && !statements.some((s) => s.Effect === 'Allow' && names(s) && allowsTopicKeyUse(s)) && `${who} publish to it, but the key policy does not let them use the key`),
+        publishers.map(
+          ([who, publishes, names]) =>
+            publishes &&
+            !statements.some((s) => s.Effect === 'Allow' && names(s) && allowsTopicKeyUse(s)) &&
+            `${who} publish to it, but the key policy does not let them use the key`,
+        ),
       );
     },
   },
@@ -214,7 +246,9 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
       if (!servesLoadBalancer(group) || max === undefined || max === num(group.values['min_size'])) return notApplicable;
       const alarms = alarmsOnMetric(stack, group.address, 'GroupDesiredCapacity').filter((a) => notifiesTopic(stack, a));
       if (alarms.length === 0) return fail('no alarm on GroupDesiredCapacity notifies the alert topic');
-      const atMax = alarms.some((a) => a.values['comparison_operator'] === 'GreaterThanOrEqualToThreshold' && num(a.values['threshold']) === max);
+      const atMax = alarms.some(
+        (a) => a.values['comparison_operator'] === 'GreaterThanOrEqualToThreshold' && num(a.values['threshold']) === max,
+      );
       return verdictOf([!atMax && `no alarm fires at GroupDesiredCapacity >= ${max} (max_size)`]);
     },
   },
@@ -235,7 +269,10 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
         namespaces.map((ns) => {
           const watching = alarms.filter((a) => alarmMetrics(a).some((m) => m.namespace === ns) && notifiesTopic(stack, a));
           if (watching.length === 0) return `nothing alarms on ${ns} (the heartbeat is put, but nobody hears it stop)`;
-          return !watching.some((a) => a.values['treat_missing_data'] === 'breaching') && `the ${ns} alarm does not treat missing data as breaching: a stopped heartbeat never pages`;
+          return (
+            !watching.some((a) => a.values['treat_missing_data'] === 'breaching') &&
+            `the ${ns} alarm does not treat missing data as breaching: a stopped heartbeat never pages`
+          );
         }),
       );
     },
@@ -250,7 +287,9 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     check(nat, stack) {
       return verdictOf(
         ['ErrorPortAllocation', 'PacketsDropCount'].map(
-          (metric) => !alarmsOnMetric(stack, nat.address, metric).some((a) => notifiesTopic(stack, a)) && `no alarm on ${metric} notifies the alert topic`,
+          (metric) =>
+            !alarmsOnMetric(stack, nat.address, metric).some((a) => notifiesTopic(stack, a)) &&
+            `no alarm on ${metric} notifies the alert topic`,
         ),
       );
     },
@@ -261,16 +300,27 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     area: 'observability',
     description: "Every certificate served (the load balancer's, CloudFront's in us-east-1) alarms on ACM days to expiry",
     resourceTypes: ['aws_lb_listener', 'aws_cloudfront_distribution'],
-    fix: 'add an alarm on AWS/CertificateManager DaysToExpiry for the certificate ARN, in the certificate\'s region, to the alert topic (TenantObservability certificates)',
+    fix: "add an alarm on AWS/CertificateManager DaysToExpiry for the certificate ARN, in the certificate's region, to the alert topic (TenantObservability certificates)",
     check(resource, stack) {
-      const arn = resource.type === 'aws_lb_listener' ? resource.values['certificate_arn'] : block(resource.values['viewer_certificate'])?.['acm_certificate_arn'];
+      const arn =
+        resource.type === 'aws_lb_listener'
+          ? resource.values['certificate_arn']
+          : block(resource.values['viewer_certificate'])?.['acm_certificate_arn'];
       if (typeof arn !== 'string' || arn === '') return notApplicable;
       const region = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):/.exec(arn)?.[1];
       const alarms = stack
         .ofType('aws_cloudwatch_metric_alarm')
-        .filter((a) => alarmMetrics(a).some((m) => m.metricName === 'DaysToExpiry' && m.dimensions['CertificateArn'] === arn) && notifiesTopic(stack, a));
+        .filter(
+          (a) =>
+            alarmMetrics(a).some((m) => m.metricName === 'DaysToExpiry' && m.dimensions['CertificateArn'] === arn) &&
+            notifiesTopic(stack, a),
+        );
       if (alarms.length === 0) return fail(`no alarm on DaysToExpiry of ${arn} notifies an alert topic`);
-      return verdictOf([region !== undefined && !alarms.some((a) => resourceRegion(stack, a) === region) && `the expiry alarm is not in ${region}, where ACM publishes the certificate's metric`]);
+      return verdictOf([
+        region !== undefined &&
+          !alarms.some((a) => resourceRegion(stack, a) === region) &&
+          `the expiry alarm is not in ${region}, where ACM publishes the certificate's metric`,
+      ]);
     },
   },
   {
@@ -284,7 +334,10 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
       const alarms = alarmsOnMetric(stack, acl.address, 'BlockedRequests').filter((a) => notifiesTopic(stack, a));
       if (alarms.length === 0) return fail('no alarm on BlockedRequests notifies the alert topic');
       const region = acl.values['scope'] === 'CLOUDFRONT' ? 'us-east-1' : resourceRegion(stack, acl);
-      return verdictOf([!alarms.some((a) => resourceRegion(stack, a) === region) && `its BlockedRequests alarm is not in ${shown(region)}, where the metric is published`]);
+      return verdictOf([
+        !alarms.some((a) => resourceRegion(stack, a) === region) &&
+          `its BlockedRequests alarm is not in ${shown(region)}, where the metric is published`,
+      ]);
     },
   },
   {
@@ -301,7 +354,11 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
       if (checks.length === 0) return fail(`no Route 53 health check on ${spec.domain}`);
       const deep = checks.filter((c) => c.values['type'] === 'HTTPS' && c.values['resource_path'] === deepPath);
       if (deep.length === 0) return fail(`no HTTPS health check on ${spec.domain}${deepPath} (the profile's deep path)`);
-      const paged = deep.some((c) => alarmsOnMetric(stack, c.address, 'HealthCheckStatus').some((a) => notifiesTopic(stack, a) && resourceRegion(stack, a) === 'us-east-1'));
+      const paged = deep.some((c) =>
+        alarmsOnMetric(stack, c.address, 'HealthCheckStatus').some(
+          (a) => notifiesTopic(stack, a) && resourceRegion(stack, a) === 'us-east-1',
+        ),
+      );
       return verdictOf([!paged && 'no alarm in us-east-1 on its HealthCheckStatus notifies an alert topic']);
     },
   },
@@ -309,7 +366,8 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     id: 'HAF-LOG-018',
     severity: 'error',
     area: 'observability',
-    description: 'VPC flow logs go where the spec says and are kept exactly as long (S3 by a lifecycle rule of their prefix, CloudWatch by the group retention)',
+    description:
+      'VPC flow logs go where the spec says and are kept exactly as long (S3 by a lifecycle rule of their prefix, CloudWatch by the group retention)',
     resourceTypes: ['aws_flow_log'],
     fix: 'follow spec observability.flowLogs: S3 with an expiration rule of retentionDays on the flow-log prefix (LogBucket flowLogs), or a log group retaining retentionDays',
     check(flowLog, stack, { spec }) {
@@ -330,20 +388,24 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
       const covering = rules.filter((r) => r['status'] === 'Enabled' && prefix.startsWith(String(block(r['filter'])?.['prefix'] ?? '')));
       const days = covering.map((r) => num(block(r['expiration'])?.['days'])).filter((d): d is number => d !== undefined);
       const kept = days.length > 0 ? Math.min(...days) : undefined;
-      return verdictOf([kept !== retentionDays && `objects under ${prefix} expire after ${shown(kept)} days, the spec says ${retentionDays}`]);
+      return verdictOf([
+        kept !== retentionDays && `objects under ${prefix} expire after ${shown(kept)} days, the spec says ${retentionDays}`,
+      ]);
     },
   },
 ];
 
 const namesService = (statement: PolicyStatement, service: string): boolean => {
   const principal = statement.Principal;
-  return typeof principal === 'object' && principal !== null && strings((principal as Record<string, unknown>)['Service']).includes(service);
+  return (
+    typeof principal === 'object' && principal !== null && strings((principal as Record<string, unknown>)['Service']).includes(service)
+  );
 };
 
 /** SNS asks for a data key to encrypt and decrypts to deliver: both actions must be allowed. */
 function allowsTopicKeyUse(statement: PolicyStatement): boolean {
   const actions = strings(statement.Action);
-  const allows = (action: string) => actions.some((a) => a === action || a === 'kms:*' || (a.endsWith('*') && action.startsWith(a.slice(0, -1))));
+  const allows = (action: string) =>
+    actions.some((a) => a === action || a === 'kms:*' || (a.endsWith('*') && action.startsWith(a.slice(0, -1))));
   return allows('kms:GenerateDataKey') && allows('kms:Decrypt');
 }
-

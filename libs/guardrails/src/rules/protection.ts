@@ -5,7 +5,8 @@ import { block, blocks, bucketConfigs, isTrue, logDestinationRoles, num, shown }
 
 /** A bucket whose objects are all declared in the stack (MaintenancePage's tag). */
 const CONTENTS_TAG = { key: 'hafleet:contents', value: 'declared-in-stack' } as const;
-const tagOf = (resource: { values: Readonly<Record<string, unknown>> }, key: string): unknown => (resource.values['tags'] as Record<string, unknown> | undefined)?.[key];
+const tagOf = (resource: { values: Readonly<Record<string, unknown>> }, key: string): unknown =>
+  (resource.values['tags'] as Record<string, unknown> | undefined)?.[key];
 
 const MIN_BACKUP_DAYS = 7;
 
@@ -63,8 +64,14 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
         // A bucket that says every object of it is declared in the stack (the maintenance page):
         // believed only when objects of the stack do fill it; an apply restores them.
         if (tagOf(resource, CONTENTS_TAG.key) === CONTENTS_TAG.value) {
-          const objects = stack.ofType('aws_s3_object').filter((o) => stack.referencedThrough(o.values['bucket'], 'aws_s3_bucket').some((b) => b.address === resource.address));
-          return objects.length > 0 ? notApplicable : fail(`tagged ${CONTENTS_TAG.key}=${CONTENTS_TAG.value}, but no aws_s3_object of this stack fills it: its objects would be data nobody backs up`);
+          const objects = stack
+            .ofType('aws_s3_object')
+            .filter((o) => stack.referencedThrough(o.values['bucket'], 'aws_s3_bucket').some((b) => b.address === resource.address));
+          return objects.length > 0
+            ? notApplicable
+            : fail(
+                `tagged ${CONTENTS_TAG.key}=${CONTENTS_TAG.value}, but no aws_s3_object of this stack fills it: its objects would be data nobody backs up`,
+              );
         }
       }
       const selections = stack.referrers(resource.address, 'aws_backup_selection');
@@ -86,7 +93,9 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_s3_bucket'],
     fix: 'add an aws_s3_bucket_versioning with status "Enabled" (createPrivateBucket does)',
     check(bucket, stack) {
-      const statuses = bucketConfigs(stack, bucket, 'aws_s3_bucket_versioning').map((v) => block(v.values['versioning_configuration'])?.['status']);
+      const statuses = bucketConfigs(stack, bucket, 'aws_s3_bucket_versioning').map(
+        (v) => block(v.values['versioning_configuration'])?.['status'],
+      );
       return verdictOf([!statuses.includes('Enabled') && `versioning is ${statuses.length === 0 ? 'not configured' : shown(statuses)}`]);
     },
   },
@@ -124,7 +133,10 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_lb'],
     fix: 'set enable_deletion_protection = true',
     check(lb) {
-      return verdictOf([!isTrue(lb.values['enable_deletion_protection']) && `enable_deletion_protection is ${shown(lb.values['enable_deletion_protection'])}`]);
+      return verdictOf([
+        !isTrue(lb.values['enable_deletion_protection']) &&
+          `enable_deletion_protection is ${shown(lb.values['enable_deletion_protection'])}`,
+      ]);
     },
   },
 ];

@@ -15,14 +15,16 @@ export function regionOf(stack: SynthesizedStack, resource: StackResource): stri
 }
 
 const backupPlansCovering = (stack: SynthesizedStack, resource: StackResource) =>
-  stack.referrers(resource.address, 'aws_backup_selection').flatMap((s) => stack.referenced(s.values['plan_id']).filter((p) => p.type === 'aws_backup_plan'));
+  stack
+    .referrers(resource.address, 'aws_backup_selection')
+    .flatMap((s) => stack.referenced(s.values['plan_id']).filter((p) => p.type === 'aws_backup_plan'));
 
 export const RECOVERY_RULES: readonly PolicyRule[] = [
   {
     id: 'HAF-DR-001',
     severity: 'error',
     area: 'recovery',
-    description: 'The file system is backed up once: by the tenant\'s AWS Backup plan, with EFS automatic backups off',
+    description: "The file system is backed up once: by the tenant's AWS Backup plan, with EFS automatic backups off",
     resourceTypes: ['aws_efs_file_system'],
     fix: 'set the aws_efs_backup_policy status to "DISABLED" when a TenantBackup selection covers the file system (SharedFileSystem automaticBackups: false)',
     check(fileSystem, stack) {
@@ -30,14 +32,17 @@ export const RECOVERY_RULES: readonly PolicyRule[] = [
       const automatic = stack
         .referrers(fileSystem.address, 'aws_efs_backup_policy')
         .filter((p) => block(p.values['backup_policy'])?.['status'] === 'ENABLED');
-      return verdictOf([automatic.length > 0 && 'EFS automatic backups are on as well as AWS Backup: two daily backups, one in the account\'s default vault']);
+      return verdictOf([
+        automatic.length > 0 && "EFS automatic backups are on as well as AWS Backup: two daily backups, one in the account's default vault",
+      ]);
     },
   },
   {
     id: 'HAF-DR-002',
     severity: 'error',
     area: 'recovery',
-    description: 'When the spec names a DR region, every backup rule copies to a vault there, encrypted with a key of that region, for the spec\'s copy retention',
+    description:
+      "When the spec names a DR region, every backup rule copies to a vault there, encrypted with a key of that region, for the spec's copy retention",
     resourceTypes: ['aws_backup_plan'],
     fix: 'add a copy_action to each rule with destination_vault_arn = a DisasterRecoveryVault in spec disasterRecovery.region and lifecycle.delete_after ≥ disasterRecovery.copyRetentionDays',
     check(plan, stack, { spec }) {
@@ -59,7 +64,9 @@ export const RECOVERY_RULES: readonly PolicyRule[] = [
           });
           if (good.length === 0) return [`rule "${name}" copies to no vault of this stack in ${dr.region} encrypted with a key there`];
           const kept = Math.max(...good.map((copy) => num(block(copy['lifecycle'])?.['delete_after']) ?? Number.POSITIVE_INFINITY));
-          return kept < dr.copyRetentionDays ? [`rule "${name}" keeps its copies ${shown(kept)} days; the spec asks ${dr.copyRetentionDays}`] : [];
+          return kept < dr.copyRetentionDays
+            ? [`rule "${name}" keeps its copies ${shown(kept)} days; the spec asks ${dr.copyRetentionDays}`]
+            : [];
         }),
       );
     },

@@ -14,7 +14,9 @@ import { block, num, policyStatements, servesLoadBalancer, shown, strings, usesS
 /** The one job allowed to read the master secret (TenantStack's `db-provisioner`). */
 const isProvisioner = (resource: StackResource): boolean => /(?:^|\/)db-provisioner\//.test(resource.path);
 
-const WINDOW_ATTRIBUTES: Readonly<Record<string, ReadonlyArray<readonly [attribute: string, pick: (w: ReturnType<typeof maintenanceWindows>) => string]>>> = {
+const WINDOW_ATTRIBUTES: Readonly<
+  Record<string, ReadonlyArray<readonly [attribute: string, pick: (w: ReturnType<typeof maintenanceWindows>) => string]>>
+> = {
   aws_db_instance: [
     ['backup_window', (w) => w.database.backupWindow],
     ['maintenance_window', (w) => w.database.maintenanceWindow],
@@ -37,13 +39,14 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
     area: 'runtime',
     description: "The load balancer probes the profile's shallow health path, never a page that needs the database",
     resourceTypes: ['aws_lb_target_group'],
-    fix: "leave app.healthCheckPath to the profile (a static file the boot writes once the instance is configured)",
+    fix: 'leave app.healthCheckPath to the profile (a static file the boot writes once the instance is configured)',
     check(group, _stack, { spec }) {
       const path = block(group.values['health_check'])?.['path'];
       const { deepPath } = applicationProfile(spec.app.profile).health;
       return verdictOf([
         path !== spec.app.healthCheckPath && `health_check.path is ${shown(path)}, not ${shown(spec.app.healthCheckPath)}`,
-        (path === deepPath || path === '/') && `health_check.path ${shown(path)} needs the database: a 60 s failover would replace every instance`,
+        (path === deepPath || path === '/') &&
+          `health_check.path ${shown(path)} needs the database: a 60 s failover would replace every instance`,
       ]);
     },
   },
@@ -93,7 +96,10 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
           .filter((s) => s.Effect !== 'Deny' && strings(s.Resource).includes('*'))
           .map((s) => {
             const actions = strings(s.Action);
-            const scopedMetrics = actions.length > 0 && actions.every((a) => a === 'cloudwatch:PutMetricData') && s.Condition?.['StringEquals']?.['cloudwatch:namespace'] !== undefined;
+            const scopedMetrics =
+              actions.length > 0 &&
+              actions.every((a) => a === 'cloudwatch:PutMetricData') &&
+              s.Condition?.['StringEquals']?.['cloudwatch:namespace'] !== undefined;
             return !scopedMetrics && `allows ${shown(actions)} on "*"`;
           }),
       );
@@ -112,10 +118,12 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
       if (ssm.length === 0) return notApplicable;
       const own = runtimeParameterPath(tenant).replace(/\/$/, '');
       return verdictOf(
-        ssm.flatMap((s) => strings(s.Resource)).map((arn) => {
-          const path = /:parameter(\/.*)$/.exec(arn)?.[1];
-          return (path === undefined || (path !== own && path !== `${own}/*`)) && `reads ${shown(arn)}, outside ${own}/`;
-        }),
+        ssm
+          .flatMap((s) => strings(s.Resource))
+          .map((arn) => {
+            const path = /:parameter(\/.*)$/.exec(arn)?.[1];
+            return (path === undefined || (path !== own && path !== `${own}/*`)) && `reads ${shown(arn)}, outside ${own}/`;
+          }),
       );
     },
   },
@@ -131,7 +139,10 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
       return verdictOf(
         WINDOW_ATTRIBUTES[resource.type]!.map(([attribute, pick]) => {
           const expected = pick(windows);
-          return resource.values[attribute] !== expected && `${attribute} is ${shown(resource.values[attribute])}, not ${expected} (night in ${spec.timeZone})`;
+          return (
+            resource.values[attribute] !== expected &&
+            `${attribute} is ${shown(resource.values[attribute])}, not ${expected} (night in ${spec.timeZone})`
+          );
         }),
       );
     },
@@ -140,7 +151,8 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
     id: 'HAF-RUN-007',
     severity: 'error',
     area: 'runtime',
-    description: 'The stack publishes every runtime value the instances read at boot, under its own path, credentials references encrypted with the tenant key',
+    description:
+      'The stack publishes every runtime value the instances read at boot, under its own path, credentials references encrypted with the tenant key',
     resourceTypes: ['provider.aws'],
     fix: 'publish every RUNTIME_PARAMETERS key through RuntimeConfiguration (TenantStack does)',
     check(provider, stack, { tenant }) {
@@ -154,7 +166,9 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
           if (!parameter.secure) return [];
           return [
             found.values['type'] !== 'SecureString' && `${path}${parameter.key} is ${shown(found.values['type'])}, not SecureString`,
-            found.values['type'] === 'SecureString' && !usesStackKey(stack, found.values['key_id']) && `${path}${parameter.key} is not encrypted with the tenant key`,
+            found.values['type'] === 'SecureString' &&
+              !usesStackKey(stack, found.values['key_id']) &&
+              `${path}${parameter.key} is not encrypted with the tenant key`,
           ];
         }),
       );
@@ -164,12 +178,14 @@ export const RUNTIME_RULES: readonly PolicyRule[] = [
     id: 'HAF-RUN-008',
     severity: 'error',
     area: 'runtime',
-    description: 'Every instance template boots the platform: its user data configures the instance from the published runtime configuration',
+    description:
+      'Every instance template boots the platform: its user data configures the instance from the published runtime configuration',
     resourceTypes: ['aws_launch_template'],
     fix: 'give the launch template the user data of @hafleet/instance-boot (renderUserData, renderDatabaseProvisionerUserData), base64-encoded',
     check(template, _stack, { tenant }) {
       const userData = template.values['user_data'];
-      if (typeof userData !== 'string' || userData === '') return fail('has no user_data: an instance would boot the release AMI knowing nothing of its tenant');
+      if (typeof userData !== 'string' || userData === '')
+        return fail('has no user_data: an instance would boot the release AMI knowing nothing of its tenant');
       const text = /^[A-Za-z0-9+/=]+$/.test(userData) ? Buffer.from(userData, 'base64').toString('utf8') : userData;
       return verdictOf([
         !text.startsWith('#cloud-config') && 'user_data is not a #cloud-config document',

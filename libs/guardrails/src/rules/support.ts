@@ -43,7 +43,8 @@ export const usesStackKey = (stack: SynthesizedStack, value: unknown): boolean =
 /** Undefined when `value` is the tenant key, else what is wrong with it (for `what`). */
 export function keyProblem(stack: SynthesizedStack, value: unknown, what: string): string | undefined {
   if (usesStackKey(stack, value)) return undefined;
-  if (value === undefined || value === null || value === '') return `${what} has no KMS key (an AWS-managed key any principal of the account can use)`;
+  if (value === undefined || value === null || value === '')
+    return `${what} has no KMS key (an AWS-managed key any principal of the account can use)`;
   return `${what} uses ${shown(value)}, not the tenant's own aws_kms_key`;
 }
 
@@ -130,11 +131,15 @@ export function leadsToBucket(stack: SynthesizedStack, value: unknown, bucket: S
  * through a CloudWatch Logs delivery destination.
  */
 export function logDestinationRoles(stack: SynthesizedStack, bucket: StackResource): { accessLogs: boolean; cloudFrontLogs: boolean } {
-  const albLogs = stack.ofType('aws_lb').some((lb) => blocks(lb.values['access_logs']).some((l) => leadsToBucket(stack, l['bucket'], bucket)));
+  const albLogs = stack
+    .ofType('aws_lb')
+    .some((lb) => blocks(lb.values['access_logs']).some((l) => leadsToBucket(stack, l['bucket'], bucket)));
   const serverLogs = stack.ofType('aws_s3_bucket_logging').some((l) => leadsToBucket(stack, l.values['target_bucket'], bucket));
   const cloudFrontLogs = stack
     .ofType('aws_cloudwatch_log_delivery_destination')
-    .some((d) => blocks(d.values['delivery_destination_configuration']).some((c) => leadsToBucket(stack, c['destination_resource_arn'], bucket)));
+    .some((d) =>
+      blocks(d.values['delivery_destination_configuration']).some((c) => leadsToBucket(stack, c['destination_resource_arn'], bucket)),
+    );
   return { accessLogs: albLogs || serverLogs, cloudFrontLogs };
 }
 
@@ -145,7 +150,9 @@ export function routesToInternet(stack: SynthesizedStack, subnet: StackResource)
     .flatMap((association) => stack.referenced(association.values['route_table_id']))
     .filter((t) => t.type === 'aws_route_table');
   return tables.some((table) => {
-    const inline = blocks(table.values['route']).some((route) => stack.referenced(route['gateway_id']).some((g) => g.type === 'aws_internet_gateway'));
+    const inline = blocks(table.values['route']).some((route) =>
+      stack.referenced(route['gateway_id']).some((g) => g.type === 'aws_internet_gateway'),
+    );
     const separate = stack
       .referrers(table.address, 'aws_route')
       .some((route) => stack.referenced(route.values['gateway_id']).some((g) => g.type === 'aws_internet_gateway'));
@@ -227,10 +234,13 @@ export const servesLoadBalancer = (group: StackResource): boolean => strings(gro
 /** The metrics an alarm reads: its own metric, or every metric of its metric queries. */
 export function alarmMetrics(alarm: StackResource): Array<{ namespace: unknown; metricName: unknown; dimensions: Json }> {
   const v = alarm.values;
-  if (v['metric_name'] !== undefined) return [{ namespace: v['namespace'], metricName: v['metric_name'], dimensions: block(v['dimensions']) ?? {} }];
+  if (v['metric_name'] !== undefined)
+    return [{ namespace: v['namespace'], metricName: v['metric_name'], dimensions: block(v['dimensions']) ?? {} }];
   return blocks(v['metric_query']).flatMap((query) => {
     const metric = block(query['metric']);
-    return metric ? [{ namespace: metric['namespace'], metricName: metric['metric_name'], dimensions: block(metric['dimensions']) ?? {} }] : [];
+    return metric
+      ? [{ namespace: metric['namespace'], metricName: metric['metric_name'], dimensions: block(metric['dimensions']) ?? {} }]
+      : [];
   });
 }
 
@@ -238,7 +248,8 @@ export function alarmMetrics(alarm: StackResource): Array<{ namespace: unknown; 
 export function resourceRegion(stack: SynthesizedStack, resource: StackResource): unknown {
   const chosen = resource.values['provider'];
   const providers = stack.providers('aws');
-  const provider = typeof chosen === 'string' ? providers.find((p) => p.address === `provider.${chosen}`) : providers.find((p) => p.alias === undefined);
+  const provider =
+    typeof chosen === 'string' ? providers.find((p) => p.address === `provider.${chosen}`) : providers.find((p) => p.alias === undefined);
   return provider?.values['region'];
 }
 
@@ -248,4 +259,5 @@ export const alarmsOnMetric = (stack: SynthesizedStack, address: string, metricN
 
 /** Whether an alarm notifies an SNS topic of this stack, with actions on. */
 export const notifiesTopic = (stack: SynthesizedStack, alarm: StackResource): boolean =>
-  !isFalse(alarm.values['actions_enabled']) && strings(alarm.values['alarm_actions']).some((a) => stack.referenced(a).some((r) => r.type === 'aws_sns_topic'));
+  !isFalse(alarm.values['actions_enabled']) &&
+  strings(alarm.values['alarm_actions']).some((a) => stack.referenced(a).some((r) => r.type === 'aws_sns_topic'));

@@ -23,7 +23,8 @@ function parameterGroupForcesTls(stack: SynthesizedStack, db: StackResource, att
   const wanted = tlsParameter(engine);
   if (!wanted) return `engine ${shown(engine)} has no TLS-forcing parameter this rule knows`;
   const [group] = stack.referencedThrough(db.values[attribute], groupType);
-  if (!group) return `${attribute} is ${shown(db.values[attribute])}: not a parameter group of this stack, and the default group accepts plaintext`;
+  if (!group)
+    return `${attribute} is ${shown(db.values[attribute])}: not a parameter group of this stack, and the default group accepts plaintext`;
   const parameter = blocks(group.values['parameter']).find((p) => p['name'] === wanted.name);
   const value = String(parameter?.['value'] ?? '').toLowerCase();
   return wanted.values.includes(value) ? undefined : `${group.address} sets ${wanted.name} to ${shown(parameter?.['value'])}`;
@@ -58,8 +59,11 @@ export const TRANSIT_RULES: readonly PolicyRule[] = [
       const actions = blocks(listener.values['default_action']);
       const rules = stack.referrers(listener.address, 'aws_lb_listener_rule');
       return verdictOf([
-        !(actions.length > 0 && actions.every(redirectsToHttps)) && `the default action is ${actions.map((a) => shown(a['type'])).join(', ') || 'missing'}, not a redirect to HTTPS`,
-        ...rules.filter((rule) => !blocks(rule.values['action']).every(redirectsToHttps)).map((rule) => `${rule.address} serves plain HTTP`),
+        !(actions.length > 0 && actions.every(redirectsToHttps)) &&
+          `the default action is ${actions.map((a) => shown(a['type'])).join(', ') || 'missing'}, not a redirect to HTTPS`,
+        ...rules
+          .filter((rule) => !blocks(rule.values['action']).every(redirectsToHttps))
+          .map((rule) => `${rule.address} serves plain HTTP`),
       ]);
     },
   },
@@ -100,7 +104,8 @@ export const TRANSIT_RULES: readonly PolicyRule[] = [
           const id = shown(origin['origin_id']);
           const protocols = strings(config['origin_ssl_protocols']);
           return [
-            config['origin_protocol_policy'] !== 'https-only' && `origin ${id} has origin_protocol_policy ${shown(config['origin_protocol_policy'])}`,
+            config['origin_protocol_policy'] !== 'https-only' &&
+              `origin ${id} has origin_protocol_policy ${shown(config['origin_protocol_policy'])}`,
             (protocols.length === 0 || protocols.some((p) => p !== 'TLSv1.2')) && `origin ${id} allows ${shown(protocols)}`,
           ];
         }),
@@ -137,7 +142,9 @@ export const TRANSIT_RULES: readonly PolicyRule[] = [
       return verdictOf([
         denies.length === 0 && 'no bucket policy statement denies aws:SecureTransport = false',
         denies.length > 0 && !(actions.includes('s3:*') || actions.includes('*')) && `the TLS denial covers only ${shown(actions)}`,
-        denies.length > 0 && !(resources.some((r) => r.endsWith('/*')) && resources.some((r) => !r.endsWith('/*'))) && 'the TLS denial does not cover both the bucket and its objects',
+        denies.length > 0 &&
+          !(resources.some((r) => r.endsWith('/*')) && resources.some((r) => !r.endsWith('/*'))) &&
+          'the TLS denial does not cover both the bucket and its objects',
       ]);
     },
   },
@@ -149,7 +156,9 @@ export const TRANSIT_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_efs_file_system'],
     fix: 'add an aws_efs_file_system_policy with a Deny "*" statement for aws:SecureTransport = false (SharedFileSystem does)',
     check(fs, stack) {
-      const statements = stack.referrers(fs.address, 'aws_efs_file_system_policy').flatMap((p) => policyStatements(p.values['policy']) ?? []);
+      const statements = stack
+        .referrers(fs.address, 'aws_efs_file_system_policy')
+        .flatMap((p) => policyStatements(p.values['policy']) ?? []);
       return verdictOf([!statements.some(deniesInsecureTransport) && 'no file system policy denies aws:SecureTransport = false']);
     },
   },

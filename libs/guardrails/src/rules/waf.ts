@@ -56,7 +56,8 @@ function matchedPrefixes(statement: Json | undefined): string[] | undefined {
   return undefined;
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 const listed = (paths: readonly string[]) => (paths.length === 0 ? 'none' : paths.join(' '));
 
 const aclsOf = (stack: SynthesizedStack, value: unknown, scope: string): StackResource[] =>
@@ -73,7 +74,9 @@ export const WAF_RULES: readonly PolicyRule[] = [
     check(lb, stack) {
       if (isTrue(lb.values['internal'])) return notApplicable;
       const associations = stack.referrers(lb.address, 'aws_wafv2_web_acl_association');
-      return verdictOf([!associations.some((a) => aclsOf(stack, a.values['web_acl_arn'], 'REGIONAL').length > 0) && 'no regional web ACL is associated']);
+      return verdictOf([
+        !associations.some((a) => aclsOf(stack, a.values['web_acl_arn'], 'REGIONAL').length > 0) && 'no regional web ACL is associated',
+      ]);
     },
   },
   {
@@ -84,7 +87,10 @@ export const WAF_RULES: readonly PolicyRule[] = [
     resourceTypes: ['aws_cloudfront_distribution'],
     fix: 'set web_acl_id to the ARN of a CLOUDFRONT-scope aws_wafv2_web_acl (created in us-east-1; ContentDelivery does)',
     check(distribution, stack) {
-      return verdictOf([aclsOf(stack, distribution.values['web_acl_id'], 'CLOUDFRONT').length === 0 && 'web_acl_id is not a CloudFront web ACL of this stack']);
+      return verdictOf([
+        aclsOf(stack, distribution.values['web_acl_id'], 'CLOUDFRONT').length === 0 &&
+          'web_acl_id is not a CloudFront web ACL of this stack',
+      ]);
     },
   },
   {
@@ -97,12 +103,16 @@ export const WAF_RULES: readonly PolicyRule[] = [
     check(acl) {
       const rules = blocks(acl.values['rule']);
       const managed = managedRules(acl);
-      const rateLimited = rules.some((rule) => block(block(rule['statement'])?.['rate_based_statement']) && block(rule['action'])?.['block'] !== undefined);
+      const rateLimited = rules.some(
+        (rule) => block(block(rule['statement'])?.['rate_based_statement']) && block(rule['action'])?.['block'] !== undefined,
+      );
       return verdictOf([
         ...REQUIRED_MANAGED_GROUPS.map((name) => {
           const instances = managed.filter((m) => m.group === name);
           if (instances.length === 0) return `no ${name}`;
-          return instances.some((m) => block(m.rule['override_action'])?.['count'] !== undefined) ? `${name} only counts (override_action count)` : undefined;
+          return instances.some((m) => block(m.rule['override_action'])?.['count'] !== undefined)
+            ? `${name} only counts (override_action count)`
+            : undefined;
         }),
         !rateLimited && 'no rate-based rule that blocks',
       ]);
@@ -117,7 +127,9 @@ export const WAF_RULES: readonly PolicyRule[] = [
     fix: 'create an aws_shield_protection for it (RegionalWebAcl and ContentDelivery shieldAdvanced, from spec edge.shieldAdvanced)',
     check(resource, stack, { spec }) {
       if (!spec.edge.shieldAdvanced) return notApplicable;
-      return stack.referrers(resource.address, 'aws_shield_protection').length > 0 ? pass : fail('spec edge.shieldAdvanced is true but no aws_shield_protection covers it');
+      return stack.referrers(resource.address, 'aws_shield_protection').length > 0
+        ? pass
+        : fail('spec edge.shieldAdvanced is true but no aws_shield_protection covers it');
     },
   },
   {
@@ -136,12 +148,14 @@ export const WAF_RULES: readonly PolicyRule[] = [
           if (instances.length === 0) return [];
           const counting = instances.filter((m) => bodyRules.some((r) => m.counted.includes(r)));
           const blocking = instances.filter((m) => !counting.includes(m));
-          if (expected.length === 0) return counting.map((m) => `${m.rule['name']} counts ${m.counted.join(', ')} though no count-mode path is set`);
+          if (expected.length === 0)
+            return counting.map((m) => `${m.rule['name']} counts ${m.counted.join(', ')} though no count-mode path is set`);
           const problems: string[] = [];
           for (const m of counting) {
             const paths = matchedPrefixes(m.scope);
             if (!paths) problems.push(`${m.rule['name']} counts body rules on every path`);
-            else if (!sameSet(paths, expected)) problems.push(`${m.rule['name']} counts body rules on ${listed(paths)}, not the count-mode paths ${listed(expected)}`);
+            else if (!sameSet(paths, expected))
+              problems.push(`${m.rule['name']} counts body rules on ${listed(paths)}, not the count-mode paths ${listed(expected)}`);
             const missing = bodyRules.filter((r) => !m.counted.includes(r));
             if (missing.length > 0) problems.push(`${m.rule['name']} still blocks ${missing.join(', ')} on the count-mode paths`);
           }
@@ -149,7 +163,10 @@ export const WAF_RULES: readonly PolicyRule[] = [
           for (const m of blocking) {
             const not = block(m.scope?.['not_statement']);
             const paths = matchedPrefixes(blocks(not?.['statement'])[0]);
-            if (!paths || !sameSet(paths, expected)) problems.push(`${m.rule['name']} does not leave out exactly the count-mode paths (its scope-down is ${shown(m.scope ?? 'none')})`);
+            if (!paths || !sameSet(paths, expected))
+              problems.push(
+                `${m.rule['name']} does not leave out exactly the count-mode paths (its scope-down is ${shown(m.scope ?? 'none')})`,
+              );
           }
           if (blocking.length === 0) problems.push(`no instance of ${group} blocks body attacks outside the count-mode paths`);
           return problems;
@@ -161,15 +178,20 @@ export const WAF_RULES: readonly PolicyRule[] = [
     id: 'HAF-WAF-006',
     severity: 'error',
     area: 'waf',
-    description: "Bodies over 8 KB are blocked at the load balancer except on the profile's and the spec's large-body paths, and never at the CDN",
+    description:
+      "Bodies over 8 KB are blocked at the load balancer except on the profile's and the spec's large-body paths, and never at the CDN",
     resourceTypes: ['aws_wafv2_web_acl'],
     fix: 'override SizeRestrictions_BODY to count in every instance of AWSManagedRulesCommonRuleSet and, in the regional web ACL, block its label outside the large-body paths (profile waf.largeBodyPaths + spec edge.largeBodyPaths)',
     check(acl, _stack, { spec }) {
       const common = managedRules(acl).filter((m) => m.group === 'AWSManagedRulesCommonRuleSet');
-      const sizeBlocks = common.filter((m) => !m.counted.includes(BODY_SIZE_RULE)).map((m) => `${m.rule['name']} blocks every body over 8 KB (uploads, long answers) on the paths it covers`);
+      const sizeBlocks = common
+        .filter((m) => !m.counted.includes(BODY_SIZE_RULE))
+        .map((m) => `${m.rule['name']} blocks every body over 8 KB (uploads, long answers) on the paths it covers`);
       if (acl.values['scope'] !== 'REGIONAL') return verdictOf(sizeBlocks);
       const expected = exemptPaths(wafExemptions(spec).largeBodyPaths);
-      const labelled = blocks(acl.values['rule']).filter((rule) => block(rule['action'])?.['block'] !== undefined && JSON.stringify(rule['statement'] ?? '').includes(BODY_SIZE_LABEL));
+      const labelled = blocks(acl.values['rule']).filter(
+        (rule) => block(rule['action'])?.['block'] !== undefined && JSON.stringify(rule['statement'] ?? '').includes(BODY_SIZE_LABEL),
+      );
       if (labelled.length === 0) return verdictOf([...sizeBlocks, 'no rule blocks large bodies (the body size label) at all']);
       const exempt = labelled.map((rule) => {
         const parts = blocks(block(block(rule['statement'])?.['and_statement'])?.['statement']);
@@ -178,7 +200,9 @@ export const WAF_RULES: readonly PolicyRule[] = [
       });
       return verdictOf([
         ...sizeBlocks,
-        ...exempt.filter((paths) => !sameSet(paths, expected)).map((paths) => `large bodies are allowed on ${listed(paths)}, not the large-body paths ${listed(expected)}`),
+        ...exempt
+          .filter((paths) => !sameSet(paths, expected))
+          .map((paths) => `large bodies are allowed on ${listed(paths)}, not the large-body paths ${listed(expected)}`),
       ]);
     },
   },
@@ -206,9 +230,13 @@ export const WAF_RULES: readonly PolicyRule[] = [
           const kind = rate['aggregate_key_type'];
           const header = String(block(rate['forwarded_ip_config'])?.['header_name'] ?? '').toLowerCase();
           return [
-            limit !== spec.edge.rateLimitPerFiveMinutes && `${name} allows ${limit ?? 'unset'} requests per 5 minutes; the tenant's limit is ${spec.edge.rateLimitPerFiveMinutes}`,
+            limit !== spec.edge.rateLimitPerFiveMinutes &&
+              `${name} allows ${limit ?? 'unset'} requests per 5 minutes; the tenant's limit is ${spec.edge.rateLimitPerFiveMinutes}`,
             kind === 'FORWARDED_IP' && SPOOFABLE_HEADERS.includes(header) && `${name} counts the client-supplied ${header} header`,
-            kind === 'FORWARDED_IP' && !SPOOFABLE_HEADERS.includes(header) && !written.includes(header) && `${name} counts ${header || 'a header'}, which no CloudFront function of this stack writes`,
+            kind === 'FORWARDED_IP' &&
+              !SPOOFABLE_HEADERS.includes(header) &&
+              !written.includes(header) &&
+              `${name} counts ${header || 'a header'}, which no CloudFront function of this stack writes`,
             kind === 'IP' && behindCdn && `${name} counts CloudFront's edge servers, not viewers`,
             kind !== 'IP' && kind !== 'FORWARDED_IP' && `${name} aggregates by ${shown(kind)}`,
           ];

@@ -95,7 +95,9 @@ export class TenantBackup extends Construct {
           startWindow: START_WINDOW_MINUTES,
           completionWindow: COMPLETION_WINDOW_MINUTES,
           lifecycle: { deleteAfter: retentionDays },
-          copyAction: props.copyTo && [{ destinationVaultArn: props.copyTo.vaultArn, lifecycle: { deleteAfter: props.copyTo.retentionDays } }],
+          copyAction: props.copyTo && [
+            { destinationVaultArn: props.copyTo.vaultArn, lifecycle: { deleteAfter: props.copyTo.retentionDays } },
+          ],
         },
       ],
       tags: { Name: `${name}-backup` },
@@ -133,7 +135,8 @@ function validate(props: TenantBackupProps, retentionDays: number, scheduleExpre
   };
   if (!Number.isInteger(retentionDays) || retentionDays < 1) fail(`retentionDays must be a whole number of days ≥ 1, got ${retentionDays}`);
   const copyDays = props.copyTo?.retentionDays;
-  if (copyDays !== undefined && (!Number.isInteger(copyDays) || copyDays < 1)) fail(`copyTo.retentionDays must be a whole number of days ≥ 1, got ${copyDays}`);
+  if (copyDays !== undefined && (!Number.isInteger(copyDays) || copyDays < 1))
+    fail(`copyTo.retentionDays must be a whole number of days ≥ 1, got ${copyDays}`);
   if (!Token.isUnresolved(scheduleExpression) && !/^cron\(\S+( \S+){5}\)$/.test(scheduleExpression)) {
     fail(`scheduleExpression must be an AWS cron expression with six fields such as "cron(0 3 * * ? *)", got "${scheduleExpression}"`);
   }

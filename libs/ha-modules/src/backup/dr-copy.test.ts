@@ -15,7 +15,8 @@ const EFS_ARN = 'arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs
 const BUCKET_ARN = 'arn:aws:s3:::acme-content-123456789012';
 
 type Scope = Parameters<Parameters<typeof testStack>[0]>[0];
-const drProvider = (scope: Scope, region = DR_REGION) => new AwsProvider(scope, 'aws-dr', { alias: 'dr', region, ...OFFLINE_AWS_PROVIDER_SETTINGS });
+const drProvider = (scope: Scope, region = DR_REGION) =>
+  new AwsProvider(scope, 'aws-dr', { alias: 'dr', region, ...OFFLINE_AWS_PROVIDER_SETTINGS });
 
 /** The tenant's backup with its DR copy, as TenantStack composes them. */
 function build(scope: Scope, overrides: Partial<DisasterRecoveryVaultProps> = {}) {
@@ -47,10 +48,18 @@ describe('DisasterRecoveryVault with TenantBackup', () => {
     expect(key).toMatchObject({ provider: 'aws.dr', enable_key_rotation: true, deletion_window_in_days: 30 });
     // Only the tenant account's IAM governs it (the backup role's policies grant the use).
     expect(policyOf(key, 'policy').Statement).toEqual([
-      { Sid: 'AccountIamGovernsUse', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'AccountIamGovernsUse',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+        Action: 'kms:*',
+        Resource: '*',
+      },
     ]);
     expect(Object.values(resources('aws_kms_alias'))[0]).toMatchObject({ provider: 'aws.dr', name: 'alias/acme-dr-copies' });
-    const lock = Object.values(resources('aws_backup_vault_lock_configuration')).find((l) => l['backup_vault_name'] === ref('aws_backup_vault', vaultId, 'name'));
+    const lock = Object.values(resources('aws_backup_vault_lock_configuration')).find(
+      (l) => l['backup_vault_name'] === ref('aws_backup_vault', vaultId, 'name'),
+    );
     expect(lock).toMatchObject({ provider: 'aws.dr', min_retention_days: 30 });
   });
 
@@ -59,14 +68,21 @@ describe('DisasterRecoveryVault with TenantBackup', () => {
     const [drVaultId] = Object.entries(resources('aws_backup_vault')).find(([, v]) => v['name'] === 'acme-dr')!;
     const plan = Object.values(resources('aws_backup_plan'))[0]!;
     expect(plan['rule']).toMatchObject([
-      { rule_name: 'daily', copy_action: [{ destination_vault_arn: ref('aws_backup_vault', drVaultId, 'arn'), lifecycle: { delete_after: 30 } }] },
+      {
+        rule_name: 'daily',
+        copy_action: [{ destination_vault_arn: ref('aws_backup_vault', drVaultId, 'arn'), lifecycle: { delete_after: 30 } }],
+      },
     ]);
   });
 
   it('backs up the content bucket with the S3 policies AWS Backup needs for it', () => {
     const { resources } = synthesize(testStack((scope) => build(scope)));
     expect(Object.values(resources('aws_backup_selection'))[0]!['resources']).toEqual([DB_ARN, EFS_ARN, BUCKET_ARN]);
-    expect(Object.values(resources('aws_iam_role_policy_attachment')).map((a) => a['policy_arn']).sort()).toEqual([
+    expect(
+      Object.values(resources('aws_iam_role_policy_attachment'))
+        .map((a) => a['policy_arn'])
+        .sort(),
+    ).toEqual([
       'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup',
       'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore',
       'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
@@ -75,10 +91,10 @@ describe('DisasterRecoveryVault with TenantBackup', () => {
   });
 
   describe('rejects', () => {
-    it('the tenant\'s own region', () => {
-      expect(() => synthesize(testStack((scope) => build(scope, { region: TEST_REGION, provider: drProvider(scope, TEST_REGION) })))).toThrow(
-        /DisasterRecoveryVault acme: region eu-west-1 is the tenant's own region/,
-      );
+    it("the tenant's own region", () => {
+      expect(() =>
+        synthesize(testStack((scope) => build(scope, { region: TEST_REGION, provider: drProvider(scope, TEST_REGION) }))),
+      ).toThrow(/DisasterRecoveryVault acme: region eu-west-1 is the tenant's own region/);
     });
     it('a provider for another region', () => {
       expect(() => synthesize(testStack((scope) => build(scope, { provider: drProvider(scope, 'us-east-1') })))).toThrow(
@@ -86,7 +102,9 @@ describe('DisasterRecoveryVault with TenantBackup', () => {
       );
     });
     it('copies kept less than a week', () => {
-      expect(() => synthesize(testStack((scope) => build(scope, { copyRetentionDays: 3 })))).toThrow(/copyRetentionDays must be a whole number of days ≥ 7, got 3/);
+      expect(() => synthesize(testStack((scope) => build(scope, { copyRetentionDays: 3 })))).toThrow(
+        /copyRetentionDays must be a whole number of days ≥ 7, got 3/,
+      );
     });
   });
 
@@ -97,7 +115,12 @@ describe('DisasterRecoveryVault with TenantBackup', () => {
         build(stack);
       });
       expectOnlyCreates(summary);
-      expect(summary.changes.filter((c) => c.address.startsWith('aws_kms') || c.type.startsWith('aws_backup_vault')).map((c) => c.type).sort()).toEqual([
+      expect(
+        summary.changes
+          .filter((c) => c.address.startsWith('aws_kms') || c.type.startsWith('aws_backup_vault'))
+          .map((c) => c.type)
+          .sort(),
+      ).toEqual([
         'aws_backup_vault',
         'aws_backup_vault',
         'aws_backup_vault_lock_configuration',

@@ -55,7 +55,15 @@ export class DisasterRecoveryVault extends Construct {
       // AWS Backup re-encrypts each copy with this key through the tenant's backup role: IAM governs it.
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Sid: 'AccountIamGovernsUse', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' }],
+        Statement: [
+          {
+            Sid: 'AccountIamGovernsUse',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+        ],
       }),
       tags: { Name: `${name}-dr-key` },
     });
@@ -85,7 +93,8 @@ export class DisasterRecoveryVault extends Construct {
 function validate(props: DisasterRecoveryVaultProps): void {
   const owner = `DisasterRecoveryVault ${props.name}`;
   checkAccountAndRegion(owner, props.accountId, props.region);
-  if (props.region === props.primaryRegion) throw new Error(`${owner}: region ${props.region} is the tenant's own region; copies there do not survive losing it`);
+  if (props.region === props.primaryRegion)
+    throw new Error(`${owner}: region ${props.region} is the tenant's own region; copies there do not survive losing it`);
   const providerRegion = props.provider.region;
   if (providerRegion !== undefined && providerRegion !== props.region) {
     throw new Error(`${owner}: provider is configured for ${providerRegion}, not the DR region ${props.region}`);

@@ -110,7 +110,11 @@ describe('CacheCluster', () => {
         tags: { Name: 'acme-cache-sessions' },
       });
       const [userGroupId, userGroup] = single('aws_elasticache_user_group');
-      expect(userGroup).toMatchObject({ engine: 'redis', user_group_id: 'acme-sessions', user_ids: [ref('aws_elasticache_user', appId, 'user_id')] });
+      expect(userGroup).toMatchObject({
+        engine: 'redis',
+        user_group_id: 'acme-sessions',
+        user_ids: [ref('aws_elasticache_user', appId, 'user_id')],
+      });
       const [, group] = single('aws_elasticache_replication_group');
       expect(group['user_group_ids']).toEqual([ref('aws_elasticache_user_group', userGroupId, 'user_group_id')]);
       expect(group).toMatchObject({ transit_encryption_enabled: true, transit_encryption_mode: 'required' });
@@ -135,7 +139,9 @@ describe('CacheCluster', () => {
       const [groupId, group] = single('aws_elasticache_parameter_group');
       expect(group).toMatchObject({ name: 'acme-sessions-valkey8', family: 'valkey8', lifecycle: { create_before_destroy: true } });
       expect(group).not.toHaveProperty('parameter');
-      expect(single('aws_elasticache_replication_group')[1]['parameter_group_name']).toBe(ref('aws_elasticache_parameter_group', groupId, 'name'));
+      expect(single('aws_elasticache_replication_group')[1]['parameter_group_name']).toBe(
+        ref('aws_elasticache_parameter_group', groupId, 'name'),
+      );
     });
 
     it('runs Redis OSS 7.1 with the redis7 family when asked', () => {

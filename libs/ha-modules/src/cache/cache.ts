@@ -212,7 +212,8 @@ function withDefaults(props: CacheClusterProps): CacheSettings {
   if (zones !== undefined && (zones.length < 2 || new Set(zones).size !== zones.length)) {
     fail(`availabilityZones must list at least 2 distinct zones, got ${zones.join(', ') || 'none'}`);
   }
-  if (props.allowedSecurityGroupIds.length === 0) fail('allowedSecurityGroupIds needs at least one security group (the app instances), or nothing can reach the cache');
+  if (props.allowedSecurityGroupIds.length === 0)
+    fail('allowedSecurityGroupIds needs at least one security group (the app instances), or nothing can reach the cache');
 
   return {
     name: props.name,

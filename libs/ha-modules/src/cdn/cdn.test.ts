@@ -12,7 +12,8 @@ import { ACCOUNT_ID, KMS_KEY_ARN } from '../testing/values.js';
 import { ContentDelivery, HSTS_MAX_AGE_SECONDS, MANAGED_POLICY_IDS, VIEWER_IP_HEADER, type ContentDeliveryProps } from './cdn.js';
 
 const EDGE_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1b2c3d4e-5f60-4a8b-9c0d-1e2f3a4b5c6d';
-const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD\n-----END PUBLIC KEY-----\n';
+const PUBLIC_KEY =
+  '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD\n-----END PUBLIC KEY-----\n';
 
 const OUTPUTS = ['distributionId', 'distributionArn', 'domainName', 'webAclArn', 'webAclLogGroupName'] as const;
 const ALB_DNS_NAME = 'acme-alb-1234567890.eu-west-1.elb.amazonaws.com';
@@ -70,9 +71,18 @@ describe('ContentDelivery', () => {
       const [distributionId] = single('aws_cloudfront_distribution');
       expect(distribution()).not.toHaveProperty('logging_config');
       const [sourceId, source] = single('aws_cloudwatch_log_delivery_source');
-      expect(source).toEqual({ provider: 'aws.us_east_1', name: 'acme-cdn-access-logs', log_type: 'ACCESS_LOGS', resource_arn: ref('aws_cloudfront_distribution', distributionId, 'arn') });
+      expect(source).toEqual({
+        provider: 'aws.us_east_1',
+        name: 'acme-cdn-access-logs',
+        log_type: 'ACCESS_LOGS',
+        resource_arn: ref('aws_cloudfront_distribution', distributionId, 'arn'),
+      });
       const [destinationId, destination] = single('aws_cloudwatch_log_delivery_destination');
-      expect(destination).toMatchObject({ provider: 'aws.us_east_1', output_format: 'json', delivery_destination_configuration: [{ destination_resource_arn: LOG_BUCKET_ARN }] });
+      expect(destination).toMatchObject({
+        provider: 'aws.us_east_1',
+        output_format: 'json',
+        delivery_destination_configuration: [{ destination_resource_arn: LOG_BUCKET_ARN }],
+      });
       expect(single('aws_cloudwatch_log_delivery')[1]).toEqual({
         provider: 'aws.us_east_1',
         delivery_source_name: ref('aws_cloudwatch_log_delivery_source', sourceId, 'name'),
@@ -81,15 +91,25 @@ describe('ContentDelivery', () => {
     });
 
     it('sends HSTS for two years, nosniff, same-origin framing and a referrer policy on every behaviour', () => {
-      const { single, distribution } = synthCdn({ signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'k1', encodedKey: PUBLIC_KEY }] } });
+      const { single, distribution } = synthCdn({
+        signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'k1', encodedKey: PUBLIC_KEY }] },
+      });
       const [policyId, policy] = single('aws_cloudfront_response_headers_policy');
       expect(policy['security_headers_config']).toEqual({
-        strict_transport_security: { access_control_max_age_sec: HSTS_MAX_AGE_SECONDS, include_subdomains: true, preload: false, override: true },
+        strict_transport_security: {
+          access_control_max_age_sec: HSTS_MAX_AGE_SECONDS,
+          include_subdomains: true,
+          preload: false,
+          override: true,
+        },
         content_type_options: { override: true },
         frame_options: { frame_option: 'SAMEORIGIN', override: true },
         referrer_policy: { referrer_policy: 'strict-origin-when-cross-origin', override: true },
       });
-      const behaviours = [distribution()['default_cache_behavior'], ...(distribution()['ordered_cache_behavior'] as SynthResource[])] as SynthResource[];
+      const behaviours = [
+        distribution()['default_cache_behavior'],
+        ...(distribution()['ordered_cache_behavior'] as SynthResource[]),
+      ] as SynthResource[];
       expect(behaviours).toHaveLength(4);
       for (const b of behaviours) expect(b['response_headers_policy_id']).toBe(ref('aws_cloudfront_response_headers_policy', policyId));
     });
@@ -97,11 +117,22 @@ describe('ContentDelivery', () => {
     it('shows the maintenance page from its bucket, as a 503, when the load balancer answers 502, 503 or 504', () => {
       const { distribution, origin, single } = synthCdn();
       const [oacId] = single('aws_cloudfront_origin_access_control');
-      expect(origin('maintenance')).toEqual({ origin_id: 'maintenance', domain_name: MAINTENANCE_DOMAIN, origin_access_control_id: ref('aws_cloudfront_origin_access_control', oacId) });
+      expect(origin('maintenance')).toEqual({
+        origin_id: 'maintenance',
+        domain_name: MAINTENANCE_DOMAIN,
+        origin_access_control_id: ref('aws_cloudfront_origin_access_control', oacId),
+      });
       expect(distribution()['custom_error_response']).toEqual(
-        [502, 503, 504].map((code) => ({ error_code: code, response_code: 503, response_page_path: '/maintenance/index.html', error_caching_min_ttl: 10 })),
+        [502, 503, 504].map((code) => ({
+          error_code: code,
+          response_code: 503,
+          response_page_path: '/maintenance/index.html',
+          error_caching_min_ttl: 10,
+        })),
       );
-      const maintenance = (distribution()['ordered_cache_behavior'] as SynthResource[]).find((b) => b['target_origin_id'] === 'maintenance');
+      const maintenance = (distribution()['ordered_cache_behavior'] as SynthResource[]).find(
+        (b) => b['target_origin_id'] === 'maintenance',
+      );
       expect(maintenance).toMatchObject({ path_pattern: '/maintenance/*', allowed_methods: ['GET', 'HEAD'] });
     });
 
@@ -109,7 +140,11 @@ describe('ContentDelivery', () => {
       expect(synthCdn().resources('aws_shield_protection')).toEqual({});
       const { single } = synthCdn({ shieldAdvanced: true });
       const [distributionId] = single('aws_cloudfront_distribution');
-      expect(single('aws_shield_protection')[1]).toMatchObject({ provider: 'aws.us_east_1', name: 'acme-cdn', resource_arn: ref('aws_cloudfront_distribution', distributionId, 'arn') });
+      expect(single('aws_shield_protection')[1]).toMatchObject({
+        provider: 'aws.us_east_1',
+        name: 'acme-cdn',
+        resource_arn: ref('aws_cloudfront_distribution', distributionId, 'arn'),
+      });
     });
   });
 
@@ -143,7 +178,9 @@ describe('ContentDelivery', () => {
         cache_policy_id: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
         origin_request_policy_id: '216adef6-5c7f-47e4-b989-5492eafa07d3',
         response_headers_policy_id: expect.stringMatching(/^\$\{aws_cloudfront_response_headers_policy\./),
-        function_association: [{ event_type: 'viewer-request', function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\..*\.arn\}$/) }],
+        function_association: [
+          { event_type: 'viewer-request', function_arn: expect.stringMatching(/^\$\{aws_cloudfront_function\..*\.arn\}$/) },
+        ],
         compress: true,
       });
       expect(MANAGED_POLICY_IDS.cachingDisabled).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
@@ -156,7 +193,10 @@ describe('ContentDelivery', () => {
       expect(code).toContain(`request.headers['${VIEWER_IP_HEADER.toLowerCase()}'] = { value: event.viewer.ip };`);
       // It runs: the header is overwritten with the connection's address.
       const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { headers: Record<string, { value: string }> };
-      const out = handler({ viewer: { ip: '203.0.113.9' }, request: { headers: { [VIEWER_IP_HEADER.toLowerCase()]: { value: '10.0.0.1' } } } });
+      const out = handler({
+        viewer: { ip: '203.0.113.9' },
+        request: { headers: { [VIEWER_IP_HEADER.toLowerCase()]: { value: '10.0.0.1' } } },
+      });
       expect(out.headers[VIEWER_IP_HEADER.toLowerCase()]).toEqual({ value: '203.0.113.9' });
     });
   });
@@ -195,7 +235,13 @@ describe('ContentDelivery', () => {
     });
 
     it('serves the signed-content paths first, only to viewers with a signature from a key of its key group', () => {
-      const signedContent = { pathPatterns: ['/content/private/*', '/content/exams/*'], publicKeys: [{ name: 'k2026', encodedKey: PUBLIC_KEY }, { name: 'k2027', encodedKey: PUBLIC_KEY }] };
+      const signedContent = {
+        pathPatterns: ['/content/private/*', '/content/exams/*'],
+        publicKeys: [
+          { name: 'k2026', encodedKey: PUBLIC_KEY },
+          { name: 'k2027', encodedKey: PUBLIC_KEY },
+        ],
+      };
       const { distribution, single, resources } = synthCdn({ signedContent });
       const keys = Object.entries(resources('aws_cloudfront_public_key'));
       expect(keys.map(([, k]) => k['name'])).toEqual(['acme-k2026', 'acme-k2027']);
@@ -230,16 +276,19 @@ describe('ContentDelivery', () => {
       const groups = synthCdn()
         .rules()
         .filter((r) => (r['statement'] as SynthResource)['managed_rule_group_statement']);
-      expect(groups.map((r) => (r['statement'] as { managed_rule_group_statement: { vendor_name: string; name: string } }).managed_rule_group_statement))
-        .toMatchObject([
-          { vendor_name: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' },
-          { vendor_name: 'AWS', name: 'AWSManagedRulesCommonRuleSet' },
-          { vendor_name: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' },
-        ]);
+      expect(
+        groups.map(
+          (r) => (r['statement'] as { managed_rule_group_statement: { vendor_name: string; name: string } }).managed_rule_group_statement,
+        ),
+      ).toMatchObject([
+        { vendor_name: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' },
+        { vendor_name: 'AWS', name: 'AWSManagedRulesCommonRuleSet' },
+        { vendor_name: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+      ]);
       for (const group of groups) expect(group['override_action']).toEqual({ none: {} });
     });
 
-    it('only counts the common rule set\'s 8 KB body limit, so uploads pass while the rest of the group blocks', () => {
+    it("only counts the common rule set's 8 KB body limit, so uploads pass while the rest of the group blocks", () => {
       const common = synthCdn()
         .rules()
         .find((r) => r['name'] === 'AWSManagedRulesCommonRuleSet')!;
@@ -252,8 +301,19 @@ describe('ContentDelivery', () => {
 
     it('runs the common rule set twice with count-mode paths: as published elsewhere, its body rules counting on them', () => {
       const rules = synthCdn({ countModePaths: ['/mod/forum/post.php', '/mod/quiz/'] }).rules();
-      const onPaths = { regex_match_statement: { field_to_match: { uri_path: {} }, regex_string: '^(?:/mod/forum/post\\.php|/mod/quiz/)', text_transformation: [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'NORMALIZE_PATH' }] } };
-      const statement = (name: string) => (rules.find((r) => r['name'] === name)!['statement'] as { managed_rule_group_statement: SynthResource }).managed_rule_group_statement;
+      const onPaths = {
+        regex_match_statement: {
+          field_to_match: { uri_path: {} },
+          regex_string: '^(?:/mod/forum/post\\.php|/mod/quiz/)',
+          text_transformation: [
+            { priority: 0, type: 'URL_DECODE' },
+            { priority: 1, type: 'NORMALIZE_PATH' },
+          ],
+        },
+      };
+      const statement = (name: string) =>
+        (rules.find((r) => r['name'] === name)!['statement'] as { managed_rule_group_statement: SynthResource })
+          .managed_rule_group_statement;
       expect(statement('AWSManagedRulesCommonRuleSet')).toMatchObject({
         rule_action_override: [{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }],
         scope_down_statement: { not_statement: { statement: [onPaths] } },
@@ -261,7 +321,13 @@ describe('ContentDelivery', () => {
       expect(statement('AWSManagedRulesCommonRuleSet-count-mode-paths')).toEqual({
         vendor_name: 'AWS',
         name: 'AWSManagedRulesCommonRuleSet',
-        rule_action_override: ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'].map((name) => ({ name, action_to_use: { count: {} } })),
+        rule_action_override: [
+          'SizeRestrictions_BODY',
+          'CrossSiteScripting_BODY',
+          'GenericLFI_BODY',
+          'GenericRFI_BODY',
+          'EC2MetaDataSSRF_BODY',
+        ].map((name) => ({ name, action_to_use: { count: {} } })),
         scope_down_statement: onPaths,
       });
       // Known bad inputs has no body rule that legitimate content trips: one instance, everywhere.
@@ -272,7 +338,12 @@ describe('ContentDelivery', () => {
       const { single } = synthCdn();
       const [groupId, group] = single('aws_cloudwatch_log_group');
       const [aclId] = single('aws_wafv2_web_acl');
-      expect(group).toMatchObject({ provider: 'aws.us_east_1', name: 'aws-waf-logs-acme-cdn', kms_key_id: EDGE_KEY_ARN, retention_in_days: 365 });
+      expect(group).toMatchObject({
+        provider: 'aws.us_east_1',
+        name: 'aws-waf-logs-acme-cdn',
+        kms_key_id: EDGE_KEY_ARN,
+        retention_in_days: 365,
+      });
       expect(single('aws_wafv2_web_acl_logging_configuration')[1]).toEqual({
         provider: 'aws.us_east_1',
         resource_arn: ref('aws_wafv2_web_acl', aclId, 'arn'),
@@ -282,7 +353,10 @@ describe('ContentDelivery', () => {
     });
 
     it('blocks a client IP past 2000 requests in 5 minutes by default, or the given limit', () => {
-      const rateRule = (overrides: Overrides = {}) => synthCdn(overrides).rules().find((r) => r['name'] === 'rate-limit-per-ip')!;
+      const rateRule = (overrides: Overrides = {}) =>
+        synthCdn(overrides)
+          .rules()
+          .find((r) => r['name'] === 'rate-limit-per-ip')!;
       expect(rateRule()).toMatchObject({
         action: { block: {} },
         statement: { rate_based_statement: { limit: 2000, aggregate_key_type: 'IP', evaluation_window_sec: 300 } },
@@ -295,8 +369,14 @@ describe('ContentDelivery', () => {
       expect(rules).toHaveLength(4);
       expect(new Set(rules.map((r) => r['priority'])).size).toBe(4);
       const metrics = rules.map((r) => (r['visibility_config'] as SynthResource)['metric_name']);
-      expect(metrics).toEqual(['acme-cdn-aws-ip-reputation', 'acme-cdn-rate-limit-per-ip', 'acme-cdn-aws-common', 'acme-cdn-aws-known-bad-inputs']);
-      for (const rule of rules) expect(rule['visibility_config']).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
+      expect(metrics).toEqual([
+        'acme-cdn-aws-ip-reputation',
+        'acme-cdn-rate-limit-per-ip',
+        'acme-cdn-aws-common',
+        'acme-cdn-aws-known-bad-inputs',
+      ]);
+      for (const rule of rules)
+        expect(rule['visibility_config']).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
     });
   });
 
@@ -331,15 +411,21 @@ describe('ContentDelivery', () => {
     });
 
     it('a rate limit outside WAF bounds, a catch-all content path and a short secret', () => {
-      expect(() => synthCdn({ rateLimitPerFiveMinutes: 5 })).toThrow(/rateLimitPerFiveMinutes must be a whole number in \[10, 2000000000\], got 5/);
+      expect(() => synthCdn({ rateLimitPerFiveMinutes: 5 })).toThrow(
+        /rateLimitPerFiveMinutes must be a whole number in \[10, 2000000000\], got 5/,
+      );
       expect(() => synthCdn({ contentPathPattern: '/*' })).toThrow(/contentPathPattern must start with "\/" and not cover every path/);
       expect(() => synthCdn({ contentPathPattern: 'content/*' })).toThrow(/contentPathPattern must start with "\/"/);
       expect(() => synthCdn({ originVerifySecret: 'short' })).toThrow(/originVerifySecret must be at least 16 characters/);
     });
 
     it('signed content that signs everything or has no key, and bad count-mode paths', () => {
-      expect(() => synthCdn({ signedContent: { pathPatterns: ['/*'], publicKeys: [{ name: 'k', encodedKey: PUBLIC_KEY }] } })).toThrow(/signedContent.pathPatterns must start with "\/" and not cover every path/);
-      expect(() => synthCdn({ signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [] } })).toThrow(/at least one path pattern and one public key/);
+      expect(() => synthCdn({ signedContent: { pathPatterns: ['/*'], publicKeys: [{ name: 'k', encodedKey: PUBLIC_KEY }] } })).toThrow(
+        /signedContent.pathPatterns must start with "\/" and not cover every path/,
+      );
+      expect(() => synthCdn({ signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [] } })).toThrow(
+        /at least one path pattern and one public key/,
+      );
       expect(() => synthCdn({ countModePaths: ['mod/quiz/'] })).toThrow(/countModePaths must start with "\/"/);
     });
   });
@@ -348,7 +434,13 @@ describe('ContentDelivery', () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack, 'eu-west-1');
       const logs = new LogBucket(stack, 'logs', { name: 'acme', accountId: ACCOUNT_ID, cloudFrontLogs: true });
-      const maintenance = new MaintenancePage(stack, 'maintenance', { name: 'acme', displayName: 'Acme <Learning>', accountId: ACCOUNT_ID, kmsKeyArn: KMS_KEY_ARN, logBucket: { name: logs.bucketName } });
+      const maintenance = new MaintenancePage(stack, 'maintenance', {
+        name: 'acme',
+        displayName: 'Acme <Learning>',
+        accountId: ACCOUNT_ID,
+        kmsKeyArn: KMS_KEY_ARN,
+        logBucket: { name: logs.bucketName },
+      });
       const content = new ContentBucket(stack, 'content', {
         name: 'acme',
         accountId: ACCOUNT_ID,

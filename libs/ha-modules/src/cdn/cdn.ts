@@ -223,8 +223,16 @@ export class ContentDelivery extends Construct {
           },
           customHeader: [{ name: settings.originVerifyHeaderName, value: props.originVerifySecret }],
         },
-        { originId: CONTENT_ORIGIN_ID, domainName: props.contentBucket.bucketRegionalDomainName, originAccessControlId: originAccessControl.id },
-        { originId: MAINTENANCE_ORIGIN_ID, domainName: props.maintenanceBucket.bucketRegionalDomainName, originAccessControlId: originAccessControl.id },
+        {
+          originId: CONTENT_ORIGIN_ID,
+          domainName: props.contentBucket.bucketRegionalDomainName,
+          originAccessControlId: originAccessControl.id,
+        },
+        {
+          originId: MAINTENANCE_ORIGIN_ID,
+          domainName: props.maintenanceBucket.bucketRegionalDomainName,
+          originAccessControlId: originAccessControl.id,
+        },
       ],
       defaultCacheBehavior: {
         targetOriginId: ALB_ORIGIN_ID,
@@ -254,7 +262,12 @@ export class ContentDelivery extends Construct {
       ],
       // The load balancer down, overloaded or timing out: the maintenance page, still a 503 for
       // monitors and search engines, cached 10 s so recovery shows quickly.
-      customErrorResponse: MAINTENANCE_ERROR_CODES.map((code) => ({ errorCode: code, responseCode: 503, responsePagePath: MAINTENANCE_PATH, errorCachingMinTtl: 10 })),
+      customErrorResponse: MAINTENANCE_ERROR_CODES.map((code) => ({
+        errorCode: code,
+        responseCode: 503,
+        responsePagePath: MAINTENANCE_PATH,
+        errorCachingMinTtl: 10,
+      })),
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       viewerCertificate: {
         acmCertificateArn: props.certificateArn,
@@ -266,7 +279,12 @@ export class ContentDelivery extends Construct {
 
     standardLogs(this, name, usEast1, distribution.arn, props.logBucket.bucketArn);
     if (props.shieldAdvanced ?? false) {
-      new ShieldProtection(this, 'shield-protection', { provider: usEast1, name: `${name}-cdn`, resourceArn: distribution.arn, tags: { Name: `${name}-cdn` } });
+      new ShieldProtection(this, 'shield-protection', {
+        provider: usEast1,
+        name: `${name}-cdn`,
+        resourceArn: distribution.arn,
+        tags: { Name: `${name}-cdn` },
+      });
     }
 
     this.distributionId = distribution.id;
@@ -303,9 +321,18 @@ function securityHeaders(scope: Construct, name: string): CloudfrontResponseHead
 /** The public keys of the signing key pairs and the key group behaviours trust. */
 function signingKeyGroup(scope: Construct, name: string, signed: SignedContent): CloudfrontKeyGroup {
   const keys = signed.publicKeys.map(
-    (key) => new CloudfrontPublicKey(scope, `public-key-${key.name}`, { name: boundedName(name, key.name, 128), comment: `${name}: signs private content`, encodedKey: key.encodedKey }),
+    (key) =>
+      new CloudfrontPublicKey(scope, `public-key-${key.name}`, {
+        name: boundedName(name, key.name, 128),
+        comment: `${name}: signs private content`,
+        encodedKey: key.encodedKey,
+      }),
   );
-  return new CloudfrontKeyGroup(scope, 'key-group', { name: boundedName(name, 'signed-content', 128), comment: `${name}: signed URLs and cookies`, items: keys.map((k) => k.id) });
+  return new CloudfrontKeyGroup(scope, 'key-group', {
+    name: boundedName(name, 'signed-content', 128),
+    comment: `${name}: signed URLs and cookies`,
+    items: keys.map((k) => k.id),
+  });
 }
 
 /**
@@ -314,14 +341,23 @@ function signingKeyGroup(scope: Construct, name: string, signed: SignedContent):
  * of a CloudFront distribution lives in us-east-1, and so do its destination and delivery.
  */
 function standardLogs(scope: Construct, name: string, provider: AwsProvider, distributionArn: string, bucketArn: string): void {
-  const source = new CloudwatchLogDeliverySource(scope, 'access-log-source', { provider, name: boundedName(name, 'cdn-access-logs', 60), logType: 'ACCESS_LOGS', resourceArn: distributionArn });
+  const source = new CloudwatchLogDeliverySource(scope, 'access-log-source', {
+    provider,
+    name: boundedName(name, 'cdn-access-logs', 60),
+    logType: 'ACCESS_LOGS',
+    resourceArn: distributionArn,
+  });
   const destination = new CloudwatchLogDeliveryDestination(scope, 'access-log-destination', {
     provider,
     name: boundedName(name, 'cdn-access-logs', 60),
     outputFormat: 'json',
     deliveryDestinationConfiguration: [{ destinationResourceArn: bucketArn }],
   });
-  new CloudwatchLogDelivery(scope, 'access-log-delivery', { provider, deliverySourceName: source.name, deliveryDestinationArn: destination.arn });
+  new CloudwatchLogDelivery(scope, 'access-log-delivery', {
+    provider,
+    deliverySourceName: source.name,
+    deliveryDestinationArn: destination.arn,
+  });
 }
 
 const visibility = (metricName: string) => ({
@@ -373,7 +409,8 @@ function withDefaults(props: ContentDeliveryProps): Settings {
     throw new Error(`ContentDelivery ${props.name}: ${message}`);
   };
   const known = (value: string) => !Token.isUnresolved(value);
-  if (!Token.isUnresolved(props.aliases) && props.aliases.length === 0) fail('aliases is empty: the certificate must serve at least one domain');
+  if (!Token.isUnresolved(props.aliases) && props.aliases.length === 0)
+    fail('aliases is empty: the certificate must serve at least one domain');
   if (known(props.certificateArn) && !props.certificateArn.startsWith('arn:aws:acm:us-east-1:')) {
     fail(`certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other), got "${props.certificateArn}"`);
   }
@@ -381,20 +418,27 @@ function withDefaults(props: ContentDeliveryProps): Settings {
   if (region !== undefined && known(region) && region !== 'us-east-1') {
     fail(`webAclProvider must be configured for us-east-1 (CLOUDFRONT web ACLs live there), got "${region}"`);
   }
-  if (!/^[A-Za-z0-9-]+$/.test(settings.originVerifyHeaderName)) fail(`originVerifyHeaderName is not a header name: "${settings.originVerifyHeaderName}"`);
+  if (!/^[A-Za-z0-9-]+$/.test(settings.originVerifyHeaderName))
+    fail(`originVerifyHeaderName is not a header name: "${settings.originVerifyHeaderName}"`);
   if (known(props.originVerifySecret) && props.originVerifySecret.length < 16) fail('originVerifySecret must be at least 16 characters');
   const pattern = settings.contentPathPattern;
-  if (!pattern.startsWith('/') || pattern === '/*') fail(`contentPathPattern must start with "/" and not cover every path, got "${pattern}"`);
+  if (!pattern.startsWith('/') || pattern === '/*')
+    fail(`contentPathPattern must start with "/" and not cover every path, got "${pattern}"`);
   const rate = settings.rateLimitPerFiveMinutes;
-  if (!Number.isInteger(rate) || rate < 10 || rate > 2_000_000_000) fail(`rateLimitPerFiveMinutes must be a whole number in [10, 2000000000], got ${rate}`);
+  if (!Number.isInteger(rate) || rate < 10 || rate > 2_000_000_000)
+    fail(`rateLimitPerFiveMinutes must be a whole number in [10, 2000000000], got ${rate}`);
   for (const problem of pathListProblems('countModePaths', settings.countModePaths)) fail(problem);
-  if (!LOG_RETENTION_DAYS.includes(settings.webAclLogRetentionDays)) fail(`webAclLogRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${settings.webAclLogRetentionDays}`);
+  if (!LOG_RETENTION_DAYS.includes(settings.webAclLogRetentionDays))
+    fail(`webAclLogRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${settings.webAclLogRetentionDays}`);
   const signed = props.signedContent;
   if (signed) {
-    if (signed.pathPatterns.length === 0 || signed.publicKeys.length === 0) fail('signedContent needs at least one path pattern and one public key');
+    if (signed.pathPatterns.length === 0 || signed.publicKeys.length === 0)
+      fail('signedContent needs at least one path pattern and one public key');
     if (signed.publicKeys.length > 5) fail('signedContent.publicKeys: a key group holds at most 5 keys');
-    for (const p of signed.pathPatterns) if (!p.startsWith('/') || p === '/*') fail(`signedContent.pathPatterns must start with "/" and not cover every path, got "${p}"`);
-    if (new Set(signed.publicKeys.map((k) => k.name)).size !== signed.publicKeys.length) fail('signedContent.publicKeys: names must be unique');
+    for (const p of signed.pathPatterns)
+      if (!p.startsWith('/') || p === '/*') fail(`signedContent.pathPatterns must start with "/" and not cover every path, got "${p}"`);
+    if (new Set(signed.publicKeys.map((k) => k.name)).size !== signed.publicKeys.length)
+      fail('signedContent.publicKeys: names must be unique');
   }
   return settings;
 }

@@ -3,7 +3,12 @@ import { TerraformOutput } from 'cdktf';
 import { policyOf, serviceTrust } from '../testing/policy.js';
 import { ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
 import { KMS_KEY_ARN, VPC_ID } from '../testing/values.js';
-import { HardenedLaunchTemplate, type HardenedLaunchTemplateProps, type InstanceGroupSettings, type InstancePolicyStatement } from './hardened-launch-template.js';
+import {
+  HardenedLaunchTemplate,
+  type HardenedLaunchTemplateProps,
+  type InstanceGroupSettings,
+  type InstancePolicyStatement,
+} from './hardened-launch-template.js';
 
 function synthTemplate(
   overrides: Partial<HardenedLaunchTemplateProps> = {},
@@ -154,7 +159,9 @@ describe('HardenedLaunchTemplate', () => {
       tag: [{ key: 'Name', value: 'acme-web', propagateAtLaunch: true }],
     });
     const capped = settings({ subnetIds, healthCheckGraceSeconds: 300, minHealthyPercent: 0, maxHealthyPercent: 100 }).group;
-    expect(capped['instanceRefresh']).toMatchObject({ preferences: { minHealthyPercentage: 0, maxHealthyPercentage: 100, instanceWarmup: '300' } });
+    expect(capped['instanceRefresh']).toMatchObject({
+      preferences: { minHealthyPercentage: 0, maxHealthyPercentage: 100, instanceWarmup: '300' },
+    });
   });
 
   it('rejects root volume sizes gp3 cannot have', () => {

@@ -51,7 +51,10 @@ export interface InstanceGroupSettings {
 
 /** The auto scaling group arguments that `HardenedLaunchTemplate.autoScalingGroupSettings` fills in. */
 export type InstanceGroupArguments = Required<
-  Pick<AutoscalingGroupConfig, 'name' | 'vpcZoneIdentifier' | 'healthCheckGracePeriod' | 'launchTemplate' | 'instanceRefresh' | 'enabledMetrics' | 'tag'>
+  Pick<
+    AutoscalingGroupConfig,
+    'name' | 'vpcZoneIdentifier' | 'healthCheckGracePeriod' | 'launchTemplate' | 'instanceRefresh' | 'enabledMetrics' | 'tag'
+  >
 >;
 
 /** One statement of an inline policy of the instance role. */

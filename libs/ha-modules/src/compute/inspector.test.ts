@@ -8,11 +8,15 @@ import { InstanceScanning } from './inspector.js';
 describe('InstanceScanning', () => {
   it("switches Amazon Inspector's EC2 scanning on for the tenant's own account, and nothing else", () => {
     const { resources } = synthesize(testStack((scope) => new InstanceScanning(scope, 'scanning', { accountId: ACCOUNT_ID })));
-    expect(Object.values(resources('aws_inspector2_enabler'))).toEqual([expect.objectContaining({ account_ids: [ACCOUNT_ID], resource_types: ['EC2'] })]);
+    expect(Object.values(resources('aws_inspector2_enabler'))).toEqual([
+      expect.objectContaining({ account_ids: [ACCOUNT_ID], resource_types: ['EC2'] }),
+    ]);
   });
 
   it('refuses an account id that is not 12 digits', () => {
-    expect(() => synthesize(testStack((scope) => new InstanceScanning(scope, 'scanning', { accountId: 'self' })))).toThrow(/accountId must be a 12-digit AWS account id/);
+    expect(() => synthesize(testStack((scope) => new InstanceScanning(scope, 'scanning', { accountId: 'self' })))).toThrow(
+      /accountId must be a 12-digit AWS account id/,
+    );
   });
 
   describeWithTerraform('with the real terraform', () => {

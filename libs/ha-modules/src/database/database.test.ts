@@ -8,7 +8,17 @@ import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
 import { APP_SECURITY_GROUP_ID, DATA_SUBNET_IDS, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import type { DatabaseProps } from './database.js';
 
-const OUTPUTS = ['endpoint', 'readerEndpoint', 'port', 'securityGroupId', 'masterUserSecretArn', 'arn', 'identifier', 'kind', 'readerIdentifiers'] as const;
+const OUTPUTS = [
+  'endpoint',
+  'readerEndpoint',
+  'port',
+  'securityGroupId',
+  'masterUserSecretArn',
+  'arn',
+  'identifier',
+  'kind',
+  'readerIdentifiers',
+] as const;
 
 const synthDatabase = (overrides: Partial<DatabaseProps> = {}) =>
   synthesize(testStack((scope) => addOutputs(scope, database(scope, overrides), OUTPUTS)));
@@ -103,7 +113,10 @@ describe('Database', () => {
     });
 
     it('derives the parameter-group family from a pinned version', () => {
-      expect(synthDatabase({ engineVersion: '8.4.5' }).single('aws_db_parameter_group')[1]).toMatchObject({ family: 'mysql8.4', name: 'acme-db-mysql8-4' });
+      expect(synthDatabase({ engineVersion: '8.4.5' }).single('aws_db_parameter_group')[1]).toMatchObject({
+        family: 'mysql8.4',
+        name: 'acme-db-mysql8-4',
+      });
       expect(synthDatabase({ engine: 'postgres', engineVersion: '17.2' }).single('aws_db_parameter_group')[1]['family']).toBe('postgres17');
     });
 
@@ -152,11 +165,20 @@ describe('Database', () => {
 
     it('forces TLS on Aurora MySQL in the cluster parameter group', () => {
       const { single } = synthDatabase({ engine: 'aurora-mysql' });
-      expect(single('aws_rds_cluster')[1]).toMatchObject({ engine: 'aurora-mysql', engine_version: '8.0', port: 3306, enabled_cloudwatch_logs_exports: ['error', 'slowquery'] });
+      expect(single('aws_rds_cluster')[1]).toMatchObject({
+        engine: 'aurora-mysql',
+        engine_version: '8.0',
+        port: 3306,
+        enabled_cloudwatch_logs_exports: ['error', 'slowquery'],
+      });
       const [, group] = single('aws_rds_cluster_parameter_group');
       expect(group).toMatchObject({ family: 'aurora-mysql8.0', name: 'acme-db-aurora-mysql8-0' });
       expect(group['parameter']).toContainEqual({ name: 'require_secure_transport', value: 'ON', apply_method: 'immediate' });
-      expect(synthDatabase({ engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.2' }).single('aws_rds_cluster_parameter_group')[1]['family']).toBe('aurora-mysql8.0');
+      expect(
+        synthDatabase({ engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.2' }).single('aws_rds_cluster_parameter_group')[1][
+          'family'
+        ],
+      ).toBe('aurora-mysql8.0');
     });
 
     it('puts the writer in the first zone and spreads the readers over the others', () => {
@@ -207,7 +229,10 @@ describe('Database', () => {
   });
 
   it('opens the engine port to the app and worker security groups only, ingress and egress, one rule each', () => {
-    for (const [engine, port] of [['postgres', 5432], ['aurora-mysql', 3306]] as const) {
+    for (const [engine, port] of [
+      ['postgres', 5432],
+      ['aurora-mysql', 3306],
+    ] as const) {
       const synth = synthDatabase({ engine });
       const [securityGroupId, securityGroup] = synth.single('aws_security_group');
       expect(securityGroup).toMatchObject({ name: 'acme-db', vpc_id: VPC_ID });
@@ -224,7 +249,10 @@ describe('Database', () => {
     expect(role['name']).toBe('acme-db-monitoring');
     expect(policyOf(role, 'assume_role_policy')).toEqual(serviceTrust('monitoring.rds.amazonaws.com'));
     const [attachmentId, attachment] = single('aws_iam_role_policy_attachment');
-    expect(attachment).toEqual({ role: ref('aws_iam_role', roleId, 'name'), policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole' });
+    expect(attachment).toEqual({
+      role: ref('aws_iam_role', roleId, 'name'),
+      policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+    });
     expect(single('aws_db_instance')[1]).toMatchObject({
       monitoring_role_arn: ref('aws_iam_role', roleId, 'arn'),
       depends_on: [`aws_iam_role_policy_attachment.${attachmentId}`],
@@ -232,9 +260,21 @@ describe('Database', () => {
   });
 
   it('applies the given backup retention, names and user', () => {
-    const { single } = synthDatabase({ engine: 'aurora-mysql', backupRetentionDays: 30, databaseName: 'moodle', masterUsername: 'root_admin' });
-    expect(single('aws_rds_cluster')[1]).toMatchObject({ backup_retention_period: 30, database_name: 'moodle', master_username: 'root_admin' });
-    expect(synthDatabase({ name: 'uni-of-sydney' }).single('aws_db_instance')[1]).toMatchObject({ identifier: 'uni-of-sydney-db', db_name: 'uni_of_sydney' });
+    const { single } = synthDatabase({
+      engine: 'aurora-mysql',
+      backupRetentionDays: 30,
+      databaseName: 'moodle',
+      masterUsername: 'root_admin',
+    });
+    expect(single('aws_rds_cluster')[1]).toMatchObject({
+      backup_retention_period: 30,
+      database_name: 'moodle',
+      master_username: 'root_admin',
+    });
+    expect(synthDatabase({ name: 'uni-of-sydney' }).single('aws_db_instance')[1]).toMatchObject({
+      identifier: 'uni-of-sydney-db',
+      db_name: 'uni_of_sydney',
+    });
   });
 
   it('keeps identifiers within 63 characters for long tenant names', () => {
@@ -252,14 +292,24 @@ describe('Database', () => {
   });
 
   it('rejects unsafe or inconsistent settings with a clear message', () => {
-    expect(() => synthDatabase({ backupRetentionDays: 3 })).toThrow('Database acme: backupRetentionDays must be a whole number between 7 and 35 (the fleet keeps at least 7 days of backups), got 3');
-    expect(() => synthDatabase({ dataSubnetIds: ['subnet-1'], availabilityZones: ['eu-west-1a'] })).toThrow(/dataSubnetIds needs at least 2 subnets/);
-    expect(() => synthDatabase({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(/availabilityZones must list the zone of each data subnet/);
-    expect(() => synthDatabase({ availabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1b'] })).toThrow(/availabilityZones must be distinct/);
+    expect(() => synthDatabase({ backupRetentionDays: 3 })).toThrow(
+      'Database acme: backupRetentionDays must be a whole number between 7 and 35 (the fleet keeps at least 7 days of backups), got 3',
+    );
+    expect(() => synthDatabase({ dataSubnetIds: ['subnet-1'], availabilityZones: ['eu-west-1a'] })).toThrow(
+      /dataSubnetIds needs at least 2 subnets/,
+    );
+    expect(() => synthDatabase({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(
+      /availabilityZones must list the zone of each data subnet/,
+    );
+    expect(() => synthDatabase({ availabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1b'] })).toThrow(
+      /availabilityZones must be distinct/,
+    );
     expect(() => synthDatabase({ allowedSecurityGroupIds: [] })).toThrow(/allowedSecurityGroupIds needs at least one/);
     expect(() => synthDatabase({ engine: 'aurora-mysql', readerCount: 0 })).toThrow(/readerCount must be a whole number between 1 and 15/);
     expect(() => synthDatabase({ engine: 'mysql', readerCount: 2 })).toThrow(/readerCount applies to Aurora engines only/);
-    expect(() => synthDatabase({ engine: 'aurora-postgresql', allocatedStorageGiB: 100 })).toThrow(/allocatedStorageGiB applies to RDS engines only/);
+    expect(() => synthDatabase({ engine: 'aurora-postgresql', allocatedStorageGiB: 100 })).toThrow(
+      /allocatedStorageGiB applies to RDS engines only/,
+    );
     expect(() => synthDatabase({ allocatedStorageGiB: 10 })).toThrow(/allocatedStorageGiB must be a whole number between 20/);
     expect(() => synthDatabase({ engineVersion: 'latest' })).toThrow(/engineVersion "latest" is not a mysql version/);
     expect(() => synthDatabase({ name: '9lives' })).toThrow(/databaseName must start with a letter/);

@@ -355,11 +355,15 @@ function withDefaults(props: DatabaseProps): DatabaseSettings {
   };
   const traits = ENGINES[props.engine] ?? fail(`engine must be one of ${Object.keys(ENGINES).join(', ')}, got "${props.engine}"`);
   const engineVersion = props.engineVersion ?? traits.defaultVersion;
-  const family = traits.family(engineVersion) ?? fail(`engineVersion "${engineVersion}" is not a ${props.engine} version (e.g. "${traits.defaultVersion}")`);
+  const family =
+    traits.family(engineVersion) ??
+    fail(`engineVersion "${engineVersion}" is not a ${props.engine} version (e.g. "${traits.defaultVersion}")`);
   const isCluster = traits.kind === 'cluster';
 
-  if (props.allocatedStorageGiB !== undefined && isCluster) fail('allocatedStorageGiB applies to RDS engines only: Aurora storage grows by itself; remove it');
-  if (props.readerCount !== undefined && !isCluster) fail('readerCount applies to Aurora engines only: an RDS Multi-AZ instance has a standby, not readers; remove it');
+  if (props.allocatedStorageGiB !== undefined && isCluster)
+    fail('allocatedStorageGiB applies to RDS engines only: Aurora storage grows by itself; remove it');
+  if (props.readerCount !== undefined && !isCluster)
+    fail('readerCount applies to Aurora engines only: an RDS Multi-AZ instance has a standby, not readers; remove it');
   const allocatedStorageGiB = props.allocatedStorageGiB ?? 100;
   const readerCount = props.readerCount ?? 1;
   const backupRetentionDays = props.backupRetentionDays ?? 14;
@@ -369,22 +373,31 @@ function withDefaults(props: DatabaseProps): DatabaseSettings {
   if (!Number.isInteger(allocatedStorageGiB) || allocatedStorageGiB < 20 || allocatedStorageGiB > 16384) {
     fail(`allocatedStorageGiB must be a whole number between 20 and 16384 (max 4× must stay ≤ 65536), got ${allocatedStorageGiB}`);
   }
-  if (!Number.isInteger(readerCount) || readerCount < 1 || readerCount > 15) fail(`readerCount must be a whole number between 1 and 15, got ${readerCount}`);
+  if (!Number.isInteger(readerCount) || readerCount < 1 || readerCount > 15)
+    fail(`readerCount must be a whole number between 1 and 15, got ${readerCount}`);
   if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 7 || backupRetentionDays > 35) {
-    fail(`backupRetentionDays must be a whole number between 7 and 35 (the fleet keeps at least 7 days of backups), got ${backupRetentionDays}`);
+    fail(
+      `backupRetentionDays must be a whole number between 7 and 35 (the fleet keeps at least 7 days of backups), got ${backupRetentionDays}`,
+    );
   }
   if (props.dataSubnetIds.length < 2) fail(`dataSubnetIds needs at least 2 subnets in different zones, got ${props.dataSubnetIds.length}`);
   if (props.availabilityZones.length !== props.dataSubnetIds.length) {
-    fail(`availabilityZones must list the zone of each data subnet, in order: got ${props.availabilityZones.length} zones for ${props.dataSubnetIds.length} subnets`);
+    fail(
+      `availabilityZones must list the zone of each data subnet, in order: got ${props.availabilityZones.length} zones for ${props.dataSubnetIds.length} subnets`,
+    );
   }
-  if (new Set(props.availabilityZones).size !== props.availabilityZones.length) fail(`availabilityZones must be distinct, got ${props.availabilityZones.join(', ')}`);
-  if (props.allowedSecurityGroupIds.length === 0) fail('allowedSecurityGroupIds needs at least one security group (the app instances), or nothing can reach the database');
+  if (new Set(props.availabilityZones).size !== props.availabilityZones.length)
+    fail(`availabilityZones must be distinct, got ${props.availabilityZones.join(', ')}`);
+  if (props.allowedSecurityGroupIds.length === 0)
+    fail('allowedSecurityGroupIds needs at least one security group (the app instances), or nothing can reach the database');
   if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(databaseName)) {
     fail(`databaseName must start with a letter and hold only letters, digits and underscores (≤ 63), got "${databaseName}"`);
   }
   const usernamePattern = new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${traits.maxUsernameLength - 1}}$`);
   if (!usernamePattern.test(masterUsername)) {
-    fail(`masterUsername must start with a letter and hold only letters, digits and underscores (≤ ${traits.maxUsernameLength} for ${props.engine}), got "${masterUsername}"`);
+    fail(
+      `masterUsername must start with a letter and hold only letters, digits and underscores (≤ ${traits.maxUsernameLength} for ${props.engine}), got "${masterUsername}"`,
+    );
   }
 
   return {

@@ -71,7 +71,10 @@ const count = (name: string): RuleActionOverride => ({ name, action_to_use: { co
 /** Requests whose normalised path starts with one of `paths`: one regex (3 WCU + transformations), not a byte match per path. */
 export function pathPrefixStatement(paths: readonly string[]): Statement {
   const regex = `^(?:${paths.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
-  if (regex.length > REGEX_LIMIT) throw new Error(`count-mode paths make a ${regex.length}-character regex; AWS WAF takes at most ${REGEX_LIMIT}: list fewer, shorter prefixes`);
+  if (regex.length > REGEX_LIMIT)
+    throw new Error(
+      `count-mode paths make a ${regex.length}-character regex; AWS WAF takes at most ${REGEX_LIMIT}: list fewer, shorter prefixes`,
+    );
   return { regex_match_statement: { field_to_match: { uri_path: {} }, regex_string: regex, text_transformation: PATH_TRANSFORMATIONS } };
 }
 
@@ -95,7 +98,11 @@ export interface ManagedGroupOptions {
  */
 export function managedGroupRules(priority: number, group: string, metric: string, options: ManagedGroupOptions): Wafv2WebAclRule[] {
   const everywhere = (options.countEverywhere ?? []).map(count);
-  const visibility = (suffix: string) => ({ cloudwatchMetricsEnabled: true, metricName: `${options.metricPrefix}-${metric}${suffix}`, sampledRequestsEnabled: true });
+  const visibility = (suffix: string) => ({
+    cloudwatchMetricsEnabled: true,
+    metricName: `${options.metricPrefix}-${metric}${suffix}`,
+    sampledRequestsEnabled: true,
+  });
   const rule = (name: string, rulePriority: number, statement: Partial<ManagedRuleGroupStatement>, suffix: string): Wafv2WebAclRule => ({
     name,
     priority: rulePriority,
@@ -109,13 +116,23 @@ export function managedGroupRules(priority: number, group: string, metric: strin
   const onPaths = pathPrefixStatement(options.countModePaths);
   return [
     rule(group, priority, { ...overrides(everywhere), scope_down_statement: { not_statement: { statement: [onPaths] } } }, ''),
-    rule(`${group}${COUNT_MODE_SUFFIX}`, priority + 1, { ...overrides([...everywhere, ...bodyRules.filter((r) => !options.countEverywhere?.includes(r)).map(count)]), scope_down_statement: onPaths }, '-count-mode'),
+    rule(
+      `${group}${COUNT_MODE_SUFFIX}`,
+      priority + 1,
+      {
+        ...overrides([...everywhere, ...bodyRules.filter((r) => !options.countEverywhere?.includes(r)).map(count)]),
+        scope_down_statement: onPaths,
+      },
+      '-count-mode',
+    ),
   ];
 }
 
 /** Path lists the WAF takes: each starts with "/", holds no spaces, appears once. */
 export function pathListProblems(field: string, paths: readonly string[]): string[] {
-  const problems = paths.filter((p) => !Token.isUnresolved(p) && !/^\/\S{0,199}$/.test(p)).map((p) => `${field} must start with "/" and hold no spaces, got "${p}"`);
+  const problems = paths
+    .filter((p) => !Token.isUnresolved(p) && !/^\/\S{0,199}$/.test(p))
+    .map((p) => `${field} must start with "/" and hold no spaces, got "${p}"`);
   if (new Set(paths).size !== paths.length) problems.push(`${field} has duplicates`);
   return problems;
 }

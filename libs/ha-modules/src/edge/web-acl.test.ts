@@ -7,7 +7,9 @@ import { KMS_KEY_ARN } from '../testing/values.js';
 import { BODY_SIZE_LABEL, DEFAULT_LARGE_BODY_PATHS, type RegionalWebAclProps } from './web-acl.js';
 
 function synthAcl(overrides: Partial<RegionalWebAclProps> = {}) {
-  const synth = synthesize(testStack((scope) => addOutputs(scope, webAcl(scope, ALB_ARN, overrides), ['webAclArn', 'webAclId', 'logGroupName'])));
+  const synth = synthesize(
+    testStack((scope) => addOutputs(scope, webAcl(scope, ALB_ARN, overrides), ['webAclArn', 'webAclId', 'logGroupName'])),
+  );
   const [aclId, acl] = synth.single('aws_wafv2_web_acl');
   const rules = acl['rule'] as SynthResource[];
   const rule = (name: string) => {
@@ -59,7 +61,10 @@ describe('RegionalWebAcl', () => {
     ]);
     expect(new Set(rules.map((r) => r['priority'])).size).toBe(rules.length);
     for (const rule of rules) {
-      expect(rule['visibility_config'], rule['name'] as string).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
+      expect(rule['visibility_config'], rule['name'] as string).toMatchObject({
+        cloudwatch_metrics_enabled: true,
+        sampled_requests_enabled: true,
+      });
     }
     expect(new Set(rules.map((r) => (r['visibility_config'] as SynthResource)['metric_name'])).size).toBe(rules.length);
   });
@@ -67,7 +72,10 @@ describe('RegionalWebAcl', () => {
   it('applies the managed groups as published, except the body size rule, which only counts and labels', () => {
     const { rule } = synthAcl();
     for (const name of ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet']) {
-      expect(rule(name)).toMatchObject({ override_action: { none: {} }, statement: { managed_rule_group_statement: { vendor_name: 'AWS', name } } });
+      expect(rule(name)).toMatchObject({
+        override_action: { none: {} },
+        statement: { managed_rule_group_statement: { vendor_name: 'AWS', name } },
+      });
       expect(rule(name)['action']).toBeUndefined();
     }
     expect(rule('AWSManagedRulesCommonRuleSet')).toMatchObject({
@@ -147,7 +155,8 @@ describe('RegionalWebAcl', () => {
         ],
       },
     };
-    const managed = (name: string) => (rule(name)['statement'] as { managed_rule_group_statement: SynthResource }).managed_rule_group_statement;
+    const managed = (name: string) =>
+      (rule(name)['statement'] as { managed_rule_group_statement: SynthResource }).managed_rule_group_statement;
     const count = (...names: string[]) => names.map((name) => ({ name, action_to_use: { count: {} } }));
     expect(managed('AWSManagedRulesCommonRuleSet')).toEqual({
       vendor_name: 'AWS',
@@ -158,10 +167,20 @@ describe('RegionalWebAcl', () => {
     expect(managed('AWSManagedRulesCommonRuleSet-count-mode-paths')).toEqual({
       vendor_name: 'AWS',
       name: 'AWSManagedRulesCommonRuleSet',
-      rule_action_override: count('SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'),
+      rule_action_override: count(
+        'SizeRestrictions_BODY',
+        'CrossSiteScripting_BODY',
+        'GenericLFI_BODY',
+        'GenericRFI_BODY',
+        'EC2MetaDataSSRF_BODY',
+      ),
       scope_down_statement: onPaths,
     });
-    expect(managed('AWSManagedRulesSQLiRuleSet')).toEqual({ vendor_name: 'AWS', name: 'AWSManagedRulesSQLiRuleSet', scope_down_statement: { not_statement: { statement: [onPaths] } } });
+    expect(managed('AWSManagedRulesSQLiRuleSet')).toEqual({
+      vendor_name: 'AWS',
+      name: 'AWSManagedRulesSQLiRuleSet',
+      scope_down_statement: { not_statement: { statement: [onPaths] } },
+    });
     expect(managed('AWSManagedRulesSQLiRuleSet-count-mode-paths')).toEqual({
       vendor_name: 'AWS',
       name: 'AWSManagedRulesSQLiRuleSet',
@@ -171,7 +190,9 @@ describe('RegionalWebAcl', () => {
     // Each twin runs right after its group, so the large-body rule still follows every core rule set instance.
     const ordered = [...rules].sort((a, b) => (a['priority'] as number) - (b['priority'] as number)).map((r) => r['name']);
     expect(ordered.indexOf('AWSManagedRulesCommonRuleSet-count-mode-paths')).toBe(ordered.indexOf('AWSManagedRulesCommonRuleSet') + 1);
-    expect(ordered.indexOf('large-body-outside-upload-paths')).toBeGreaterThan(ordered.indexOf('AWSManagedRulesCommonRuleSet-count-mode-paths'));
+    expect(ordered.indexOf('large-body-outside-upload-paths')).toBeGreaterThan(
+      ordered.indexOf('AWSManagedRulesCommonRuleSet-count-mode-paths'),
+    );
     expect(rules.filter((r) => r['name'] === 'AWSManagedRulesKnownBadInputsRuleSet')).toHaveLength(1);
   });
 
@@ -189,7 +210,10 @@ describe('RegionalWebAcl', () => {
 
   it('adds Shield Advanced protection only when asked', () => {
     expect(synthAcl().resources('aws_shield_protection')).toEqual({});
-    expect(synthAcl({ shieldAdvanced: true }).single('aws_shield_protection')[1]).toMatchObject({ name: 'acme-alb', resource_arn: ALB_ARN });
+    expect(synthAcl({ shieldAdvanced: true }).single('aws_shield_protection')[1]).toMatchObject({
+      name: 'acme-alb',
+      resource_arn: ALB_ARN,
+    });
   });
 
   it('exposes its outputs as references to the resources', () => {
@@ -209,9 +233,13 @@ describe('RegionalWebAcl', () => {
     expect(() => synthAcl({ logRetentionDays: 100 })).toThrow(/logRetentionDays must be one of/);
     expect(() => synthAcl({ name: 'acme corp' })).toThrow(/name must be/);
     expect(() => synthAcl({ clientIpHeader: 'X Viewer' })).toThrow(/clientIpHeader/);
-    expect(() => synthAcl({ clientIpHeader: 'X-Forwarded-For' })).toThrow(/must not be X-Forwarded-For: its first entry is whatever the client sent/);
+    expect(() => synthAcl({ clientIpHeader: 'X-Forwarded-For' })).toThrow(
+      /must not be X-Forwarded-For: its first entry is whatever the client sent/,
+    );
     expect(() => synthAcl({ countModePaths: ['/a/', '/a/'] })).toThrow(/countModePaths has duplicates/);
-    expect(() => synthAcl({ countModePaths: Array.from({ length: 40 }, (_, i) => `/a-rather-long-authoring-path-${i}/`) })).toThrow(/AWS WAF takes at most 512/);
+    expect(() => synthAcl({ countModePaths: Array.from({ length: 40 }, (_, i) => `/a-rather-long-authoring-path-${i}/`) })).toThrow(
+      /AWS WAF takes at most 512/,
+    );
   });
 
   // The complete edge is planned in edge.terraform.test.ts; this plans the other statement shapes
@@ -220,7 +248,12 @@ describe('RegionalWebAcl', () => {
     it('is accepted by the real AWS provider with a forwarded client IP, one large-body path and count-mode paths', async () => {
       const summary = await planOffline((stack) => {
         offlineAwsProvider(stack);
-        webAcl(stack, ALB_ARN, { clientIpHeader: 'X-Viewer-Ip', largeBodyPaths: ['/repository/'], countModePaths: ['/mod/quiz/', '/webservice/'], logRetentionDays: 90 });
+        webAcl(stack, ALB_ARN, {
+          clientIpHeader: 'X-Viewer-Ip',
+          largeBodyPaths: ['/repository/'],
+          countModePaths: ['/mod/quiz/', '/webservice/'],
+          logRetentionDays: 90,
+        });
       });
       expect(summary).toMatchObject({ add: 4, change: 0, destroy: 0 });
       expect(summary.changes.map((c) => c.type).sort()).toEqual([

@@ -5,7 +5,14 @@ import { ShieldProtection } from '@cdktf/provider-aws/lib/shield-protection';
 import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
-import { BODY_SIZE_RULE, PATH_TRANSFORMATIONS, managedGroupRules, pathListProblems, type RateBasedStatement, type Statement } from './waf-rules.js';
+import {
+  BODY_SIZE_RULE,
+  PATH_TRANSFORMATIONS,
+  managedGroupRules,
+  pathListProblems,
+  type RateBasedStatement,
+  type Statement,
+} from './waf-rules.js';
 
 export interface RegionalWebAclProps {
   /** Tenant name: prefix of the web ACL, its metrics and its log group (`aws-waf-logs-<name>`). */
@@ -156,28 +163,37 @@ function rateStatement(limit: number, clientIpHeader: string | undefined): RateB
   if (clientIpHeader === undefined) return { ...base, aggregate_key_type: 'IP' };
   // MATCH would block every request without a valid header: a CDN misconfiguration would then
   // take the whole site down. Such requests did not come through the CDN and get the origin 403.
-  return { ...base, aggregate_key_type: 'FORWARDED_IP', forwarded_ip_config: { header_name: clientIpHeader, fallback_behavior: 'NO_MATCH' } };
+  return {
+    ...base,
+    aggregate_key_type: 'FORWARDED_IP',
+    forwarded_ip_config: { header_name: clientIpHeader, fallback_behavior: 'NO_MATCH' },
+  };
 }
 
 /** AWS's documented pattern: block the core rule set's body-size label except on the given paths. */
 function largeBodyStatement(paths: readonly string[]): Statement {
   const labelled: Statement = { label_match_statement: { scope: 'LABEL', key: BODY_SIZE_LABEL } };
   if (paths.length === 0) return labelled;
-  const onPath = paths.map(
-    (path): Statement => ({
-      byte_match_statement: {
-        field_to_match: { uri_path: {} },
-        positional_constraint: 'STARTS_WITH',
-        search_string: path,
-        text_transformation: PATH_TRANSFORMATIONS,
-      },
-    }),
-  );
+  const onPath = paths.map((path): Statement => ({
+    byte_match_statement: {
+      field_to_match: { uri_path: {} },
+      positional_constraint: 'STARTS_WITH',
+      search_string: path,
+      text_transformation: PATH_TRANSFORMATIONS,
+    },
+  }));
   const allowed: Statement = onPath.length === 1 ? onPath[0]! : { or_statement: { statement: onPath } };
   return { and_statement: { statement: [labelled, { not_statement: { statement: [allowed] } }] } };
 }
 
-function validate(name: string, rateLimit: number, paths: readonly string[], countModePaths: readonly string[], retentionDays: number, clientIpHeader: string | undefined): void {
+function validate(
+  name: string,
+  rateLimit: number,
+  paths: readonly string[],
+  countModePaths: readonly string[],
+  retentionDays: number,
+  clientIpHeader: string | undefined,
+): void {
   const fail = (message: string) => {
     throw new Error(`RegionalWebAcl ${name}: ${message}`);
   };
@@ -186,12 +202,16 @@ function validate(name: string, rateLimit: number, paths: readonly string[], cou
   if (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000) {
     fail(`rateLimitPerFiveMinutes must be a whole number in [10, 2000000000], got ${rateLimit}`);
   }
-  for (const problem of [...pathListProblems('largeBodyPaths', paths), ...pathListProblems('countModePaths', countModePaths)]) fail(problem);
-  if (!LOG_RETENTION_DAYS.includes(retentionDays)) fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${retentionDays}`);
+  for (const problem of [...pathListProblems('largeBodyPaths', paths), ...pathListProblems('countModePaths', countModePaths)])
+    fail(problem);
+  if (!LOG_RETENTION_DAYS.includes(retentionDays))
+    fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${retentionDays}`);
   if (clientIpHeader !== undefined && !Token.isUnresolved(clientIpHeader) && !/^[A-Za-z0-9-]{1,255}$/.test(clientIpHeader)) {
     fail(`clientIpHeader must be a header name (letters, digits, hyphens), got "${clientIpHeader}"`);
   }
   if (clientIpHeader?.toLowerCase() === 'x-forwarded-for') {
-    fail('clientIpHeader must not be X-Forwarded-For: its first entry is whatever the client sent (CloudFront appends to it); use a header the CDN overwrites');
+    fail(
+      'clientIpHeader must not be X-Forwarded-For: its first entry is whatever the client sent (CloudFront appends to it); use a header the CDN overwrites',
+    );
   }
 }

@@ -69,7 +69,9 @@ describe('ContentBucket', () => {
       },
     ]);
     const [, custom] = synthContentBucket({ noncurrentVersionExpirationDays: 30 }).single('aws_s3_bucket_lifecycle_configuration');
-    expect((custom['rule'] as { noncurrent_version_expiration: unknown }[])[0]!.noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+    expect((custom['rule'] as { noncurrent_version_expiration: unknown }[])[0]!.noncurrent_version_expiration).toEqual([
+      { noncurrent_days: 30 },
+    ]);
   });
 
   it('sends its access logs to the log bucket under s3/<bucket>/', () => {
@@ -110,7 +112,12 @@ describe('ContentBucket', () => {
 
   it('lets only the granted distributions read objects, in the same single policy', () => {
     const statements = synthContentBucket({}, [DISTRIBUTION_A, DISTRIBUTION_B]).statements();
-    expect(statements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'DenyOtherEncryption', 'DenyOtherKmsKeys', 'AllowCloudFrontRead']);
+    expect(statements.map((s) => s.Sid)).toEqual([
+      'DenyInsecureTransport',
+      'DenyOtherEncryption',
+      'DenyOtherKmsKeys',
+      'AllowCloudFrontRead',
+    ]);
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
       {
         Sid: 'AllowCloudFrontRead',

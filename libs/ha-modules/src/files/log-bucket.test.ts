@@ -9,7 +9,9 @@ import { LogBucket, type LogBucketProps } from './log-bucket.js';
 const OUTPUTS = ['bucketName', 'bucketArn'] as const;
 
 function synthLogBucket(overrides: Partial<LogBucketProps> = {}) {
-  const synth = synthesize(testStack((scope) => addOutputs(scope, new LogBucket(scope, 'logs', { name: 'acme', accountId: ACCOUNT_ID, ...overrides }), OUTPUTS)));
+  const synth = synthesize(
+    testStack((scope) => addOutputs(scope, new LogBucket(scope, 'logs', { name: 'acme', accountId: ACCOUNT_ID, ...overrides }), OUTPUTS)),
+  );
   return { ...synth, policy: () => policyOf(synth.single('aws_s3_bucket_policy')[1]) };
 }
 
@@ -54,7 +56,11 @@ describe('LogBucket', () => {
 
   it("lets CloudWatch Logs deliver CloudFront standard logs only for this account's us-east-1 delivery sources, when asked", () => {
     const arn = 'arn:aws:s3:::acme-logs-123456789012';
-    expect(synthLogBucket().policy().Statement.map((s) => s.Sid)).not.toContain('AllowCloudFrontStandardLogs');
+    expect(
+      synthLogBucket()
+        .policy()
+        .Statement.map((s) => s.Sid),
+    ).not.toContain('AllowCloudFrontStandardLogs');
     expect(synthLogBucket({ cloudFrontLogs: true }).policy().Statement.at(-1)).toEqual({
       Sid: 'AllowCloudFrontStandardLogs',
       Effect: 'Allow',
@@ -161,7 +167,9 @@ describe('LogBucket', () => {
     });
 
     it('refuses a flow-log retention below one day', () => {
-      expect(() => synthLogBucket({ flowLogs: { retentionDays: 0, region: 'eu-west-1' } })).toThrow(/flowLogs.retentionDays must be a whole number ≥ 1, got 0/);
+      expect(() => synthLogBucket({ flowLogs: { retentionDays: 0, region: 'eu-west-1' } })).toThrow(
+        /flowLogs.retentionDays must be a whole number ≥ 1, got 0/,
+      );
     });
   });
 

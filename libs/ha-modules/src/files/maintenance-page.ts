@@ -40,7 +40,8 @@ export class MaintenancePage extends Construct {
   constructor(scope: Construct, id: string, props: MaintenancePageProps) {
     super(scope, id);
     const pageKey = props.pageKey ?? 'maintenance/index.html';
-    if (pageKey.startsWith('/') || !pageKey.endsWith('.html')) throw new Error(`MaintenancePage ${props.name}: pageKey must be a relative .html key, got "${pageKey}"`);
+    if (pageKey.startsWith('/') || !pageKey.endsWith('.html'))
+      throw new Error(`MaintenancePage ${props.name}: pageKey must be a relative .html key, got "${pageKey}"`);
     const { bucket, name } = createPrivateBucket(this, {
       owner: `MaintenancePage ${props.name}`,
       name: props.name,
@@ -52,7 +53,11 @@ export class MaintenancePage extends Construct {
       lifecycle: { id: 'expire-old-versions', expiration: { expiredObjectDeleteMarker: true }, noncurrentDays: 30 },
       tags: { [CONTENTS_TAG.key]: CONTENTS_TAG.value },
     });
-    new S3BucketLoggingA(this, 'access-logging', { bucket: bucket.id, targetBucket: props.logBucket.name, targetPrefix: `${LOG_PREFIXES.s3}${name}/` });
+    new S3BucketLoggingA(this, 'access-logging', {
+      bucket: bucket.id,
+      targetBucket: props.logBucket.name,
+      targetPrefix: `${LOG_PREFIXES.s3}${name}/`,
+    });
     new S3Object(this, 'page', {
       bucket: bucket.id,
       key: pageKey,

@@ -42,16 +42,22 @@ describe('SharedFileSystem', () => {
 
   it('moves cold files to infrequent access after 30 days and back on first access', () => {
     const [, fs] = synthFileSystem().single('aws_efs_file_system');
-    expect(fs['lifecycle_policy']).toEqual([{ transition_to_ia: 'AFTER_30_DAYS' }, { transition_to_primary_storage_class: 'AFTER_1_ACCESS' }]);
+    expect(fs['lifecycle_policy']).toEqual([
+      { transition_to_ia: 'AFTER_30_DAYS' },
+      { transition_to_primary_storage_class: 'AFTER_1_ACCESS' },
+    ]);
   });
 
   it('turns on automatic backups', () => {
     const { single } = synthFileSystem();
     const [fsId] = single('aws_efs_file_system');
-    expect(single('aws_efs_backup_policy')[1]).toEqual({ file_system_id: ref('aws_efs_file_system', fsId), backup_policy: { status: 'ENABLED' } });
+    expect(single('aws_efs_backup_policy')[1]).toEqual({
+      file_system_id: ref('aws_efs_file_system', fsId),
+      backup_policy: { status: 'ENABLED' },
+    });
   });
 
-  it('turns automatic backups off when the tenant\'s AWS Backup plan covers the file system, so it is backed up once', () => {
+  it("turns automatic backups off when the tenant's AWS Backup plan covers the file system, so it is backed up once", () => {
     const { single } = synthFileSystem({ automaticBackups: false });
     expect(single('aws_efs_backup_policy')[1]['backup_policy']).toEqual({ status: 'DISABLED' });
   });
@@ -63,7 +69,10 @@ describe('SharedFileSystem', () => {
     const targets = Object.values(resources('aws_efs_mount_target'));
     expect(targets.map((t) => t['subnet_id'])).toEqual(SUBNETS);
     for (const target of targets) {
-      expect(target).toMatchObject({ file_system_id: ref('aws_efs_file_system', fsId), security_groups: [ref('aws_security_group', sgId)] });
+      expect(target).toMatchObject({
+        file_system_id: ref('aws_efs_file_system', fsId),
+        security_groups: [ref('aws_security_group', sgId)],
+      });
     }
   });
 
@@ -123,7 +132,9 @@ describe('SharedFileSystem', () => {
     expect(() => synthFileSystem({ subnetIds: [SUBNETS[0]!] })).toThrow(/SharedFileSystem acme: needs a subnet in at least 2 zones, got 1/);
     expect(() => synthFileSystem({ subnetIds: [SUBNETS[0]!, SUBNETS[0]!] })).toThrow(/subnetIds holds the same subnet twice/);
     expect(() => synthFileSystem({ allowedSecurityGroupIds: [] })).toThrow(/allowedSecurityGroupIds is empty/);
-    expect(() => synthFileSystem({ accountId: '12345678901x' })).toThrow(/SharedFileSystem acme: accountId must be a 12-digit AWS account id/);
+    expect(() => synthFileSystem({ accountId: '12345678901x' })).toThrow(
+      /SharedFileSystem acme: accountId must be a 12-digit AWS account id/,
+    );
   });
 
   it('is accepted by the real terraform and AWS provider (offline plan), in the app subnets of a tenant network', async () => {

@@ -152,7 +152,14 @@ function validate(props: SharedFileSystemProps): void {
   if (props.allowedSecurityGroupIds.length < 1) fail('allowedSecurityGroupIds is empty: nothing could mount the file system');
   assertAccountId(`SharedFileSystem ${props.name}`, props.accountId);
   const entry = props.accessPoint;
-  if (entry && (!/^\/[A-Za-z0-9._/-]*$/.test(entry.path) || !Number.isInteger(entry.uid) || !Number.isInteger(entry.gid) || entry.uid < 0 || entry.gid < 0)) {
+  if (
+    entry &&
+    (!/^\/[A-Za-z0-9._/-]*$/.test(entry.path) ||
+      !Number.isInteger(entry.uid) ||
+      !Number.isInteger(entry.gid) ||
+      entry.uid < 0 ||
+      entry.gid < 0)
+  ) {
     fail(`accessPoint needs an absolute path and whole-number uid/gid, got ${JSON.stringify(entry)}`);
   }
 }

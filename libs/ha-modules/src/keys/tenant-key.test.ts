@@ -16,7 +16,9 @@ const props = (overrides: Partial<TenantKeyProps> = {}): TenantKeyProps => ({
 });
 
 function synthKey(overrides: Partial<TenantKeyProps> = {}) {
-  const { resources, outputs, single } = synthesize(testStack((scope) => addOutputs(scope, new TenantKey(scope, 'key', props(overrides)), OUTPUTS)));
+  const { resources, outputs, single } = synthesize(
+    testStack((scope) => addOutputs(scope, new TenantKey(scope, 'key', props(overrides)), OUTPUTS)),
+  );
   const [keyId, key] = single('aws_kms_key');
   const policy = policyOf(key);
   const statement = (sid: string) => policy.Statement.find((s) => s.Sid === sid);
@@ -86,7 +88,7 @@ describe('TenantKey', () => {
       });
     });
 
-    it("lets CloudWatch alarms of the account publish to a topic encrypted with it, and nothing more", () => {
+    it('lets CloudWatch alarms of the account publish to a topic encrypted with it, and nothing more', () => {
       const { statement } = synthKey();
       expect(statement('CloudWatchAlarmsToEncryptedTopics')).toEqual({
         Sid: 'CloudWatchAlarmsToEncryptedTopics',
@@ -136,7 +138,7 @@ describe('TenantKey', () => {
       });
     });
 
-    it("lets the Auto Scaling service-linked role launch encrypted volumes, with grants for AWS resources only, without naming it (a fresh account has no such role yet)", () => {
+    it('lets the Auto Scaling service-linked role launch encrypted volumes, with grants for AWS resources only, without naming it (a fresh account has no such role yet)', () => {
       const { statement } = synthKey();
       const onlyTheRole = { StringEquals: { 'kms:CallerAccount': ACCOUNT_ID }, ArnEquals: { 'aws:PrincipalArn': SLR } };
       expect(statement('AutoScalingEncryptedVolumes')).toEqual({

@@ -45,7 +45,11 @@ function synthMail(overrides: Partial<TenantMailProps> = {}) {
     testStack((scope) => {
       mail = new TenantMail(scope, 'mail', props(overrides));
       // Outputs only for the attributes that exist (undefined has no terraform value).
-      addOutputs(scope, mail, OUTPUTS.filter((name) => mail![name] !== undefined));
+      addOutputs(
+        scope,
+        mail,
+        OUTPUTS.filter((name) => mail![name] !== undefined),
+      );
     }),
   );
   return { ...synth, mail: mail! };
@@ -123,20 +127,23 @@ describe('TenantMail with SES', () => {
     });
   });
 
-  it.each(['eu-west-1', 'ap-southeast-2', 'us-east-1'])('reaches SES in %s only through an email-smtp interface endpoint with private DNS in the app subnets', (region) => {
-    const { single, mail } = synthMail({ region });
-    const [sgId, sg] = single('aws_security_group');
-    expect(sg).toMatchObject({ name: 'acme-smtp-endpoint', vpc_id: VPC_ID });
-    expect(single('aws_vpc_endpoint')[1]).toMatchObject({
-      vpc_id: VPC_ID,
-      service_name: `com.amazonaws.${region}.email-smtp`,
-      vpc_endpoint_type: 'Interface',
-      subnet_ids: SUBNETS,
-      security_group_ids: [ref('aws_security_group', sgId)],
-      private_dns_enabled: true,
-    });
-    expect(mail.smtpHost).toBe(`email-smtp.${region}.amazonaws.com`);
-  });
+  it.each(['eu-west-1', 'ap-southeast-2', 'us-east-1'])(
+    'reaches SES in %s only through an email-smtp interface endpoint with private DNS in the app subnets',
+    (region) => {
+      const { single, mail } = synthMail({ region });
+      const [sgId, sg] = single('aws_security_group');
+      expect(sg).toMatchObject({ name: 'acme-smtp-endpoint', vpc_id: VPC_ID });
+      expect(single('aws_vpc_endpoint')[1]).toMatchObject({
+        vpc_id: VPC_ID,
+        service_name: `com.amazonaws.${region}.email-smtp`,
+        vpc_endpoint_type: 'Interface',
+        subnet_ids: SUBNETS,
+        security_group_ids: [ref('aws_security_group', sgId)],
+        private_dns_enabled: true,
+      });
+      expect(mail.smtpHost).toBe(`email-smtp.${region}.amazonaws.com`);
+    },
+  );
 
   it('opens port 587 and nothing else: in on the endpoint from each client group, out from each client group to the endpoint', () => {
     const synth = synthMail();
@@ -166,7 +173,10 @@ describe('TenantMail with SES', () => {
   });
 
   it.each([
-    [{ fromAddress: 'no-reply@northwind.edu.au' }, /fromAddress "no-reply@northwind.edu.au" is not in the tenant domain learn.northwind.edu.au/],
+    [
+      { fromAddress: 'no-reply@northwind.edu.au' },
+      /fromAddress "no-reply@northwind.edu.au" is not in the tenant domain learn.northwind.edu.au/,
+    ],
     [{ fromAddress: 'no reply' }, /fromAddress must be an address/],
     [{ domain: 'Learn.Example.edu' }, /domain must be a lower-case DNS name/],
     [{ domain: 'localhost' }, /domain must be a lower-case DNS name/],
@@ -230,7 +240,8 @@ describeWithTerraform('TenantMail with the real terraform', () => {
       offlineAwsProvider(stack);
       const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.20.0.0/20', enableDnsSupport: true, enableDnsHostnames: true });
       const subnetIds = TEST_ZONES.slice(0, 2).map(
-        (availabilityZone, index) => new Subnet(stack, `app-${index}`, { vpcId: vpc.id, availabilityZone, cidrBlock: `10.20.${4 + index}.0/24` }).id,
+        (availabilityZone, index) =>
+          new Subnet(stack, `app-${index}`, { vpcId: vpc.id, availabilityZone, cidrBlock: `10.20.${4 + index}.0/24` }).id,
       );
       const group = (id: string) => new SecurityGroup(stack, id, { name: `acme-${id}`, description: id, vpcId: vpc.id }).id;
       new TenantMail(stack, 'mail', props({ vpcId: vpc.id, subnetIds, clientSecurityGroupIds: [group('web'), group('worker')] }));

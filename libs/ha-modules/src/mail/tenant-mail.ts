@@ -236,7 +236,9 @@ export class TenantMail extends Construct {
       description: `${name}: SES SMTP endpoint, port ${SES_SMTP_PORT} from the mail-sending instances only`,
       vpcId: props.vpcId,
     });
-    endpointGroup.allowFrom(props.clientSecurityGroupIds, SES_SMTP_PORT, 'SMTP submission from a mail-sending instance group', { idPrefix: 'smtp-' });
+    endpointGroup.allowFrom(props.clientSecurityGroupIds, SES_SMTP_PORT, 'SMTP submission from a mail-sending instance group', {
+      idPrefix: 'smtp-',
+    });
     new VpcEndpoint(this, 'smtp-endpoint', {
       vpcId: props.vpcId,
       serviceName: `com.amazonaws.${region}.email-smtp`,
@@ -267,7 +269,8 @@ function validate(props: TenantMailProps, fromAddress: string, mailFromSubdomain
   if (!HOST_NAME.test(domain)) fail(`domain must be a lower-case DNS name such as "learn.example.edu", got "${domain}"`);
   const at = fromAddress.lastIndexOf('@');
   const [local, addressDomain] = [fromAddress.slice(0, at), fromAddress.slice(at + 1).toLowerCase()];
-  if (at < 1 || !/^[A-Za-z0-9._%+-]+$/.test(local) || !HOST_NAME.test(addressDomain)) fail(`fromAddress must be an address such as "no-reply@${domain}", got "${fromAddress}"`);
+  if (at < 1 || !/^[A-Za-z0-9._%+-]+$/.test(local) || !HOST_NAME.test(addressDomain))
+    fail(`fromAddress must be an address such as "no-reply@${domain}", got "${fromAddress}"`);
   if (Token.isUnresolved(props.clientSecurityGroupIds) || Token.isUnresolved(props.subnetIds)) {
     fail('subnetIds and clientSecurityGroupIds must be lists known at synthesis (one element per subnet or group)');
   }
@@ -278,7 +281,9 @@ function validate(props: TenantMailProps, fromAddress: string, mailFromSubdomain
     return;
   }
   if (addressDomain !== domain) {
-    fail(`fromAddress "${fromAddress}" is not in the tenant domain ${domain}: SES may only send as ${domain}, so use an address "@${domain}"`);
+    fail(
+      `fromAddress "${fromAddress}" is not in the tenant domain ${domain}: SES may only send as ${domain}, so use an address "@${domain}"`,
+    );
   }
   checkAccountAndRegion(owner, props.accountId, props.region);
   if (Token.isUnresolved(props.region)) fail('region must be known at synthesis: the SES endpoint service and DKIM domain depend on it');

@@ -24,7 +24,9 @@ describe('Network', () => {
   it('creates one subnet per tier and zone with the given CIDRs, none with public IPs on launch', () => {
     const { resources } = synthNetwork();
     const subnets = Object.values(resources('aws_subnet'));
-    const layout = Object.fromEntries(subnets.map((s) => [(s['tags'] as Record<string, string>)['Name'], [s['availability_zone'], s['cidr_block']]]));
+    const layout = Object.fromEntries(
+      subnets.map((s) => [(s['tags'] as Record<string, string>)['Name'], [s['availability_zone'], s['cidr_block']]]),
+    );
     expect(layout).toEqual({
       'acme-public-eu-west-1a': ['eu-west-1a', '10.20.0.0/24'],
       'acme-public-eu-west-1b': ['eu-west-1b', '10.20.1.0/24'],
@@ -75,7 +77,11 @@ describe('Network', () => {
       const tableId = idOf(resources('aws_route_table'), `acme-app-${zone}`);
       const routes = Object.values(resources('aws_route')).filter((r) => r['route_table_id'] === ref('aws_route_table', tableId));
       expect(routes).toEqual([
-        { route_table_id: ref('aws_route_table', tableId), destination_cidr_block: '0.0.0.0/0', nat_gateway_id: ref('aws_nat_gateway', natId) },
+        {
+          route_table_id: ref('aws_route_table', tableId),
+          destination_cidr_block: '0.0.0.0/0',
+          nat_gateway_id: ref('aws_nat_gateway', natId),
+        },
       ]);
     }
   });
@@ -101,7 +107,11 @@ describe('Network', () => {
     const routes = Object.values(resources('aws_route'));
     expect(routes.filter((r) => r['route_table_id'] === dataTable)).toEqual([]);
     expect(routes.filter((r) => r['gateway_id'])).toEqual([
-      { route_table_id: publicTable, destination_cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway', Object.keys(resources('aws_internet_gateway'))[0]!) },
+      {
+        route_table_id: publicTable,
+        destination_cidr_block: '0.0.0.0/0',
+        gateway_id: ref('aws_internet_gateway', Object.keys(resources('aws_internet_gateway'))[0]!),
+      },
     ]);
 
     const associations = Object.values(resources('aws_route_table_association'));
@@ -138,7 +148,11 @@ describe('Network', () => {
   it('delivers the flow logs to the bucket prefix it is given, with no log group and no role', () => {
     const { resources } = synthNetwork({ flowLogBucket: { arn: 'arn:aws:s3:::acme-logs-111122223333', prefix: 'vpc-flow-logs/' } });
     const [flowLog] = Object.values(resources('aws_flow_log'));
-    expect(flowLog).toMatchObject({ traffic_type: 'ALL', log_destination_type: 's3', log_destination: 'arn:aws:s3:::acme-logs-111122223333/vpc-flow-logs' });
+    expect(flowLog).toMatchObject({
+      traffic_type: 'ALL',
+      log_destination_type: 's3',
+      log_destination: 'arn:aws:s3:::acme-logs-111122223333/vpc-flow-logs',
+    });
     expect(flowLog!['iam_role_arn']).toBeUndefined();
     expect(resources('aws_cloudwatch_log_group')).toEqual({});
     expect(resources('aws_iam_role')).toEqual({});
@@ -146,7 +160,9 @@ describe('Network', () => {
 
   it('rejects a region that is not one and a flow-log prefix without its slash', () => {
     expect(() => synthNetwork({ region: 'Ireland' })).toThrow(/Network acme: region must be an AWS region like "eu-west-1", got "Ireland"/);
-    expect(() => synthNetwork({ flowLogBucket: { arn: 'arn:aws:s3:::b', prefix: 'flows' } })).toThrow(/flowLogBucket.prefix must be letters, digits or "-" ending in "\/"/);
+    expect(() => synthNetwork({ flowLogBucket: { arn: 'arn:aws:s3:::b', prefix: 'flows' } })).toThrow(
+      /flowLogBucket.prefix must be letters, digits or "-" ending in "\/"/,
+    );
   });
 
   it('closes the default security group', () => {
@@ -202,7 +218,13 @@ describe('Network', () => {
 
   it('rejects a subnet list that does not match the zones', () => {
     expect(() =>
-      synthNetwork({ subnets: { public: ['10.20.0.0/24'], app: ['10.20.4.0/24', '10.20.5.0/24', '10.20.6.0/24'], data: ['10.20.8.0/24', '10.20.9.0/24', '10.20.10.0/24'] } }),
+      synthNetwork({
+        subnets: {
+          public: ['10.20.0.0/24'],
+          app: ['10.20.4.0/24', '10.20.5.0/24', '10.20.6.0/24'],
+          data: ['10.20.8.0/24', '10.20.9.0/24', '10.20.10.0/24'],
+        },
+      }),
     ).toThrow(/1 public subnet CIDRs for 3 availability zones/);
     expect(() => synthNetwork({ availabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1b'] })).toThrow(/duplicate availability zones/);
   });

@@ -233,15 +233,19 @@ export class Network extends Construct {
 
 function validate(props: NetworkProps): void {
   const zones = props.availabilityZones;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) throw new Error(`Network ${props.name}: region must be an AWS region like "eu-west-1", got "${props.region}"`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region))
+    throw new Error(`Network ${props.name}: region must be an AWS region like "eu-west-1", got "${props.region}"`);
   const prefix = props.flowLogBucket?.prefix;
-  if (prefix !== undefined && !/^[a-z0-9-]+\/$/.test(prefix)) throw new Error(`Network ${props.name}: flowLogBucket.prefix must be letters, digits or "-" ending in "/", got "${prefix}"`);
+  if (prefix !== undefined && !/^[a-z0-9-]+\/$/.test(prefix))
+    throw new Error(`Network ${props.name}: flowLogBucket.prefix must be letters, digits or "-" ending in "/", got "${prefix}"`);
   if (zones.length === 0) throw new Error(`Network ${props.name}: at least one availability zone is required`);
   if (new Set(zones).size !== zones.length) throw new Error(`Network ${props.name}: duplicate availability zones ${zones.join(', ')}`);
   for (const tier of TIERS) {
     const cidrs = props.subnets[tier];
     if (cidrs.length !== zones.length) {
-      throw new Error(`Network ${props.name}: ${cidrs.length} ${tier} subnet CIDRs for ${zones.length} availability zones; give one per zone`);
+      throw new Error(
+        `Network ${props.name}: ${cidrs.length} ${tier} subnet CIDRs for ${zones.length} availability zones; give one per zone`,
+      );
     }
   }
 }

@@ -13,7 +13,11 @@ const SOURCES = [APP_SECURITY_GROUP_ID, WORKER_SECURITY_GROUP_ID];
 function synthTier(options: { description?: string | ((position: number) => string); allow?: AllowFromOptions } = {}) {
   return synthesize(
     testStack((stack) => {
-      const group = new TierSecurityGroup(new Construct(stack, 'tier'), 'Default', { name: 'acme-db', description: 'acme: database', vpcId: VPC_ID });
+      const group = new TierSecurityGroup(new Construct(stack, 'tier'), 'Default', {
+        name: 'acme-db',
+        description: 'acme: database',
+        vpcId: VPC_ID,
+      });
       group.allowFrom(SOURCES, 5432, options.description ?? 'Database port', options.allow);
       new TerraformOutput(stack, 'securityGroupId', { value: group.securityGroupId });
     }),
@@ -35,7 +39,8 @@ describe('TierSecurityGroup', () => {
   });
 
   it('describes the ingress rules as told (per source position when given a function) and the egress rules by the group', () => {
-    const described = (synth: ReturnType<typeof synthTier>, type: string) => Object.values(synth.resources(type)).map((r) => r['description']);
+    const described = (synth: ReturnType<typeof synthTier>, type: string) =>
+      Object.values(synth.resources(type)).map((r) => r['description']);
     expect(described(synthTier(), 'aws_vpc_security_group_ingress_rule')).toEqual(['Database port', 'Database port']);
     const numbered = synthTier({ description: (n) => `Database port from allowed security group ${n}` });
     expect(described(numbered, 'aws_vpc_security_group_ingress_rule')).toEqual([
@@ -66,7 +71,13 @@ describe('TierSecurityGroup', () => {
 
   it('refuses a port that is not TCP and a source list unknown at synthesis', () => {
     const allow = (sources: string[], port: number) => () =>
-      testStack((stack) => new TierSecurityGroup(stack, 'tier', { name: 'acme-db', description: 'acme: database', vpcId: VPC_ID }).allowFrom(sources, port, 'x'));
+      testStack((stack) =>
+        new TierSecurityGroup(stack, 'tier', { name: 'acme-db', description: 'acme: database', vpcId: VPC_ID }).allowFrom(
+          sources,
+          port,
+          'x',
+        ),
+      );
     expect(allow(SOURCES, 0)).toThrow(/tier: allowFrom: port must be a TCP port, got 0/);
     expect(allow(SOURCES, 70000)).toThrow(/port must be a TCP port/);
     expect(allow(Fn.split(',', 'sg-1,sg-2'), 5432)).toThrow(/sourceGroupIds must be a list known at synthesis/);

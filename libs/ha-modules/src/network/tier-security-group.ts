@@ -51,7 +51,12 @@ export class TierSecurityGroup extends Construct {
    *
    * @param description of each ingress rule; a function gets the source's position, counted from 1.
    */
-  allowFrom(sourceGroupIds: string[], port: number, description: string | ((position: number) => string), options: AllowFromOptions = {}): void {
+  allowFrom(
+    sourceGroupIds: string[],
+    port: number,
+    description: string | ((position: number) => string),
+    options: AllowFromOptions = {},
+  ): void {
     const fail = (message: string): never => {
       throw new Error(`${this.node.path}: allowFrom: ${message}`);
     };

@@ -107,4 +107,3 @@ export function alarmConfig(alarmName: string, spec: AlarmSpec, topicArn: string
       };
   }
 }
-

@@ -70,7 +70,9 @@ export function createAlertTopic(scope: Construct, props: AlertTopicProps): stri
         },
         servicePublishes('TenantAlarmsPublish', 'cloudwatch.amazonaws.com', `arn:aws:cloudwatch:${region}:${accountId}:alarm:${name}-*`),
         // RDS names the database or cluster the event is about as the source.
-        ...(props.rdsEvents ? [servicePublishes('DatabaseEventsPublish', 'events.rds.amazonaws.com', `arn:aws:rds:${region}:${accountId}:*`)] : []),
+        ...(props.rdsEvents
+          ? [servicePublishes('DatabaseEventsPublish', 'events.rds.amazonaws.com', `arn:aws:rds:${region}:${accountId}:*`)]
+          : []),
       ],
     }),
   });

@@ -52,8 +52,14 @@ export function dashboardBody(name: string, region: string, alarmArns: string[],
     y: statusRows * 4 + Math.floor(index / 2) * 6,
     width: 12,
     height: 6,
-    properties: { title: spec.title, region: spec.global ? globalRegion : region, view: 'timeSeries', stacked: false, period: spec.period, ...widgetProperties(spec) },
+    properties: {
+      title: spec.title,
+      region: spec.global ? globalRegion : region,
+      view: 'timeSeries',
+      stacked: false,
+      period: spec.period,
+      ...widgetProperties(spec),
+    },
   }));
   return { widgets: [...status, ...graphs] };
 }
-

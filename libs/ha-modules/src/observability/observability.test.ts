@@ -44,25 +44,32 @@ const CDN_CERTIFICATE = `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/1a2b3c4
 const HEARTBEAT = { namespace: 'Hafleet/Worker', metricName: 'CronHeartbeat', dimensions: { Tenant: 'acme' }, everyMinutes: 1 };
 
 /** Every tier and every on-call watch, with the us-east-1 provider the global alarms need. */
-const onCall = (overrides: Partial<TenantObservabilityProps> = {}) => (scope: Construct): TenantObservabilityProps =>
-  full({
-    database: { kind: 'cluster', identifier: 'acme-db', readerIdentifiers: ['acme-db-reader-1'], instanceIdentifiers: ['acme-db-writer', 'acme-db-reader-1'] },
-    workerHeartbeat: HEARTBEAT,
-    natGatewayIds: ['nat-0aaaaaaaaaaaaaaaa', 'nat-0bbbbbbbbbbbbbbbb'],
-    certificates: [
-      { id: 'alb', arn: ALB_CERTIFICATE, usedBy: 'the load balancer' },
-      { id: 'cdn', arn: CDN_CERTIFICATE, usedBy: 'the CDN', global: true },
-    ],
-    webAcls: [
-      { id: 'alb', name: 'acme-alb', scope: 'REGIONAL' },
-      { id: 'cdn', name: 'acme-cdn', scope: 'CLOUDFRONT' },
-    ],
-    deepHealthCheck: { domain: 'learn.acme.example', path: '/hafleet-deep-health' },
-    autoScalingGroupNames: { web: 'acme-web', worker: 'acme-worker' },
-    // Only when the case does not replace it: the placement creates the key.
-    ...('usEast1' in overrides ? {} : { usEast1: usEast1Placement(scope) }),
-    ...overrides,
-  });
+const onCall =
+  (overrides: Partial<TenantObservabilityProps> = {}) =>
+  (scope: Construct): TenantObservabilityProps =>
+    full({
+      database: {
+        kind: 'cluster',
+        identifier: 'acme-db',
+        readerIdentifiers: ['acme-db-reader-1'],
+        instanceIdentifiers: ['acme-db-writer', 'acme-db-reader-1'],
+      },
+      workerHeartbeat: HEARTBEAT,
+      natGatewayIds: ['nat-0aaaaaaaaaaaaaaaa', 'nat-0bbbbbbbbbbbbbbbb'],
+      certificates: [
+        { id: 'alb', arn: ALB_CERTIFICATE, usedBy: 'the load balancer' },
+        { id: 'cdn', arn: CDN_CERTIFICATE, usedBy: 'the CDN', global: true },
+      ],
+      webAcls: [
+        { id: 'alb', name: 'acme-alb', scope: 'REGIONAL' },
+        { id: 'cdn', name: 'acme-cdn', scope: 'CLOUDFRONT' },
+      ],
+      deepHealthCheck: { domain: 'learn.acme.example', path: '/hafleet-deep-health' },
+      autoScalingGroupNames: { web: 'acme-web', worker: 'acme-worker' },
+      // Only when the case does not replace it: the placement creates the key.
+      ...('usEast1' in overrides ? {} : { usEast1: usEast1Placement(scope) }),
+      ...overrides,
+    });
 
 function synthObservability(given: TenantObservabilityProps | ((scope: Construct) => TenantObservabilityProps)) {
   const { resources, outputs } = synthesize(
@@ -188,7 +195,11 @@ describe('TenantObservability', () => {
     it('notifies the topic of every alarm and every recovery, and needs every evaluated period to breach', () => {
       const { alarms, topicArn } = synthObservability(full());
       for (const alarm of alarms) {
-        expect(alarm, alarm['alarm_name'] as string).toMatchObject({ actions_enabled: true, alarm_actions: [topicArn], ok_actions: [topicArn] });
+        expect(alarm, alarm['alarm_name'] as string).toMatchObject({
+          actions_enabled: true,
+          alarm_actions: [topicArn],
+          ok_actions: [topicArn],
+        });
         expect(alarm['datapoints_to_alarm']).toBe(alarm['evaluation_periods']);
         expect(alarm['insufficient_data_actions']).toBeUndefined();
         expect(alarm['alarm_description']).toBeTruthy();
@@ -229,7 +240,13 @@ describe('TenantObservability', () => {
           expect(metric(id!)).toEqual({
             id,
             return_data: false,
-            metric: { namespace: 'AWS/ApplicationELB', metric_name: metricName, dimensions: { LoadBalancer: ALB }, stat: 'Sum', period: 60 },
+            metric: {
+              namespace: 'AWS/ApplicationELB',
+              metric_name: metricName,
+              dimensions: { LoadBalancer: ALB },
+              stat: 'Sum',
+              period: 60,
+            },
           });
         }
         const result = queries.filter((q) => q['return_data'] === true);
@@ -420,12 +437,17 @@ describe('TenantObservability', () => {
         Principal: { Service: 'events.rds.amazonaws.com' },
         Action: 'sns:Publish',
         Resource: topicArn,
-        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:eu-west-1:${ACCOUNT_ID}:*` } },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:aws:rds:eu-west-1:${ACCOUNT_ID}:*` },
+        },
       });
     });
 
     it('subscribes a Multi-AZ instance to failover, failure, maintenance, low storage and availability events', () => {
-      const { resources, topicArn } = synthObservability(minimal({ database: { kind: 'instance', identifier: 'acme-db', allocatedStorageGiB: 50 } }));
+      const { resources, topicArn } = synthObservability(
+        minimal({ database: { kind: 'instance', identifier: 'acme-db', allocatedStorageGiB: 50 } }),
+      );
       expect(Object.values(resources('aws_db_event_subscription'))).toEqual([
         expect.objectContaining({
           name: 'acme-db-events',
@@ -438,11 +460,16 @@ describe('TenantObservability', () => {
       ]);
     });
 
-    it("subscribes an Aurora cluster to its cluster events, and its instances to the instance events a cluster does not have (low storage)", () => {
+    it('subscribes an Aurora cluster to its cluster events, and its instances to the instance events a cluster does not have (low storage)', () => {
       const { resources, topicArn } = synthObservability(onCall());
       const subscriptions = Object.values(resources('aws_db_event_subscription'));
       expect(subscriptions).toEqual([
-        expect.objectContaining({ source_type: 'db-cluster', source_ids: ['acme-db'], event_categories: ['failover', 'failure', 'maintenance', 'notification'], sns_topic: topicArn }),
+        expect.objectContaining({
+          source_type: 'db-cluster',
+          source_ids: ['acme-db'],
+          event_categories: ['failover', 'failure', 'maintenance', 'notification'],
+          sns_topic: topicArn,
+        }),
         expect.objectContaining({
           source_type: 'db-instance',
           source_ids: ['acme-db-writer', 'acme-db-reader-1'],
@@ -457,7 +484,10 @@ describe('TenantObservability', () => {
       const notifications = Object.values(resources('aws_autoscaling_notification'));
       expect(notifications.map((n) => n['group_names'])).toEqual([['acme-web'], ['acme-worker']]);
       for (const n of notifications) {
-        expect(n).toMatchObject({ topic_arn: topicArn, notifications: ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'] });
+        expect(n).toMatchObject({
+          topic_arn: topicArn,
+          notifications: ['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'],
+        });
       }
     });
   });
@@ -515,16 +545,31 @@ describe('TenantObservability', () => {
       const dropped = alarm('acme-nat-1-packets-dropped');
       expect(dropped).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 0.01 });
       const queries = dropped['metric_query'] as Array<Record<string, any>>;
-      expect(queries.filter((q) => q['metric']).map((q) => q['metric'].metric_name)).toEqual(['PacketsDropCount', 'PacketsInFromSource', 'PacketsInFromDestination']);
+      expect(queries.filter((q) => q['metric']).map((q) => q['metric'].metric_name)).toEqual([
+        'PacketsDropCount',
+        'PacketsInFromSource',
+        'PacketsInFromDestination',
+      ]);
       expect(queries.at(-1)!['expression']).toContain('100 * FILL(dropped, 0)');
     });
 
     it("alarms under 45 days to certificate expiry: the load balancer's in the tenant's region, CloudFront's in us-east-1", () => {
       const { alarm } = synthObservability(onCall());
-      const expiry = { namespace: 'AWS/CertificateManager', metric_name: 'DaysToExpiry', statistic: 'Minimum', comparison_operator: 'LessThanThreshold', threshold: 45, period: 86400 };
+      const expiry = {
+        namespace: 'AWS/CertificateManager',
+        metric_name: 'DaysToExpiry',
+        statistic: 'Minimum',
+        comparison_operator: 'LessThanThreshold',
+        threshold: 45,
+        period: 86400,
+      };
       expect(alarm('acme-certificate-alb-expiry')).toMatchObject({ ...expiry, dimensions: { CertificateArn: ALB_CERTIFICATE } });
       expect(alarm('acme-certificate-alb-expiry')['provider']).toBeUndefined();
-      expect(alarm('acme-certificate-cdn-expiry')).toMatchObject({ ...expiry, dimensions: { CertificateArn: CDN_CERTIFICATE }, provider: 'aws.us_east_1' });
+      expect(alarm('acme-certificate-cdn-expiry')).toMatchObject({
+        ...expiry,
+        dimensions: { CertificateArn: CDN_CERTIFICATE },
+        provider: 'aws.us_east_1',
+      });
     });
 
     it('alarms on a surge of blocked requests above the learned band, per web ACL, with the dimensions WAF publishes per scope', () => {
@@ -532,7 +577,12 @@ describe('TenantObservability', () => {
       const metricOf = (a: SynthResource) => (a['metric_query'] as Array<Record<string, any>>)[0]!['metric'];
       const regional = alarm('acme-waf-alb-blocked-surge');
       expect(regional).toMatchObject({ comparison_operator: 'GreaterThanUpperThreshold', threshold_metric_id: 'band' });
-      expect(metricOf(regional)).toMatchObject({ namespace: 'AWS/WAFV2', metric_name: 'BlockedRequests', dimensions: { WebACL: 'acme-alb', Region: 'eu-west-1', Rule: 'ALL' }, stat: 'Sum' });
+      expect(metricOf(regional)).toMatchObject({
+        namespace: 'AWS/WAFV2',
+        metric_name: 'BlockedRequests',
+        dimensions: { WebACL: 'acme-alb', Region: 'eu-west-1', Rule: 'ALL' },
+        stat: 'Sum',
+      });
       const cloudFront = alarm('acme-waf-cdn-blocked-surge');
       expect(cloudFront['provider']).toBe('aws.us_east_1');
       expect(metricOf(cloudFront).dimensions).toEqual({ WebACL: 'acme-cdn', Rule: 'ALL' });
@@ -541,7 +591,15 @@ describe('TenantObservability', () => {
     it('checks the deep health page over HTTPS on the public name from Route 53, and pages from us-east-1 where its status is published', () => {
       const { resources, alarm } = synthObservability(onCall());
       const [[checkId, check]] = Object.entries(resources('aws_route53_health_check')) as [[string, SynthResource]];
-      expect(check).toMatchObject({ type: 'HTTPS', fqdn: 'learn.acme.example', port: 443, resource_path: '/hafleet-deep-health', enable_sni: true, failure_threshold: 3, request_interval: 30 });
+      expect(check).toMatchObject({
+        type: 'HTTPS',
+        fqdn: 'learn.acme.example',
+        port: 443,
+        resource_path: '/hafleet-deep-health',
+        enable_sni: true,
+        failure_threshold: 3,
+        request_interval: 30,
+      });
       expect(alarm('acme-deep-health-check')).toMatchObject({
         provider: 'aws.us_east_1',
         namespace: 'AWS/Route53',
@@ -570,7 +628,10 @@ describe('TenantObservability', () => {
     });
 
     it('needs no second topic or key when the stack itself is in us-east-1', () => {
-      const { resources, alarm, topicArn } = synthObservability((scope) => ({ ...onCall({ usEast1: undefined })(scope), region: 'us-east-1' }));
+      const { resources, alarm, topicArn } = synthObservability((scope) => ({
+        ...onCall({ usEast1: undefined })(scope),
+        region: 'us-east-1',
+      }));
       expect(Object.keys(resources('aws_sns_topic'))).toHaveLength(1);
       expect(resources('aws_kms_key')).toEqual({});
       expect(alarm('acme-deep-health-check')).toMatchObject({ alarm_actions: [topicArn] });
@@ -595,7 +656,9 @@ describe('TenantObservability', () => {
       const { resources, body } = synthObservability(onCall());
       const regional = Object.entries(resources('aws_cloudwatch_metric_alarm')).filter(([, a]) => a['provider'] === undefined);
       const status = body.widgets.find((w) => w.type === 'alarm')!;
-      expect([...(status.properties['alarms'] as string[])].sort()).toEqual(regional.map(([id]) => `\${aws_cloudwatch_metric_alarm.${id}.arn}`).sort());
+      expect([...(status.properties['alarms'] as string[])].sort()).toEqual(
+        regional.map(([id]) => `\${aws_cloudwatch_metric_alarm.${id}.arn}`).sort(),
+      );
       const graph = (title: string) => body.widgets.find((w) => w.properties['title'] === title)!.properties;
       expect(graph('Site: deep health check (1 = healthy)')['region']).toBe('us-east-1');
       expect(graph('Web ACL acme-alb: blocked requests')['region']).toBe('eu-west-1');
@@ -622,7 +685,15 @@ describe('TenantObservability', () => {
         },
       ]);
       expect(graph('Database db-writer: connections')['metrics']).toEqual([
-        ['AWS/RDS', 'DatabaseConnections', 'DBClusterIdentifier', 'acme-db', 'Role', 'WRITER', { stat: 'Average', id: 'value', label: 'DatabaseConnections' }],
+        [
+          'AWS/RDS',
+          'DatabaseConnections',
+          'DBClusterIdentifier',
+          'acme-db',
+          'Role',
+          'WRITER',
+          { stat: 'Average', id: 'value', label: 'DatabaseConnections' },
+        ],
         [{ id: 'band', expression: 'ANOMALY_DETECTION_BAND(value, 3)', label: 'expected' }],
       ]);
       const body_ = JSON.stringify(body);
@@ -650,21 +721,47 @@ describe('TenantObservability', () => {
       [{ alertEmails: ['ops@example.com', 'OPS@example.com'] }, /alertEmails lists "OPS@example.com" twice/],
       [{ accountId: 'acme' }, /accountId must be a 12-digit AWS account id/],
       [{ name: 'acme tenant' }, /TenantObservability acme tenant: name must be/],
-      [{ webAutoScalingGroup: { name: 'acme-web', minCapacity: 0, maxCapacity: 2 } }, /webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got 0/],
-      [{ webAutoScalingGroup: { name: 'acme-web', minCapacity: 3, maxCapacity: 2 } }, /webAutoScalingGroup.maxCapacity must be a whole number ≥ minCapacity, got 2/],
-      [{ workerHeartbeat: { ...HEARTBEAT, everyMinutes: 0 } }, /workerHeartbeat.everyMinutes must be a whole number of minutes from 1 to 60, got 0/],
+      [
+        { webAutoScalingGroup: { name: 'acme-web', minCapacity: 0, maxCapacity: 2 } },
+        /webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got 0/,
+      ],
+      [
+        { webAutoScalingGroup: { name: 'acme-web', minCapacity: 3, maxCapacity: 2 } },
+        /webAutoScalingGroup.maxCapacity must be a whole number ≥ minCapacity, got 2/,
+      ],
+      [
+        { workerHeartbeat: { ...HEARTBEAT, everyMinutes: 0 } },
+        /workerHeartbeat.everyMinutes must be a whole number of minutes from 1 to 60, got 0/,
+      ],
       [{ deepHealthCheck: { domain: 'learn.acme.example', path: 'health' } }, /deepHealthCheck.path must start with "\/"/],
-      [{ deepHealthCheck: { domain: 'learn.acme.example', path: '/health' } }, /usEast1 is required: the deep health check, CloudFront's certificate and web ACL are alarmed in us-east-1/],
+      [
+        { deepHealthCheck: { domain: 'learn.acme.example', path: '/health' } },
+        /usEast1 is required: the deep health check, CloudFront's certificate and web ACL are alarmed in us-east-1/,
+      ],
       [{ natGatewayIds: ['nat-1', 'nat-1'] }, /natGatewayIds lists the same node twice/],
       [{ certificates: [{ id: 'ALB', arn: ALB_CERTIFICATE, usedBy: 'x' }] }, /certificates: id "ALB" must be 1–20 lowercase letters/],
-      [{ webAcls: [{ id: 'alb', name: 'a', scope: 'REGIONAL' }, { id: 'alb', name: 'b', scope: 'REGIONAL' }] }, /webAcls uses the id "alb" twice/],
-      [{ loadBalancer: { arnSuffix: ALB, targetGroupArnSuffix: TARGET_GROUP, targetResponseTimeSeconds: 0 } }, /targetResponseTimeSeconds must be > 0/],
+      [
+        {
+          webAcls: [
+            { id: 'alb', name: 'a', scope: 'REGIONAL' },
+            { id: 'alb', name: 'b', scope: 'REGIONAL' },
+          ],
+        },
+        /webAcls uses the id "alb" twice/,
+      ],
+      [
+        { loadBalancer: { arnSuffix: ALB, targetGroupArnSuffix: TARGET_GROUP, targetResponseTimeSeconds: 0 } },
+        /targetResponseTimeSeconds must be > 0/,
+      ],
       [{ database: { kind: 'instance', identifier: 'acme-db' } }, /database.allocatedStorageGiB must be given \(> 0\) for an RDS instance/],
       [
         { database: { kind: 'instance', identifier: 'acme-db', allocatedStorageGiB: 50, readerIdentifiers: ['acme-db-replica'] } },
         /database.readerIdentifiers is for Aurora clusters/,
       ],
-      [{ database: { kind: 'cluster', identifier: 'acme-db', readerIdentifiers: ['r', 'r'] } }, /database.readerIdentifiers lists the same node twice/],
+      [
+        { database: { kind: 'cluster', identifier: 'acme-db', readerIdentifiers: ['r', 'r'] } },
+        /database.readerIdentifiers lists the same node twice/,
+      ],
       [{ cache: { replicationGroupId: 'acme-sessions', memberClusterIds: [] } }, /cache.memberClusterIds is empty/],
     ] as [Partial<TenantObservabilityProps>, RegExp][])('%j', (overrides, message) => {
       expect(() => synthObservability(minimal(overrides))).toThrow(message);

@@ -126,7 +126,12 @@ export class TenantObservability extends Construct {
       rdsEvents: props.database !== undefined,
     });
     if (props.database) {
-      subscribeDatabaseEvents(this, name, { kind: props.database.kind, identifier: props.database.identifier, instanceIdentifiers: props.database.instanceIdentifiers }, topicArn);
+      subscribeDatabaseEvents(
+        this,
+        name,
+        { kind: props.database.kind, identifier: props.database.identifier, instanceIdentifiers: props.database.instanceIdentifiers },
+        topicArn,
+      );
     }
     notifyAutoScalingErrors(this, props.autoScalingGroupNames ?? {}, topicArn);
 
@@ -141,20 +146,33 @@ export class TenantObservability extends Construct {
       ...natGatewayAlarms(props.natGatewayIds ?? []),
       ...certificateAlarms(props.certificates ?? []),
       ...webAclAlarms(props.webAcls ?? [], region),
-      ...(healthCheckId && props.deepHealthCheck ? healthCheckAlarms(healthCheckId, `https://${props.deepHealthCheck.domain}${props.deepHealthCheck.path}`) : []),
+      ...(healthCheckId && props.deepHealthCheck
+        ? healthCheckAlarms(healthCheckId, `https://${props.deepHealthCheck.domain}${props.deepHealthCheck.path}`)
+        : []),
     ];
 
     const elsewhere = region !== US_EAST_1 && specs.some((spec) => spec.global);
     const usEast1 = elsewhere ? this.createUsEast1Topic(props) : { topicArn, provider: undefined };
     const alarms = specs.map((spec) => {
       const placed = spec.global ? usEast1 : { topicArn, provider: undefined };
-      return new CloudwatchMetricAlarm(this, `alarm-${spec.id}`, { ...alarmConfig(`${name}-${spec.id}`, spec, placed.topicArn), provider: placed.provider });
+      return new CloudwatchMetricAlarm(this, `alarm-${spec.id}`, {
+        ...alarmConfig(`${name}-${spec.id}`, spec, placed.topicArn),
+        provider: placed.provider,
+      });
     });
 
     const regional = specs.flatMap((spec, index) => (spec.global && elsewhere ? [] : [{ spec, arn: alarms[index]!.arn }]));
     const dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: name,
-      dashboardBody: JSON.stringify(dashboardBody(name, region, regional.map((a) => a.arn), specs, US_EAST_1)),
+      dashboardBody: JSON.stringify(
+        dashboardBody(
+          name,
+          region,
+          regional.map((a) => a.arn),
+          specs,
+          US_EAST_1,
+        ),
+      ),
     });
 
     this.topicArn = topicArn;
@@ -182,7 +200,10 @@ export class TenantObservability extends Construct {
   /** The us-east-1 topic, encrypted with the tenant's key there. */
   private createUsEast1Topic(props: TenantObservabilityProps): { topicArn: string; provider: TerraformProvider } {
     const { usEast1 } = props;
-    if (!usEast1) throw new Error(`TenantObservability ${props.name}: usEast1 is required: the deep health check, CloudFront's certificate and web ACL are alarmed in us-east-1`);
+    if (!usEast1)
+      throw new Error(
+        `TenantObservability ${props.name}: usEast1 is required: the deep health check, CloudFront's certificate and web ACL are alarmed in us-east-1`,
+      );
     const placement = new Construct(this, 'us-east-1');
     const topicArn = createAlertTopic(placement, {
       name: props.name,
@@ -218,9 +239,14 @@ function validate(props: TenantObservabilityProps): void {
   const responseTime = loadBalancer?.targetResponseTimeSeconds;
   if (responseTime !== undefined && !(responseTime > 0)) fail(`loadBalancer.targetResponseTimeSeconds must be > 0, got ${responseTime}`);
   if (webAutoScalingGroup && (!Number.isInteger(webAutoScalingGroup.minCapacity) || webAutoScalingGroup.minCapacity < 1)) {
-    fail(`webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got ${webAutoScalingGroup.minCapacity}; leave webAutoScalingGroup out for a group that may be empty`);
+    fail(
+      `webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got ${webAutoScalingGroup.minCapacity}; leave webAutoScalingGroup out for a group that may be empty`,
+    );
   }
-  if (webAutoScalingGroup && !(Number.isInteger(webAutoScalingGroup.maxCapacity) && webAutoScalingGroup.maxCapacity >= webAutoScalingGroup.minCapacity)) {
+  if (
+    webAutoScalingGroup &&
+    !(Number.isInteger(webAutoScalingGroup.maxCapacity) && webAutoScalingGroup.maxCapacity >= webAutoScalingGroup.minCapacity)
+  ) {
     fail(`webAutoScalingGroup.maxCapacity must be a whole number ≥ minCapacity, got ${webAutoScalingGroup.maxCapacity}`);
   }
   const heartbeat = props.workerHeartbeat;
@@ -229,7 +255,8 @@ function validate(props: TenantObservabilityProps): void {
   }
   const check = props.deepHealthCheck;
   if (check && !check.path.startsWith('/')) fail(`deepHealthCheck.path must start with "/", got "${check.path}"`);
-  if (check && Token.isUnresolved(check.domain)) fail('deepHealthCheck.domain must be known at synthesis: the public hostname learners use');
+  if (check && Token.isUnresolved(check.domain))
+    fail('deepHealthCheck.domain must be known at synthesis: the public hostname learners use');
   const ids = (field: string, items: ReadonlyArray<{ id: string }> | undefined) => {
     const seen = new Set<string>();
     for (const { id } of items ?? []) {
@@ -243,7 +270,9 @@ function validate(props: TenantObservabilityProps): void {
   if (database?.kind === 'instance') {
     const storage = database.allocatedStorageGiB;
     if (storage === undefined || !(storage > 0)) {
-      fail(`database.allocatedStorageGiB must be given (> 0) for an RDS instance: the free-storage alarm fires under 10 % of it; got ${storage}`);
+      fail(
+        `database.allocatedStorageGiB must be given (> 0) for an RDS instance: the free-storage alarm fires under 10 % of it; got ${storage}`,
+      );
     }
     if ((database.readerIdentifiers ?? []).length > 0) {
       fail('database.readerIdentifiers is for Aurora clusters; a Multi-AZ RDS instance has a synchronous standby, not readers');

@@ -48,7 +48,8 @@ export class RuntimeConfiguration extends Construct {
     const seen = new Set<string>();
     const parameters = new Map<string, string>();
     for (const { key, value, secure, description } of props.values) {
-      if (!/^[a-z0-9-]+(?:\/[a-z0-9-]+)*$/.test(key)) throw new Error(`RuntimeConfiguration ${props.name}: key "${key}" must be lowercase words separated by "/"`);
+      if (!/^[a-z0-9-]+(?:\/[a-z0-9-]+)*$/.test(key))
+        throw new Error(`RuntimeConfiguration ${props.name}: key "${key}" must be lowercase words separated by "/"`);
       if (seen.has(key)) throw new Error(`RuntimeConfiguration ${props.name}: key "${key}" is published twice`);
       seen.add(key);
       const name = `${props.path}${key}`;

@@ -68,7 +68,12 @@ describe('WebTier', () => {
       const all = Object.entries(resources('aws_lb_listener'));
       expect(all).toHaveLength(2);
       const byPort = (port: number) => all.find(([, l]) => l['port'] === port)!;
-      return { resources, https: byPort(443), http: byPort(80), targetGroupArn: ref('aws_lb_target_group', single('aws_lb_target_group')[0], 'arn') };
+      return {
+        resources,
+        https: byPort(443),
+        http: byPort(80),
+        targetGroupArn: ref('aws_lb_target_group', single('aws_lb_target_group')[0], 'arn'),
+      };
     };
 
     it('always redirects HTTP to HTTPS', () => {
@@ -308,7 +313,13 @@ describe('WebTier', () => {
       const [, asg] = synthWebTier().single('aws_autoscaling_group');
       expect(asg['instance_refresh']).toEqual({
         strategy: 'Rolling',
-        preferences: { min_healthy_percentage: 100, max_healthy_percentage: 150, instance_warmup: '300', auto_rollback: true, skip_matching: true },
+        preferences: {
+          min_healthy_percentage: 100,
+          max_healthy_percentage: 150,
+          instance_warmup: '300',
+          auto_rollback: true,
+          skip_matching: true,
+        },
       });
     });
 
@@ -324,7 +335,13 @@ describe('WebTier', () => {
     });
 
     it('applies the capacity and refresh settings it is given', () => {
-      const { single } = synthWebTier({ minCapacity: 3, maxCapacity: 9, desiredCapacity: 4, healthCheckGraceSeconds: 600, minHealthyPercent: 100 });
+      const { single } = synthWebTier({
+        minCapacity: 3,
+        maxCapacity: 9,
+        desiredCapacity: 4,
+        healthCheckGraceSeconds: 600,
+        minHealthyPercent: 100,
+      });
       const [, asg] = single('aws_autoscaling_group');
       expect(asg).toMatchObject({ min_size: 3, max_size: 9, desired_capacity: 4, health_check_grace_period: 600 });
       expect(asg['instance_refresh']).toMatchObject({ preferences: { min_healthy_percentage: 100, instance_warmup: '600' } });
@@ -336,7 +353,10 @@ describe('WebTier', () => {
     });
 
     it('tracks the average CPU of the group', () => {
-      for (const [overrides, target] of [[{}, 50], [{ cpuTargetPercent: 65 }, 65]] as const) {
+      for (const [overrides, target] of [
+        [{}, 50],
+        [{ cpuTargetPercent: 65 }, 65],
+      ] as const) {
         const { single } = synthWebTier(overrides);
         const [, policy] = single('aws_autoscaling_policy');
         const [asgId] = single('aws_autoscaling_group');
@@ -357,10 +377,9 @@ describe('WebTier', () => {
       const [albId] = single('aws_lb');
       const [targetGroupId] = single('aws_lb_target_group');
       const policies = Object.values(resources('aws_autoscaling_policy'));
-      expect(policies.map((p) => (p['target_tracking_configuration'] as any).predefined_metric_specification.predefined_metric_type)).toEqual([
-        'ASGAverageCPUUtilization',
-        'ALBRequestCountPerTarget',
-      ]);
+      expect(
+        policies.map((p) => (p['target_tracking_configuration'] as any).predefined_metric_specification.predefined_metric_type),
+      ).toEqual(['ASGAverageCPUUtilization', 'ALBRequestCountPerTarget']);
       expect(policies[1]).toMatchObject({
         name: 'acme-web-requests-target',
         autoscaling_group_name: ref('aws_autoscaling_group', asgId, 'name'),

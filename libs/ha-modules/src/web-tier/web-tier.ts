@@ -135,7 +135,9 @@ export class WebTier extends Construct {
 
     const albSg = new SecurityGroup(this, 'alb-security-group', {
       name: `${name}-alb`,
-      description: props.originPrefixListId ? `${name}: load balancer, reachable from CloudFront on 443` : `${name}: load balancer, reachable from the internet on 80/443`,
+      description: props.originPrefixListId
+        ? `${name}: load balancer, reachable from CloudFront on 443`
+        : `${name}: load balancer, reachable from the internet on 80/443`,
       vpcId: props.vpcId,
       tags: { Name: `${name}-alb` },
     });
@@ -206,7 +208,12 @@ export class WebTier extends Construct {
       lifecycle: { ignoreChanges: ['desired_capacity'] },
     });
 
-    const targetTracking = (id: string, policyName: string, metric: { predefinedMetricType: string; resourceLabel?: string }, targetValue: number) =>
+    const targetTracking = (
+      id: string,
+      policyName: string,
+      metric: { predefinedMetricType: string; resourceLabel?: string },
+      targetValue: number,
+    ) =>
       new AutoscalingPolicy(this, id, {
         name: `${name}-${policyName}`,
         autoscalingGroupName: asg.name,
@@ -214,11 +221,21 @@ export class WebTier extends Construct {
         estimatedInstanceWarmup: settings.healthCheckGraceSeconds,
         targetTrackingConfiguration: { predefinedMetricSpecification: metric, targetValue },
       });
-    targetTracking('cpu-target-tracking', 'web-cpu-target', { predefinedMetricType: 'ASGAverageCPUUtilization' }, settings.cpuTargetPercent);
+    targetTracking(
+      'cpu-target-tracking',
+      'web-cpu-target',
+      { predefinedMetricType: 'ASGAverageCPUUtilization' },
+      settings.cpuTargetPercent,
+    );
     if (props.requestsPerTargetPerMinute !== undefined) {
       // Requests per healthy target per minute, for this load balancer's target group: the group scales on whichever asks for more.
       const resourceLabel = `${alb.arnSuffix}/${targetGroup.arnSuffix}`;
-      targetTracking('request-target-tracking', 'web-requests-target', { predefinedMetricType: 'ALBRequestCountPerTarget', resourceLabel }, props.requestsPerTargetPerMinute);
+      targetTracking(
+        'request-target-tracking',
+        'web-requests-target',
+        { predefinedMetricType: 'ALBRequestCountPerTarget', resourceLabel },
+        props.requestsPerTargetPerMinute,
+      );
     }
 
     this.albArn = alb.arn;
@@ -252,7 +269,10 @@ export class WebTier extends Construct {
       });
     }
     for (const port of originPrefixListId ? [] : [HTTP, HTTPS]) {
-      for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
+      for (const [family, cidr] of [
+        ['ipv4', '0.0.0.0/0'],
+        ['ipv6', '::/0'],
+      ] as const) {
         new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}-${family}`, {
           securityGroupId: albSgId,
           description: `HTTP${port === HTTPS ? 'S' : ''} from the internet`,
@@ -318,7 +338,19 @@ export class WebTier extends Construct {
 }
 
 type WebTierSettings = Required<
-  Omit<WebTierProps, 'certificateArn' | 'requestsPerTargetPerMinute' | 'kmsKeyArn' | 'userData' | 'launchTags' | 'accessLogs' | 'originVerify' | 'originPrefixListId' | 'rootVolumeGiB' | 'rootDeviceName'>
+  Omit<
+    WebTierProps,
+    | 'certificateArn'
+    | 'requestsPerTargetPerMinute'
+    | 'kmsKeyArn'
+    | 'userData'
+    | 'launchTags'
+    | 'accessLogs'
+    | 'originVerify'
+    | 'originPrefixListId'
+    | 'rootVolumeGiB'
+    | 'rootDeviceName'
+  >
 > & { readonly accessLogPrefix: string };
 
 function withDefaults(props: WebTierProps): WebTierSettings {
@@ -340,24 +372,35 @@ function withDefaults(props: WebTierProps): WebTierSettings {
   };
   const { minCapacity, maxCapacity, desiredCapacity } = settings;
   if (!Number.isInteger(minCapacity) || minCapacity < 0) fail(`minCapacity must be a whole number ≥ 0, got ${minCapacity}`);
-  if (!Number.isInteger(maxCapacity) || maxCapacity < Math.max(1, minCapacity)) fail(`maxCapacity must be ≥ minCapacity and ≥ 1, got ${maxCapacity}`);
+  if (!Number.isInteger(maxCapacity) || maxCapacity < Math.max(1, minCapacity))
+    fail(`maxCapacity must be ≥ minCapacity and ≥ 1, got ${maxCapacity}`);
   if (!Number.isInteger(desiredCapacity) || desiredCapacity < minCapacity || desiredCapacity > maxCapacity) {
     fail(`desiredCapacity must lie between minCapacity and maxCapacity, got ${desiredCapacity}`);
   }
-  if (!Number.isInteger(settings.appPort) || settings.appPort < 1 || settings.appPort > 65535) fail(`appPort must be a TCP port, got ${settings.appPort}`);
+  if (!Number.isInteger(settings.appPort) || settings.appPort < 1 || settings.appPort > 65535)
+    fail(`appPort must be a TCP port, got ${settings.appPort}`);
   if (!settings.healthCheckPath.startsWith('/')) fail(`healthCheckPath must start with "/", got "${settings.healthCheckPath}"`);
   const requests = props.requestsPerTargetPerMinute;
-  if (requests !== undefined && !(Number.isInteger(requests) && requests >= 1)) fail(`requestsPerTargetPerMinute must be a whole number ≥ 1, got ${requests}`);
-  if (!(settings.cpuTargetPercent > 0 && settings.cpuTargetPercent <= 100)) fail(`cpuTargetPercent must be in (0, 100], got ${settings.cpuTargetPercent}`);
-  if (!(settings.minHealthyPercent >= 0 && settings.minHealthyPercent <= 100)) fail(`minHealthyPercent must be in [0, 100], got ${settings.minHealthyPercent}`);
+  if (requests !== undefined && !(Number.isInteger(requests) && requests >= 1))
+    fail(`requestsPerTargetPerMinute must be a whole number ≥ 1, got ${requests}`);
+  if (!(settings.cpuTargetPercent > 0 && settings.cpuTargetPercent <= 100))
+    fail(`cpuTargetPercent must be in (0, 100], got ${settings.cpuTargetPercent}`);
+  if (!(settings.minHealthyPercent >= 0 && settings.minHealthyPercent <= 100))
+    fail(`minHealthyPercent must be in [0, 100], got ${settings.minHealthyPercent}`);
   const { maxHealthyPercent: max, minHealthyPercent: min } = settings;
   if (!(max > 100 && max <= 200 && max - min <= 100)) {
-    fail(`maxHealthyPercent must be in (100, 200] and at most 100 above minHealthyPercent, so a refresh launches before it terminates; got ${max} (min ${min})`);
+    fail(
+      `maxHealthyPercent must be in (100, 200] and at most 100 above minHealthyPercent, so a refresh launches before it terminates; got ${max} (min ${min})`,
+    );
   }
   if (!(Number.isInteger(settings.idleTimeoutSeconds) && settings.idleTimeoutSeconds >= 1 && settings.idleTimeoutSeconds <= 4000)) {
     fail(`idleTimeoutSeconds must be a whole number in [1, 4000], got ${settings.idleTimeoutSeconds}`);
   }
-  if (!(Number.isInteger(settings.deregistrationDelaySeconds) && settings.deregistrationDelaySeconds >= 0 && settings.deregistrationDelaySeconds <= 3600)) {
+  if (!(
+    Number.isInteger(settings.deregistrationDelaySeconds) &&
+    settings.deregistrationDelaySeconds >= 0 &&
+    settings.deregistrationDelaySeconds <= 3600
+  )) {
     fail(`deregistrationDelaySeconds must be a whole number in [0, 3600], got ${settings.deregistrationDelaySeconds}`);
   }
   const prefix = settings.accessLogPrefix;
@@ -365,8 +408,12 @@ function withDefaults(props: WebTierProps): WebTierSettings {
     fail(`accessLogs.prefix must not start or end with "/" nor contain "AWSLogs" (ELB adds it), got "${prefix}"`);
   }
   const prefixList = props.originPrefixListId;
-  if (prefixList !== undefined && !Token.isUnresolved(prefixList) && !/^pl-[0-9a-f]{8,17}$/.test(prefixList)) fail(`originPrefixListId must be a prefix list id (pl-…), got "${prefixList}"`);
-  if (prefixList !== undefined && !props.originVerify) fail('originPrefixListId needs originVerify: any CloudFront distribution reaches the origin-facing servers, only the secret header tells ours apart');
+  if (prefixList !== undefined && !Token.isUnresolved(prefixList) && !/^pl-[0-9a-f]{8,17}$/.test(prefixList))
+    fail(`originPrefixListId must be a prefix list id (pl-…), got "${prefixList}"`);
+  if (prefixList !== undefined && !props.originVerify)
+    fail(
+      'originPrefixListId needs originVerify: any CloudFront distribution reaches the origin-facing servers, only the secret header tells ours apart',
+    );
   const verify = props.originVerify;
   if (verify) {
     const { headerName, secret } = verify;

@@ -58,7 +58,13 @@ describe('Worker', () => {
     });
     expect(asg['instance_refresh']).toEqual({
       strategy: 'Rolling',
-      preferences: { min_healthy_percentage: 0, max_healthy_percentage: 100, instance_warmup: '300', auto_rollback: true, skip_matching: true },
+      preferences: {
+        min_healthy_percentage: 0,
+        max_healthy_percentage: 100,
+        instance_warmup: '300',
+        auto_rollback: true,
+        skip_matching: true,
+      },
     });
     expect(asg).not.toHaveProperty('lifecycle');
   });
@@ -111,12 +117,18 @@ describe('Worker', () => {
   });
 
   it('adds least-privilege inline policies on request, with references encoded by terraform', () => {
-    const { single, own } = synthWorker({}, {
-      extend: (cron) =>
-        cron.addInstancePolicy('cache-connect', [
-          { actions: ['elasticache:Connect'], resources: [cron.instanceRoleArn, 'arn:aws:elasticache:eu-west-1:123456789012:user:acme-app'] },
-        ]),
-    });
+    const { single, own } = synthWorker(
+      {},
+      {
+        extend: (cron) =>
+          cron.addInstancePolicy('cache-connect', [
+            {
+              actions: ['elasticache:Connect'],
+              resources: [cron.instanceRoleArn, 'arn:aws:elasticache:eu-west-1:123456789012:user:acme-app'],
+            },
+          ]),
+      },
+    );
     const [roleId] = single('aws_iam_role');
     const policies = own('aws_iam_role_policy').map(([, r]) => r);
     expect(policies).toHaveLength(1);

@@ -13,7 +13,15 @@ import { parse } from 'yaml';
 
 const FAKES = join(dirname(fileURLToPath(import.meta.url)), 'fakes');
 /** What each fake stands in for. */
-const FAKED_COMMANDS = { aws: 'fake-aws', mount: 'fake-command', systemctl: 'fake-command', dnf: 'fake-command', chown: 'fake-command', mariadb: 'fake-command', psql: 'fake-command' };
+const FAKED_COMMANDS = {
+  aws: 'fake-aws',
+  mount: 'fake-command',
+  systemctl: 'fake-command',
+  dnf: 'fake-command',
+  chown: 'fake-command',
+  mariadb: 'fake-command',
+  psql: 'fake-command',
+};
 export const FAKE_FILES = [...new Set(Object.values(FAKED_COMMANDS))].map((name) => join(FAKES, name));
 
 export interface WrittenFile {

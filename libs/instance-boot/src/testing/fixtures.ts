@@ -42,7 +42,11 @@ export function ssmParameters(path: string, values: Partial<Record<string, strin
   const secure = new Set<string>(RUNTIME_PARAMETERS.filter((p) => p.secure).map((p) => p.key));
   const own = Object.entries(values)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([key, value]) => ({ Name: `${path}${key}`, Type: secure.has(key) ? ('SecureString' as const) : ('String' as const), Value: value }));
+    .map(([key, value]) => ({
+      Name: `${path}${key}`,
+      Type: secure.has(key) ? ('SecureString' as const) : ('String' as const),
+      Value: value,
+    }));
   return [...own, { Name: '/hafleet/a-neighbour/db/writer-endpoint', Type: 'String', Value: 'neighbour-db.example' }];
 }
 
@@ -53,7 +57,11 @@ export const SECRET_FIXTURE = {
 };
 
 /** A whole fixture: every parameter published, every secret with a value. */
-export function bootFixture(tenant: string, path: string, engine: Engine = 'aurora-mysql'): BootFixture & { values: Record<RuntimeParameterKey, string> } {
+export function bootFixture(
+  tenant: string,
+  path: string,
+  engine: Engine = 'aurora-mysql',
+): BootFixture & { values: Record<RuntimeParameterKey, string> } {
   const values = exampleValues(tenant, engine);
   return {
     values,
@@ -75,7 +83,7 @@ export function runtimeValues(values: Partial<Record<string, string>>, secrets: 
   for (const p of RUNTIME_PARAMETERS) env[p.env] = values[p.key] ?? '';
   for (const s of SECRET_VALUES) {
     const secretArn = values[s.from];
-    env[s.env] = secretArn ? (JSON.parse(secrets[secretArn]!) as Record<string, string>)[s.field] ?? '' : '';
+    env[s.env] = secretArn ? ((JSON.parse(secrets[secretArn]!) as Record<string, string>)[s.field] ?? '') : '';
   }
   return env;
 }

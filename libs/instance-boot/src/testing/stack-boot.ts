@@ -17,7 +17,8 @@ type StackJson = { resource?: Record<string, Record<string, Record<string, unkno
 
 /** The text of a launch template's `user_data`: base64 of the document, encoded at synth. */
 export function decodeUserData(value: string): string {
-  if (value.startsWith('${')) throw new Error(`user_data is a Terraform expression (${value.slice(0, 60)}…): base64-encode the rendered user data at synth instead`);
+  if (value.startsWith('${'))
+    throw new Error(`user_data is a Terraform expression (${value.slice(0, 60)}…): base64-encode the rendered user data at synth instead`);
   return Buffer.from(value, 'base64').toString('utf8');
 }
 
@@ -38,7 +39,11 @@ export function stackUserData(stack: StackJson): StackUserData[] {
     .map(([id, template]) => {
       const text = decodeUserData(template.user_data as string);
       const head = /^# hafleet (web|worker) node of tenant \S+ \(\S+\), profile (\S+), release/m.exec(text);
-      const role = head ? (head[1] as 'web' | 'worker') : /^# hafleet database provisioner /m.test(text) ? 'database provisioner' : 'unknown';
+      const role = head
+        ? (head[1] as 'web' | 'worker')
+        : /^# hafleet database provisioner /m.test(text)
+          ? 'database provisioner'
+          : 'unknown';
       const profile = head ? PROFILES[head[2] as ProfileName] : undefined;
       return { id, name: String(template.name), text, role, ...(profile ? { profile } : {}) };
     });
@@ -75,7 +80,11 @@ export async function cloudInitSchema(documents: readonly { name: string; text: 
 }
 
 /** `shellcheck` on every `#!/bin/bash` file the documents write (and the fakes), in one call. */
-export function shellcheckUserData(documents: readonly { name: string; text: string }[]): { status: number | null; output: string; scripts: number } {
+export function shellcheckUserData(documents: readonly { name: string; text: string }[]): {
+  status: number | null;
+  output: string;
+  scripts: number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'hafleet-shellcheck-'));
   try {
     const files = documents.flatMap(({ text }, i) =>
@@ -102,7 +111,11 @@ export const STACK_SECRET_FIXTURE = { username: 'hafleet_app_a', password: 'fixt
  * (a Terraform expression) names a secret holding `STACK_SECRET_FIXTURE`. Returns the run, the
  * config it wrote, and the config those values must give, computed independently.
  */
-export function bootWithStackParameters(userData: StackUserData, parameters: readonly SsmParameter[], parameterPath: string): { run: BootRun; config: string | undefined; expected: string } {
+export function bootWithStackParameters(
+  userData: StackUserData,
+  parameters: readonly SsmParameter[],
+  parameterPath: string,
+): { run: BootRun; config: string | undefined; expected: string } {
   const profile = userData.profile;
   if (!profile) throw new Error(`${userData.name}: no profile in its user data`);
   const values: Record<string, string> = {};

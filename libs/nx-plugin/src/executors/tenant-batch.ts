@@ -37,7 +37,12 @@ export function batchParallelism(options: Record<string, TenantTaskOptions>): nu
  * reports it. Progress is a count line on stderr (every 5 %, and each failure by name), never a
  * line per tenant. A task the worker never reported fails with the reason.
  */
-export async function* tenantBatch(step: TenantStep, taskGraph: TaskGraph, options: Record<string, TenantTaskOptions>, context: ExecutorContext): AsyncGenerator<BatchTaskResult> {
+export async function* tenantBatch(
+  step: TenantStep,
+  taskGraph: TaskGraph,
+  options: Record<string, TenantTaskOptions>,
+  context: ExecutorContext,
+): AsyncGenerator<BatchTaskResult> {
   const tasks = new Map(Object.values(taskGraph.tasks).map((task) => [task.target.project, task.id]));
   const total = tasks.size;
   const every = Math.max(1, Math.ceil(total / 20));
@@ -49,7 +54,11 @@ export async function* tenantBatch(step: TenantStep, taskGraph: TaskGraph, optio
   let crash = '';
   let wake: (() => void) | undefined;
 
-  const worker = fork(join(__dirname, 'worker.ts'), [], { cwd: context.root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const worker = fork(join(__dirname, 'worker.ts'), [], {
+    cwd: context.root,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   worker.on('message', (message: WorkerMessage) => {
     if (message.kind !== 'result' || !tasks.has(message.tenant) || reported.has(message.tenant)) return;
     reported.add(message.tenant);
@@ -58,9 +67,16 @@ export async function* tenantBatch(step: TenantStep, taskGraph: TaskGraph, optio
       process.stderr.write(`${step}: ${message.tenant} FAILED\n`);
     }
     if (reported.size % every === 0 || reported.size === total) {
-      process.stderr.write(`${step}: ${reported.size}/${total} done${failed ? `, ${failed} failed` : ''} (${((Date.now() - batchStart) / 1000).toFixed(0)} s)\n`);
+      process.stderr.write(
+        `${step}: ${reported.size}/${total} done${failed ? `, ${failed} failed` : ''} (${((Date.now() - batchStart) / 1000).toFixed(0)} s)\n`,
+      );
     }
-    const result = { success: message.ok, terminalOutput: `${message.output.trimEnd()}\n`, startTime: message.startTime, endTime: message.endTime };
+    const result = {
+      success: message.ok,
+      terminalOutput: `${message.output.trimEnd()}\n`,
+      startTime: message.startTime,
+      endTime: message.endTime,
+    };
     queue.push({ task: tasks.get(message.tenant)!, result });
     wake?.();
   });
@@ -90,7 +106,12 @@ export async function* tenantBatch(step: TenantStep, taskGraph: TaskGraph, optio
 /** A batch executor for one step: what executors.json names as `batchImplementation`. */
 export const batchExecutor =
   (step: TenantStep) =>
-  (taskGraph: TaskGraph, options: Record<string, TenantTaskOptions>, _overrides: TenantTaskOptions, context: ExecutorContext): AsyncGenerator<BatchTaskResult> =>
+  (
+    taskGraph: TaskGraph,
+    options: Record<string, TenantTaskOptions>,
+    _overrides: TenantTaskOptions,
+    context: ExecutorContext,
+  ): AsyncGenerator<BatchTaskResult> =>
     tenantBatch(step, taskGraph, options, context);
 
 /** One task on its own (`nx run <tenant>:<target>` with batching off), through the same worker. */
@@ -100,7 +121,12 @@ export const singleExecutor =
     const project = context.projectName!;
     const id = `${project}:${context.targetName}`;
     const task = { id, target: { project, target: context.targetName! }, overrides: {}, outputs: [], parallelism: true };
-    const taskGraph = { roots: [id], tasks: { [id]: task }, dependencies: { [id]: [] }, continuousDependencies: { [id]: [] } } as unknown as TaskGraph;
+    const taskGraph = {
+      roots: [id],
+      tasks: { [id]: task },
+      dependencies: { [id]: [] },
+      continuousDependencies: { [id]: [] },
+    } as unknown as TaskGraph;
     let success = true;
     for await (const { result } of tenantBatch(step, taskGraph, { [id]: options }, context)) {
       process.stdout.write(result.terminalOutput);

@@ -8,7 +8,16 @@
  *   plan      terraform plan of each tenant, maxParallel at a time; then the fleet table
  */
 import { relative } from 'node:path';
-import { dataLossLines, fleetContext, forEachTenant, planTenant, renderPlanTable, validateTenantStack, type FleetPlanEntry, type TenantOutcome } from '@hafleet/fleet';
+import {
+  dataLossLines,
+  fleetContext,
+  forEachTenant,
+  planTenant,
+  renderPlanTable,
+  validateTenantStack,
+  type FleetPlanEntry,
+  type TenantOutcome,
+} from '@hafleet/fleet';
 import { formatFinding, suppressedFindings, summarisePolicy } from '@hafleet/guardrails';
 import { synthesizeEachInParallel } from '@hafleet/tenant-stack';
 import { formatPlanSummary } from '@hafleet/terraform';
@@ -36,29 +45,50 @@ async function synth({ tenants, workspaceRoot, maxParallel }: WorkerRequest, rep
 }
 
 /** Runs a terraform job per tenant, maxParallel at a time, reporting each as it ends. */
-async function eachTenant<T>({ tenants, maxParallel }: WorkerRequest, report: Report, job: (tenant: string) => Promise<T>, describe: (tenant: string, value: T) => string): Promise<TenantOutcome<T>[]> {
+async function eachTenant<T>(
+  { tenants, maxParallel }: WorkerRequest,
+  report: Report,
+  job: (tenant: string) => Promise<T>,
+  describe: (tenant: string, value: T) => string,
+): Promise<TenantOutcome<T>[]> {
   return forEachTenant(tenants, job, {
     maxParallel,
     onProgress: (event) => {
       if (event.kind !== 'end') return;
       const { outcome } = event;
       const startTime = Date.now() - outcome.durationMs;
-      report(outcome.tenant, outcome.ok, outcome.ok ? describe(outcome.tenant, outcome.value) : `${outcome.tenant}: ${outcome.error.message}`, startTime);
+      report(
+        outcome.tenant,
+        outcome.ok,
+        outcome.ok ? describe(outcome.tenant, outcome.value) : `${outcome.tenant}: ${outcome.error.message}`,
+        startTime,
+      );
     },
   });
 }
 
 async function validate(request: WorkerRequest, report: Report): Promise<void> {
   const ctx = fleetContext(request.workspaceRoot);
-  await eachTenant(request, report, (tenant) => validateTenantStack(ctx, tenant), (tenant, result) => `${tenant}: terraform validate: valid${result.warningCount ? `, ${result.warningCount} warning(s)` : ''}`);
+  await eachTenant(
+    request,
+    report,
+    (tenant) => validateTenantStack(ctx, tenant),
+    (tenant, result) => `${tenant}: terraform validate: valid${result.warningCount ? `, ${result.warningCount} warning(s)` : ''}`,
+  );
 }
 
 async function plan(request: WorkerRequest, report: Report): Promise<void> {
   const ctx = fleetContext(request.workspaceRoot);
-  const outcomes = await eachTenant(request, report, (tenant) => planTenant(ctx, tenant), (tenant, p) =>
-    [`${tenant}: ${formatPlanSummary(p.summary)}`, ...dataLossLines([{ tenant, plan: p }]).map((l) => `  data loss: ${l}`)].join('\n'),
+  const outcomes = await eachTenant(
+    request,
+    report,
+    (tenant) => planTenant(ctx, tenant),
+    (tenant, p) =>
+      [`${tenant}: ${formatPlanSummary(p.summary)}`, ...dataLossLines([{ tenant, plan: p }]).map((l) => `  data loss: ${l}`)].join('\n'),
   );
-  const entries: FleetPlanEntry[] = outcomes.map((o) => (o.ok ? { tenant: o.tenant, plan: o.value } : { tenant: o.tenant, error: o.error.message }));
+  const entries: FleetPlanEntry[] = outcomes.map((o) =>
+    o.ok ? { tenant: o.tenant, plan: o.value } : { tenant: o.tenant, error: o.error.message },
+  );
   console.log(fleetTable(entries));
 }
 
@@ -67,7 +97,12 @@ export function fleetTable(entries: readonly FleetPlanEntry[]): string {
   const sorted = [...entries].sort((a, b) => a.tenant.localeCompare(b.tenant));
   const lines = [`\nplan: ${sorted.length} tenant(s)`, renderPlanTable(sorted)];
   const losses = dataLossLines(sorted);
-  if (losses.length) lines.push('', 'stateful resources replaced or destroyed — apply refuses these without --allow-destroy:', ...losses.map((l) => `  ${l}`));
+  if (losses.length)
+    lines.push(
+      '',
+      'stateful resources replaced or destroyed — apply refuses these without --allow-destroy:',
+      ...losses.map((l) => `  ${l}`),
+    );
   const failed = sorted.filter((e) => e.error);
   if (failed.length) lines.push('', `failed (${failed.length}): ${failed.map((e) => e.tenant).join(', ')}`);
   return lines.join('\n');

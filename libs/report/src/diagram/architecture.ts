@@ -21,7 +21,11 @@ export interface Architecture {
   readonly files?: { mountTargetZones: readonly string[] };
   readonly cdn?: { priceClass: string; waf?: WebAcl; shield: boolean };
   readonly buckets: ReadonlyArray<{ role: string; name: string }>;
-  readonly backup?: { vault: string; retentionDays: number | undefined; copies: ReadonlyArray<{ region: string; retentionDays: number | undefined }> };
+  readonly backup?: {
+    vault: string;
+    retentionDays: number | undefined;
+    copies: ReadonlyArray<{ region: string; retentionDays: number | undefined }>;
+  };
   /** Published runtime configuration (SSM parameters), when the stack publishes any. */
   readonly runtimeParameters?: { count: number; secure: number; prefix: string };
   readonly mail?: { identity: string };
@@ -58,16 +62,26 @@ function webAcl(acl: StackResource | undefined): WebAcl | undefined {
 }
 
 export function readArchitecture(tenant: string, stack: SynthesizedStack): Architecture {
-  const zoneOf = (subnetRef: unknown) => stack.referenced(subnetRef).map((s) => str(s.values['availability_zone'])).find(Boolean);
+  const zoneOf = (subnetRef: unknown) =>
+    stack
+      .referenced(subnetRef)
+      .map((s) => str(s.values['availability_zone']))
+      .find(Boolean);
   const subnets = stack
     .ofType('aws_subnet')
     .map((s) => ({ tier: subnetTier(s), zone: str(s.values['availability_zone']) ?? '?', cidr: str(s.values['cidr_block']) ?? '?' }))
     .filter((s): s is { tier: SubnetTier; zone: string; cidr: string } => s.tier !== undefined);
   const zones = [...new Set(subnets.map((s) => s.zone))].sort();
-  const shielded = new Set(stack.ofType('aws_shield_protection').flatMap((p) => stack.referenced(p.values['resource_arn']).map((r) => r.address)));
+  const shielded = new Set(
+    stack.ofType('aws_shield_protection').flatMap((p) => stack.referenced(p.values['resource_arn']).map((r) => r.address)),
+  );
 
   const lb = stack.ofType('aws_lb')[0];
-  const lbAcl = lb && stack.ofType('aws_wafv2_web_acl_association').find((a) => stack.referenced(a.values['resource_arn']).some((r) => r.address === lb.address));
+  const lbAcl =
+    lb &&
+    stack
+      .ofType('aws_wafv2_web_acl_association')
+      .find((a) => stack.referenced(a.values['resource_arn']).some((r) => r.address === lb.address));
   const distribution = stack.ofType('aws_cloudfront_distribution')[0];
 
   const groups = stack.ofType('aws_autoscaling_group').map((asg) => {
@@ -93,13 +107,21 @@ export function readArchitecture(tenant: string, stack: SynthesizedStack): Archi
     const db = stack.ofType('aws_db_instance')[0];
     if (db) {
       const cls = str(db.values['instance_class']) ?? '?';
-      const instances = db.values['multi_az'] === true ? [{ role: 'writer', instanceClass: cls }, { role: 'standby', instanceClass: cls }] : [{ role: 'writer', instanceClass: cls }];
+      const instances =
+        db.values['multi_az'] === true
+          ? [
+              { role: 'writer', instanceClass: cls },
+              { role: 'standby', instanceClass: cls },
+            ]
+          : [{ role: 'writer', instanceClass: cls }];
       database = { engine: str(db.values['engine']) ?? 'rds', instances };
     }
   }
 
   const caches = stack.ofType('aws_elasticache_replication_group').map((g) => {
-    const count = num(g.values['num_cache_clusters']) ?? (num(g.values['num_node_groups']) ?? 1) * ((num(g.values['replicas_per_node_group']) ?? 0) + 1);
+    const count =
+      num(g.values['num_cache_clusters']) ??
+      (num(g.values['num_node_groups']) ?? 1) * ((num(g.values['replicas_per_node_group']) ?? 0) + 1);
     const preferred = (g.values['preferred_cache_cluster_azs'] as string[] | undefined) ?? [];
     return {
       id: str(g.values['replication_group_id']) ?? g.name,
@@ -111,7 +133,9 @@ export function readArchitecture(tenant: string, stack: SynthesizedStack): Archi
 
   const fileSystem = stack.ofType('aws_efs_file_system')[0];
   const plan = stack.ofType('aws_backup_plan')[0];
-  const vault = stack.ofType('aws_backup_vault').find((v) => providerRegion(stack, v) === providerRegion(stack, undefined)) ?? stack.ofType('aws_backup_vault')[0];
+  const vault =
+    stack.ofType('aws_backup_vault').find((v) => providerRegion(stack, v) === providerRegion(stack, undefined)) ??
+    stack.ofType('aws_backup_vault')[0];
   const rules = (plan?.values['rule'] as Array<Record<string, unknown>> | undefined) ?? [];
   const parameters = stack.ofType('aws_ssm_parameter');
   const names = parameters.map((p) => str(p.values['name']) ?? '');
@@ -124,12 +148,23 @@ export function readArchitecture(tenant: string, stack: SynthesizedStack): Archi
     zones,
     subnets,
     natGateways: stack.ofType('aws_nat_gateway').map((n) => ({ zone: zoneOf(n.values['subnet_id']) ?? '?' })),
-    ...(lb && { loadBalancer: { name: str(lb.values['name']) ?? lb.name, shield: shielded.has(lb.address), waf: webAcl(lbAcl && stack.referenced(lbAcl.values['web_acl_arn'])[0]) } }),
+    ...(lb && {
+      loadBalancer: {
+        name: str(lb.values['name']) ?? lb.name,
+        shield: shielded.has(lb.address),
+        waf: webAcl(lbAcl && stack.referenced(lbAcl.values['web_acl_arn'])[0]),
+      },
+    }),
     groups,
     ...(database && { database }),
     caches,
     ...(fileSystem && {
-      files: { mountTargetZones: stack.ofType('aws_efs_mount_target').map((m) => zoneOf(m.values['subnet_id']) ?? '?').sort() },
+      files: {
+        mountTargetZones: stack
+          .ofType('aws_efs_mount_target')
+          .map((m) => zoneOf(m.values['subnet_id']) ?? '?')
+          .sort(),
+      },
     }),
     ...(distribution && {
       cdn: {
@@ -145,7 +180,10 @@ export function readArchitecture(tenant: string, stack: SynthesizedStack): Archi
         retentionDays: num((rules[0]?.['lifecycle'] as { delete_after?: unknown } | undefined)?.delete_after),
         copies: rules.flatMap((rule) =>
           ((rule['copy_action'] as Array<Record<string, unknown>> | undefined) ?? []).map((copy) => ({
-            region: providerRegion(stack, stack.referenced(copy['destination_vault_arn'])[0]) ?? /arn:aws[a-z-]*:backup:([a-z0-9-]+):/.exec(str(copy['destination_vault_arn']) ?? '')?.[1] ?? 'another region',
+            region:
+              providerRegion(stack, stack.referenced(copy['destination_vault_arn'])[0]) ??
+              /arn:aws[a-z-]*:backup:([a-z0-9-]+):/.exec(str(copy['destination_vault_arn']) ?? '')?.[1] ??
+              'another region',
             retentionDays: num((copy['lifecycle'] as { delete_after?: unknown } | undefined)?.delete_after),
           })),
         ),

@@ -15,11 +15,13 @@ const json = new Map<string, StackJson>();
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'hafleet-diagram-'));
-  for (const s of synthesizeTenants({ workspaceRoot: WORKSPACE_ROOT, outdir, mode: 'offline' })) json.set(s.tenant, SynthesizedStack.read(s.file).json);
+  for (const s of synthesizeTenants({ workspaceRoot: WORKSPACE_ROOT, outdir, mode: 'offline' }))
+    json.set(s.tenant, SynthesizedStack.read(s.file).json);
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-const nodeClasses = (svg: string) => [...svg.matchAll(/<g id="[^"]*" class="(?:node|cluster) ([^"]+)"/g)].map((m) => m[1]!.replace(/&#45;/g, '-'));
+const nodeClasses = (svg: string) =>
+  [...svg.matchAll(/<g id="[^"]*" class="(?:node|cluster) ([^"]+)"/g)].map((m) => m[1]!.replace(/&#45;/g, '-'));
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -56,7 +58,11 @@ describe('architecture diagram', () => {
       { role: 'web', instanceType: 'm7i.2xlarge', min: 10, desired: 20, max: 60 },
       { role: 'worker', instanceType: 'm7i.large', min: 1, desired: 1, max: 1 },
     ]);
-    expect(arch.database?.instances.map((i) => `${i.role} ${i.zone}`)).toEqual(['writer us-east-1a', 'reader-1 us-east-1b', 'reader-2 us-east-1c']);
+    expect(arch.database?.instances.map((i) => `${i.role} ${i.zone}`)).toEqual([
+      'writer us-east-1a',
+      'reader-1 us-east-1b',
+      'reader-2 us-east-1c',
+    ]);
     expect(arch.caches[0]?.zones).toEqual(['us-east-1a', 'us-east-1b']);
     expect(arch.files?.mountTargetZones).toEqual(arch.zones);
     expect(arch.cdn?.waf?.rules).toBeGreaterThan(0);
@@ -87,12 +93,18 @@ describe('architecture diagram', () => {
     const arch = readArchitecture('lakeside-state', stack);
     expect(arch.backup?.copies).toEqual([{ region: 'us-west-2', retentionDays: 30 }]);
 
-    const [svg, plain] = await renderSvgs([architectureDot(arch), architectureDot(readArchitecture('lakeside-state', new SynthesizedStack(withoutRuntime(json.get('lakeside-state')!))))]);
+    const [svg, plain] = await renderSvgs([
+      architectureDot(arch),
+      architectureDot(readArchitecture('lakeside-state', new SynthesizedStack(withoutRuntime(json.get('lakeside-state')!)))),
+    ]);
     expect(nodeClasses(svg!)).toEqual(expect.arrayContaining(['tier-dr', 'tier-config', 'tier-mail', 'tier-backup']));
     expect(nodeClasses(plain!).filter((c) => /tier-(dr|config|mail)/.test(c))).toEqual([]);
 
     const prices = readPriceFile(priceFilePath(WORKSPACE_ROOT));
-    const cost = estimateCost({ tenant: 'lakeside-state', stack, region: 'us-east-1', concurrentUsers: 4_000, population: 250_000, databaseDataGiB: 510 }, prices);
+    const cost = estimateCost(
+      { tenant: 'lakeside-state', stack, region: 'us-east-1', concurrentUsers: 4_000, population: 250_000, databaseDataGiB: 510 },
+      prices,
+    );
     const dr = cost.lines.filter((l) => l.component === 'disaster recovery');
     expect(dr.map((l) => `${l.item} @ ${l.region}`)).toEqual([
       'database copies in us-west-2 @ us-west-2',
@@ -106,11 +118,28 @@ describe('architecture diagram', () => {
 
   it('lays out every example with Graphviz into SVG with a node per tier', async () => {
     const tenants = [...json.keys()].sort();
-    const svgs = await renderSvgs(tenants.map((t) => architectureDot(readArchitecture(t, new SynthesizedStack(json.get(t)!)))), { batch: 2 });
+    const svgs = await renderSvgs(
+      tenants.map((t) => architectureDot(readArchitecture(t, new SynthesizedStack(json.get(t)!)))),
+      { batch: 2 },
+    );
     for (const [i, svg] of svgs.entries()) {
       expect(svg, tenants[i]).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
       expect(nodeClasses(svg), tenants[i]).toEqual(
-        expect.arrayContaining(['tier-vpc', 'tier-public', 'tier-app', 'tier-data', 'tier-nat', 'tier-alb', 'tier-waf', 'tier-web', 'tier-worker', 'tier-database', 'tier-cache', 'tier-files', 'tier-backup']),
+        expect.arrayContaining([
+          'tier-vpc',
+          'tier-public',
+          'tier-app',
+          'tier-data',
+          'tier-nat',
+          'tier-alb',
+          'tier-waf',
+          'tier-web',
+          'tier-worker',
+          'tier-database',
+          'tier-cache',
+          'tier-files',
+          'tier-backup',
+        ]),
       );
     }
   });

@@ -55,10 +55,25 @@ export function architectureDot(arch: Architecture): string {
 
   let entry = 'learners';
   if (arch.cdn) {
-    lines.push(node({ id: 'cdn', tier: 'cdn', label: `CloudFront\n${arch.cdn.priceClass}${arch.cdn.shield ? '\nShield Advanced' : ''}`, color: 'edge' }));
+    lines.push(
+      node({
+        id: 'cdn',
+        tier: 'cdn',
+        label: `CloudFront\n${arch.cdn.priceClass}${arch.cdn.shield ? '\nShield Advanced' : ''}`,
+        color: 'edge',
+      }),
+    );
     edge('learners', 'cdn', 'label="HTTPS"');
     if (arch.cdn.waf) {
-      lines.push(node({ id: 'waf-cdn', tier: 'waf', label: `WAF ${arch.cdn.waf.name}\n${arch.cdn.waf.rules} rules (us-east-1)`, color: 'edge', shape: 'note' }));
+      lines.push(
+        node({
+          id: 'waf-cdn',
+          tier: 'waf',
+          label: `WAF ${arch.cdn.waf.name}\n${arch.cdn.waf.rules} rules (us-east-1)`,
+          color: 'edge',
+          shape: 'note',
+        }),
+      );
       lines.push('{ rank=same; "cdn"; "waf-cdn"; }');
       edge('waf-cdn', 'cdn', 'style=dotted, arrowhead=none');
     }
@@ -68,25 +83,60 @@ export function architectureDot(arch: Architecture): string {
   const publicBody: string[] = [];
   if (arch.loadBalancer) {
     const lb = arch.loadBalancer;
-    publicBody.push(node({ id: 'alb', tier: 'alb', label: `load balancer ${lb.name}\n${arch.zones.length} zones${lb.shield ? ', Shield Advanced' : ''}`, color: 'lb' }));
-    if (lb.waf) publicBody.push(node({ id: 'waf-alb', tier: 'waf', label: `WAF ${lb.waf.name}\n${lb.waf.rules} rules`, color: 'edge', shape: 'note' }));
+    publicBody.push(
+      node({
+        id: 'alb',
+        tier: 'alb',
+        label: `load balancer ${lb.name}\n${arch.zones.length} zones${lb.shield ? ', Shield Advanced' : ''}`,
+        color: 'lb',
+      }),
+    );
+    if (lb.waf)
+      publicBody.push(
+        node({ id: 'waf-alb', tier: 'waf', label: `WAF ${lb.waf.name}\n${lb.waf.rules} rules`, color: 'edge', shape: 'note' }),
+      );
   }
-  arch.natGateways.forEach((nat, i) => publicBody.push(node({ id: `nat-${i}`, tier: 'nat', label: `NAT gateway\n${nat.zone}`, color: 'lb' })));
+  arch.natGateways.forEach((nat, i) =>
+    publicBody.push(node({ id: `nat-${i}`, tier: 'nat', label: `NAT gateway\n${nat.zone}`, color: 'lb' })),
+  );
 
   const appBody: string[] = [];
   for (const group of arch.groups) {
     const tier = group.role === 'web' || group.role === 'worker' ? group.role : 'jobs';
-    appBody.push(node({ id: `group-${group.role}`, tier, label: `${group.role} group\n${group.min} / ${group.desired} / ${group.max} × ${group.instanceType}\n(min / desired / max)`, color: tier === 'jobs' ? 'ops' : 'compute' }));
+    appBody.push(
+      node({
+        id: `group-${group.role}`,
+        tier,
+        label: `${group.role} group\n${group.min} / ${group.desired} / ${group.max} × ${group.instanceType}\n(min / desired / max)`,
+        color: tier === 'jobs' ? 'ops' : 'compute',
+      }),
+    );
   }
-  arch.files?.mountTargetZones.forEach((zone, i) => appBody.push(node({ id: `efs-mount-${i}`, tier: 'files', label: `EFS mount target\n${zone}`, color: 'store' })));
+  arch.files?.mountTargetZones.forEach((zone, i) =>
+    appBody.push(node({ id: `efs-mount-${i}`, tier: 'files', label: `EFS mount target\n${zone}`, color: 'store' })),
+  );
 
   const dataBody: string[] = [];
   arch.database?.instances.forEach((instance, i) =>
-    dataBody.push(node({ id: `db-${i}`, tier: 'database', label: `${arch.database!.engine} ${instance.role}\n${instance.instanceClass}${instance.zone ? `\n${instance.zone}` : ''}`, color: 'data' })),
+    dataBody.push(
+      node({
+        id: `db-${i}`,
+        tier: 'database',
+        label: `${arch.database!.engine} ${instance.role}\n${instance.instanceClass}${instance.zone ? `\n${instance.zone}` : ''}`,
+        color: 'data',
+      }),
+    ),
   );
   arch.caches.forEach((cache, c) =>
     cache.zones.forEach((zone, i) =>
-      dataBody.push(node({ id: `cache-${c}-${i}`, tier: 'cache', label: `${cache.engine} ${i === 0 ? 'primary' : 'replica'}\n${cache.nodeType}${zone ? `\n${zone}` : ''}`, color: 'data' })),
+      dataBody.push(
+        node({
+          id: `cache-${c}-${i}`,
+          tier: 'cache',
+          label: `${cache.engine} ${i === 0 ? 'primary' : 'replica'}\n${cache.nodeType}${zone ? `\n${zone}` : ''}`,
+          color: 'data',
+        }),
+      ),
     ),
   );
 
@@ -100,18 +150,54 @@ export function architectureDot(arch: Architecture): string {
   );
 
   // Regional services outside the VPC.
-  if (arch.files) lines.push(node({ id: 'efs', tier: 'files', label: `EFS file system\n${arch.files.mountTargetZones.length} mount targets`, color: 'store', shape: 'cylinder' }));
-  for (const bucket of arch.buckets) lines.push(node({ id: `bucket-${bucket.role}`, tier: 'storage', label: `S3 ${bucket.role}\n${bucket.name}`, color: 'store', shape: 'folder' }));
+  if (arch.files)
+    lines.push(
+      node({
+        id: 'efs',
+        tier: 'files',
+        label: `EFS file system\n${arch.files.mountTargetZones.length} mount targets`,
+        color: 'store',
+        shape: 'cylinder',
+      }),
+    );
+  for (const bucket of arch.buckets)
+    lines.push(
+      node({ id: `bucket-${bucket.role}`, tier: 'storage', label: `S3 ${bucket.role}\n${bucket.name}`, color: 'store', shape: 'folder' }),
+    );
   if (arch.backup) {
-    lines.push(node({ id: 'backup', tier: 'backup', label: `backup vault ${arch.backup.vault}${arch.backup.retentionDays ? `\nkept ${arch.backup.retentionDays} days` : ''}`, color: 'ops', shape: 'cylinder' }));
+    lines.push(
+      node({
+        id: 'backup',
+        tier: 'backup',
+        label: `backup vault ${arch.backup.vault}${arch.backup.retentionDays ? `\nkept ${arch.backup.retentionDays} days` : ''}`,
+        color: 'ops',
+        shape: 'cylinder',
+      }),
+    );
     arch.backup.copies.forEach((copy, i) => {
-      lines.push(node({ id: `dr-${i}`, tier: 'dr', label: `DR copy\n${copy.region}${copy.retentionDays ? `\nkept ${copy.retentionDays} days` : ''}`, color: 'ops', shape: 'cylinder' }));
+      lines.push(
+        node({
+          id: `dr-${i}`,
+          tier: 'dr',
+          label: `DR copy\n${copy.region}${copy.retentionDays ? `\nkept ${copy.retentionDays} days` : ''}`,
+          color: 'ops',
+          shape: 'cylinder',
+        }),
+      );
       edge('backup', `dr-${i}`, 'label="copy", style=dashed');
     });
   }
   if (arch.runtimeParameters) {
     const p = arch.runtimeParameters;
-    lines.push(node({ id: 'config', tier: 'config', label: `runtime configuration\n${p.count} parameters under ${p.prefix}\n(${p.secure} SecureString)`, color: 'ops', shape: 'note' }));
+    lines.push(
+      node({
+        id: 'config',
+        tier: 'config',
+        label: `runtime configuration\n${p.count} parameters under ${p.prefix}\n(${p.secure} SecureString)`,
+        color: 'ops',
+        shape: 'note',
+      }),
+    );
   }
   if (arch.mail) lines.push(node({ id: 'mail', tier: 'mail', label: `SES identity\n${arch.mail.identity}`, color: 'ops', shape: 'note' }));
 
@@ -136,11 +222,18 @@ export function architectureDot(arch: Architecture): string {
   // space of the top row, without edges that would cross the whole picture.
   row(['learners', ...(arch.runtimeParameters ? ['config'] : []), ...(arch.mail ? ['mail'] : [])]);
   // Job groups (the database provisioner) work on the database only.
-  for (const job of arch.groups.filter((g) => g.role !== 'web' && g.role !== 'worker')) if (writer) edge(`group-${job.role}`, writer, 'style=dashed, label="once"');
+  for (const job of arch.groups.filter((g) => g.role !== 'web' && g.role !== 'worker'))
+    if (writer) edge(`group-${job.role}`, writer, 'style=dashed, label="once"');
   arch.database?.instances.slice(1).forEach((_, i) => edge('db-0', `db-${i + 1}`, 'style=dashed, label="replica", arrowhead=none'));
-  arch.caches.forEach((cache, c) => cache.zones.slice(1).forEach((_, i) => edge(`cache-${c}-0`, `cache-${c}-${i + 1}`, 'style=dashed, arrowhead=none')));
+  arch.caches.forEach((cache, c) =>
+    cache.zones.slice(1).forEach((_, i) => edge(`cache-${c}-0`, `cache-${c}-${i + 1}`, 'style=dashed, arrowhead=none')),
+  );
   // One row per tier: NAT gateways beside the load balancer, mount targets beside the instances.
-  row([...(arch.loadBalancer ? ['alb'] : []), ...(arch.loadBalancer?.waf ? ['waf-alb'] : []), ...arch.natGateways.map((_, i) => `nat-${i}`)]);
+  row([
+    ...(arch.loadBalancer ? ['alb'] : []),
+    ...(arch.loadBalancer?.waf ? ['waf-alb'] : []),
+    ...arch.natGateways.map((_, i) => `nat-${i}`),
+  ]);
   row([...arch.groups.map((g) => `group-${g.role}`), ...(arch.files?.mountTargetZones ?? []).map((_, i) => `efs-mount-${i}`)]);
   row([...(writer ? [writer] : []), ...arch.caches.map((_, c) => `cache-${c}-0`)]);
   if (arch.backup) {

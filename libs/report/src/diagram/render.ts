@@ -21,15 +21,21 @@ function runDot(sources: readonly string[]): Promise<string[]> {
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'ENOENT'
-          ? new DiagramError(`Graphviz \`${dotBinary()}\` is not installed — fix: \`apt-get install graphviz\` (Debian/Ubuntu) or \`brew install graphviz\`, or set HAFLEET_DOT to its path`)
+          ? new DiagramError(
+              `Graphviz \`${dotBinary()}\` is not installed — fix: \`apt-get install graphviz\` (Debian/Ubuntu) or \`brew install graphviz\`, or set HAFLEET_DOT to its path`,
+            )
           : error,
       ),
     );
     child.on('close', (code) => {
       if (code !== 0) return reject(new DiagramError(`dot exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(0, 2000)}`));
       // dot writes one complete SVG document per graph, back to back.
-      const svgs = Buffer.concat(out).toString('utf8').split(/(?=<\?xml )/).filter((s) => s.trim());
-      if (svgs.length !== sources.length) return reject(new DiagramError(`dot returned ${svgs.length} diagrams for ${sources.length} graphs`));
+      const svgs = Buffer.concat(out)
+        .toString('utf8')
+        .split(/(?=<\?xml )/)
+        .filter((s) => s.trim());
+      if (svgs.length !== sources.length)
+        return reject(new DiagramError(`dot returned ${svgs.length} diagrams for ${sources.length} graphs`));
       resolve(svgs);
     });
     child.stdin.end(sources.join('\n'));
@@ -40,7 +46,10 @@ function runDot(sources: readonly string[]): Promise<string[]> {
  * SVG for every graph, laid out by Graphviz: graphs go to `parallel` dot processes in batches, so a
  * fleet of a thousand tenants pays a handful of process starts, not a thousand.
  */
-export async function renderSvgs(sources: readonly string[], options: { parallel?: number; batch?: number; onBatch?: (done: number) => void } = {}): Promise<string[]> {
+export async function renderSvgs(
+  sources: readonly string[],
+  options: { parallel?: number; batch?: number; onBatch?: (done: number) => void } = {},
+): Promise<string[]> {
   const batch = options.batch ?? 50;
   const batches: Array<{ start: number; items: readonly string[] }> = [];
   for (let i = 0; i < sources.length; i += batch) batches.push({ start: i, items: sources.slice(i, i + batch) });

@@ -61,7 +61,11 @@ export function fleetRow(t: TenantReport): FleetRow {
 
 const CLIENT_SCRIPT = readFileSync(new URL('./fleet-table.client.js', import.meta.url), 'utf8');
 
-export function fleetPage(rows: readonly FleetRow[], rollouts: readonly RolloutEntry[], info: { generatedAt: string; priceSource: string }): string {
+export function fleetPage(
+  rows: readonly FleetRow[],
+  rollouts: readonly RolloutEntry[],
+  info: { generatedAt: string; priceSource: string },
+): string {
   const regions = [...new Set(rows.map((r) => r.region))].sort();
   const bands = SIZING_BANDS.map((b) => b.name).filter((b) => rows.some((r) => r.band === b));
   const option = (v: string) => `<option value="${esc(v)}">${esc(v)}</option>`;

@@ -87,11 +87,20 @@ ${script ? `<script>${script}</script>` : ''}
 `;
 }
 
-export function table(headers: ReadonlyArray<string | { label: string; num?: boolean }>, rows: ReadonlyArray<{ cells: readonly string[]; className?: string }>, attrs = ''): string {
-  const head = headers.map((h) => (typeof h === 'string' ? `<th>${esc(h)}</th>` : `<th class="${h.num ? 'num' : ''}">${esc(h.label)}</th>`)).join('');
+export function table(
+  headers: ReadonlyArray<string | { label: string; num?: boolean }>,
+  rows: ReadonlyArray<{ cells: readonly string[]; className?: string }>,
+  attrs = '',
+): string {
+  const head = headers
+    .map((h) => (typeof h === 'string' ? `<th>${esc(h)}</th>` : `<th class="${h.num ? 'num' : ''}">${esc(h.label)}</th>`))
+    .join('');
   const numeric = headers.map((h) => typeof h !== 'string' && h.num === true);
   const body = rows
-    .map((r) => `<tr${r.className ? ` class="${r.className}"` : ''}>${r.cells.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr${r.className ? ` class="${r.className}"` : ''}>${r.cells.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<table${attrs ? ` ${attrs}` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }

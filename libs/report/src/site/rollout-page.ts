@@ -4,11 +4,14 @@ import { esc, page } from './html.js';
 const STEP_NAMES = ['spec', 'synth', 'plan', 'guard', 'apply', 'gate'];
 const STATE_BADGE: Record<string, string> = { healthy: 'ok', failed: 'bad', applying: 'warn', pending: 'none', skipped: 'none' };
 
-const seconds = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+const seconds = (ms: number) =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 
 /** One rollout journal as a timeline: a row per tenant, grouped by wave, its steps as bars on one time axis. */
 export function rolloutPage(id: string, journal: JournalData, info: { generatedAt: string }): string {
-  const times = Object.values(journal.tenants).flatMap((t) => t.steps.flatMap((s) => [Date.parse(s.startedAt), Date.parse(s.endedAt ?? journal.updatedAt)]));
+  const times = Object.values(journal.tenants).flatMap((t) =>
+    t.steps.flatMap((s) => [Date.parse(s.startedAt), Date.parse(s.endedAt ?? journal.updatedAt)]),
+  );
   const start = Math.min(Date.parse(journal.createdAt), ...times);
   const end = Math.max(Date.parse(journal.updatedAt), ...times, start + 1);
   const span = end - start;
@@ -38,8 +41,11 @@ export function rolloutPage(id: string, journal: JournalData, info: { generatedA
     })
     .join('\n');
 
-  const changes = journal.request.changes.map((c) => `<code>${esc(c.path)}=${esc(JSON.stringify(c.value))}</code>`).join(' ') || (journal.request.reapply ? 'reapply' : '—');
-  const legend = STEP_NAMES.map((s) => `<span><i class="step-${s}"></i>${s}</span>`).join('') + '<span><i class="step-failed"></i>failed step</span>';
+  const changes =
+    journal.request.changes.map((c) => `<code>${esc(c.path)}=${esc(JSON.stringify(c.value))}</code>`).join(' ') ||
+    (journal.request.reapply ? 'reapply' : '—');
+  const legend =
+    STEP_NAMES.map((s) => `<span><i class="step-${s}"></i>${s}</span>`).join('') + '<span><i class="step-failed"></i>failed step</span>';
   const body = `
 <div class="cards">
   <div class="card"><div class="k">status</div><div class="v">${esc(journal.status)}</div></div>

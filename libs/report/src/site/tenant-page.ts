@@ -16,7 +16,10 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
   const cards = [
     ['region', spec.region],
     ['size band', `${spec.sizing.band.name} (${bandRange(spec.sizing.band)} users)`],
-    ['expected load', `${spec.expectedLoad.concurrentUsers.toLocaleString('en-US')} of ${spec.expectedLoad.population.toLocaleString('en-US')}`],
+    [
+      'expected load',
+      `${spec.expectedLoad.concurrentUsers.toLocaleString('en-US')} of ${spec.expectedLoad.population.toLocaleString('en-US')}`,
+    ],
     ['profile', t.profile],
     ['release', spec.app.release ?? '—'],
     ['ring', spec.rollout.ring],
@@ -38,9 +41,25 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
   const cost = t.cost
     ? `<p><strong>${money(t.cost.monthly)}</strong> a month, on-demand, ${esc(t.cost.region)}. <span class="muted">${esc(t.cost.priceSource)}</span></p>` +
       table(
-        ['component', 'item', { label: 'quantity', num: true }, 'unit', { label: 'unit price', num: true }, { label: 'monthly', num: true }, 'from'],
+        [
+          'component',
+          'item',
+          { label: 'quantity', num: true },
+          'unit',
+          { label: 'unit price', num: true },
+          { label: 'monthly', num: true },
+          'from',
+        ],
         t.cost.lines.map((l) => ({
-          cells: [esc(l.component), esc(l.item), esc(l.quantity.toLocaleString('en-US', { maximumFractionDigits: 2 })), esc(l.unit), esc(`$${l.unitPrice}`), esc(money(l.monthly)), l.basis === 'assumption' ? `<span class="badge warn">assumed</span> ${esc(l.how)}` : esc(l.how)],
+          cells: [
+            esc(l.component),
+            esc(l.item),
+            esc(l.quantity.toLocaleString('en-US', { maximumFractionDigits: 2 })),
+            esc(l.unit),
+            esc(`$${l.unitPrice}`),
+            esc(money(l.monthly)),
+            l.basis === 'assumption' ? `<span class="badge warn">assumed</span> ${esc(l.how)}` : esc(l.how),
+          ],
         })),
         'id="cost"',
       ) +
@@ -54,7 +73,13 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
           ['rule', 'result', 'resource', 'what', 'fix / reason'],
           t.findings.map((o) => ({
             className: o.result === 'fail' ? 'loss' : '',
-            cells: [esc(o.rule), `<span class="badge ${o.result === 'fail' ? 'bad' : 'none'}">${esc(o.result)}</span>`, esc(resourceLabel(o)), esc(o.message), esc(o.result === 'suppressed' ? `suppressed: ${o.reason}` : o.fix)],
+            cells: [
+              esc(o.rule),
+              `<span class="badge ${o.result === 'fail' ? 'bad' : 'none'}">${esc(o.result)}</span>`,
+              esc(resourceLabel(o)),
+              esc(o.message),
+              esc(o.result === 'suppressed' ? `suppressed: ${o.reason}` : o.fix),
+            ],
           })),
         )
       : '<p class="muted">No failing or suppressed checks.</p>');
@@ -64,8 +89,14 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
       (s.changes.length
         ? table(
             ['action', 'address', 'holds'],
-            s.changes.slice(0, LISTED_CHANGES).map((c) => ({ className: c.stateful && (c.action === 'replace' || c.action === 'delete') ? 'loss' : '', cells: [esc(c.action), `<code>${esc(c.address)}</code>`, esc(c.holds ?? '')] })),
-          ) + (s.changes.length > LISTED_CHANGES ? `<p class="muted">… and ${s.changes.length - LISTED_CHANGES} more (\`npm run fleet -- show ${esc(spec.name)}\`).</p>` : '')
+            s.changes.slice(0, LISTED_CHANGES).map((c) => ({
+              className: c.stateful && (c.action === 'replace' || c.action === 'delete') ? 'loss' : '',
+              cells: [esc(c.action), `<code>${esc(c.address)}</code>`, esc(c.holds ?? '')],
+            })),
+          ) +
+          (s.changes.length > LISTED_CHANGES
+            ? `<p class="muted">… and ${s.changes.length - LISTED_CHANGES} more (\`npm run fleet -- show ${esc(spec.name)}\`).</p>`
+            : '')
         : '<p class="muted">No changes.</p>')
     : `<p class="muted">Not planned yet: <code>npx nx run ${esc(spec.name)}:plan</code>.</p>`;
 
@@ -74,7 +105,10 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
     : '<p class="muted">Never checked: <code>npm run fleet -- drift</code>.</p>';
 
   const config = t.runtimeConfig.length
-    ? table(['parameter', 'type', 'value'], t.runtimeConfig.map((c) => ({ cells: [`<code>${esc(c.name)}</code>`, esc(c.type), esc(c.value)] })))
+    ? table(
+        ['parameter', 'type', 'value'],
+        t.runtimeConfig.map((c) => ({ cells: [`<code>${esc(c.name)}</code>`, esc(c.type), esc(c.value)] })),
+      )
     : '<p class="muted">The stack publishes no runtime configuration parameters.</p>';
 
   const rollout = t.rollout
@@ -86,7 +120,11 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
     `<div class="cards">${cards}</div>`,
     section('Architecture', 'architecture', diagram),
     section('Cost estimate', 'cost-estimate', cost),
-    section('Sizing', 'sizing', `<p>${esc(spec.sizing.band.name)} band for ${esc(spec.expectedLoad.concurrentUsers.toLocaleString('en-US'))} concurrent users (<code>npm run fleet -- size ${esc(spec.name)}</code>).</p>${sizing}`),
+    section(
+      'Sizing',
+      'sizing',
+      `<p>${esc(spec.sizing.band.name)} band for ${esc(spec.expectedLoad.concurrentUsers.toLocaleString('en-US'))} concurrent users (<code>npm run fleet -- size ${esc(spec.name)}</code>).</p>${sizing}`,
+    ),
     section('Guardrails', 'guardrails', guardrails),
     section('Last plan', 'plan', plan),
     section('Drift', 'drift', drift),

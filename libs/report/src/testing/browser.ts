@@ -16,4 +16,6 @@ export function findChromium(): string | undefined {
 export const inCi = (): boolean => process.env['CI'] === 'true' || process.env['CI'] === '1';
 
 export const CHROMIUM_MISSING =
-  'chromium not found (looked for HAFLEET_CHROMIUM, ' + CANDIDATES.join(', ') + ') — fix: `apt-get install chromium` (Debian; .ci/run installs it in CI)';
+  'chromium not found (looked for HAFLEET_CHROMIUM, ' +
+  CANDIDATES.join(', ') +
+  ') — fix: `apt-get install chromium` (Debian; .ci/run installs it in CI)';

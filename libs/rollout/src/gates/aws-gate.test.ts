@@ -38,7 +38,12 @@ describe('AWS health gate, real AWS SDK against a fake AWS (local Query API serv
     aws = await startFakeAws({
       refreshes: [{ id: 'old-refresh', status: 'Failed', startTime: minutes(-90), statusReason: 'yesterday' }],
       group: { name: ASG, desiredCapacity: 2, targetGroupArns: [TG] },
-      targets: { [TG]: [{ id: 'i-0aaa', state: 'healthy' }, { id: 'i-0bbb', state: 'healthy' }] },
+      targets: {
+        [TG]: [
+          { id: 'i-0aaa', state: 'healthy' },
+          { id: 'i-0bbb', state: 'healthy' },
+        ],
+      },
     });
     gate = new AwsGate({ kind: 'aws', intervalMs: 20, timeoutMs: 2_000 }, { endpoint: aws.endpoint, credentials: FAKE_AWS_CREDENTIALS });
   });
@@ -48,10 +53,14 @@ describe('AWS health gate, real AWS SDK against a fake AWS (local Query API serv
     aws.state.refreshes.push({ id: 'rollout-refresh', status: 'InProgress', startTime: minutes(1), percentComplete: 50 });
     let polls = 0;
     aws.beforeAnswer = (call, state) => {
-      if (call.action === 'DescribeInstanceRefreshes' && ++polls === 3) Object.assign(state.refreshes[1]!, { status: 'Successful', percentComplete: 100 });
+      if (call.action === 'DescribeInstanceRefreshes' && ++polls === 3)
+        Object.assign(state.refreshes[1]!, { status: 'Successful', percentComplete: 100 });
     };
     const result = await gate.check(target());
-    expect(result).toEqual({ ok: true, detail: `${ASG}: instance refresh rollout-refresh Successful 100%; 2/2 targets healthy (desired 2)` });
+    expect(result).toEqual({
+      ok: true,
+      detail: `${ASG}: instance refresh rollout-refresh Successful 100%; 2/2 targets healthy (desired 2)`,
+    });
     expect(aws.calls.map((c) => c.action)).toEqual([
       'DescribeInstanceRefreshes',
       'DescribeInstanceRefreshes',
@@ -66,32 +75,54 @@ describe('AWS health gate, real AWS SDK against a fake AWS (local Query API serv
   });
 
   it('fails at once when the refresh failed or rolled back, with AWS’s reason', async () => {
-    aws.state.refreshes.push({ id: 'rollout-refresh', status: 'RollbackSuccessful', startTime: minutes(2), statusReason: 'instances failed ELB health checks' });
+    aws.state.refreshes.push({
+      id: 'rollout-refresh',
+      status: 'RollbackSuccessful',
+      startTime: minutes(2),
+      statusReason: 'instances failed ELB health checks',
+    });
     const result = await gate.check(target());
-    expect(result).toEqual({ ok: false, detail: `${ASG}: instance refresh rollout-refresh RollbackSuccessful (instances failed ELB health checks)` });
+    expect(result).toEqual({
+      ok: false,
+      detail: `${ASG}: instance refresh rollout-refresh RollbackSuccessful (instances failed ELB health checks)`,
+    });
     expect(aws.calls).toHaveLength(1);
   });
 
   it('ignores refreshes from before the apply: no refresh needed, targets healthy → pass', async () => {
-    expect(await gate.check(target())).toEqual({ ok: true, detail: `${ASG}: no instance refresh since the apply; 2/2 targets healthy (desired 2)` });
+    expect(await gate.check(target())).toEqual({
+      ok: true,
+      detail: `${ASG}: no instance refresh since the apply; 2/2 targets healthy (desired 2)`,
+    });
   });
 
   it('fails when a target stays unhealthy past the timeout', async () => {
     aws.state.targets[TG]![1]!.state = 'unhealthy';
-    const slow = new AwsGate({ kind: 'aws', intervalMs: 50, timeoutMs: 300 }, { endpoint: aws.endpoint, credentials: FAKE_AWS_CREDENTIALS });
+    const slow = new AwsGate(
+      { kind: 'aws', intervalMs: 50, timeoutMs: 300 },
+      { endpoint: aws.endpoint, credentials: FAKE_AWS_CREDENTIALS },
+    );
     const result = await slow.check(target());
     expect(result.ok).toBe(false);
-    expect(result.detail).toBe(`${ASG}: not healthy within 300ms; last seen: no instance refresh since the apply; 1/2 targets healthy (desired 2): i-0bbb=unhealthy`);
+    expect(result.detail).toBe(
+      `${ASG}: not healthy within 300ms; last seen: no instance refresh since the apply; 1/2 targets healthy (desired 2): i-0bbb=unhealthy`,
+    );
   });
 
   it('fails with fewer healthy targets than the desired capacity', async () => {
     aws.state.targets[TG] = [{ id: 'i-0aaa', state: 'healthy' }];
-    const result = await new AwsGate({ kind: 'aws', intervalMs: 50, timeoutMs: 200 }, { endpoint: aws.endpoint, credentials: FAKE_AWS_CREDENTIALS }).check(target());
+    const result = await new AwsGate(
+      { kind: 'aws', intervalMs: 50, timeoutMs: 200 },
+      { endpoint: aws.endpoint, credentials: FAKE_AWS_CREDENTIALS },
+    ).check(target());
     expect(result.detail).toMatch(/1\/1 targets healthy \(desired 2\): too few targets$/);
   });
 
   it('fails without calling AWS when the stack names no web auto scaling group', async () => {
-    expect(await gate.check(target({}))).toEqual({ ok: false, detail: `the stack has no output ${WEB_ASG_OUTPUT}, so there is no auto scaling group to check` });
+    expect(await gate.check(target({}))).toEqual({
+      ok: false,
+      detail: `the stack has no output ${WEB_ASG_OUTPUT}, so there is no auto scaling group to check`,
+    });
     expect(aws.calls).toHaveLength(0);
   });
 
@@ -107,17 +138,27 @@ describe('AWS SDK loading', () => {
   let hook: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hafleet-sdk-trace-'));
-    writeFileSync(join(dir, 'resolve.mjs'), `export async function resolve(specifier, context, next) {
+    writeFileSync(
+      join(dir, 'resolve.mjs'),
+      `export async function resolve(specifier, context, next) {
   if (specifier.startsWith('@aws-sdk/')) process.stderr.write('aws-sdk loaded: ' + specifier + '\\n');
   return next(specifier, context);
-}\n`);
+}\n`,
+    );
     hook = join(dir, 'register.mjs');
-    writeFileSync(hook, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'resolve.mjs')).href)});\n`);
+    writeFileSync(
+      hook,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'resolve.mjs')).href)});\n`,
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const traced = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', '--import', hook, ...args], { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).stderr;
+    spawnSync(process.execPath, ['--import', 'tsx', '--import', hook, ...args], {
+      cwd: WORKSPACE_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).stderr;
 
   it('is not loaded when the CLI starts, only when the AWS gate runs', () => {
     expect(traced(join(WORKSPACE_ROOT, 'apps/cli/src/main.ts'), '--help')).not.toContain('aws-sdk loaded');

@@ -65,7 +65,9 @@ export class AwsGate implements HealthGate {
   }
 
   private async observe(aws: AwsClients, asgName: string, since: number): Promise<Observation> {
-    const refreshes = await aws.autoScaling.send(new aws.DescribeInstanceRefreshesCommand({ AutoScalingGroupName: asgName, MaxRecords: 10 }));
+    const refreshes = await aws.autoScaling.send(
+      new aws.DescribeInstanceRefreshesCommand({ AutoScalingGroupName: asgName, MaxRecords: 10 }),
+    );
     // Newest first; only a refresh this apply could have started counts.
     const refresh = (refreshes.InstanceRefreshes ?? [])
       .filter((r) => (r.StartTime?.getTime() ?? 0) >= since)
@@ -98,7 +100,8 @@ export class AwsGate implements HealthGate {
     const healthy = states.filter((s) => s.endsWith('=healthy')).length;
     const seen = `${refreshNote}; ${healthy}/${states.length} targets healthy (desired ${desired})`;
     // Every registered target healthy, and at least the group's desired capacity of them.
-    if (healthy === states.length && healthy >= desired * targetGroups.length) return { done: true, ok: true, detail: `${asgName}: ${seen}` };
+    if (healthy === states.length && healthy >= desired * targetGroups.length)
+      return { done: true, ok: true, detail: `${asgName}: ${seen}` };
     return { done: false, ok: false, detail: `${seen}: ${states.filter((s) => !s.endsWith('=healthy')).join(', ') || 'too few targets'}` };
   }
 

@@ -9,7 +9,12 @@ import { HttpGate, healthUrl } from './http-gate.js';
 /** The HTTP gate against a real HTTP server on the loopback interface; every wait is bounded. */
 
 const base = loadTenantSpec(tenantSpecFiles(WORKSPACE_ROOT)[0]!, WORKSPACE_ROOT).spec;
-const specFor = (name: string): TenantSpec => ({ ...base, name, domain: `${name}.example.org`, app: { ...base.app, healthCheckPath: '/health' } });
+const specFor = (name: string): TenantSpec => ({
+  ...base,
+  name,
+  domain: `${name}.example.org`,
+  app: { ...base.app, healthCheckPath: '/health' },
+});
 
 const target = (name: string, signal = new AbortController().signal): GateTarget => ({
   tenant: name,

@@ -52,7 +52,11 @@ export class HttpGate implements HealthGate {
   private async probe(url: string, stop: AbortSignal): Promise<Probe> {
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
     try {
-      const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.any([stop, timeout]), headers: { 'user-agent': 'hafleet-rollout-gate' } });
+      const response = await fetch(url, {
+        redirect: 'manual',
+        signal: AbortSignal.any([stop, timeout]),
+        headers: { 'user-agent': 'hafleet-rollout-gate' },
+      });
       await response.body?.cancel(); // only the status matters; free the connection
       if (this.healthy(response.status)) return { ok: true, status: response.status };
       return { ok: false, reason: `got ${response.status}, expected ${this.config.expectStatus}` };

@@ -32,13 +32,23 @@ export function gateConfigs(input: GateOptionsInput): GateConfig[] {
     if (spec === 'none') return { kind: 'none' };
     if (spec === 'http') {
       const retries = input.retries === undefined ? 5 : Number(input.retries);
-      if (!Number.isInteger(retries) || retries < 0) throw new RolloutInputError(`--gate-retries "${input.retries}" must be a whole number ≥ 0 — fix: e.g. --gate-retries 5`);
+      if (!Number.isInteger(retries) || retries < 0)
+        throw new RolloutInputError(`--gate-retries "${input.retries}" must be a whole number ≥ 0 — fix: e.g. --gate-retries 5`);
       const expectStatus = input.status ?? '200';
       statusMatcher(expectStatus);
       if (input.baseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(input.baseUrl)) {
-        throw new RolloutInputError(`--gate-base-url "${input.baseUrl}" is not an http(s) URL — fix: e.g. --gate-base-url https://{domain} or http://127.0.0.1:8080/{tenant}`);
+        throw new RolloutInputError(
+          `--gate-base-url "${input.baseUrl}" is not an http(s) URL — fix: e.g. --gate-base-url https://{domain} or http://127.0.0.1:8080/{tenant}`,
+        );
       }
-      return { kind: 'http', ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}), expectStatus, retries, intervalMs: interval ?? 5_000, timeoutMs: timeout ?? 10_000 };
+      return {
+        kind: 'http',
+        ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+        expectStatus,
+        retries,
+        intervalMs: interval ?? 5_000,
+        timeoutMs: timeout ?? 10_000,
+      };
     }
     if (spec === 'aws') return { kind: 'aws', intervalMs: interval ?? 15_000, timeoutMs: timeout ?? 30 * 60_000 };
     if (spec.startsWith('command:') && spec.slice('command:'.length).trim()) {

@@ -44,7 +44,8 @@ export interface FakeAws {
 export const FAKE_AWS_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-for-the-fake-aws' } as const;
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const el = (name: string, value: string | number | undefined) => (value === undefined ? '' : `<${name}>${typeof value === 'number' ? value : escape(value)}</${name}>`);
+const el = (name: string, value: string | number | undefined) =>
+  value === undefined ? '' : `<${name}>${typeof value === 'number' ? value : escape(value)}</${name}>`;
 
 function answer(call: FakeAwsCall, state: FakeAwsState): { status: number; body: string } {
   const ns = (service: string, version: string) => `http://${service}.amazonaws.com/doc/${version}/`;
@@ -54,7 +55,10 @@ function answer(call: FakeAwsCall, state: FakeAwsState): { status: number; body:
     case 'DescribeInstanceRefreshes': {
       const members = state.refreshes
         .filter(() => call.params['AutoScalingGroupName'] === state.group?.name)
-        .map((r) => `<member>${el('InstanceRefreshId', r.id)}${el('AutoScalingGroupName', call.params['AutoScalingGroupName'])}${el('Status', r.status)}${el('StatusReason', r.statusReason)}${el('StartTime', r.startTime.toISOString())}${el('PercentageComplete', r.percentComplete)}</member>`)
+        .map(
+          (r) =>
+            `<member>${el('InstanceRefreshId', r.id)}${el('AutoScalingGroupName', call.params['AutoScalingGroupName'])}${el('Status', r.status)}${el('StatusReason', r.statusReason)}${el('StartTime', r.startTime.toISOString())}${el('PercentageComplete', r.percentComplete)}</member>`,
+        )
         .join('');
       return { status: 200, body: wrap(call.action, ns('autoscaling', '2011-01-01'), `<InstanceRefreshes>${members}</InstanceRefreshes>`) };
     }
@@ -67,9 +71,18 @@ function answer(call: FakeAwsCall, state: FakeAwsState): { status: number; body:
     }
     case 'DescribeTargetHealth': {
       const members = (state.targets[call.params['TargetGroupArn'] ?? ''] ?? [])
-        .map((t) => `<member><Target>${el('Id', t.id)}${el('Port', 80)}</Target><TargetHealth>${el('State', t.state)}</TargetHealth></member>`)
+        .map(
+          (t) => `<member><Target>${el('Id', t.id)}${el('Port', 80)}</Target><TargetHealth>${el('State', t.state)}</TargetHealth></member>`,
+        )
         .join('');
-      return { status: 200, body: wrap(call.action, ns('elasticloadbalancing', '2015-12-01'), `<TargetHealthDescriptions>${members}</TargetHealthDescriptions>`) };
+      return {
+        status: 200,
+        body: wrap(
+          call.action,
+          ns('elasticloadbalancing', '2015-12-01'),
+          `<TargetHealthDescriptions>${members}</TargetHealthDescriptions>`,
+        ),
+      };
     }
     default:
       return {

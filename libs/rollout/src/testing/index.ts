@@ -25,7 +25,11 @@ export const FIXTURE_APPLIES_LOG = 'fixture-applies.log';
  * The fixture stack of a spec: what the real stack's rollout-relevant parts look like to terraform.
  * `applyImmediately` lands on the database as the real stack's `apply_immediately` does.
  */
-export function fixtureStack(spec: TenantSpec, workspaceRoot: string, options: { readonly applyImmediately?: boolean } = {}): Record<string, unknown> {
+export function fixtureStack(
+  spec: TenantSpec,
+  workspaceRoot: string,
+  options: { readonly applyImmediately?: boolean } = {},
+): Record<string, unknown> {
   const outdir = join(workspaceRoot, DEFAULT_OUTDIR);
   const release = spec.app.release ?? '';
   const seconds = Number(spec.tags[FIXTURE_APPLY_SECONDS_TAG] ?? 0);
@@ -37,7 +41,10 @@ export function fixtureStack(spec: TenantSpec, workspaceRoot: string, options: {
       terraform_data: {
         release: { input: { release, ami_id: spec.app.amiId } },
         // A new AMI replaces the web tier, as the instance refresh replaces its instances.
-        web_tier: { input: { instance_type: spec.app.instanceType, health_check_path: spec.app.healthCheckPath }, triggers_replace: [spec.app.amiId] },
+        web_tier: {
+          input: { instance_type: spec.app.instanceType, health_check_path: spec.app.healthCheckPath },
+          triggers_replace: [spec.app.amiId],
+        },
         // Marked stateful (libs/terraform): a new engine replaces it, which the guard must refuse.
         database: {
           '//': { hafleet: { stateful: 'the fixture database: every row in it' } },
@@ -60,7 +67,10 @@ export function fixtureStack(spec: TenantSpec, workspaceRoot: string, options: {
 /** Synthesises a fixture tenant (fleet rules checked first, as the real synth does), atomically. */
 export const synthesizeFixtureStack: SynthesizeTenant = (workspaceRoot, tenant, options) => {
   const [loaded] = loadFleet(workspaceRoot, { only: [tenant] });
-  writeJsonAtomic(join(stackDir(join(workspaceRoot, DEFAULT_OUTDIR), tenant), STACK_FILE), fixtureStack(loaded!.spec, workspaceRoot, options));
+  writeJsonAtomic(
+    join(stackDir(join(workspaceRoot, DEFAULT_OUTDIR), tenant), STACK_FILE),
+    fixtureStack(loaded!.spec, workspaceRoot, options),
+  );
 };
 
 /** The real WorkspaceDriver (spec edits, libs/fleet plan/guard/apply) over fixture stacks. */
@@ -129,12 +139,24 @@ export function fixtureState(workspaceRoot: string, tenant: string): FixtureStat
   const state = JSON.parse(text) as {
     serial: number;
     lineage: string;
-    resources: { type: string; name: string; instances: { status?: string; attributes: { input?: { value?: { release?: string; apply_immediately?: boolean } } } }[] }[];
+    resources: {
+      type: string;
+      name: string;
+      instances: { status?: string; attributes: { input?: { value?: { release?: string; apply_immediately?: boolean } } } }[];
+    }[];
   };
-  const input = (name: string) => state.resources.find((r) => r.type === 'terraform_data' && r.name === name)?.instances[0]?.attributes.input?.value;
+  const input = (name: string) =>
+    state.resources.find((r) => r.type === 'terraform_data' && r.name === name)?.instances[0]?.attributes.input?.value;
   const release = input('release')?.release;
   const tainted = state.resources.filter((r) => r.instances.some((i) => i.status === 'tainted')).map((r) => `${r.type}.${r.name}`);
-  return { serial: state.serial, lineage: state.lineage, sha256: createHash('sha256').update(text).digest('hex'), release, applyImmediately: input('database')?.apply_immediately, tainted };
+  return {
+    serial: state.serial,
+    lineage: state.lineage,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    release,
+    applyImmediately: input('database')?.apply_immediately,
+    tainted,
+  };
 }
 
 /** Lines terraform's local-exec wrote, one per apply of a new release. */

@@ -40,4 +40,3 @@ export function cacheAlarms(cache: WatchedCache): AlarmSpec[] {
     },
   ]);
 }
-

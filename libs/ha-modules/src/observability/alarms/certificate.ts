@@ -18,22 +18,25 @@ export interface WatchedCertificate {
 export const CERTIFICATE_EXPIRY_DAYS = 45;
 
 export function certificateAlarms(certificates: WatchedCertificate[]): AlarmSpec[] {
-  return certificates.map(
-    (certificate): AlarmSpec => ({
-      id: `certificate-${certificate.id}-expiry`,
-      title: `Certificate of ${certificate.usedBy}: days to expiry`,
-      description: `The certificate of ${certificate.usedBy} expires in under ${CERTIFICATE_EXPIRY_DAYS} days: ACM did not renew it.`,
-      // ACM publishes DaysToExpiry once a day.
-      period: DAY,
-      periods: 1,
-      missingData: 'missing',
-      global: certificate.global ?? false,
-      condition: {
-        kind: 'threshold',
-        metric: { namespace: 'AWS/CertificateManager', metricName: 'DaysToExpiry', dimensions: { CertificateArn: certificate.arn }, stat: 'Minimum' },
-        above: false,
-        threshold: CERTIFICATE_EXPIRY_DAYS,
+  return certificates.map((certificate): AlarmSpec => ({
+    id: `certificate-${certificate.id}-expiry`,
+    title: `Certificate of ${certificate.usedBy}: days to expiry`,
+    description: `The certificate of ${certificate.usedBy} expires in under ${CERTIFICATE_EXPIRY_DAYS} days: ACM did not renew it.`,
+    // ACM publishes DaysToExpiry once a day.
+    period: DAY,
+    periods: 1,
+    missingData: 'missing',
+    global: certificate.global ?? false,
+    condition: {
+      kind: 'threshold',
+      metric: {
+        namespace: 'AWS/CertificateManager',
+        metricName: 'DaysToExpiry',
+        dimensions: { CertificateArn: certificate.arn },
+        stat: 'Minimum',
       },
-    }),
-  );
+      above: false,
+      threshold: CERTIFICATE_EXPIRY_DAYS,
+    },
+  }));
 }

@@ -30,7 +30,11 @@ export function databaseAlarms(db: WatchedDatabase): AlarmSpec[] {
     db.kind === 'instance'
       ? [{ id: 'db', what: `database ${db.identifier}`, dimensions: { DBInstanceIdentifier: db.identifier } }]
       : [
-          { id: 'db-writer', what: `writer of cluster ${db.identifier}`, dimensions: { DBClusterIdentifier: db.identifier, Role: 'WRITER' } },
+          {
+            id: 'db-writer',
+            what: `writer of cluster ${db.identifier}`,
+            dimensions: { DBClusterIdentifier: db.identifier, Role: 'WRITER' },
+          },
           ...readers.map((reader, index) => ({
             id: `db-reader-${index + 1}`,
             what: `reader ${reader}`,
@@ -89,22 +93,19 @@ export function databaseAlarms(db: WatchedDatabase): AlarmSpec[] {
         },
   ]);
 
-  const lag = readers.map(
-    (reader, index): AlarmSpec => ({
-      id: `db-reader-${index + 1}-replica-lag`,
-      title: `Database db-reader-${index + 1}: replica lag (ms)`,
-      description: `Aurora replica lag of reader ${reader} above 1 s for 5 minutes.`,
-      period: MINUTE,
-      periods: 5,
-      missingData: 'missing',
-      condition: {
-        kind: 'threshold',
-        metric: rds('AuroraReplicaLag', { DBInstanceIdentifier: reader }, 'Average'),
-        above: true,
-        threshold: 1000,
-      },
-    }),
-  );
+  const lag = readers.map((reader, index): AlarmSpec => ({
+    id: `db-reader-${index + 1}-replica-lag`,
+    title: `Database db-reader-${index + 1}: replica lag (ms)`,
+    description: `Aurora replica lag of reader ${reader} above 1 s for 5 minutes.`,
+    period: MINUTE,
+    periods: 5,
+    missingData: 'missing',
+    condition: {
+      kind: 'threshold',
+      metric: rds('AuroraReplicaLag', { DBInstanceIdentifier: reader }, 'Average'),
+      above: true,
+      threshold: 1000,
+    },
+  }));
   return [...specs, ...lag];
 }
-

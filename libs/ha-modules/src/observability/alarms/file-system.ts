@@ -28,4 +28,3 @@ export function fileSystemAlarms(fileSystem: WatchedFileSystem): AlarmSpec[] {
     },
   ];
 }
-

@@ -17,7 +17,12 @@ export function healthCheckAlarms(healthCheckId: string, url: string): AlarmSpec
       global: true,
       condition: {
         kind: 'threshold',
-        metric: { namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', dimensions: { HealthCheckId: healthCheckId }, stat: 'Minimum' },
+        metric: {
+          namespace: 'AWS/Route53',
+          metricName: 'HealthCheckStatus',
+          dimensions: { HealthCheckId: healthCheckId },
+          stat: 'Minimum',
+        },
         above: false,
         threshold: 1,
       },

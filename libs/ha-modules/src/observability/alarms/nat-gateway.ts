@@ -9,7 +9,12 @@ const DROPPED_PERCENT = 0.01;
  */
 export function natGatewayAlarms(natGatewayIds: string[]): AlarmSpec[] {
   return natGatewayIds.flatMap((id, index): AlarmSpec[] => {
-    const nat = (metricName: string): Metric => ({ namespace: 'AWS/NATGateway', metricName, dimensions: { NatGatewayId: id }, stat: 'Sum' });
+    const nat = (metricName: string): Metric => ({
+      namespace: 'AWS/NATGateway',
+      metricName,
+      dimensions: { NatGatewayId: id },
+      stat: 'Sum',
+    });
     const which = `nat-${index + 1}`;
     return [
       {
@@ -30,7 +35,11 @@ export function natGatewayAlarms(natGatewayIds: string[]): AlarmSpec[] {
         missingData: 'notBreaching',
         condition: {
           kind: 'expression',
-          metrics: { dropped: nat('PacketsDropCount'), fromSource: nat('PacketsInFromSource'), fromDestination: nat('PacketsInFromDestination') },
+          metrics: {
+            dropped: nat('PacketsDropCount'),
+            fromSource: nat('PacketsInFromSource'),
+            fromDestination: nat('PacketsInFromDestination'),
+          },
           expression:
             'IF((FILL(fromSource, 0) + FILL(fromDestination, 0)) > 0, ' +
             '100 * FILL(dropped, 0) / (FILL(fromSource, 0) + FILL(fromDestination, 0)), 0)',

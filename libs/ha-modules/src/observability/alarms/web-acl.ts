@@ -15,25 +15,23 @@ export interface WatchedWebAcl {
  * a release) that started blocking real learners. A fixed threshold would fit no two tenants.
  */
 export function webAclAlarms(acls: WatchedWebAcl[], region: string): AlarmSpec[] {
-  return acls.map(
-    (acl): AlarmSpec => ({
-      id: `waf-${acl.id}-blocked-surge`,
-      title: `Web ACL ${acl.name}: blocked requests`,
-      description: `Web ACL ${acl.name} blocked more requests than anomaly detection expects for 15 minutes: an attack, or a rule blocking real users.`,
-      period: 5 * MINUTE,
-      periods: 3,
-      missingData: 'notBreaching',
-      global: acl.scope === 'CLOUDFRONT',
-      condition: {
-        kind: 'anomaly',
-        metric: {
-          namespace: 'AWS/WAFV2',
-          metricName: 'BlockedRequests',
-          dimensions: acl.scope === 'REGIONAL' ? { WebACL: acl.name, Region: region, Rule: 'ALL' } : { WebACL: acl.name, Rule: 'ALL' },
-          stat: 'Sum',
-        },
-        bandWidth: 3,
+  return acls.map((acl): AlarmSpec => ({
+    id: `waf-${acl.id}-blocked-surge`,
+    title: `Web ACL ${acl.name}: blocked requests`,
+    description: `Web ACL ${acl.name} blocked more requests than anomaly detection expects for 15 minutes: an attack, or a rule blocking real users.`,
+    period: 5 * MINUTE,
+    periods: 3,
+    missingData: 'notBreaching',
+    global: acl.scope === 'CLOUDFRONT',
+    condition: {
+      kind: 'anomaly',
+      metric: {
+        namespace: 'AWS/WAFV2',
+        metricName: 'BlockedRequests',
+        dimensions: acl.scope === 'REGIONAL' ? { WebACL: acl.name, Region: region, Rule: 'ALL' } : { WebACL: acl.name, Rule: 'ALL' },
+        stat: 'Sum',
       },
-    }),
-  );
+      bandWidth: 3,
+    },
+  }));
 }

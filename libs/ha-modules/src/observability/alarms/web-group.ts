@@ -37,7 +37,13 @@ export function autoScalingAlarms(group: WatchedAutoScalingGroup): AlarmSpec[] {
     period: MINUTE,
     periods: 15,
     missingData: 'notBreaching',
-    condition: { kind: 'threshold', metric: metric('GroupDesiredCapacity', 'Minimum'), above: true, orEqual: true, threshold: group.maxCapacity },
+    condition: {
+      kind: 'threshold',
+      metric: metric('GroupDesiredCapacity', 'Minimum'),
+      above: true,
+      orEqual: true,
+      threshold: group.maxCapacity,
+    },
   };
   return [inService, atMaximum];
 }

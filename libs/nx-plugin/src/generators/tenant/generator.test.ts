@@ -30,14 +30,18 @@ function files(root: string): Record<string, string> {
       continue;
     }
     for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) out[join(entry.parentPath, entry.name).slice(root.length + 1)] = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+      if (entry.isFile())
+        out[join(entry.parentPath, entry.name).slice(root.length + 1)] = readFileSync(join(entry.parentPath, entry.name), 'utf8');
     }
   }
   return out;
 }
 
 /** Saved plan summaries, wherever the plan step keeps them, for one tenant. */
-function planSummaries(root: string, tenant: string): Array<{ summary: { add: number; change: number; destroy: number; replace: number } }> {
+function planSummaries(
+  root: string,
+  tenant: string,
+): Array<{ summary: { add: number; change: number; destroy: number; replace: number } }> {
   return readdirSync(join(root, '.hafleet'), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name === 'plan-summary.json')
     .map((entry) => JSON.parse(readFileSync(join(entry.parentPath, entry.name), 'utf8')))
@@ -67,7 +71,9 @@ describe(`nx g @hafleet/nx-plugin:tenant, then nx run ${TENANT}:plan (real Nx, r
 
     const bad = runNx(workspace, 'g', '@hafleet/nx-plugin:tenant', TENANT, ...flags({ ...ANSWERS, 'alert-emails': 'oncall at sydney' }));
     expect(bad.code, bad.output).toBe(2); // the same exit code as `fleet onboard` (issue 13.7)
-    expect(bad.output).toContain(`tenants/${TENANT}/tenant.json: tenant ${TENANT}, field alerts.emails.0 (--alert-emails): must be an email address`);
+    expect(bad.output).toContain(
+      `tenants/${TENANT}/tenant.json: tenant ${TENANT}, field alerts.emails.0 (--alert-emails): must be an email address`,
+    );
 
     const missing = runNx(workspace, 'g', '@hafleet/nx-plugin:tenant', TENANT, '--region', 'ap-southeast-2');
     expect(missing.code, missing.output).toBe(2);
