@@ -89,6 +89,20 @@ describe('cost estimate', () => {
     expect(result.lines.filter((l) => l.priceKey === 'waf:web-acl-month')).toHaveLength(2);
   });
 
+  it('prices the maintenance page bucket by the page the stack writes, not as content, and Shield Advanced once', () => {
+    const result = estimate('northwind-university');
+    const content = result.lines.filter((l) => l.component === 'content');
+    expect(content.map((l) => l.item)).toEqual([
+      'S3 content 2,000 GB',
+      'S3 logs 48 GB',
+      expect.stringMatching(/^S3 maintenance [\d,]+ bytes$/),
+    ]);
+    const page = content.find((l) => l.item.startsWith('S3 maintenance'))!;
+    expect(page).toMatchObject({ basis: 'stack', how: expect.stringMatching(/^1 object of [\d,]+ bytes declared in the stack$/) });
+    expect(page.quantity).toBeLessThan(1e-5); // GB: one small HTML page
+    expect(result.lines.filter((l) => l.priceKey === 'shield:advanced-month')).toHaveLength(1);
+  });
+
   it('names the fix when the region or a price is missing', () => {
     const { ['ap-southeast-2']: _gone, ...regions } = prices.regions;
     expect(() => estimate('northwind-university', { ...prices, regions })).toThrow(

@@ -1,4 +1,4 @@
-import type { StackResource, SynthesizedStack } from '@hafleet/guardrails';
+import { declaredObjects, type StackResource, type SynthesizedStack } from '@hafleet/guardrails';
 import { PriceError, RegionPrices, priceSourceLine, type PriceFile } from './prices.js';
 import { usageFor, type UsageAssumptions } from './usage.js';
 
@@ -303,6 +303,15 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
   const contentGb = usage.contentGbPerAccount * input.population;
   const logGb = (requests * usage.logBytesPerRequest) / 1e9;
   for (const bucket of buckets) {
+    const declared = declaredObjects(stack, bucket);
+    if (declared) {
+      // Holds only what the stack writes (the maintenance page): its size is known, not assumed.
+      const bytes = declared.reduce((sum, o) => sum + Buffer.byteLength(String(o.values['content'] ?? '')), 0);
+      const gb = bytes / 1e9;
+      const what = `${declared.length} object${declared.length === 1 ? '' : 's'} of ${count(bytes)} bytes declared in the stack`;
+      add('content', `S3 ${role(bucket)} ${count(bytes)} bytes`, gb, 'GB-month', 's3:standard-gb-month', what);
+      continue;
+    }
     const isLogs = role(bucket) === 'logs';
     const gb = isLogs ? logGb : contentGb;
     const how = isLogs
@@ -362,7 +371,7 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
       1,
       'month',
       'shield:advanced-month',
-      'one subscription per account (shared by every resource it protects)',
+      'the fee is per AWS Organization (all its accounts and resources): counted in full for this tenant',
     );
   }
   const keys = stack.ofType('aws_kms_key').length;

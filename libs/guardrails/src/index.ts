@@ -6,7 +6,7 @@
 export * from './synthesized-stack.js';
 export * from './rule.js';
 export { RULES } from './rules/index.js';
-export { policyStatements, type PolicyStatement } from './rules/support.js';
+export { CONTENTS_TAG, declaredObjects, policyStatements, type PolicyStatement } from './rules/support.js';
 export * from './evaluate.js';
 export * from './suppressions.js';
 export * from './report.js';

@@ -1,12 +1,7 @@
 import { fail, notApplicable, verdictOf, type PolicyRule } from '../rule.js';
-import { block, blocks, bucketConfigs, isTrue, logDestinationRoles, num, shown } from './support.js';
+import { CONTENTS_TAG, block, blocks, bucketConfigs, declaredObjects, isTrue, logDestinationRoles, num, shown } from './support.js';
 
 /** Protection: data outlives mistakes — deletion protection, snapshots, backups, versions, key rotation. */
-
-/** A bucket whose objects are all declared in the stack (MaintenancePage's tag). */
-const CONTENTS_TAG = { key: 'hafleet:contents', value: 'declared-in-stack' } as const;
-const tagOf = (resource: { values: Readonly<Record<string, unknown>> }, key: string): unknown =>
-  (resource.values['tags'] as Record<string, unknown> | undefined)?.[key];
 
 const MIN_BACKUP_DAYS = 7;
 
@@ -63,10 +58,8 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
         if (roles.accessLogs || roles.cloudFrontLogs) return notApplicable;
         // A bucket that says every object of it is declared in the stack (the maintenance page):
         // believed only when objects of the stack do fill it; an apply restores them.
-        if (tagOf(resource, CONTENTS_TAG.key) === CONTENTS_TAG.value) {
-          const objects = stack
-            .ofType('aws_s3_object')
-            .filter((o) => stack.referencedThrough(o.values['bucket'], 'aws_s3_bucket').some((b) => b.address === resource.address));
+        const objects = declaredObjects(stack, resource);
+        if (objects) {
           return objects.length > 0
             ? notApplicable
             : fail(

@@ -261,3 +261,14 @@ export const alarmsOnMetric = (stack: SynthesizedStack, address: string, metricN
 export const notifiesTopic = (stack: SynthesizedStack, alarm: StackResource): boolean =>
   !isFalse(alarm.values['actions_enabled']) &&
   strings(alarm.values['alarm_actions']).some((a) => stack.referenced(a).some((r) => r.type === 'aws_sns_topic'));
+
+/** A bucket whose objects are all declared in the stack (MaintenancePage's tag). */
+export const CONTENTS_TAG = { key: 'hafleet:contents', value: 'declared-in-stack' } as const;
+
+/** The stack's objects in a bucket tagged CONTENTS_TAG (possibly none), or undefined for any other bucket. */
+export function declaredObjects(stack: SynthesizedStack, bucket: StackResource): StackResource[] | undefined {
+  if ((bucket.values['tags'] as Record<string, unknown> | undefined)?.[CONTENTS_TAG.key] !== CONTENTS_TAG.value) return undefined;
+  return stack
+    .ofType('aws_s3_object')
+    .filter((o) => stack.referencedThrough(o.values['bucket'], 'aws_s3_bucket').some((b) => b.address === bucket.address));
+}
