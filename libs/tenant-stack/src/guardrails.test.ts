@@ -1091,6 +1091,26 @@ const CASES: BreakCase[] = [
     message: /no alarm in us-east-1 on its HealthCheckStatus/,
   },
   {
+    rule: 'HAF-LOG-019',
+    tenant: 'aurora',
+    label: 'a DDoS on the load balancer nobody is told about',
+    breaks: (f) => {
+      f.remove('aws_cloudwatch_metric_alarm', 'observability/alarm-ddos-alb-detected');
+      return f.at('aws_shield_protection', (p) => !/cdn/.test(p.path));
+    },
+    message: /no alarm on DDoSDetected of \$\{aws_lb\..*\.arn\} notifies an alert topic/,
+  },
+  {
+    rule: 'HAF-LOG-019',
+    tenant: 'aurora',
+    label: "CloudFront's DDoS alarm where Shield publishes nothing",
+    breaks: (f) => {
+      delete f.at('aws_cloudwatch_metric_alarm', 'observability/alarm-ddos-cdn-detected').values['provider'];
+      return f.at('aws_shield_protection', (p) => /cdn/.test(p.path));
+    },
+    message: /the DDoS alarm is not in "us-east-1", where Shield publishes the metric/,
+  },
+  {
     rule: 'HAF-LOG-018',
     tenant: 'rds',
     label: 'flow logs expiring early',

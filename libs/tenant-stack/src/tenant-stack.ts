@@ -371,6 +371,12 @@ export class TenantStack extends TerraformStack {
         { id: 'alb', name: regionalWebAcl.webAclName, scope: 'REGIONAL' as const },
         ...(this.cdn ? [{ id: 'cdn', name: this.cdn.webAclName, scope: 'CLOUDFRONT' as const }] : []),
       ],
+      shieldProtections: spec.edge.shieldAdvanced
+        ? [
+            { id: 'alb', resourceArn: this.webTier.albArn, usedBy: 'the load balancer' },
+            ...(this.cdn ? [{ id: 'cdn', resourceArn: this.cdn.distributionArn, usedBy: 'the CDN', global: true }] : []),
+          ]
+        : [],
       // The public name: through CloudFront when there is one, so the check sees what learners see.
       deepHealthCheck: { domain: spec.domain, path: this.profile.health.deepPath },
       autoScalingGroupNames: {

@@ -393,6 +393,32 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
       ]);
     },
   },
+  {
+    id: 'HAF-LOG-019',
+    severity: 'error',
+    area: 'observability',
+    description:
+      'Every Shield Advanced protection alarms when Shield detects a DDoS on its resource (in the resource region; us-east-1 for CloudFront)',
+    resourceTypes: ['aws_shield_protection'],
+    fix: 'add an alarm on AWS/DDoSProtection DDoSDetected (ResourceArn = the protected ARN) to the alert topic (TenantObservability shieldProtections)',
+    check(protection, stack) {
+      const arn = protection.values['resource_arn'];
+      if (typeof arn !== 'string' || arn === '') return notApplicable;
+      const alarms = stack
+        .ofType('aws_cloudwatch_metric_alarm')
+        .filter(
+          (a) =>
+            alarmMetrics(a).some((m) => m.metricName === 'DDoSDetected' && m.dimensions['ResourceArn'] === arn) && notifiesTopic(stack, a),
+        );
+      if (alarms.length === 0) return fail(`no alarm on DDoSDetected of ${arn} notifies an alert topic`);
+      const global = stack.referenced(arn).some((r) => r.type === 'aws_cloudfront_distribution') || /^arn:aws[a-z-]*:cloudfront:/.test(arn);
+      const region = global ? 'us-east-1' : resourceRegion(stack, protection);
+      return verdictOf([
+        !alarms.some((a) => resourceRegion(stack, a) === region) &&
+          `the DDoS alarm is not in ${shown(region)}, where Shield publishes the metric`,
+      ]);
+    },
+  },
 ];
 
 const namesService = (statement: PolicyStatement, service: string): boolean => {

@@ -572,6 +572,39 @@ describe('TenantObservability', () => {
       });
     });
 
+    it("alarms at once when Shield Advanced detects a DDoS: the load balancer's in the tenant's region, CloudFront's in us-east-1", () => {
+      const ALB_ARN = `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT_ID}:loadbalancer/app/acme/0123456789abcdef`;
+      const DISTRIBUTION_ARN = `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2QWRUHAPOMQZL`;
+      const { alarm, alarms } = synthObservability(
+        onCall({
+          shieldProtections: [
+            { id: 'alb', resourceArn: ALB_ARN, usedBy: 'the load balancer' },
+            { id: 'cdn', resourceArn: DISTRIBUTION_ARN, usedBy: 'the CDN', global: true },
+          ],
+        }),
+      );
+      const detected = {
+        namespace: 'AWS/DDoSProtection',
+        metric_name: 'DDoSDetected',
+        statistic: 'Maximum',
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        threshold: 1,
+        period: 60,
+        evaluation_periods: 1,
+        treat_missing_data: 'notBreaching',
+      };
+      expect(alarm('acme-ddos-alb-detected')).toMatchObject({ ...detected, dimensions: { ResourceArn: ALB_ARN } });
+      expect(alarm('acme-ddos-alb-detected')['provider']).toBeUndefined();
+      expect(alarm('acme-ddos-cdn-detected')).toMatchObject({
+        ...detected,
+        dimensions: { ResourceArn: DISTRIBUTION_ARN },
+        provider: 'aws.us_east_1',
+      });
+      // Without Shield Advanced there is nothing to detect with: no alarm.
+      expect(names(alarms).filter((n) => n.includes('ddos'))).toHaveLength(2);
+      expect(names(synthObservability(onCall()).alarms).filter((n) => n.includes('ddos'))).toEqual([]);
+    });
+
     it('alarms on a surge of blocked requests above the learned band, per web ACL, with the dimensions WAF publishes per scope', () => {
       const { alarm } = synthObservability(onCall());
       const metricOf = (a: SynthResource) => (a['metric_query'] as Array<Record<string, any>>)[0]!['metric'];

@@ -9,6 +9,7 @@ import { createAlertTopic } from './alert-topic.js';
 import { cacheAlarms, type WatchedCache } from './alarms/cache.js';
 import { certificateAlarms, type WatchedCertificate } from './alarms/certificate.js';
 import { databaseAlarms, type WatchedDatabase } from './alarms/database.js';
+import { ddosAlarms, type WatchedShieldProtection } from './alarms/ddos.js';
 import { fileSystemAlarms, type WatchedFileSystem } from './alarms/file-system.js';
 import { healthCheckAlarms } from './alarms/health-check.js';
 import { loadBalancerAlarms, type WatchedLoadBalancer } from './alarms/load-balancer.js';
@@ -27,6 +28,7 @@ export type {
   WatchedHeartbeat,
   WatchedLoadBalancer,
   WatchedAutoScalingGroup,
+  WatchedShieldProtection,
   WatchedWebAcl,
 };
 
@@ -78,6 +80,8 @@ export interface TenantObservabilityProps {
   readonly certificates?: WatchedCertificate[];
   /** Web ACLs: blocked-request surges. @default none */
   readonly webAcls?: WatchedWebAcl[];
+  /** Resources Shield Advanced protects: an attack it detects. @default none */
+  readonly shieldProtections?: WatchedShieldProtection[];
   /** A Route 53 health check on the deep health path, alarmed in us-east-1. @default none */
   readonly deepHealthCheck?: WatchedDeepHealthCheck;
   /** Auto scaling groups whose failed launches and terminations are notified, by short id (`web`, `worker`...). @default none */
@@ -146,6 +150,7 @@ export class TenantObservability extends Construct {
       ...natGatewayAlarms(props.natGatewayIds ?? []),
       ...certificateAlarms(props.certificates ?? []),
       ...webAclAlarms(props.webAcls ?? [], region),
+      ...ddosAlarms(props.shieldProtections ?? []),
       ...(healthCheckId && props.deepHealthCheck
         ? healthCheckAlarms(healthCheckId, `https://${props.deepHealthCheck.domain}${props.deepHealthCheck.path}`)
         : []),
@@ -267,6 +272,7 @@ function validate(props: TenantObservabilityProps): void {
   };
   ids('certificates', props.certificates);
   ids('webAcls', props.webAcls);
+  ids('shieldProtections', props.shieldProtections);
   if (database?.kind === 'instance') {
     const storage = database.allocatedStorageGiB;
     if (storage === undefined || !(storage > 0)) {
