@@ -67,6 +67,31 @@ describe('fleet onboard / fleet size', () => {
     ]);
   });
 
+  it('takes Shield Advanced as a switch and signed content from a key file named relative to where it runs', () => {
+    const keyFile = 'libs/onboarding/examples/northwind-signing-2026.pub.pem';
+    const args = ['--cdn-certificate-arn', 'arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d'];
+    const { code, stdout, stderr } = runFleet(
+      workspace,
+      'onboard',
+      ...FLAGS,
+      ...args,
+      '--shield-advanced',
+      '--signed-content-paths',
+      '/content/private/*',
+      '--signed-content-public-keys',
+      keyFile,
+      '--json',
+    );
+    expect(code, stderr).toBe(0);
+    const { spec } = JSON.parse(stdout) as { spec: { edge: object; cdn: { signedContent: object } } };
+    expect(spec.edge).toMatchObject({ shieldAdvanced: true });
+    expect(spec.cdn.signedContent).toEqual({
+      pathPatterns: ['/content/private/*'],
+      publicKeys: [{ name: 'northwind-signing-2026', encodedKey: readFileSync(join(workspace.root, keyFile), 'utf8') }],
+    });
+    expect(runFleet(workspace, 'validate').code).toBe(0);
+  });
+
   it('names every missing flag when there is no terminal to ask in (exit 2, nothing written)', () => {
     const { code, stderr } = runFleet(workspace, 'onboard', 'acme-college', '--region', 'eu-west-1');
     expect(code).toBe(2);

@@ -18,7 +18,7 @@ describe.each(EXAMPLE_ONBOARDINGS.map((flags) => [flags['name']!, flags] as cons
         mkdirSync(join(root, 'tenants', other['name']!), { recursive: true });
         cpSync(join(WORKSPACE_ROOT, 'tenants', other['name']!, 'tenant.json'), join(root, 'tenants', other['name']!, 'tenant.json'));
       }
-      const plan = onboardTenant(root, answersFromFlags(flags), { dryRun: true });
+      const plan = onboardTenant(root, answersFromFlags(flags), { dryRun: true, cwd: WORKSPACE_ROOT });
       expect(plan.text).toBe(readFileSync(join(WORKSPACE_ROOT, 'tenants', name, 'tenant.json'), 'utf8'));
     } finally {
       rmSync(root, { recursive: true, force: true });

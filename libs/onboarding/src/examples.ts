@@ -1,6 +1,8 @@
+import { ONBOARDING_QUESTIONS } from './questions.js';
+
 /**
  * The answers the example tenants were onboarded with (`fleet onboard <name> --<flag> <value> …`,
- * in this order, into an empty fleet). A test onboards them again and compares the result with the
+ * in this order, into an empty fleet, from the workspace root; a switch's value is 'true'). A test onboards them again and compares the result with the
  * committed tenants/<name>/tenant.json, so the examples stay exactly what the command produces.
  */
 export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>> = [
@@ -19,7 +21,8 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
     profile: 'totara',
   },
   {
-    // Medium: "800 concurrent learners out of 40,000, hosted in Sydney", behind CloudFront.
+    // Medium: "800 concurrent learners out of 40,000, hosted in Sydney", behind CloudFront with Shield Advanced;
+    // paid course material only with signed URLs (the key file is committed beside this list).
     name: 'northwind-university',
     'display-name': 'Northwind University',
     region: 'ap-southeast-2',
@@ -30,6 +33,9 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
     'certificate-arn': 'arn:aws:acm:ap-southeast-2:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
     'cdn-certificate-arn': 'arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
     'alert-emails': 'lms-oncall@northwind.edu.au,hosting-ops@example.com',
+    'shield-advanced': 'true',
+    'signed-content-paths': '/content/private/*',
+    'signed-content-public-keys': 'libs/onboarding/examples/northwind-signing-2026.pub.pem',
   },
   {
     // Large: a state university system's SCORM/xAPI engine in its own AWS account, Aurora MySQL with two readers, backups copied to us-west-2.
@@ -50,8 +56,10 @@ export const EXAMPLE_ONBOARDINGS: ReadonlyArray<Readonly<Record<string, string>>
   },
 ];
 
+const SWITCHES = new Set(ONBOARDING_QUESTIONS.filter((q) => q.kind === 'switch').map((q) => q.flag));
+
 /** `fleet onboard` arguments for an example. */
 export const exampleArguments = (answers: Readonly<Record<string, string>>): string[] => [
   answers['name']!,
-  ...Object.entries(answers).flatMap(([flag, value]) => (flag === 'name' ? [] : [`--${flag}`, value])),
+  ...Object.entries(answers).flatMap(([flag, value]) => (flag === 'name' ? [] : SWITCHES.has(flag) ? [`--${flag}`] : [`--${flag}`, value])),
 ];

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SpecValidationError, formatProblem, loadFleet, parseTenantSpec } from '@hafleet/tenant-spec';
-import { onboardTenant, prepareOnboarding } from './onboard.js';
+import { describeOnboarding, onboardTenant, prepareOnboarding } from './onboard.js';
 
 /**
  * Onboarding in a scratch workspace holding only what it reads: fleet.json and tenant folders.
@@ -83,6 +83,21 @@ function problemsOf(action: () => unknown): string[] {
   return [];
 }
 
+/** Public key files for the signed-content answers (a real RSA key from the examples, and a file that is not one). */
+const keyFiles = mkdtempSync(join(tmpdir(), 'hafleet-onboard-keys-'));
+afterAll(() => rmSync(keyFiles, { recursive: true, force: true }));
+const EXAMPLE_KEY = readFileSync(join(import.meta.dirname, '../examples/northwind-signing-2026.pub.pem'), 'utf8');
+writeFileSync(join(keyFiles, 'acme-2026.pub.pem'), EXAMPLE_KEY);
+writeFileSync(join(keyFiles, 'acme-2027.pem'), EXAMPLE_KEY);
+writeFileSync(join(keyFiles, 'private.pem'), '-----BEGIN PRIVATE KEY-----\nMIIEvQ==\n-----END PRIVATE KEY-----\n');
+mkdirSync(join(keyFiles, 'other'));
+writeFileSync(join(keyFiles, 'other', 'acme-2026.pem'), EXAMPLE_KEY);
+const SIGNED = {
+  cdnCertificateArn: CERT('us-east-1'),
+  signedContentPaths: '/content/private/*',
+  signedContentPublicKeys: join(keyFiles, 'acme-2026.pub.pem'),
+};
+
 const full = (fixture: Fixture = {}) => fixture;
 type Case = [label: string, fixture: Fixture, answers: Record<string, unknown>, expected: RegExp];
 const onboardingCases: Case[] = [
@@ -124,6 +139,52 @@ const onboardingCases: Case[] = [
     full(),
     { ...ANSWERS, vpcCidr: '10.0.128.0/20' },
     /field network\.vpcCidr \(--vpc-cidr\): 10\.0\.128\.0\/20 overlaps alpha's 10\.0\.0\.0\/16 — fix/,
+  ],
+  [
+    'signed content without a CDN',
+    full(),
+    { ...ANSWERS, ...SIGNED, cdnCertificateArn: undefined },
+    /field cdn\.signedContent\.pathPatterns \(--signed-content-paths\): signed content is served by CloudFront — fix: add --cdn-certificate-arn/,
+  ],
+  [
+    'signed content paths without a key',
+    full(),
+    { ...ANSWERS, ...SIGNED, signedContentPublicKeys: undefined },
+    /field cdn\.signedContent\.publicKeys \(--signed-content-public-keys\): the paths need the public key they are signed with — fix: --signed-content-public-keys keys\//,
+  ],
+  [
+    'a key without paths',
+    full(),
+    { ...ANSWERS, ...SIGNED, signedContentPaths: undefined },
+    /field cdn\.signedContent\.pathPatterns \(--signed-content-paths\): the keys sign nothing without paths — fix: --signed-content-paths \/content\/private\/\*/,
+  ],
+  [
+    'a key file that does not exist',
+    full(),
+    { ...ANSWERS, ...SIGNED, signedContentPublicKeys: join(keyFiles, 'missing.pem') },
+    /field cdn\.signedContent\.publicKeys \(--signed-content-public-keys\): cannot read .*missing\.pem \(ENOENT\)/,
+  ],
+  [
+    'a private key instead of a public one',
+    full(),
+    { ...ANSWERS, ...SIGNED, signedContentPublicKeys: join(keyFiles, 'private.pem') },
+    /field cdn\.signedContent\.publicKeys\.0\.encodedKey \(--signed-content-public-keys\): must be a PEM RSA public key — fix: openssl rsa -pubout/,
+  ],
+  [
+    'two key files with one name',
+    full(),
+    {
+      ...ANSWERS,
+      ...SIGNED,
+      signedContentPublicKeys: `${join(keyFiles, 'acme-2026.pub.pem')},${join(keyFiles, 'other', 'acme-2026.pem')}`,
+    },
+    /--signed-content-public-keys\): two key files are named acme-2026 — fix: one file name per key/,
+  ],
+  [
+    'a switch given a value',
+    full(),
+    { ...ANSWERS, shieldAdvanced: 'yes' },
+    /field edge\.shieldAdvanced \(--shield-advanced\): "yes" is not a switch — fix: --shield-advanced \(no value\)/,
   ],
   [
     "a DR region that is the tenant's own",
@@ -379,6 +440,40 @@ describe('onboarding', () => {
     const second = onboardTenant(root, { ...ANSWERS, name: 'acme-online', domain: 'online.acme.ac.uk' });
     expect([first.network.vpcCidr, second.network.vpcCidr]).toEqual(['10.1.0.0/16', '10.2.0.0/16']);
     expect(problemsOf(() => prepareOnboarding(root, ANSWERS))[0]).toMatch(/tenants\/acme-college already exists/);
+  });
+
+  it('asks for Shield Advanced and signed content: the key files are read where the command was typed and named after their files', () => {
+    const root = workspace();
+    const plan = onboardTenant(
+      root,
+      {
+        ...ANSWERS,
+        ...SIGNED,
+        signedContentPublicKeys: 'acme-2026.pub.pem, acme-2027.pem',
+        shieldAdvanced: true,
+      },
+      { cwd: keyFiles },
+    );
+    const written = JSON.parse(readFileSync(join(root, 'tenants/acme-college/tenant.json'), 'utf8'));
+    expect(written.edge).toEqual({ certificateArn: CERT('eu-west-1'), shieldAdvanced: true });
+    expect(written.cdn.signedContent).toEqual({
+      pathPatterns: ['/content/private/*'],
+      publicKeys: [
+        { name: 'acme-2026', encodedKey: EXAMPLE_KEY },
+        { name: 'acme-2027', encodedKey: EXAMPLE_KEY },
+      ],
+    });
+    expect(describeOnboarding(plan).join('\n')).toMatch(
+      /signed content: \/content\/private\/\* served only with a URL or cookie signed by acme-2026 or acme-2027\nShield Advanced: on the load balancer and the distribution; the tenant's account must subscribe before the first apply/,
+    );
+  });
+
+  it('leaves Shield and signed content out of the spec when not asked for (a switch given false is not asked for)', () => {
+    const root = workspace();
+    onboardTenant(root, { ...ANSWERS, shieldAdvanced: false });
+    const written = JSON.parse(readFileSync(join(root, 'tenants/acme-college/tenant.json'), 'utf8'));
+    expect(written.edge).toEqual({ certificateArn: CERT('eu-west-1') });
+    expect(written.cdn).toBeUndefined();
   });
 
   it('onboards into a fleet where another tenant is broken, and leaves that tenant to its owner', () => {

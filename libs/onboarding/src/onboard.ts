@@ -1,5 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '@hafleet/fs-safe';
 import {
   SpecValidationError,
@@ -39,7 +39,11 @@ export interface OnboardingPlan {
  * whole fleet (schema, unique name, domain and range). Throws SpecValidationError naming the tenant,
  * the field, its flag and the fix; writes nothing.
  */
-export function prepareOnboarding(workspaceRoot: string, rawAnswers: Readonly<Record<string, unknown>>): OnboardingPlan {
+export function prepareOnboarding(
+  workspaceRoot: string,
+  rawAnswers: Readonly<Record<string, unknown>>,
+  options: { readonly cwd?: string } = {},
+): OnboardingPlan {
   const root = resolve(workspaceRoot);
   const { answers, problems, missing } = parseAnswers(rawAnswers);
   const name = answers.name ?? '';
@@ -103,8 +107,17 @@ export function prepareOnboarding(workspaceRoot: string, rawAnswers: Readonly<Re
     }
   }
 
+  const signedContent = signedContentFromAnswers(answers, options.cwd ?? process.cwd(), (field, message) =>
+    problems.push(problem(field, message)),
+  );
+
   const file = join(folder, TENANT_SPEC_FILE);
-  const spec = tenantSpecFromAnswers(answers as OnboardingAnswers, release ?? STAND_IN.release, network?.vpcCidr ?? STAND_IN.vpcCidr);
+  const spec = tenantSpecFromAnswers(
+    answers as OnboardingAnswers,
+    release ?? STAND_IN.release,
+    network?.vpcCidr ?? STAND_IN.vpcCidr,
+    signedContent,
+  );
   const text = `${JSON.stringify(spec, null, 2)}\n`;
   const standIns = [...(release ? [] : ['app.amiId']), ...(network ? [] : ['network.vpcCidr'])];
   let loaded: TenantSpec | undefined;
@@ -122,6 +135,46 @@ export function prepareOnboarding(workspaceRoot: string, rawAnswers: Readonly<Re
   return { name, file, relativeFile: relative(root, file), text, spec: loaded!, network: network! };
 }
 
+type SignedContent = NonNullable<NonNullable<TenantSpecInput['cdn']>['signedContent']>;
+
+/**
+ * `cdn.signedContent` from the paths and the PEM files named by the answers (read relative to `cwd`, where the person
+ * typed them); each key is named after its file (`northwind-signing-2026.pub.pem` → northwind-signing-2026). The
+ * schema checks the PEM itself.
+ */
+function signedContentFromAnswers(
+  answers: Partial<OnboardingAnswers>,
+  cwd: string,
+  report: (field: string, message: string) => void,
+): SignedContent | undefined {
+  const paths = answers.signedContentPaths ?? [];
+  const keyFiles = answers.signedContentPublicKeys ?? [];
+  if (paths.length === 0 && keyFiles.length === 0) return undefined;
+  const pathsQuestion = questionFor('signedContentPaths');
+  const keysQuestion = questionFor('signedContentPublicKeys');
+  if (!answers.cdnCertificateArn)
+    report(pathsQuestion.specField, `signed content is served by CloudFront — fix: add ${flagUsage(questionFor('cdnCertificateArn'))}`);
+  if (paths.length === 0) report(pathsQuestion.specField, `the keys sign nothing without paths — fix: ${flagUsage(pathsQuestion)}`);
+  if (keyFiles.length === 0)
+    report(keysQuestion.specField, `the paths need the public key they are signed with — fix: ${flagUsage(keysQuestion)}`);
+  const publicKeys = keyFiles.flatMap((path) => {
+    const name = basename(path).replace(/(\.pub)?\.pem$/i, '');
+    try {
+      return [{ name, encodedKey: readFileSync(resolve(cwd, path), 'utf8') }];
+    } catch (error) {
+      report(
+        keysQuestion.specField,
+        `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}) — fix: ${flagUsage(keysQuestion)}`,
+      );
+      return [];
+    }
+  });
+  const names = publicKeys.map((k) => k.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) report(keysQuestion.specField, `two key files are named ${twice} — fix: one file name per key (the name is the key's)`);
+  return { pathPatterns: [...paths], publicKeys };
+}
+
 /** Values that let the rest of a spec be validated while the real one is missing (never written). */
 const STAND_IN = { release: { amiId: 'ami-00000000' }, vpcCidr: '10.0.0.0/16' } as const;
 
@@ -134,6 +187,7 @@ export function tenantSpecFromAnswers(
   answers: OnboardingAnswers,
   release: { amiId: string; release?: string | undefined },
   vpcCidr: string,
+  signedContent?: SignedContent,
 ): TenantSpecInput {
   const account = {
     ...(answers.accountId ? { id: answers.accountId } : {}),
@@ -156,8 +210,10 @@ export function tenantSpecFromAnswers(
       ...(release.release ? { release: release.release } : {}),
       ...(answers.profile ? { profile: answers.profile as NonNullable<TenantSpecInput['app']['profile']> } : {}),
     },
-    edge: { certificateArn: answers.certificateArn },
-    ...(answers.cdnCertificateArn ? { cdn: { certificateArn: answers.cdnCertificateArn } } : {}),
+    edge: { certificateArn: answers.certificateArn, ...(answers.shieldAdvanced ? { shieldAdvanced: true } : {}) },
+    ...(answers.cdnCertificateArn
+      ? { cdn: { certificateArn: answers.cdnCertificateArn, ...(signedContent ? { signedContent } : {}) } }
+      : {}),
     database: { engine: answers.databaseEngine as NonNullable<TenantSpecInput['database']>['engine'] },
     ...(answers.drRegion ? { disasterRecovery: { region: answers.drRegion } } : {}),
   };
@@ -186,6 +242,8 @@ export function writeOnboarding(plan: OnboardingPlan): void {
 export interface OnboardOptions {
   /** Validate and report, write nothing. */
   readonly dryRun?: boolean;
+  /** Where relative file answers (public key files) are read from. @default process.cwd() */
+  readonly cwd?: string;
 }
 
 /** prepareOnboarding, then writeOnboarding unless dry-run: the one way to onboard a tenant. */
@@ -194,12 +252,29 @@ export function onboardTenant(
   rawAnswers: Readonly<Record<string, unknown>>,
   options: OnboardOptions = {},
 ): OnboardingPlan {
-  const plan = prepareOnboarding(workspaceRoot, rawAnswers);
+  const plan = prepareOnboarding(workspaceRoot, rawAnswers, options.cwd ? { cwd: options.cwd } : {});
   if (!options.dryRun) writeOnboarding(plan);
   return plan;
 }
 
 /** A few lines for people: what was onboarded, its size band and range, and the next step. */
+/** Only when asked for: Shield Advanced and signed content change what the account and the application must do. */
+function edgeLines(spec: TenantSpec): string[] {
+  const signed = spec.cdn?.signedContent;
+  return [
+    ...(signed
+      ? [
+          `signed content: ${signed.pathPatterns.join(', ')} served only with a URL or cookie signed by ${signed.publicKeys.map((k) => k.name).join(' or ')}`,
+        ]
+      : []),
+    ...(spec.edge.shieldAdvanced
+      ? [
+          `Shield Advanced: on the load balancer${spec.cdn ? ' and the distribution' : ''}; the tenant's account must subscribe before the first apply`,
+        ]
+      : []),
+  ];
+}
+
 export function describeOnboarding(plan: OnboardingPlan, options: OnboardOptions = {}): string[] {
   const { spec } = plan;
   const { band, load } = spec.sizing;
@@ -210,6 +285,7 @@ export function describeOnboarding(plan: OnboardingPlan, options: OnboardOptions
     `size: ${band.name} band for ${users} concurrent users of ${population}: web ${spec.web.minCapacity}–${spec.web.maxCapacity} × ${spec.app.instanceType} (desired ${spec.web.desiredCapacity}), ${spec.database.engine} ${spec.database.instanceClass}, ${spec.cache.nodeType}, NAT ${spec.network.natGateways}`,
     `network: ${plan.network.vpcCidr}${plan.network.allocatedFrom ? ` (first free block of the pool ${plan.network.allocatedFrom})` : ' (given)'}`,
     `profile: ${spec.app.profile} (health check ${spec.app.healthCheckPath}, time zone ${spec.timeZone}, mail from ${spec.mail.fromAddress})`,
+    ...edgeLines(spec),
     `${options.dryRun ? 'would write' : 'wrote'} ${plan.relativeFile}`,
     ...(options.dryRun
       ? [`nothing written (dry run) — to onboard: the same command without --dry-run`]

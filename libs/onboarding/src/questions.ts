@@ -26,6 +26,10 @@ export interface OnboardingAnswers {
   readonly vpcCidr?: string;
   readonly profile?: string;
   readonly drRegion?: string;
+  readonly shieldAdvanced?: boolean;
+  readonly signedContentPaths?: readonly string[];
+  /** Paths of PEM public key files; onboarding writes their contents into the spec. */
+  readonly signedContentPublicKeys?: readonly string[];
 }
 
 export type AnswerKey = keyof OnboardingAnswers;
@@ -34,8 +38,8 @@ export interface OnboardingQuestion {
   readonly key: AnswerKey;
   /** `--flag` of the CLI; Nx accepts the same kebab-case flag for the generator option `key`. */
   readonly flag: string;
-  /** text: a string; count: a whole number; list: comma-separated strings. */
-  readonly kind: 'text' | 'count' | 'list';
+  /** text: a string; count: a whole number; list: comma-separated strings; switch: a flag without a value. */
+  readonly kind: 'text' | 'count' | 'list' | 'switch';
   /** Required answers are prompted for in a terminal, and a usage error without one. */
   readonly required: boolean;
   readonly prompt: string;
@@ -237,6 +241,36 @@ export const ONBOARDING_QUESTIONS: readonly OnboardingQuestion[] = [
     specField: 'disasterRecovery.region',
   }),
   question({
+    key: 'shieldAdvanced',
+    flag: 'shield-advanced',
+    kind: 'switch',
+    required: false,
+    prompt: 'Shield Advanced',
+    description: 'Shield Advanced on the load balancer (and the CDN): the account must subscribe first. Default: Shield Standard only.',
+    example: '',
+    specField: 'edge.shieldAdvanced',
+  }),
+  question({
+    key: 'signedContentPaths',
+    flag: 'signed-content-paths',
+    kind: 'list',
+    required: false,
+    prompt: 'Signed content paths (comma-separated)',
+    description: 'Content bucket paths CloudFront serves only with a signed URL or cookie (needs a CDN). Default: none.',
+    example: '/content/private/*',
+    specField: 'cdn.signedContent.pathPatterns',
+  }),
+  question({
+    key: 'signedContentPublicKeys',
+    flag: 'signed-content-public-keys',
+    kind: 'list',
+    required: false,
+    prompt: 'Public key files (PEM) the signatures are checked against (comma-separated)',
+    description: 'PEM files of the RSA public keys the application signs with (two during a rotation); each key is named after its file.',
+    example: 'keys/northwind-signing-2026.pub.pem',
+    specField: 'cdn.signedContent.publicKeys',
+  }),
+  question({
     key: 'vpcCidr',
     flag: 'vpc-cidr',
     kind: 'text',
@@ -251,7 +285,7 @@ export const ONBOARDING_QUESTIONS: readonly OnboardingQuestion[] = [
 export const questionFor = (key: AnswerKey): OnboardingQuestion => ONBOARDING_QUESTIONS.find((q) => q.key === key)!;
 
 /** `--flag <example>`, for messages. */
-export const flagUsage = (q: OnboardingQuestion): string => `--${q.flag} ${q.example}`;
+export const flagUsage = (q: OnboardingQuestion): string => (q.kind === 'switch' ? `--${q.flag}` : `--${q.flag} ${q.example}`);
 
 /** The answers' problems are reported against the spec the tenant would get. */
 export const tenantFile = (name: string): string => `tenants/${name || '<name>'}/tenant.json`;
@@ -296,6 +330,9 @@ export function parseAnswers(raw: Readonly<Record<string, unknown>>): ParsedAnsw
             : Number.NaN;
       if (!Number.isInteger(number)) problem(label, `"${String(value)}" is not a whole number — fix: ${flagUsage(q)}`);
       else answers[key] = number;
+    } else if (q.kind === 'switch') {
+      if (value === true || value === 'true') answers[key] = true;
+      else if (value !== false && value !== 'false') problem(label, `"${String(value)}" is not a switch — fix: ${flagUsage(q)} (no value)`);
     } else if (q.kind === 'list') {
       const items = (Array.isArray(value) ? value.map(String) : String(value).split(',')).map((s) => s.trim()).filter(Boolean);
       if (items.length > 0) answers[key] = items;
@@ -313,7 +350,7 @@ export function generatorSchema(): string {
     ONBOARDING_QUESTIONS.map((q) => [
       q.key,
       {
-        type: q.kind === 'count' ? 'integer' : 'string',
+        type: q.kind === 'count' ? 'integer' : q.kind === 'switch' ? 'boolean' : 'string',
         description: q.description,
         ...(q.choices ? { enum: [...q.choices] } : {}),
         ...(q.key === 'name' ? { $default: { $source: 'argv', index: 0 } } : {}),

@@ -27,13 +27,15 @@ const QUESTION_OPTIONS: OptionDefs = Object.fromEntries(
           min: 1,
           max: 10_000_000,
         }
-      : {
-          type: 'string',
-          value: `<${q.flag}>`,
-          description: `${q.required ? '(required) ' : ''}${q.description}`,
-          example: q.example,
-          ...(q.choices ? { choices: q.choices } : {}),
-        },
+      : q.kind === 'switch'
+        ? { type: 'boolean', description: q.description }
+        : {
+            type: 'string',
+            value: `<${q.flag}>`,
+            description: `${q.required ? '(required) ' : ''}${q.description}`,
+            example: q.example,
+            ...(q.choices ? { choices: q.choices } : {}),
+          },
   ]),
 );
 
@@ -77,7 +79,7 @@ export const onboard = defineCommand({
       }
     }
     const dryRun = options['dry-run'] === true;
-    const plan = onboardTenant(workspaceRoot, answers, { dryRun });
+    const plan = onboardTenant(workspaceRoot, answers, { dryRun, cwd: typedFrom() });
     if (options['json'] === true) {
       console.log(
         JSON.stringify(
@@ -100,6 +102,9 @@ export const onboard = defineCommand({
     return EXIT.ok;
   },
 });
+
+/** Where the person typed the command: `npm run fleet` runs in the workspace root and says where it was called in INIT_CWD. */
+const typedFrom = (): string => (process.env['npm_lifecycle_event'] === 'fleet' && process.env['INIT_CWD']) || process.cwd();
 
 /** Flags (kebab-case) to answer keys; the positional name counts as --name. */
 function answersFrom(options: Readonly<Record<string, unknown>>, positionalName: string | undefined): Record<string, unknown> {
