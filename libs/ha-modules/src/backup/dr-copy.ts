@@ -5,6 +5,7 @@ import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vau
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { checkAccountAndRegion } from '../aws-account.js';
+import { accountIamGovernsUse } from '../keys/tenant-key.js';
 import { boundedName } from '../naming.js';
 
 export interface DisasterRecoveryVaultProps {
@@ -55,15 +56,7 @@ export class DisasterRecoveryVault extends Construct {
       // AWS Backup re-encrypts each copy with this key through the tenant's backup role: IAM governs it.
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountIamGovernsUse',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-        ],
+        Statement: [accountIamGovernsUse(accountId)],
       }),
       tags: { Name: `${name}-dr-key` },
     });

@@ -187,9 +187,14 @@ export class ContentDelivery extends Construct {
     });
     const keyGroup = props.signedContent && signingKeyGroup(this, name, props.signedContent);
 
-    const contentBehaviour = (pathPattern: string, trustedKeyGroups?: string[]): CloudfrontDistributionOrderedCacheBehavior => ({
+    // Static files from a bucket: read-only, cached, compressed; signed where a key group is trusted.
+    const bucketBehaviour = (
+      pathPattern: string,
+      targetOriginId: string,
+      trustedKeyGroups?: string[],
+    ): CloudfrontDistributionOrderedCacheBehavior => ({
       pathPattern,
-      targetOriginId: CONTENT_ORIGIN_ID,
+      targetOriginId,
       viewerProtocolPolicy: 'redirect-to-https',
       allowedMethods: READ_METHODS,
       cachedMethods: READ_METHODS,
@@ -247,18 +252,9 @@ export class ContentDelivery extends Construct {
       },
       // First match wins: the signed paths before the content path that may contain them.
       orderedCacheBehavior: [
-        ...(props.signedContent?.pathPatterns ?? []).map((pattern) => contentBehaviour(pattern, [keyGroup!.id])),
-        contentBehaviour(settings.contentPathPattern),
-        {
-          pathPattern: `${MAINTENANCE_PATH.slice(0, MAINTENANCE_PATH.lastIndexOf('/'))}/*`,
-          targetOriginId: MAINTENANCE_ORIGIN_ID,
-          viewerProtocolPolicy: 'redirect-to-https',
-          allowedMethods: READ_METHODS,
-          cachedMethods: READ_METHODS,
-          cachePolicyId: MANAGED_POLICY_IDS.cachingOptimized,
-          responseHeadersPolicyId: headers.id,
-          compress: true,
-        },
+        ...(props.signedContent?.pathPatterns ?? []).map((pattern) => bucketBehaviour(pattern, CONTENT_ORIGIN_ID, [keyGroup!.id])),
+        bucketBehaviour(settings.contentPathPattern, CONTENT_ORIGIN_ID),
+        bucketBehaviour(`${MAINTENANCE_PATH.slice(0, MAINTENANCE_PATH.lastIndexOf('/'))}/*`, MAINTENANCE_ORIGIN_ID),
       ],
       // The load balancer down, overloaded or timing out: the maintenance page, still a 503 for
       // monitors and search engines, cached 10 s so recovery shows quickly.

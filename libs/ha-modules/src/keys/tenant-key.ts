@@ -72,18 +72,23 @@ export class TenantKey extends Construct {
   }
 }
 
+/** The key policy statement every tenant key starts with: the account's IAM policies decide who may use the key. */
+export function accountIamGovernsUse(accountId: string) {
+  return {
+    Sid: 'AccountIamGovernsUse',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+}
+
 function tenantKeyPolicy(accountId: string, region: string) {
   const autoScalingRole = `arn:aws:iam::${accountId}:role/aws-service-role/${AUTO_SCALING_SERVICE}/AWSServiceRoleForAutoScaling`;
   return {
     Version: '2012-10-17',
     Statement: [
-      {
-        Sid: 'AccountIamGovernsUse',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
+      accountIamGovernsUse(accountId),
       {
         Sid: 'CloudWatchLogsOwnLogGroups',
         Effect: 'Allow',
