@@ -103,6 +103,17 @@ describe('cost estimate', () => {
     expect(result.lines.filter((l) => l.priceKey === 'shield:advanced-month')).toHaveLength(1);
   });
 
+  it('counts the web ACLs of Shield-protected resources as covered by the subscription, and only those', () => {
+    const waf = (tenant: string) => estimate(tenant).lines.filter((l) => l.priceKey.startsWith('waf:'));
+    const shielded = waf('northwind-university');
+    expect(shielded).toHaveLength(6); // two ACLs (load balancer, CDN): ACL, rules, requests each
+    for (const line of shielded)
+      expect(line).toMatchObject({ monthly: 0, how: expect.stringMatching(/; covered by the Shield Advanced subscription$/) });
+    const unshielded = waf('lakeside-state');
+    expect(unshielded).toHaveLength(6);
+    for (const line of unshielded) expect(line.monthly).toBeGreaterThan(0);
+  });
+
   it('names the fix when the region or a price is missing', () => {
     const { ['ap-southeast-2']: _gone, ...regions } = prices.regions;
     expect(() => estimate('northwind-university', { ...prices, regions })).toThrow(

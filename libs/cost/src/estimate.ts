@@ -347,7 +347,17 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
   }
 
   // Security: web ACLs (each sees every request), Shield Advanced, keys, secrets.
+  // Shield Advanced covers the standard WAF fees (ACL, rules, requests) of the resources it protects.
+  const shielded = new Set(
+    stack.ofType('aws_shield_protection').flatMap((p) => stack.referenced(p.values['resource_arn']).map((r) => r.address)),
+  );
   for (const acl of stack.ofType('aws_wafv2_web_acl')) {
+    const guarded = [
+      ...stack.referrers(acl.address, 'aws_wafv2_web_acl_association').flatMap((a) => stack.referenced(a.values['resource_arn'])),
+      ...stack.referrers(acl.address, 'aws_cloudfront_distribution'),
+    ];
+    const covered = guarded.length > 0 && guarded.every((r) => shielded.has(r.address));
+    const first = lines.length;
     const rules = Array.isArray(acl.values['rule']) ? acl.values['rule'].length : 0;
     const where = pricesIn(regionOf(stack, acl, input.region));
     const label = `web ACL ${String(acl.values['name'] ?? acl.name)}`;
@@ -363,6 +373,10 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
       'assumption',
       where,
     );
+    if (covered) {
+      for (let i = first; i < lines.length; i++)
+        lines[i] = { ...lines[i]!, monthly: 0, how: `${lines[i]!.how}; covered by the Shield Advanced subscription` };
+    }
   }
   if (stack.ofType('aws_shield_protection').length > 0) {
     add(
@@ -371,7 +385,7 @@ export function estimateCost(input: CostInput, prices: PriceFile): CostEstimate 
       1,
       'month',
       'shield:advanced-month',
-      'the fee is per AWS Organization (all its accounts and resources): counted in full for this tenant',
+      'the fee is per AWS Organization (all its accounts and resources): counted in full for this tenant; its data transfer fee is not priced',
     );
   }
   const keys = stack.ofType('aws_kms_key').length;
