@@ -69,6 +69,26 @@ describe(`nx g @hafleet/nx-plugin:tenant, then nx run ${TENANT}:plan (real Nx, r
     expect(dry.output).toContain('size: medium band for 800 concurrent users of 40,000');
     expect(dry.output).toContain(`writes tenants/${TENANT}/tenant.json (not with --dry-run)`);
 
+    // A switch without a value, and a key file read where the command runs (the workspace root here).
+    const edge = runNx(
+      workspace,
+      'g',
+      '@hafleet/nx-plugin:tenant',
+      TENANT,
+      ...FLAGS,
+      '--cdn-certificate-arn',
+      'arn:aws:acm:us-east-1:111122223333:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
+      '--shield-advanced',
+      '--signed-content-paths',
+      '/content/private/*',
+      '--signed-content-public-keys',
+      'libs/onboarding/examples/northwind-signing-2026.pub.pem',
+      '--dry-run',
+    );
+    expect(edge.code, edge.output).toBe(0);
+    expect(edge.output).toContain('signed content: /content/private/* served only with a URL or cookie signed by northwind-signing-2026');
+    expect(edge.output).toContain("Shield Advanced: on the load balancer and the distribution; the tenant's account must subscribe");
+
     const bad = runNx(workspace, 'g', '@hafleet/nx-plugin:tenant', TENANT, ...flags({ ...ANSWERS, 'alert-emails': 'oncall at sydney' }));
     expect(bad.code, bad.output).toBe(2); // the same exit code as `fleet onboard` (issue 13.7)
     expect(bad.output).toContain(
