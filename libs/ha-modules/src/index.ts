@@ -1,6 +1,7 @@
 /** The HA reference modules: one construct per concept, secure and highly available by default. */
 export { TenantKey, type TenantKeyProps } from './keys/tenant-key.js';
 export { Network, type NetworkProps, type NetworkSubnets, type NatGatewayMode } from './network/network.js';
+export type { SubnetPlacement, PlacedSubnet } from './network/placement.js';
 export { TierSecurityGroup, type TierSecurityGroupProps, type AllowFromOptions } from './network/tier-security-group.js';
 export {
   HardenedLaunchTemplate,

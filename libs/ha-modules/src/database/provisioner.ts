@@ -2,13 +2,13 @@ import { Construct } from 'constructs';
 import { dependable, type ITerraformDependable } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
+import { assertPlacement, subnetIdsOf, type SubnetPlacement } from '../network/placement.js';
 
 export interface DatabaseProvisionerProps {
   /** Tenant name: prefix of every resource name and Name tag. */
   readonly name: string;
-  readonly vpcId: string;
-  /** Private app subnets: the job needs a path to the database and, through NAT, to AWS APIs. */
-  readonly appSubnetIds: string[];
+  /** The app subnets (`Network.appPlacement`): the job needs a path to the database and, through NAT, to AWS APIs. */
+  readonly placement: SubnetPlacement;
   /** The release AMI (the job installs the database client it needs). */
   readonly amiId: string;
   /** @default 't3.micro' */
@@ -44,11 +44,11 @@ export class DatabaseProvisioner extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseProvisionerProps) {
     super(scope, id);
     const { name } = props;
-    if (props.appSubnetIds.length === 0) throw new Error(`DatabaseProvisioner ${name}: appSubnetIds is empty: give the app subnets`);
+    assertPlacement(`DatabaseProvisioner ${name}`, props.placement, { minZones: 1, give: 'the app subnets (Network.appPlacement)' });
     this.instances = new HardenedLaunchTemplate(this, 'instances', {
       name: `${name}-db-provisioner`,
       purpose: 'one-shot database user provisioning job, accepts no connections',
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       amiId: props.amiId,
       instanceType: props.instanceType ?? 't3.micro',
       kmsKeyArn: props.kmsKeyArn,
@@ -58,7 +58,7 @@ export class DatabaseProvisioner extends Construct {
     allowHttpsOut(this, 'egress-https', this.instances.securityGroupId);
     const asg = new AutoscalingGroup(this, 'asg', {
       ...this.instances.autoScalingGroupSettings({
-        subnetIds: props.appSubnetIds,
+        subnetIds: subnetIdsOf(props.placement),
         healthCheckGraceSeconds: HEALTH_CHECK_GRACE_SECONDS,
         // A job, not a service: a new template version never replaces a running job.
         minHealthyPercent: 0,

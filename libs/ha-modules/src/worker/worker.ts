@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
+import { assertPlacement, subnetIdsOf, type SubnetPlacement } from '../network/placement.js';
 
 export interface WorkerProps {
   /** Tenant name: prefix of every resource name and Name tag. */
   readonly name: string;
-  readonly vpcId: string;
-  /** Private app subnets, one per zone: the instance comes back in another zone when one fails. */
-  readonly appSubnetIds: string[];
+  /** The app subnets of every zone (`Network.appPlacement`): the instance comes back in another zone when one fails. */
+  readonly placement: SubnetPlacement;
   /** AMI of the worker; normally the web tier's, so cron runs the same release. */
   readonly amiId: string;
   /** @default 't3.medium' */
@@ -43,12 +43,12 @@ export class Worker extends Construct {
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
     const { name } = props;
-    if (props.appSubnetIds.length === 0) throw new Error(`Worker ${name}: appSubnetIds is empty: give the app subnets of every zone`);
+    assertPlacement(`Worker ${name}`, props.placement, { minZones: 1, give: 'the app subnets of every zone (Network.appPlacement)' });
 
     this.instances = new HardenedLaunchTemplate(this, 'instances', {
       name: `${name}-worker`,
       purpose: 'scheduled-job worker, accepts no connections',
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       amiId: props.amiId,
       instanceType: props.instanceType ?? 't3.medium',
       kmsKeyArn: props.kmsKeyArn,
@@ -61,7 +61,7 @@ export class Worker extends Construct {
 
     const asg = new AutoscalingGroup(this, 'asg', {
       ...this.instances.autoScalingGroupSettings({
-        subnetIds: props.appSubnetIds,
+        subnetIds: subnetIdsOf(props.placement),
         healthCheckGraceSeconds: HEALTH_CHECK_GRACE_SECONDS,
         // Terminate before launch (0 % healthy, never above 100 %): two cron nodes must never overlap;
         // a few minutes without cron only delay the next run.
