@@ -12,6 +12,7 @@ export {
   type InstancePolicyStatement,
 } from './compute/hardened-launch-template.js';
 export { WebTier, type WebTierProps, type AlbAccessLogs, type OriginVerifyHeader, ALB_TLS_POLICY } from './web-tier/web-tier.js';
+export { SingleInstanceGroup, type SingleInstanceGroupProps, type SingleInstanceLifetime } from './compute/single-instance-group.js';
 export { Worker, type WorkerProps } from './worker/worker.js';
 export { OriginVerifySecret, type OriginVerifySecretProps, DEFAULT_ORIGIN_VERIFY_HEADER } from './edge/origin-secret.js';
 export { RegionalWebAcl, type RegionalWebAclProps, DEFAULT_LARGE_BODY_PATHS } from './edge/web-acl.js';

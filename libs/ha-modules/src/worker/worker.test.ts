@@ -154,7 +154,7 @@ describe('Worker', () => {
 
   it('refuses to run without subnets', () => {
     expect(() => synthWorker({ placement: { vpcId: VPC_ID, subnets: [] } })).toThrow(
-      'Worker acme: placement needs subnets in at least 1 zone, got none; give the app subnets of every zone (Network.appPlacement)',
+      'acme-worker: placement needs subnets in at least 1 zone, got none; give the app subnets of every zone (Network.appPlacement)',
     );
   });
 });
