@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { dependable, type ITerraformDependable } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { assertPlacement, subnetIdsOf, type SubnetPlacement } from '../network/placement.js';
+import { assertPlacement, type SubnetPlacement } from '../network/placement.js';
 import {
   allowHttpsOut,
   HardenedLaunchTemplate,
@@ -17,7 +17,7 @@ import {
  */
 export type SingleInstanceLifetime = 'always' | 'once';
 
-export interface SingleInstanceGroupProps extends Omit<HardenedLaunchTemplateProps, 'vpcId'> {
+export interface SingleInstanceGroupProps extends HardenedLaunchTemplateProps {
   /** Where the instance may run (normally `Network.appPlacement`): the group picks a zone, and another when one fails. */
   readonly placement: SubnetPlacement;
   readonly lifetime: SingleInstanceLifetime;
@@ -45,14 +45,13 @@ export class SingleInstanceGroup extends Construct {
   constructor(scope: Construct, id: string, props: SingleInstanceGroupProps) {
     super(scope, id);
     assertPlacement(props.name, props.placement, { minZones: 1, give: 'the app subnets of every zone (Network.appPlacement)' });
-    const { placement, lifetime, healthCheckGraceSeconds, ...template } = props;
-    this.instances = new HardenedLaunchTemplate(this, 'instances', { ...template, vpcId: placement.vpcId });
+    const { lifetime, healthCheckGraceSeconds, ...template } = props;
+    this.instances = new HardenedLaunchTemplate(this, 'instances', template);
     allowHttpsOut(this, 'egress-https', this.instances.securityGroupId);
 
     const once = lifetime === 'once';
     this.group = new AutoscalingGroup(this, 'asg', {
       ...this.instances.autoScalingGroupSettings({
-        subnetIds: subnetIdsOf(placement),
         healthCheckGraceSeconds,
         // Terminate before launch (0 % healthy, never above 100 %): two copies must never overlap, and
         // a new template version never replaces a running job.

@@ -144,7 +144,7 @@ export class WebTier extends Construct {
     this.instances = new HardenedLaunchTemplate(this, 'instances', {
       name: `${name}-web`,
       purpose: 'web/app instances, reachable from the load balancer only',
-      vpcId: props.placement.vpcId,
+      placement: props.placement,
       amiId: props.amiId,
       instanceType: props.instanceType,
       kmsKeyArn: props.kmsKeyArn,
@@ -194,7 +194,6 @@ export class WebTier extends Construct {
 
     const asg = new AutoscalingGroup(this, 'asg', {
       ...this.instances.autoScalingGroupSettings({
-        subnetIds: subnetIdsOf(props.placement),
         healthCheckGraceSeconds: settings.healthCheckGraceSeconds,
         minHealthyPercent: settings.minHealthyPercent,
         maxHealthyPercent: settings.maxHealthyPercent,
