@@ -1,6 +1,7 @@
 /** The HA reference modules: one construct per concept, secure and highly available by default. */
 export { TenantKey, type TenantKeyProps } from './keys/tenant-key.js';
 export { Network, type NetworkProps, type NetworkSubnets, type NatGatewayMode } from './network/network.js';
+export type { SubnetPlacement, PlacedSubnet } from './network/placement.js';
 export { TierSecurityGroup, type TierSecurityGroupProps, type AllowFromOptions } from './network/tier-security-group.js';
 export {
   HardenedLaunchTemplate,
@@ -11,6 +12,7 @@ export {
   type InstancePolicyStatement,
 } from './compute/hardened-launch-template.js';
 export { WebTier, type WebTierProps, type AlbAccessLogs, type OriginVerifyHeader, ALB_TLS_POLICY } from './web-tier/web-tier.js';
+export { SingleInstanceGroup, type SingleInstanceGroupProps, type SingleInstanceLifetime } from './compute/single-instance-group.js';
 export { Worker, type WorkerProps } from './worker/worker.js';
 export { OriginVerifySecret, type OriginVerifySecretProps, DEFAULT_ORIGIN_VERIFY_HEADER } from './edge/origin-secret.js';
 export { RegionalWebAcl, type RegionalWebAclProps, DEFAULT_LARGE_BODY_PATHS } from './edge/web-acl.js';

@@ -134,7 +134,7 @@ export class TenantStack extends TerraformStack {
       flowLogRetentionDays: flowLogs.retentionDays,
       flowLogBucket: flowLogsToS3 ? { arn: logs.bucketArn, prefix: LOG_PREFIXES.flowLogs } : undefined,
     });
-    const { vpcId, publicSubnetIds, appSubnetIds, dataSubnetIds } = this.network;
+    const { vpcId, publicPlacement, appPlacement, dataPlacement } = this.network;
     this.profile = applicationProfile(spec.app.profile);
     const { timeouts } = this.profile;
     const windows = maintenanceWindows(spec.timeZone);
@@ -154,8 +154,7 @@ export class TenantStack extends TerraformStack {
     // The release tag is in the launch templates: a release change alone rolls the instances.
     const launchTags = { ...tenantTags, ...(spec.app.release ? { release: spec.app.release } : {}), profile: spec.app.profile };
     const compute = {
-      vpcId,
-      appSubnetIds,
+      placement: appPlacement,
       amiId: spec.app.amiId,
       kmsKeyArn,
       rootVolumeGiB: spec.app.rootVolumeGiB,
@@ -178,7 +177,7 @@ export class TenantStack extends TerraformStack {
     this.webTier = new WebTier(this, 'web', {
       ...compute,
       name,
-      publicSubnetIds,
+      loadBalancerPlacement: publicPlacement,
       instanceType: spec.app.instanceType,
       appPort: spec.app.port,
       healthCheckPath: spec.app.healthCheckPath,
@@ -208,8 +207,7 @@ export class TenantStack extends TerraformStack {
     const provisionerGroup = `${name}-db-provisioner`;
     this.databaseProvisioner = new DatabaseProvisioner(this, 'db-provisioner', {
       name,
-      vpcId,
-      appSubnetIds,
+      placement: appPlacement,
       amiId: spec.app.amiId,
       kmsKeyArn,
       launchTags: tenantTags,
@@ -241,9 +239,7 @@ export class TenantStack extends TerraformStack {
       ...(spec.database.engine.startsWith('aurora')
         ? { readerCount: spec.database.readers }
         : { allocatedStorageGiB: spec.database.allocatedStorageGiB }),
-      vpcId,
-      dataSubnetIds,
-      availabilityZones: zones,
+      placement: dataPlacement,
       allowedSecurityGroupIds: [...instanceGroups, this.databaseProvisioner.securityGroupId],
       kmsKeyArn,
       backupRetentionDays: spec.database.backupRetentionDays,
@@ -269,9 +265,7 @@ export class TenantStack extends TerraformStack {
           engine: spec.cache.engine,
           nodeType: spec.cache.nodeType,
           replicasPerNodeGroup: spec.cache.replicas,
-          vpcId,
-          dataSubnetIds,
-          availabilityZones: zones,
+          placement: dataPlacement,
           allowedSecurityGroupIds: instanceGroups,
           kmsKeyArn,
           authPassword: this.cacheCredentials.password!,
@@ -283,8 +277,7 @@ export class TenantStack extends TerraformStack {
 
     this.fileSystem = new SharedFileSystem(this, 'user-data', {
       name,
-      vpcId,
-      subnetIds: appSubnetIds,
+      placement: appPlacement,
       allowedSecurityGroupIds: instanceGroups,
       kmsKeyArn,
       accountId,
@@ -305,8 +298,7 @@ export class TenantStack extends TerraformStack {
       region: spec.region,
       accountId,
       kmsKeyArn,
-      vpcId,
-      subnetIds: appSubnetIds,
+      placement: appPlacement,
       clientSecurityGroupIds: instanceGroups,
       relay: spec.mail.relay,
     });

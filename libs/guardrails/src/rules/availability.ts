@@ -120,7 +120,7 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
     area: 'availability',
     description: 'The shared file system has a mount target in every zone the instances run in',
     resourceTypes: ['aws_efs_file_system'],
-    fix: 'create a mount target in the app subnet of every zone (SharedFileSystem subnetIds = the app subnets)',
+    fix: 'create a mount target in the app subnet of every zone (SharedFileSystem placement = Network.appPlacement)',
     check(fs, stack) {
       const mounted = zonesOfSubnets(
         stack,

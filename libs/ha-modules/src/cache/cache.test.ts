@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { cacheCluster } from '../testing/data-fixtures.js';
-import { offlineAwsProvider, TEST_ZONES } from '../testing/offline.js';
+import { offlineAwsProvider } from '../testing/offline.js';
 import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } from '../testing/plan-offline.js';
 import { connectionRules, securityGroupRules } from '../testing/security-group-rules.js';
 import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
-import { APP_SECURITY_GROUP_ID, DATA_SUBNET_IDS, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
+import { APP_SECURITY_GROUP_ID, DATA_SUBNET_IDS, KMS_KEY_ARN, placementOf, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import type { CacheClusterProps } from './cache.js';
 
 const OUTPUTS = [
@@ -40,13 +40,13 @@ describe('CacheCluster', () => {
       num_cache_clusters: 2,
       automatic_failover_enabled: true,
       multi_az_enabled: true,
+      preferred_cache_cluster_azs: ['eu-west-1a', 'eu-west-1b'],
     });
     expect(group).not.toHaveProperty('num_node_groups');
-    expect(group).not.toHaveProperty('preferred_cache_cluster_azs');
   });
 
-  it('spreads the nodes over the given zones, primary first', () => {
-    const [, group] = synthCache({ replicasPerNodeGroup: 3, availabilityZones: TEST_ZONES }).single('aws_elasticache_replication_group');
+  it("spreads the nodes over the placement's zones in turn, primary first", () => {
+    const [, group] = synthCache({ replicasPerNodeGroup: 3 }).single('aws_elasticache_replication_group');
     expect(group).toMatchObject({
       num_cache_clusters: 4,
       preferred_cache_cluster_azs: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1a'],
@@ -194,8 +194,12 @@ describe('CacheCluster', () => {
     expect(() => synthCache({ replicasPerNodeGroup: 0 })).toThrow(
       'CacheCluster acme: replicasPerNodeGroup must be a whole number between 1 and 5 (failover needs a replica), got 0',
     );
-    expect(() => synthCache({ dataSubnetIds: ['subnet-1'] })).toThrow(/dataSubnetIds needs at least 2 subnets/);
-    expect(() => synthCache({ availabilityZones: ['eu-west-1a'] })).toThrow(/availabilityZones must list at least 2 distinct zones/);
+    expect(() => synthCache({ placement: placementOf(['subnet-1']) })).toThrow(
+      'CacheCluster acme: placement needs subnets in at least 2 zones, got 1 (eu-west-1a); give the data subnets (Network.dataPlacement)',
+    );
+    expect(() => synthCache({ placement: placementOf(['subnet-1', 'subnet-2'], ['eu-west-1a', 'eu-west-1a']) })).toThrow(
+      /CacheCluster acme: placement has more than one subnet in zone eu-west-1a/,
+    );
     expect(() => synthCache({ allowedSecurityGroupIds: [] })).toThrow(/allowedSecurityGroupIds needs at least one/);
     expect(() => synthCache({ snapshotRetentionDays: 0 })).toThrow(/snapshotRetentionDays must be a whole number between 1 and 35/);
   });
@@ -206,7 +210,7 @@ describeWithTerraform('CacheCluster with the real terraform', () => {
   it('initialises, validates and plans offline', async () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack);
-      cacheCluster(stack, { availabilityZones: TEST_ZONES }, 'sessions');
+      cacheCluster(stack, {}, 'sessions');
       cacheCluster(stack, { purpose: 'application', engine: 'redis', replicasPerNodeGroup: 2 }, 'application');
     });
 

@@ -5,6 +5,7 @@ import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subn
 import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
 import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
 import { boundedName } from '../naming.js';
+import { assertPlacement, subnetIdsOf, zonesOf, type SubnetPlacement } from '../network/placement.js';
 import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 export type CachePurpose = 'sessions' | 'application';
@@ -25,11 +26,11 @@ export interface CacheClusterProps {
   readonly nodeType?: string;
   /** Replicas of the primary (≥ 1, ≤ 5); the group has 1 + replicas nodes. @default 1 */
   readonly replicasPerNodeGroup?: number;
-  readonly vpcId: string;
-  /** Private data subnets, ≥ 2, in different zones. */
-  readonly dataSubnetIds: string[];
-  /** Zones to spread the nodes over, primary first, in turn. @default ElastiCache places the nodes */
-  readonly availabilityZones?: string[];
+  /**
+   * The private data subnets (`Network.dataPlacement`), in at least 2 zones: the nodes are spread
+   * over their zones in turn, the primary in the first.
+   */
+  readonly placement: SubnetPlacement;
   /**
    * Security groups of the app and worker instances: the only sources allowed on port 6379 (≥ 1).
    * Each also gets its egress rule to the cache, so the connection is complete.
@@ -102,14 +103,14 @@ export class CacheCluster extends Construct {
     const securityGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-cache-${purpose}`,
       description: `${name}: ${purpose} cache, reachable from the app and worker instances only`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
     });
     securityGroup.allowFrom(props.allowedSecurityGroupIds, PORT, (n) => `Cache port from allowed security group ${n}`);
 
     const subnetGroup = new ElasticacheSubnetGroup(this, 'subnet-group', {
       name: groupId,
       description: `${name}: ${purpose} cache subnets`,
-      subnetIds: props.dataSubnetIds,
+      subnetIds: subnetIdsOf(props.placement),
       tags,
     });
     const parameterGroup = new ElasticacheParameterGroup(this, 'parameter-group', {
@@ -139,7 +140,7 @@ export class CacheCluster extends Construct {
     });
 
     const nodeCount = 1 + settings.replicasPerNodeGroup;
-    const zones = props.availabilityZones;
+    const zones = zonesOf(props.placement);
     const replicationGroup = new ElasticacheReplicationGroup(this, 'replication-group', {
       replicationGroupId: groupId,
       description: `${name}: ${purpose} cache`,
@@ -149,7 +150,7 @@ export class CacheCluster extends Construct {
       nodeType: settings.nodeType,
       port: PORT,
       numCacheClusters: nodeCount,
-      preferredCacheClusterAzs: zones && Array.from({ length: nodeCount }, (_, index) => zones[index % zones.length]!),
+      preferredCacheClusterAzs: Array.from({ length: nodeCount }, (_, index) => zones[index % zones.length]!),
       automaticFailoverEnabled: true,
       multiAzEnabled: true,
       subnetGroupName: subnetGroup.name,
@@ -207,11 +208,7 @@ function withDefaults(props: CacheClusterProps): CacheSettings {
   if (!Number.isInteger(snapshotRetentionDays) || snapshotRetentionDays < 1 || snapshotRetentionDays > 35) {
     fail(`snapshotRetentionDays must be a whole number between 1 and 35, got ${snapshotRetentionDays}`);
   }
-  if (props.dataSubnetIds.length < 2) fail(`dataSubnetIds needs at least 2 subnets in different zones, got ${props.dataSubnetIds.length}`);
-  const zones = props.availabilityZones;
-  if (zones !== undefined && (zones.length < 2 || new Set(zones).size !== zones.length)) {
-    fail(`availabilityZones must list at least 2 distinct zones, got ${zones.join(', ') || 'none'}`);
-  }
+  assertPlacement(`CacheCluster ${props.name}`, props.placement, { minZones: 2, give: 'the data subnets (Network.dataPlacement)' });
   if (props.allowedSecurityGroupIds.length === 0)
     fail('allowedSecurityGroupIds needs at least one security group (the app instances), or nothing can reach the cache');
 

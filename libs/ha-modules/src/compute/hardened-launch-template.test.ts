@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { TerraformOutput } from 'cdktf';
 import { policyOf, serviceTrust } from '../testing/policy.js';
 import { ref, synthesize, testStack, type SynthResource } from '../testing/synth.js';
-import { KMS_KEY_ARN, VPC_ID } from '../testing/values.js';
+import { KMS_KEY_ARN, placementOf, VPC_ID } from '../testing/values.js';
 import {
   HardenedLaunchTemplate,
   type HardenedLaunchTemplateProps,
   type InstanceGroupSettings,
   type InstancePolicyStatement,
 } from './hardened-launch-template.js';
+
+/** The instances' subnets, one per zone. */
+const SUBNET_IDS = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'];
 
 function synthTemplate(
   overrides: Partial<HardenedLaunchTemplateProps> = {},
@@ -20,7 +23,7 @@ function synthTemplate(
       const template = new HardenedLaunchTemplate(scope, 'instances', {
         name: 'acme-web',
         purpose: 'web/app instances',
-        vpcId: VPC_ID,
+        placement: placementOf(SUBNET_IDS),
         amiId: 'ami-0123456789abcdef0',
         instanceType: 't3.large',
         kmsKeyArn: KMS_KEY_ARN,
@@ -132,15 +135,14 @@ describe('HardenedLaunchTemplate', () => {
   });
 
   it('gives its auto scaling groups its name, a pinned version, a rolling refresh that rolls back, metrics and the Name tag', () => {
-    const subnetIds = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'];
     const settings = (group: InstanceGroupSettings) => {
       const { outputs, single } = synthTemplate({}, [], group);
       return { templateId: single('aws_launch_template')[0], group: outputs['group'] as SynthResource };
     };
-    const { templateId, group } = settings({ subnetIds, healthCheckGraceSeconds: 240, minHealthyPercent: 90 });
+    const { templateId, group } = settings({ healthCheckGraceSeconds: 240, minHealthyPercent: 90 });
     expect(group).toEqual({
       name: 'acme-web',
-      vpcZoneIdentifier: subnetIds,
+      vpcZoneIdentifier: SUBNET_IDS,
       healthCheckGracePeriod: 240,
       launchTemplate: { id: ref('aws_launch_template', templateId), version: ref('aws_launch_template', templateId, 'latest_version') },
       instanceRefresh: {
@@ -158,7 +160,7 @@ describe('HardenedLaunchTemplate', () => {
       ],
       tag: [{ key: 'Name', value: 'acme-web', propagateAtLaunch: true }],
     });
-    const capped = settings({ subnetIds, healthCheckGraceSeconds: 300, minHealthyPercent: 0, maxHealthyPercent: 100 }).group;
+    const capped = settings({ healthCheckGraceSeconds: 300, minHealthyPercent: 0, maxHealthyPercent: 100 }).group;
     expect(capped['instanceRefresh']).toMatchObject({
       preferences: { minHealthyPercentage: 0, maxHealthyPercentage: 100, instanceWarmup: '300' },
     });

@@ -9,6 +9,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { IAM_ROLE_NAME_MAX, serviceTrustPolicy } from '../iam.js';
 import { boundedName } from '../naming.js';
+import { subnetIdsOf, type SubnetPlacement } from '../network/placement.js';
 import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 export interface HardenedLaunchTemplateProps {
@@ -16,8 +17,8 @@ export interface HardenedLaunchTemplateProps {
   readonly name: string;
   /** What the instances do, for the descriptions, e.g. `web/app instances`. */
   readonly purpose: string;
-  /** VPC of the instances' security group. */
-  readonly vpcId: string;
+  /** Where the instances run (e.g. `Network.appPlacement`): the VPC of their security group, the subnets of their auto scaling groups. */
+  readonly placement: SubnetPlacement;
   /** AMI of the instances; a new one is a new template version, rolled by the group's instance refresh. */
   readonly amiId: string;
   readonly instanceType: string;
@@ -39,8 +40,6 @@ export interface HardenedLaunchTemplateProps {
 
 /** How an auto scaling group runs the instances of a `HardenedLaunchTemplate`. */
 export interface InstanceGroupSettings {
-  /** Subnets of the instances, one per zone. */
-  readonly subnetIds: string[];
   /** Seconds a new instance gets before health checks count; also its warm-up in an instance refresh. */
   readonly healthCheckGraceSeconds: number;
   /** Share of capacity that must stay healthy during an instance refresh, in percent. */
@@ -86,6 +85,7 @@ export class HardenedLaunchTemplate extends Construct {
   readonly instanceRoleArn: string;
   private readonly role: IamRole;
   private readonly templateName: string;
+  private readonly subnetIds: string[];
   private readonly launchTags: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: HardenedLaunchTemplateProps) {
@@ -97,7 +97,11 @@ export class HardenedLaunchTemplate extends Construct {
     }
 
     // Rules are separate resources added by the owner, so groups can reference each other.
-    const securityGroup = new TierSecurityGroup(this, 'Default', { name, description: `${name}: ${props.purpose}`, vpcId: props.vpcId });
+    const securityGroup = new TierSecurityGroup(this, 'Default', {
+      name,
+      description: `${name}: ${props.purpose}`,
+      vpcId: props.placement.vpcId,
+    });
 
     const roleName = boundedName(name, 'instance', IAM_ROLE_NAME_MAX);
     this.role = new IamRole(this, 'instance-role', {
@@ -146,12 +150,13 @@ export class HardenedLaunchTemplate extends Construct {
     this.instanceRoleName = this.role.name;
     this.instanceRoleArn = this.role.arn;
     this.templateName = name;
+    this.subnetIds = subnetIdsOf(props.placement);
     this.launchTags = props.launchTags ?? {};
   }
 
   /**
    * The arguments every auto scaling group of these instances shares: named like the template, over
-   * `subnetIds`, pinned to the newest template version (every change is a version to roll back to),
+   * the placement's subnets, pinned to the newest template version (every change is a version to roll back to),
    * replaced by a rolling instance refresh that skips instances already on that version and rolls
    * back by itself, group metrics on, and the Name and launch tags on it and each instance. The owner adds capacity,
    * the health-check type and the rest.
@@ -159,7 +164,7 @@ export class HardenedLaunchTemplate extends Construct {
   autoScalingGroupSettings(settings: InstanceGroupSettings): InstanceGroupArguments {
     return {
       name: this.templateName,
-      vpcZoneIdentifier: settings.subnetIds,
+      vpcZoneIdentifier: this.subnetIds,
       healthCheckGracePeriod: settings.healthCheckGraceSeconds,
       launchTemplate: { id: this.launchTemplateId, version: this.launchTemplateVersion },
       instanceRefresh: {

@@ -5,7 +5,7 @@ import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } 
 import { policyOf, serviceTrust } from '../testing/policy.js';
 import { connectionRules, securityGroupRules } from '../testing/security-group-rules.js';
 import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
-import { APP_SECURITY_GROUP_ID, DATA_SUBNET_IDS, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
+import { APP_SECURITY_GROUP_ID, DATA_SUBNET_IDS, KMS_KEY_ARN, placementOf, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import type { DatabaseProps } from './database.js';
 
 const OUTPUTS = [
@@ -295,14 +295,11 @@ describe('Database', () => {
     expect(() => synthDatabase({ backupRetentionDays: 3 })).toThrow(
       'Database acme: backupRetentionDays must be a whole number between 7 and 35 (the fleet keeps at least 7 days of backups), got 3',
     );
-    expect(() => synthDatabase({ dataSubnetIds: ['subnet-1'], availabilityZones: ['eu-west-1a'] })).toThrow(
-      /dataSubnetIds needs at least 2 subnets/,
+    expect(() => synthDatabase({ placement: placementOf(['subnet-1']) })).toThrow(
+      'Database acme: placement needs subnets in at least 2 zones, got 1 (eu-west-1a); give the data subnets (Network.dataPlacement)',
     );
-    expect(() => synthDatabase({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(
-      /availabilityZones must list the zone of each data subnet/,
-    );
-    expect(() => synthDatabase({ availabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1b'] })).toThrow(
-      /availabilityZones must be distinct/,
+    expect(() => synthDatabase({ placement: placementOf(DATA_SUBNET_IDS, ['eu-west-1a', 'eu-west-1a', 'eu-west-1b']) })).toThrow(
+      'Database acme: placement has more than one subnet in zone eu-west-1a; give the data subnets (Network.dataPlacement), one per zone',
     );
     expect(() => synthDatabase({ allowedSecurityGroupIds: [] })).toThrow(/allowedSecurityGroupIds needs at least one/);
     expect(() => synthDatabase({ engine: 'aurora-mysql', readerCount: 0 })).toThrow(/readerCount must be a whole number between 1 and 15/);

@@ -10,6 +10,7 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { IAM_ROLE_NAME_MAX, serviceTrustPolicy } from '../iam.js';
 import { boundedName } from '../naming.js';
+import { assertPlacement, subnetIdsOf, zonesOf, type SubnetPlacement } from '../network/placement.js';
 import { TierSecurityGroup } from '../network/tier-security-group.js';
 import { CredentialsSecret } from '../secrets/credentials-secret.js';
 
@@ -35,11 +36,11 @@ export interface DatabaseProps {
   readonly allocatedStorageGiB?: number;
   /** Aurora only: reader instances, spread over the zones other than the writer's (≥ 1). @default 1 */
   readonly readerCount?: number;
-  readonly vpcId: string;
-  /** Private data subnets, ≥ 2, each in a different zone. */
-  readonly dataSubnetIds: string[];
-  /** Zones of `dataSubnetIds`, in the same order. Aurora's writer goes to the first one. */
-  readonly availabilityZones: string[];
+  /**
+   * The private data subnets (`Network.dataPlacement`), in at least 2 zones. Aurora's writer goes
+   * to the first zone, its readers to the others in turn.
+   */
+  readonly placement: SubnetPlacement;
   /**
    * Security groups of the app and worker instances: the only sources allowed on the engine port (≥ 1).
    * Each also gets its egress rule to the database, so the connection is complete.
@@ -201,7 +202,7 @@ export class Database extends Construct {
     const securityGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-db`,
       description: `${name}: database, reachable from the app and worker instances only`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
     });
     securityGroup.allowFrom(props.allowedSecurityGroupIds, traits.port, (n) => `Database port from allowed security group ${n}`);
     this.securityGroupId = securityGroup.securityGroupId;
@@ -209,7 +210,7 @@ export class Database extends Construct {
     const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
       name: identifier,
       description: `${name}: database subnets`,
-      subnetIds: props.dataSubnetIds,
+      subnetIds: subnetIdsOf(props.placement),
       tags: { Name: `${name}-db` },
     });
 
@@ -308,7 +309,7 @@ export class Database extends Construct {
       preferredBackupWindow: windows?.backupWindow,
       preferredMaintenanceWindow: windows?.maintenanceWindow,
     });
-    const zones = props.availabilityZones;
+    const zones = zonesOf(props.placement);
     const clusterInstance = (role: string, zone: string, promotionTier: number) =>
       new RdsClusterInstance(this, role, {
         ...instanceSettings,
@@ -380,14 +381,7 @@ function withDefaults(props: DatabaseProps): DatabaseSettings {
       `backupRetentionDays must be a whole number between 7 and 35 (the fleet keeps at least 7 days of backups), got ${backupRetentionDays}`,
     );
   }
-  if (props.dataSubnetIds.length < 2) fail(`dataSubnetIds needs at least 2 subnets in different zones, got ${props.dataSubnetIds.length}`);
-  if (props.availabilityZones.length !== props.dataSubnetIds.length) {
-    fail(
-      `availabilityZones must list the zone of each data subnet, in order: got ${props.availabilityZones.length} zones for ${props.dataSubnetIds.length} subnets`,
-    );
-  }
-  if (new Set(props.availabilityZones).size !== props.availabilityZones.length)
-    fail(`availabilityZones must be distinct, got ${props.availabilityZones.join(', ')}`);
+  assertPlacement(`Database ${props.name}`, props.placement, { minZones: 2, give: 'the data subnets (Network.dataPlacement)' });
   if (props.allowedSecurityGroupIds.length === 0)
     fail('allowedSecurityGroupIds needs at least one security group (the app instances), or nothing can reach the database');
   if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(databaseName)) {

@@ -1,14 +1,12 @@
-import { Construct } from 'constructs';
-import { dependable, type ITerraformDependable } from 'cdktf';
-import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
+import type { Construct } from 'constructs';
+import { SingleInstanceGroup } from '../compute/single-instance-group.js';
+import type { SubnetPlacement } from '../network/placement.js';
 
 export interface DatabaseProvisionerProps {
   /** Tenant name: prefix of every resource name and Name tag. */
   readonly name: string;
-  readonly vpcId: string;
-  /** Private app subnets: the job needs a path to the database and, through NAT, to AWS APIs. */
-  readonly appSubnetIds: string[];
+  /** The app subnets (`Network.appPlacement`): the job needs a path to the database and, through NAT, to AWS APIs. */
+  readonly placement: SubnetPlacement;
   /** The release AMI (the job installs the database client it needs). */
   readonly amiId: string;
   /** @default 't3.micro' */
@@ -29,66 +27,24 @@ const HEALTH_CHECK_GRACE_SECONDS = 600;
  *
  * A one-shot job inside the VPC that creates (and on a re-run, rotates) the application's database
  * user with the master credentials, writes the application secret, then sets its own group back
- * to 0 so the instance goes away. It is the only identity besides RDS that may read the master
- * secret: the web and worker instances never can. Re-run it (rotation, a restored database) with
+ * to 0 so the instance goes away: a `SingleInstanceGroup` that runs `once`. It is the only identity
+ * besides RDS that may read the master secret: the web and worker instances never can. Launch it
+ * after the database with `runAfter`. Re-run it (rotation, a restored database) with
  * `aws autoscaling set-desired-capacity --auto-scaling-group-name <name> --desired-capacity 1`.
  */
-export class DatabaseProvisioner extends Construct {
-  readonly autoScalingGroupName: string;
-  readonly autoScalingGroupArn: string;
-  readonly securityGroupId: string;
-  readonly instanceRoleArn: string;
-  private readonly instances: HardenedLaunchTemplate;
-  private readonly group: AutoscalingGroup;
-
+export class DatabaseProvisioner extends SingleInstanceGroup {
   constructor(scope: Construct, id: string, props: DatabaseProvisionerProps) {
-    super(scope, id);
-    const { name } = props;
-    if (props.appSubnetIds.length === 0) throw new Error(`DatabaseProvisioner ${name}: appSubnetIds is empty: give the app subnets`);
-    this.instances = new HardenedLaunchTemplate(this, 'instances', {
-      name: `${name}-db-provisioner`,
+    super(scope, id, {
+      name: `${props.name}-db-provisioner`,
       purpose: 'one-shot database user provisioning job, accepts no connections',
-      vpcId: props.vpcId,
+      placement: props.placement,
+      lifetime: 'once',
       amiId: props.amiId,
       instanceType: props.instanceType ?? 't3.micro',
       kmsKeyArn: props.kmsKeyArn,
+      healthCheckGraceSeconds: HEALTH_CHECK_GRACE_SECONDS,
       userData: props.userData,
       launchTags: props.launchTags,
     });
-    allowHttpsOut(this, 'egress-https', this.instances.securityGroupId);
-    const asg = new AutoscalingGroup(this, 'asg', {
-      ...this.instances.autoScalingGroupSettings({
-        subnetIds: props.appSubnetIds,
-        healthCheckGraceSeconds: HEALTH_CHECK_GRACE_SECONDS,
-        // A job, not a service: a new template version never replaces a running job.
-        minHealthyPercent: 0,
-        maxHealthyPercent: 100,
-      }),
-      minSize: 0,
-      maxSize: 1,
-      // Runs once when the stack is created; the job sets it back to 0 when done.
-      desiredCapacity: 1,
-      healthCheckType: 'EC2',
-      lifecycle: { ignoreChanges: ['desired_capacity'] },
-    });
-    this.group = asg;
-    this.autoScalingGroupName = asg.name;
-    this.autoScalingGroupArn = asg.arn;
-    this.securityGroupId = this.instances.securityGroupId;
-    this.instanceRoleArn = this.instances.instanceRoleArn;
-  }
-
-  /**
-   * Launches the job only once these exist (the database, the published configuration): a job
-   * started before its database would only wait, and time out.
-   */
-  runAfter(dependencies: ITerraformDependable[]): void {
-    // dependable() gives the bare address depends_on needs; fqn would render as "${...}", which terraform rejects.
-    this.group.dependsOn = [...(this.group.dependsOn ?? []), ...dependencies.map((d) => dependable(d))];
-  }
-
-  /** Grants the job what it needs beyond SSM (one inline policy of its role). */
-  addInstancePolicy(policyName: string, statements: InstancePolicyStatement[]): void {
-    this.instances.addInlinePolicy(policyName, statements);
   }
 }

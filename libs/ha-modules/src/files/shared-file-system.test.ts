@@ -7,7 +7,7 @@ import { createdCounts, expectOnlyCreates, planOffline } from '../testing/plan-o
 import { policyOf } from '../testing/policy.js';
 import { connectionRules, securityGroupRules } from '../testing/security-group-rules.js';
 import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
-import { ACCOUNT_ID, APP_SECURITY_GROUP_ID, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
+import { ACCOUNT_ID, APP_SECURITY_GROUP_ID, KMS_KEY_ARN, placementOf, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import { SharedFileSystem, type SharedFileSystemProps } from './shared-file-system.js';
 
 const OUTPUTS = ['fileSystemId', 'fileSystemArn', 'securityGroupId', 'dnsName'] as const;
@@ -16,8 +16,7 @@ const SUBNETS = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb', 'subnet
 
 const props = (overrides: Partial<SharedFileSystemProps> = {}): SharedFileSystemProps => ({
   name: 'acme',
-  vpcId: VPC_ID,
-  subnetIds: SUBNETS,
+  placement: placementOf(SUBNETS),
   allowedSecurityGroupIds: [APP_SECURITY_GROUP_ID, WORKER_SECURITY_GROUP_ID],
   kmsKeyArn: KMS_KEY_ARN,
   accountId: ACCOUNT_ID,
@@ -128,9 +127,13 @@ describe('SharedFileSystem', () => {
     });
   });
 
-  it('rejects fewer than two zones, a repeated subnet, no allowed group and a bad account id', () => {
-    expect(() => synthFileSystem({ subnetIds: [SUBNETS[0]!] })).toThrow(/SharedFileSystem acme: needs a subnet in at least 2 zones, got 1/);
-    expect(() => synthFileSystem({ subnetIds: [SUBNETS[0]!, SUBNETS[0]!] })).toThrow(/subnetIds holds the same subnet twice/);
+  it('rejects fewer than two zones, two subnets in one zone, no allowed group and a bad account id', () => {
+    expect(() => synthFileSystem({ placement: placementOf([SUBNETS[0]!]) })).toThrow(
+      'SharedFileSystem acme: placement needs subnets in at least 2 zones, got 1 (eu-west-1a); give the app subnets (Network.appPlacement)',
+    );
+    expect(() => synthFileSystem({ placement: placementOf(SUBNETS, ['eu-west-1a', 'eu-west-1b', 'eu-west-1a']) })).toThrow(
+      /SharedFileSystem acme: placement has more than one subnet in zone eu-west-1a/,
+    );
     expect(() => synthFileSystem({ allowedSecurityGroupIds: [] })).toThrow(/allowedSecurityGroupIds is empty/);
     expect(() => synthFileSystem({ accountId: '12345678901x' })).toThrow(
       /SharedFileSystem acme: accountId must be a 12-digit AWS account id/,
@@ -143,7 +146,7 @@ describe('SharedFileSystem', () => {
       const network = new Network(stack, 'network', networkProps());
       const tierGroup = (id: string) => new SecurityGroup(stack, id, { name: `acme-${id}`, description: id, vpcId: network.vpcId }).id;
       const allowedSecurityGroupIds = [tierGroup('app'), tierGroup('worker')];
-      new SharedFileSystem(stack, 'efs', props({ vpcId: network.vpcId, subnetIds: network.appSubnetIds, allowedSecurityGroupIds }));
+      new SharedFileSystem(stack, 'efs', props({ placement: network.appPlacement, allowedSecurityGroupIds }));
     });
     expectOnlyCreates(summary);
     expect(createdCounts(summary)).toMatchObject({

@@ -6,14 +6,17 @@ import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { assertAccountId } from '../aws-account.js';
+import { assertPlacement, type SubnetPlacement } from '../network/placement.js';
 import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 export interface SharedFileSystemProps {
   /** Tenant name: prefix of the security group, creation token and Name tags. */
   readonly name: string;
-  readonly vpcId: string;
-  /** One subnet per application zone (≥ 2): each gets a mount target, so losing a zone leaves the others mounted. */
-  readonly subnetIds: string[];
+  /**
+   * The application subnets (`Network.appPlacement`), in at least 2 zones: each gets a mount target,
+   * so losing a zone leaves the others mounted.
+   */
+  readonly placement: SubnetPlacement;
   /**
    * Security groups (web/app and worker) that may reach NFS (TCP 2049); nothing else can. Each also
    * gets its egress rule to the mount targets, so the connection is complete.
@@ -69,7 +72,7 @@ export class SharedFileSystem extends Construct {
     const securityGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-efs`,
       description: `${name}: shared file system, NFS from the application tiers only`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
     });
     securityGroup.allowFrom(props.allowedSecurityGroupIds, NFS_PORT, 'NFS from an application tier', { idPrefix: 'nfs-' });
 
@@ -115,7 +118,7 @@ export class SharedFileSystem extends Construct {
       }),
     });
 
-    props.subnetIds.forEach((subnetId, index) => {
+    props.placement.subnets.forEach(({ id: subnetId }, index) => {
       new EfsMountTarget(this, `mount-target-${index}`, {
         fileSystemId: fileSystem.id,
         subnetId,
@@ -144,11 +147,11 @@ function validate(props: SharedFileSystemProps): void {
   const fail = (message: string) => {
     throw new Error(`SharedFileSystem ${props.name}: ${message}`);
   };
-  if (Token.isUnresolved(props.subnetIds) || Token.isUnresolved(props.allowedSecurityGroupIds)) {
-    fail('subnetIds and allowedSecurityGroupIds must be lists known at synthesis (one element per subnet or group)');
+  if (Token.isUnresolved(props.allowedSecurityGroupIds)) {
+    fail('allowedSecurityGroupIds must be a list known at synthesis (one element per group)');
   }
-  if (props.subnetIds.length < 2) fail(`needs a subnet in at least 2 zones, got ${props.subnetIds.length}`);
-  if (new Set(props.subnetIds).size !== props.subnetIds.length) fail('subnetIds holds the same subnet twice');
+  // EFS takes one mount target per zone.
+  assertPlacement(`SharedFileSystem ${props.name}`, props.placement, { minZones: 2, give: 'the app subnets (Network.appPlacement)' });
   if (props.allowedSecurityGroupIds.length < 1) fail('allowedSecurityGroupIds is empty: nothing could mount the file system');
   assertAccountId(`SharedFileSystem ${props.name}`, props.accountId);
   const entry = props.accessPoint;

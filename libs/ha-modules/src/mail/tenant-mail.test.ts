@@ -7,7 +7,7 @@ import { createdCounts, describeWithTerraform, expectOnlyCreates, planOffline } 
 import { policyOf } from '../testing/policy.js';
 import { connectionRules, securityGroupRules } from '../testing/security-group-rules.js';
 import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
-import { ACCOUNT_ID, APP_SECURITY_GROUP_ID, KMS_KEY_ARN, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
+import { ACCOUNT_ID, APP_SECURITY_GROUP_ID, KMS_KEY_ARN, placementOf, VPC_ID, WORKER_SECURITY_GROUP_ID } from '../testing/values.js';
 import { SES_SMTP_REGIONS, TenantMail, type TenantMailProps } from './tenant-mail.js';
 
 const DOMAIN = 'learn.northwind.edu.au';
@@ -33,8 +33,7 @@ const props = (overrides: Partial<TenantMailProps> = {}): TenantMailProps => ({
   region: 'eu-west-1',
   accountId: ACCOUNT_ID,
   kmsKeyArn: KMS_KEY_ARN,
-  vpcId: VPC_ID,
-  subnetIds: SUBNETS,
+  placement: placementOf(SUBNETS),
   clientSecurityGroupIds: CLIENTS,
   ...overrides,
 });
@@ -181,8 +180,8 @@ describe('TenantMail with SES', () => {
     [{ domain: 'Learn.Example.edu' }, /domain must be a lower-case DNS name/],
     [{ domain: 'localhost' }, /domain must be a lower-case DNS name/],
     [{ clientSecurityGroupIds: [] }, /clientSecurityGroupIds is empty/],
-    [{ subnetIds: [SUBNETS[0]!] }, /at least 2 zones/],
-    [{ subnetIds: [SUBNETS[0]!, SUBNETS[0]!] }, /the same subnet twice/],
+    [{ placement: placementOf([SUBNETS[0]!]) }, /TenantMail acme: placement needs subnets in at least 2 zones, got 1/],
+    [{ placement: placementOf(SUBNETS, ['eu-west-1a', 'eu-west-1a', 'eu-west-1b']) }, /more than one subnet in zone eu-west-1a/],
     [{ mailFromSubdomain: 'bounce.mail' }, /mailFromSubdomain must be one DNS label/],
     [{ accountId: '1234' }, /accountId must be a 12-digit/],
   ] as [Partial<TenantMailProps>, RegExp][])('rejects %j', (overrides, message) => {
@@ -239,12 +238,16 @@ describeWithTerraform('TenantMail with the real terraform', () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack);
       const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.20.0.0/20', enableDnsSupport: true, enableDnsHostnames: true });
-      const subnetIds = TEST_ZONES.slice(0, 2).map(
-        (availabilityZone, index) =>
-          new Subnet(stack, `app-${index}`, { vpcId: vpc.id, availabilityZone, cidrBlock: `10.20.${4 + index}.0/24` }).id,
-      );
+      const subnets = TEST_ZONES.slice(0, 2).map((zone, index) => ({
+        id: new Subnet(stack, `app-${index}`, { vpcId: vpc.id, availabilityZone: zone, cidrBlock: `10.20.${4 + index}.0/24` }).id,
+        zone,
+      }));
       const group = (id: string) => new SecurityGroup(stack, id, { name: `acme-${id}`, description: id, vpcId: vpc.id }).id;
-      new TenantMail(stack, 'mail', props({ vpcId: vpc.id, subnetIds, clientSecurityGroupIds: [group('web'), group('worker')] }));
+      new TenantMail(
+        stack,
+        'mail',
+        props({ placement: { vpcId: vpc.id, subnets }, clientSecurityGroupIds: [group('web'), group('worker')] }),
+      );
     });
     expectOnlyCreates(summary);
     expect(createdCounts(summary)).toMatchObject({

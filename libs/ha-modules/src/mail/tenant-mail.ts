@@ -11,6 +11,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { checkAccountAndRegion } from '../aws-account.js';
 import { boundedName } from '../naming.js';
+import { assertPlacement, subnetIdsOf, type SubnetPlacement } from '../network/placement.js';
 import { TierSecurityGroup } from '../network/tier-security-group.js';
 
 /** An SMTP relay the tenant's spec names instead of SES. */
@@ -42,15 +43,14 @@ export interface TenantMailProps {
   readonly accountId: string;
   /** The tenant's KMS key: encrypts the SMTP credentials secret. */
   readonly kmsKeyArn: string;
-  readonly vpcId: string;
   /**
-   * The application subnets (one per zone, ≥ 2): the SMTP endpoint gets an interface in each. The
+   * The application subnets (`Network.appPlacement`, ≥ 2 zones): the SMTP endpoint gets an interface in each. The
    * email-smtp endpoint service is not offered in every zone (e.g. some us-east-1 zones,
    * ap-northeast-2d; `aws ec2 describe-vpc-endpoint-services --service-names
    * com.amazonaws.<region>.email-smtp` lists them per account): give only subnets in listed zones,
-   * or creating the endpoint fails at apply.
+   * or creating the endpoint fails at apply. Not used with `relay`.
    */
-  readonly subnetIds: string[];
+  readonly placement: SubnetPlacement;
   /** Security groups of the instances that send mail (web and worker): the only clients of the endpoint or relay. */
   readonly clientSecurityGroupIds: string[];
   /**
@@ -234,16 +234,16 @@ export class TenantMail extends Construct {
     const endpointGroup = new TierSecurityGroup(this, 'Default', {
       name: `${name}-smtp-endpoint`,
       description: `${name}: SES SMTP endpoint, port ${SES_SMTP_PORT} from the mail-sending instances only`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
     });
     endpointGroup.allowFrom(props.clientSecurityGroupIds, SES_SMTP_PORT, 'SMTP submission from a mail-sending instance group', {
       idPrefix: 'smtp-',
     });
     new VpcEndpoint(this, 'smtp-endpoint', {
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       serviceName: `com.amazonaws.${region}.email-smtp`,
       vpcEndpointType: 'Interface',
-      subnetIds: props.subnetIds,
+      subnetIds: subnetIdsOf(props.placement),
       securityGroupIds: [endpointGroup.securityGroupId],
       // email-smtp.<region>.amazonaws.com resolves to the endpoint inside the VPC.
       privateDnsEnabled: true,
@@ -271,8 +271,8 @@ function validate(props: TenantMailProps, fromAddress: string, mailFromSubdomain
   const [local, addressDomain] = [fromAddress.slice(0, at), fromAddress.slice(at + 1).toLowerCase()];
   if (at < 1 || !/^[A-Za-z0-9._%+-]+$/.test(local) || !HOST_NAME.test(addressDomain))
     fail(`fromAddress must be an address such as "no-reply@${domain}", got "${fromAddress}"`);
-  if (Token.isUnresolved(props.clientSecurityGroupIds) || Token.isUnresolved(props.subnetIds)) {
-    fail('subnetIds and clientSecurityGroupIds must be lists known at synthesis (one element per subnet or group)');
+  if (Token.isUnresolved(props.clientSecurityGroupIds)) {
+    fail('clientSecurityGroupIds must be a list known at synthesis (one element per group)');
   }
   if (props.clientSecurityGroupIds.length < 1) fail('clientSecurityGroupIds is empty: no instance could send mail');
   if (relay) {
@@ -294,6 +294,6 @@ function validate(props: TenantMailProps, fromAddress: string, mailFromSubdomain
     );
   }
   if (!LABEL.test(mailFromSubdomain)) fail(`mailFromSubdomain must be one DNS label such as "mail", got "${mailFromSubdomain}"`);
-  if (props.subnetIds.length < 2) fail(`needs a subnet in at least 2 zones for the SMTP endpoint, got ${props.subnetIds.length}`);
-  if (new Set(props.subnetIds).size !== props.subnetIds.length) fail('subnetIds holds the same subnet twice');
+  // The SMTP endpoint takes one interface per zone.
+  assertPlacement(owner, props.placement, { minZones: 2, give: 'the app subnets (Network.appPlacement) for the SMTP endpoint' });
 }

@@ -8,7 +8,7 @@ function synthNetwork(overrides: Partial<NetworkProps> = {}) {
   let network: Network | undefined;
   const stack = testStack((scope) => {
     network = new Network(scope, 'network', networkProps(overrides));
-    addOutputs(scope, network, ['publicSubnetIds', 'appSubnetIds', 'dataSubnetIds', 'vpcId', 'vpcCidr']);
+    addOutputs(scope, network, ['publicPlacement', 'appPlacement', 'dataPlacement', 'vpcId', 'vpcCidr']);
   });
   const { resources, outputs } = synthesize(stack);
   return { network: network!, resources, outputs };
@@ -204,13 +204,16 @@ describe('Network', () => {
     expect(group).toMatchObject({ retention_in_days: 90, kms_key_id: kmsKeyArn });
   });
 
-  it('exposes the VPC and the subnet ids in zone order', () => {
+  it('exposes the VPC and a placement per tier: its subnets with their zones, in zone order', () => {
     const { resources, outputs } = synthNetwork();
     const subnets = resources('aws_subnet');
     const vpcId = Object.keys(resources('aws_vpc'))[0]!;
     for (const tier of ['public', 'app', 'data']) {
-      const expected = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'].map((z) => ref('aws_subnet', idOf(subnets, `acme-${tier}-${z}`)));
-      expect(outputs[`${tier}SubnetIds`]).toEqual(expected);
+      const expected = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'].map((zone) => ({
+        id: ref('aws_subnet', idOf(subnets, `acme-${tier}-${zone}`)),
+        zone,
+      }));
+      expect(outputs[`${tier}Placement`]).toEqual({ vpcId: ref('aws_vpc', vpcId), subnets: expected });
     }
     expect(outputs['vpcId']).toBe(ref('aws_vpc', vpcId));
     expect(outputs['vpcCidr']).toBe(ref('aws_vpc', vpcId, 'cidr_block'));

@@ -15,6 +15,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { serviceTrustPolicy } from '../iam.js';
+import type { SubnetPlacement } from './placement.js';
 
 export type NatGatewayMode = 'per-az' | 'single';
 
@@ -69,9 +70,12 @@ export class Network extends Construct {
   readonly vpc: Vpc;
   readonly vpcId: string;
   readonly vpcCidr: string;
-  readonly publicSubnetIds: string[];
-  readonly appSubnetIds: string[];
-  readonly dataSubnetIds: string[];
+  /** The public subnets, in zone order: the load balancer's (the NAT gateways are already there). */
+  readonly publicPlacement: SubnetPlacement;
+  /** The private application subnets, in zone order: instances, the file system's mount targets, interface endpoints. */
+  readonly appPlacement: SubnetPlacement;
+  /** The private data subnets, in zone order, with no route to the internet: database and caches. */
+  readonly dataPlacement: SubnetPlacement;
   readonly natGatewayCount: number;
   /** One per NAT gateway, in zone order: the list's length is known at synthesis. */
   readonly natGatewayIds: string[];
@@ -175,9 +179,13 @@ export class Network extends Construct {
     if (props.flowLogBucket) this.createS3FlowLogs(name, props.flowLogBucket);
     else this.createFlowLogs(name, props.flowLogRetentionDays ?? 365, props.kmsKeyArn);
 
-    this.publicSubnetIds = perZone.map((z) => z.public.id);
-    this.appSubnetIds = perZone.map((z) => z.app.id);
-    this.dataSubnetIds = perZone.map((z) => z.data.id);
+    const placement = (tier: Tier): SubnetPlacement => ({
+      vpcId: this.vpcId,
+      subnets: perZone.map((z) => ({ id: z[tier].id, zone: z.zone })),
+    });
+    this.publicPlacement = placement('public');
+    this.appPlacement = placement('app');
+    this.dataPlacement = placement('data');
     this.natGatewayCount = natByZone.size;
     this.natGatewayIds = [...natByZone.values()].map((nat) => nat.id);
   }

@@ -29,8 +29,7 @@ export const subnetRefs = ({ resources }: Pick<Synthesized, 'resources'>, tier: 
 /** What the web and worker instances of tenant "acme" are given. */
 const instances = (network: Network) => ({
   name: 'acme',
-  vpcId: network.vpcId,
-  appSubnetIds: network.appSubnetIds,
+  placement: network.appPlacement,
   amiId: 'ami-0123456789abcdef0',
   kmsKeyArn: KMS_KEY_ARN,
 });
@@ -39,7 +38,7 @@ const instances = (network: Network) => ({
 export const webTier = (scope: Construct, network: Network, overrides: Partial<WebTierProps> = {}): WebTier =>
   new WebTier(scope, 'web', {
     ...instances(network),
-    publicSubnetIds: network.publicSubnetIds,
+    loadBalancerPlacement: network.publicPlacement,
     instanceType: 't3.medium',
     minCapacity: 2,
     maxCapacity: 6,

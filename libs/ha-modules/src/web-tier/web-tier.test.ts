@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from '../network/network.js';
+import type { SubnetPlacement } from '../network/placement.js';
 import { networkProps, subnetRefs, webTier } from '../testing/fixtures.js';
 import { policyOf, serviceTrust } from '../testing/policy.js';
 import { securityGroupRules } from '../testing/security-group-rules.js';
@@ -428,5 +429,24 @@ describe('WebTier', () => {
     expect(() => synthWebTier({ minHealthyPercent: 120 })).toThrow(/minHealthyPercent/);
     expect(() => synthWebTier({ accessLogs: { bucketName: ACCESS_LOG_BUCKET, prefix: '/alb' } })).toThrow(/accessLogs.prefix/);
     expect(() => synthWebTier({ accessLogs: { bucketName: ACCESS_LOG_BUCKET, prefix: 'AWSLogs/alb' } })).toThrow(/accessLogs.prefix/);
+  });
+
+  it('needs the load balancer and the instances each in at least two zones, of one VPC', () => {
+    const synthOn = (overrides: (network: Network) => Partial<WebTierProps>) => () =>
+      testStack((scope) => {
+        const network = new Network(scope, 'network', networkProps());
+        webTier(scope, network, overrides(network));
+      });
+    const firstZoneOnly = (placement: SubnetPlacement) => ({ ...placement, subnets: placement.subnets.slice(0, 1) });
+    expect(synthOn((network) => ({ loadBalancerPlacement: firstZoneOnly(network.publicPlacement) }))).toThrow(
+      'WebTier acme: loadBalancerPlacement needs subnets in at least 2 zones, got 1 (eu-west-1a); give the public subnets (Network.publicPlacement)',
+    );
+    expect(synthOn((network) => ({ placement: firstZoneOnly(network.appPlacement) }))).toThrow(
+      'WebTier acme: placement needs subnets in at least 2 zones, got 1 (eu-west-1a); give the app subnets (Network.appPlacement)',
+    );
+    expect(synthOn((network) => ({ loadBalancerPlacement: { ...network.publicPlacement, vpcId: 'vpc-0fedcba9876543210' } }))).toThrow(
+      'WebTier acme: loadBalancerPlacement and placement must be in the same VPC',
+    );
+    expect(synthOn(() => ({}))).not.toThrow();
   });
 });

@@ -11,6 +11,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
 import { boundedName } from '../naming.js';
+import { assertPlacement, subnetIdsOf, type SubnetPlacement } from '../network/placement.js';
 
 /** Where the load balancer writes its access logs. */
 export interface AlbAccessLogs {
@@ -31,11 +32,10 @@ export interface OriginVerifyHeader {
 export interface WebTierProps {
   /** Tenant name: prefix of every resource name and Name tag. */
   readonly name: string;
-  readonly vpcId: string;
-  /** Subnets of the internet-facing load balancer (≥ 2 zones). */
-  readonly publicSubnetIds: string[];
-  /** Subnets of the instances (≥ 2 zones). */
-  readonly appSubnetIds: string[];
+  /** The instances' subnets (`Network.appPlacement`), in at least 2 zones. */
+  readonly placement: SubnetPlacement;
+  /** The internet-facing load balancer's subnets (`Network.publicPlacement`), in at least 2 zones of the same VPC. */
+  readonly loadBalancerPlacement: SubnetPlacement;
   /** AMI of the web/app instances; a new one rolls out through the instance refresh. */
   readonly amiId: string;
   readonly instanceType: string;
@@ -138,13 +138,13 @@ export class WebTier extends Construct {
       description: props.originPrefixListId
         ? `${name}: load balancer, reachable from CloudFront on 443`
         : `${name}: load balancer, reachable from the internet on 80/443`,
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       tags: { Name: `${name}-alb` },
     });
     this.instances = new HardenedLaunchTemplate(this, 'instances', {
       name: `${name}-web`,
       purpose: 'web/app instances, reachable from the load balancer only',
-      vpcId: props.vpcId,
+      placement: props.placement,
       amiId: props.amiId,
       instanceType: props.instanceType,
       kmsKeyArn: props.kmsKeyArn,
@@ -158,7 +158,7 @@ export class WebTier extends Construct {
 
     const targetGroup = new LbTargetGroup(this, 'target-group', {
       name: boundedName(name, 'web'),
-      vpcId: props.vpcId,
+      vpcId: props.placement.vpcId,
       port: appPort,
       protocol: 'HTTP',
       targetType: 'instance',
@@ -182,7 +182,7 @@ export class WebTier extends Construct {
       name: boundedName(name, 'alb'),
       loadBalancerType: 'application',
       internal: false,
-      subnets: props.publicSubnetIds,
+      subnets: subnetIdsOf(props.loadBalancerPlacement),
       securityGroups: [albSg.id],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: true,
@@ -194,7 +194,6 @@ export class WebTier extends Construct {
 
     const asg = new AutoscalingGroup(this, 'asg', {
       ...this.instances.autoScalingGroupSettings({
-        subnetIds: props.appSubnetIds,
         healthCheckGraceSeconds: settings.healthCheckGraceSeconds,
         minHealthyPercent: settings.minHealthyPercent,
         maxHealthyPercent: settings.maxHealthyPercent,
@@ -367,9 +366,17 @@ function withDefaults(props: WebTierProps): WebTierSettings {
     deregistrationDelaySeconds: props.deregistrationDelaySeconds ?? 45,
     accessLogPrefix: props.accessLogs.prefix ?? 'alb',
   };
+  const owner = `WebTier ${props.name}`;
   const fail = (message: string) => {
-    throw new Error(`WebTier ${props.name}: ${message}`);
+    throw new Error(`${owner}: ${message}`);
   };
+  assertPlacement(owner, props.placement, { minZones: 2, give: 'the app subnets (Network.appPlacement)' });
+  assertPlacement(owner, props.loadBalancerPlacement, {
+    minZones: 2,
+    give: 'the public subnets (Network.publicPlacement)',
+    prop: 'loadBalancerPlacement',
+  });
+  if (props.loadBalancerPlacement.vpcId !== props.placement.vpcId) fail('loadBalancerPlacement and placement must be in the same VPC');
   const { minCapacity, maxCapacity, desiredCapacity } = settings;
   if (!Number.isInteger(minCapacity) || minCapacity < 0) fail(`minCapacity must be a whole number ≥ 0, got ${minCapacity}`);
   if (!Number.isInteger(maxCapacity) || maxCapacity < Math.max(1, minCapacity))

@@ -3,7 +3,7 @@ import { Network } from '../network/network.js';
 import { networkProps, subnetRefs, webTier, worker } from '../testing/fixtures.js';
 import { withoutDescription } from '../testing/security-group-rules.js';
 import { addOutputs, ref, synthesize, testStack } from '../testing/synth.js';
-import { KMS_KEY_ARN } from '../testing/values.js';
+import { KMS_KEY_ARN, VPC_ID } from '../testing/values.js';
 import type { Worker, WorkerProps } from './worker.js';
 
 const OUTPUTS = ['autoScalingGroupName', 'securityGroupId', 'instanceRoleName', 'instanceRoleArn'] as const;
@@ -153,6 +153,8 @@ describe('Worker', () => {
   });
 
   it('refuses to run without subnets', () => {
-    expect(() => synthWorker({ appSubnetIds: [] })).toThrow(/Worker acme: appSubnetIds is empty/);
+    expect(() => synthWorker({ placement: { vpcId: VPC_ID, subnets: [] } })).toThrow(
+      'acme-worker: placement needs subnets in at least 1 zone, got none; give the app subnets of every zone (Network.appPlacement)',
+    );
   });
 });

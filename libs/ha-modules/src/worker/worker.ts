@@ -1,13 +1,12 @@
-import { Construct } from 'constructs';
-import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { allowHttpsOut, HardenedLaunchTemplate, type InstancePolicyStatement } from '../compute/hardened-launch-template.js';
+import type { Construct } from 'constructs';
+import { SingleInstanceGroup } from '../compute/single-instance-group.js';
+import type { SubnetPlacement } from '../network/placement.js';
 
 export interface WorkerProps {
   /** Tenant name: prefix of every resource name and Name tag. */
   readonly name: string;
-  readonly vpcId: string;
-  /** Private app subnets, one per zone: the instance comes back in another zone when one fails. */
-  readonly appSubnetIds: string[];
+  /** The app subnets of every zone (`Network.appPlacement`): the instance comes back in another zone when one fails. */
+  readonly placement: SubnetPlacement;
   /** AMI of the worker; normally the web tier's, so cron runs the same release. */
   readonly amiId: string;
   /** @default 't3.medium' */
@@ -28,61 +27,26 @@ export interface WorkerProps {
 const HEALTH_CHECK_GRACE_SECONDS = 300;
 
 /**
- * The node that runs scheduled jobs (Moodle/Totara cron must run on exactly one node): one
- * instance kept alive by an auto scaling group over every app zone, never behind the load
- * balancer, started from the same hardened template as the web tier. Its security group accepts
- * nothing; each data tier opens the connection from `securityGroupId` (ingress and egress rule).
+ * The node that runs scheduled jobs (Moodle/Totara cron must run on exactly one node): a
+ * `SingleInstanceGroup` named `<name>-worker` that always keeps its instance, started from the
+ * same hardened template as the web tier. A few minutes without cron while it is replaced only
+ * delay the next run.
  */
-export class Worker extends Construct {
-  readonly autoScalingGroupName: string;
-  readonly securityGroupId: string;
-  readonly instanceRoleName: string;
-  readonly instanceRoleArn: string;
-  private readonly instances: HardenedLaunchTemplate;
-
+export class Worker extends SingleInstanceGroup {
   constructor(scope: Construct, id: string, props: WorkerProps) {
-    super(scope, id);
-    const { name } = props;
-    if (props.appSubnetIds.length === 0) throw new Error(`Worker ${name}: appSubnetIds is empty: give the app subnets of every zone`);
-
-    this.instances = new HardenedLaunchTemplate(this, 'instances', {
-      name: `${name}-worker`,
+    super(scope, id, {
+      name: `${props.name}-worker`,
       purpose: 'scheduled-job worker, accepts no connections',
-      vpcId: props.vpcId,
+      placement: props.placement,
+      lifetime: 'always',
       amiId: props.amiId,
       instanceType: props.instanceType ?? 't3.medium',
       kmsKeyArn: props.kmsKeyArn,
+      healthCheckGraceSeconds: HEALTH_CHECK_GRACE_SECONDS,
       rootVolumeGiB: props.rootVolumeGiB,
       rootDeviceName: props.rootDeviceName,
       userData: props.userData,
       launchTags: props.launchTags,
     });
-    allowHttpsOut(this, 'egress-https', this.instances.securityGroupId);
-
-    const asg = new AutoscalingGroup(this, 'asg', {
-      ...this.instances.autoScalingGroupSettings({
-        subnetIds: props.appSubnetIds,
-        healthCheckGraceSeconds: HEALTH_CHECK_GRACE_SECONDS,
-        // Terminate before launch (0 % healthy, never above 100 %): two cron nodes must never overlap;
-        // a few minutes without cron only delay the next run.
-        minHealthyPercent: 0,
-        maxHealthyPercent: 100,
-      }),
-      minSize: 1,
-      maxSize: 1,
-      desiredCapacity: 1,
-      // No target group: a dead instance is replaced, a busy one is left alone.
-      healthCheckType: 'EC2',
-    });
-
-    this.autoScalingGroupName = asg.name;
-    this.securityGroupId = this.instances.securityGroupId;
-    this.instanceRoleName = this.instances.instanceRoleName;
-    this.instanceRoleArn = this.instances.instanceRoleArn;
-  }
-
-  /** Grants the worker more than SSM (one inline policy of its role). */
-  addInstancePolicy(policyName: string, statements: InstancePolicyStatement[]): void {
-    this.instances.addInlinePolicy(policyName, statements);
   }
 }
