@@ -7,10 +7,11 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * Test support: tests, the `testing/` folders beside the code they fake, `test-helpers.ts` and the
- * `type:test-support` project (libs/testing). nx.json's `production` input leaves the same files out.
+ * Test support (one rule, libs/testing/README.md): tests (`*.test.ts`); a project's own fakes and
+ * fixtures in its `src/testing/` folder; what no single project owns in libs/testing
+ * (`type:test-support`). nx.json's `production` input leaves the same files out.
  */
-export const TEST_SUPPORT_FILES = ['**/*.test.ts', '**/testing/**', '**/test-helpers.ts', 'libs/testing/**'];
+export const TEST_SUPPORT_FILES = ['**/*.test.ts', '**/testing/**', 'libs/testing/**'];
 
 /** Packages only test support may import (the boundaries rule bans them from production code). */
 const TEST_ONLY_PACKAGES = ['vitest', 'puppeteer-core'];
@@ -52,7 +53,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/testing', '**/testing/**', '**/test-helpers', '**/test-helpers.*', '@hafleet/testing', '@hafleet/*/testing'],
+              group: ['**/testing', '**/testing/**', '@hafleet/testing', '@hafleet/*/testing'],
               message: 'production code never imports test support: move what both need into the library itself',
             },
           ],
