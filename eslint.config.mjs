@@ -1,7 +1,9 @@
 // ESLint for every lib and app (each project's `lint` target runs `eslint <projectRoot>`).
-// Correctness rules only: layout is Prettier's (`npm run format:check`), so eslint-config-prettier comes last.
+// Correctness rules, plus one line-length limit: layout is Prettier's (`npm run format:check`), so
+// eslint-config-prettier comes last but for that limit.
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
+import stylistic from '@stylistic/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -77,4 +79,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   prettier,
+  {
+    // After eslint-config-prettier, which turns it off: Prettier breaks code at 140 but not strings
+    // or comments, and those must stay readable too. A long message is concatenated, not reworded.
+    plugins: { '@stylistic': stylistic },
+    rules: { '@stylistic/max-len': ['error', { code: 160, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+  },
 );
