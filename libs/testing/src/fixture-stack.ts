@@ -46,7 +46,7 @@ export const fixtureStatePath = (workspaceRoot: string, tenant: string): string 
   join(tenantWorkDir(workspaceRoot, tenant), 'terraform.tfstate');
 
 /** The Terraform JSON of a fixture stack of `tenant` in `workspaceRoot` (state in the tenant's work folder). */
-export function fixtureStackJson(workspaceRoot: string, tenant: string, stack: FixtureStack): Record<string, unknown> {
+function fixtureStackJson(workspaceRoot: string, tenant: string, stack: FixtureStack): Record<string, unknown> {
   const names = Object.keys(stack.resources);
   const data = Object.fromEntries(
     Object.entries(stack.resources).map(([name, r]) => [
