@@ -1,16 +1,19 @@
 // ESLint for every lib and app (each project's `lint` target runs `eslint <projectRoot>`).
-// Correctness rules only: layout is Prettier's (`npm run format:check`), so eslint-config-prettier comes last.
+// Correctness rules, plus one line-length limit: layout is Prettier's (`npm run format:check`), so
+// eslint-config-prettier comes last but for that limit.
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
+import stylistic from '@stylistic/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * Test support: tests, the `testing/` folders beside the code they fake, `test-helpers.ts` and the
- * `type:test-support` project (libs/testing). nx.json's `production` input leaves the same files out.
+ * Test support (one rule, libs/testing/README.md): tests (`*.test.ts`); a project's own fakes and
+ * fixtures in its `src/testing/` folder; what no single project owns in libs/testing
+ * (`type:test-support`). nx.json's `production` input leaves the same files out.
  */
-export const TEST_SUPPORT_FILES = ['**/*.test.ts', '**/testing/**', '**/test-helpers.ts', 'libs/testing/**'];
+export const TEST_SUPPORT_FILES = ['**/*.test.ts', '**/testing/**', 'libs/testing/**'];
 
 /** Packages only test support may import (the boundaries rule bans them from production code). */
 const TEST_ONLY_PACKAGES = ['vitest', 'puppeteer-core'];
@@ -52,7 +55,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/testing', '**/testing/**', '**/test-helpers', '**/test-helpers.*', '@hafleet/testing', '@hafleet/*/testing'],
+              group: ['**/testing', '**/testing/**', '@hafleet/testing', '@hafleet/*/testing'],
               message: 'production code never imports test support: move what both need into the library itself',
             },
           ],
@@ -76,4 +79,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   prettier,
+  {
+    // After eslint-config-prettier, which turns it off: Prettier breaks code at 140 but not strings
+    // or comments, and those must stay readable too. A long message is concatenated, not reworded.
+    plugins: { '@stylistic': stylistic },
+    rules: { '@stylistic/max-len': ['error', { code: 160, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+  },
 );

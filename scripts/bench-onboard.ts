@@ -109,7 +109,8 @@ try {
   for (const r of runs) {
     const verdict = `${r.totalSeconds < TARGET_SECONDS ? 'under' : 'OVER '} ${TARGET_SECONDS} s`;
     console.log(
-      `${String(r.run).padStart(3)}  ${r.tenant.padEnd(16)}  ${s(r.onboardSeconds)}  ${s(r.planSeconds)}    ${s(r.totalSeconds)}  ${verdict.padEnd(12)}  ${s(r.cpuSeconds).slice(2)}  ${s(r.directSeconds)}`,
+      `${String(r.run).padStart(3)}  ${r.tenant.padEnd(16)}  ${s(r.onboardSeconds)}  ${s(r.planSeconds)}    ` +
+        `${s(r.totalSeconds)}  ${verdict.padEnd(12)}  ${s(r.cpuSeconds).slice(2)}  ${s(r.directSeconds)}`,
     );
   }
   console.log(

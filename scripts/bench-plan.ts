@@ -112,7 +112,9 @@ try {
   const total = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + pick(r), 0);
   const overhead = (fleetMs: number, directMs: number) => `${(((fleetMs - directMs) / directMs) * 100).toFixed(1)} %`;
   const line = (name: string, d: Cost, f: Cost) =>
-    `${name.padEnd(22)} ${seconds(d.wallMs).padStart(9)} ${seconds(f.wallMs).padStart(9)} ${overhead(f.wallMs, d.wallMs).padStart(9)}   ${seconds(d.cpuMs).padStart(9)} ${seconds(f.cpuMs).padStart(9)} ${overhead(f.cpuMs, d.cpuMs).padStart(9)}`;
+    `${name.padEnd(22)} ${seconds(d.wallMs).padStart(9)} ${seconds(f.wallMs).padStart(9)} ` +
+    `${overhead(f.wallMs, d.wallMs).padStart(9)}   ${seconds(d.cpuMs).padStart(9)} ` +
+    `${seconds(f.cpuMs).padStart(9)} ${overhead(f.cpuMs, d.cpuMs).padStart(9)}`;
 
   console.log(
     `\nfleet plan vs terraform directly (offline, warm, median of ${runs}, one tenant at a time; load ${loadavg()[0]!.toFixed(1)})\n`,

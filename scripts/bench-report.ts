@@ -94,7 +94,11 @@ console.log(
 );
 for (const r of rows) {
   console.log(
-    `${String(r.tenants).padStart(7)}  ${s(r.wallMs).padStart(8)}  ${s(r.cpuMs).padStart(7)}  ${s(r.phases['stacks']).padStart(10)}  ${s(r.phases['collect']).padStart(25)}  ${`${r.guardrails.reused}/${r.tenants}`.padStart(17)}  ${s(r.phases['diagrams']).padStart(12)}  ${s(r.phases['write']).padStart(9)}  ${r.peakRssMb.toFixed(0).padStart(13)}  ${r.siteMb.toFixed(1).padStart(9)}  ${r.fleetPageKb.toFixed(0).padStart(15)}`,
+    `${String(r.tenants).padStart(7)}  ${s(r.wallMs).padStart(8)}  ${s(r.cpuMs).padStart(7)}  ` +
+      `${s(r.phases['stacks']).padStart(10)}  ${s(r.phases['collect']).padStart(25)}  ` +
+      `${`${r.guardrails.reused}/${r.tenants}`.padStart(17)}  ${s(r.phases['diagrams']).padStart(12)}  ` +
+      `${s(r.phases['write']).padStart(9)}  ${r.peakRssMb.toFixed(0).padStart(13)}  ` +
+      `${r.siteMb.toFixed(1).padStart(9)}  ${r.fleetPageKb.toFixed(0).padStart(15)}`,
   );
 }
 mkdirSync(join(workspaceRoot, '.hafleet'), { recursive: true });

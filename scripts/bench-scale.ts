@@ -148,7 +148,10 @@ if (rows.length > 1) {
   const [small, large] = [rows[0]!, rows.at(-1)!];
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (b / a).toFixed(2) : '-');
   console.log(
-    `\npeak memory ${large.tenants} vs ${small.tenants} tenants: fleet synth ×${ratio(small.fleetSynth.peakMb, large.fleetSynth.peakMb)} (1 thread ×${ratio(small.fleetSynthOneThread.peakMb, large.fleetSynthOneThread.peakMb)}), nx batch ×${ratio(small.nxCold.peakMb, large.nxCold.peakMb)}`,
+    `\npeak memory ${large.tenants} vs ${small.tenants} tenants: ` +
+      `fleet synth ×${ratio(small.fleetSynth.peakMb, large.fleetSynth.peakMb)} ` +
+      `(1 thread ×${ratio(small.fleetSynthOneThread.peakMb, large.fleetSynthOneThread.peakMb)}), ` +
+      `nx batch ×${ratio(small.nxCold.peakMb, large.nxCold.peakMb)}`,
   );
 }
 mkdirSync(join(workspaceRoot, '.hafleet'), { recursive: true });

@@ -63,7 +63,9 @@ if (flag === '--child') {
   console.log('tenants  resources  startup (s)  synth wall (s)  per tenant (ms)  peak RSS (MB)');
   for (const r of rows) {
     console.log(
-      `${String(r.tenants).padStart(7)}  ${String(r.resources).padStart(9)}  ${(r.startupMs / 1000).toFixed(2).padStart(11)}  ${(r.wallMs / 1000).toFixed(2).padStart(14)}  ${r.perTenantMs.toFixed(1).padStart(15)}  ${r.peakRssMb.toFixed(0).padStart(13)}`,
+      `${String(r.tenants).padStart(7)}  ${String(r.resources).padStart(9)}  ` +
+        `${(r.startupMs / 1000).toFixed(2).padStart(11)}  ${(r.wallMs / 1000).toFixed(2).padStart(14)}  ` +
+        `${r.perTenantMs.toFixed(1).padStart(15)}  ${r.peakRssMb.toFixed(0).padStart(13)}`,
     );
   }
   mkdirSync(join(workspaceRoot, '.hafleet'), { recursive: true });

@@ -39,7 +39,8 @@ describe('fleet CLI', () => {
     const { code, stderr } = fleet(workspace, 'synth');
     expect(code).toBe(2);
     expect(stderr).toContain(
-      'tenants/harbour-copy/tenant.json: tenant harbour-health, field name: "harbour-health" is already the name of tenants/harbour-health/tenant.json — fix: set name to "harbour-copy"',
+      'tenants/harbour-copy/tenant.json: tenant harbour-health, field name: ' +
+        '"harbour-health" is already the name of tenants/harbour-health/tenant.json — fix: set name to "harbour-copy"',
     );
   });
 

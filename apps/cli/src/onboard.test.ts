@@ -96,7 +96,8 @@ describe('fleet onboard / fleet size', () => {
     const { code, stderr } = runFleet(workspace, 'onboard', 'acme-college', '--region', 'eu-west-1');
     expect(code).toBe(2);
     expect(stderr).toContain(
-      'missing --display-name, --concurrent-users, --population, --database-engine, --domain, --certificate-arn, --alert-emails (no terminal to ask in) — fix: pass --display-name',
+      'missing --display-name, --concurrent-users, --population, --database-engine, --domain, ' +
+        '--certificate-arn, --alert-emails (no terminal to ask in) — fix: pass --display-name',
     );
     expect(tenants()).toEqual(['harbour-health']);
   });

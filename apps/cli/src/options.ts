@@ -106,7 +106,8 @@ export function parseOptions<O extends OptionDefs>(defs: O, argv: readonly strin
     if (!name || !def) {
       const near = nearest(long ? flag : token.slice(1), [...Object.keys(defs), 'help']);
       fail(
-        `unknown option ${long ? `--${flag}` : token}${near ? ` — did you mean --${near}?` : ''} — fix: ${near ? `--${near}, or see` : 'see'} \`${command} --help\` for every option`,
+        `unknown option ${long ? `--${flag}` : token}${near ? ` — did you mean --${near}?` : ''} — fix: ` +
+          `${near ? `--${near}, or see` : 'see'} \`${command} --help\` for every option`,
       );
     }
     const option = def!;

@@ -76,7 +76,10 @@ export function policySummaryTable(reports: readonly PolicyReport[]): string {
 export function policyBrief(reports: readonly AnyPolicyReport[], include: { errors: boolean }): string[] {
   const summaries = reports.map(summarisePolicy);
   const total = (key: 'checks' | 'passed' | 'errors' | 'warnings' | 'suppressed') => summaries.reduce((n, s) => n + s[key], 0);
-  const head = `guardrails: ${total('errors')} unsuppressed error(s) in ${reports.length} tenant(s); ${total('passed')} of ${total('checks')} checks passed, ${total('suppressed')} suppressed, ${total('warnings')} warning(s)`;
+  const head =
+    `guardrails: ${total('errors')} unsuppressed error(s) in ${reports.length} tenant(s); ` +
+    `${total('passed')} of ${total('checks')} checks passed, ${total('suppressed')} suppressed, ` +
+    `${total('warnings')} warning(s)`;
   return [head, ...reports.flatMap((r) => findingLines(r, include)).map((line) => `  ${line}`)];
 }
 

@@ -71,7 +71,8 @@ describe('fleet cost and fleet report', () => {
       const { code, stderr } = runFleet(workspace, 'cost');
       expect(code).toBe(2);
       expect(stderr).toContain(
-        'no price file prices.json — fix: restore the committed example (`git checkout -- prices.json`) or fetch real prices with `npm run fleet -- cost --refresh-prices`',
+        'no price file prices.json — fix: restore the committed example (`git checkout -- prices.json`) ' +
+          'or fetch real prices with `npm run fleet -- cost --refresh-prices`',
       );
     } finally {
       renameSync(`${prices}.moved`, prices);

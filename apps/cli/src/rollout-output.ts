@@ -27,7 +27,8 @@ export function printWaves(planned: PlannedRollout, gates: string): void {
     ? 're-apply the current specs'
     : request.changes.map((c) => `set ${c.path}=${JSON.stringify(c.value)}`).join(', ');
   console.error(
-    `rollout: ${what} on ${planned.tenants.length} tenant(s) in ${planned.waves.length} wave(s); gate: ${gates || 'none'}; max ${request.maxParallel} at a time; halt after ${request.maxFailures} failure(s)`,
+    `rollout: ${what} on ${planned.tenants.length} tenant(s) in ${planned.waves.length} wave(s); gate: ` +
+      `${gates || 'none'}; max ${request.maxParallel} at a time; halt after ${request.maxFailures} failure(s)`,
   );
   planned.waves.forEach((wave, i) => console.error(`  wave ${i + 1}/${planned.waves.length} (${wave.label}): ${wave.tenants.join(', ')}`));
   console.error(`  ${describeApplyImmediately(request)}`);
@@ -80,9 +81,9 @@ export function progressPrinter(data: JournalData) {
         const took =
           record.startedAt && record.endedAt ? ` (${formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt))})` : '';
         const mark = event.state === 'healthy' ? '✓' : event.state === 'failed' ? '✗' : '…';
-        console.error(
-          `${mark} ${event.tenant}: ${event.state.toUpperCase()}${record.step && event.state !== 'healthy' ? ` at ${record.step}` : ''}${took}${event.detail ? ` — ${firstLine(event.detail)}` : ''}`,
-        );
+        const at = record.step && event.state !== 'healthy' ? ` at ${record.step}` : '';
+        const detail = event.detail ? ` — ${firstLine(event.detail)}` : '';
+        console.error(`${mark} ${event.tenant}: ${event.state.toUpperCase()}${at}${took}${detail}`);
         return;
       }
       case 'stop':

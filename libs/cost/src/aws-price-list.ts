@@ -21,7 +21,9 @@ export async function awsPriceListClient(): Promise<PriceListClient> {
           name === 'ExpiredTokenException'
         ) {
           throw new PriceError(
-            `the AWS Price List API refused or could not be reached with the environment's credentials (${name}: ${(error as Error).message}) — fix: set AWS credentials allowed pricing:GetProducts (AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or leave out --refresh-prices to use prices.json offline`,
+            `the AWS Price List API refused or could not be reached with the environment's credentials (${name}: ` +
+              `${(error as Error).message}) — fix: set AWS credentials allowed pricing:GetProducts (AWS_PROFILE, ` +
+              `or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or leave out --refresh-prices to use prices.json offline`,
           );
         }
         throw error;

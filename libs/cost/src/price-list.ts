@@ -224,10 +224,13 @@ export async function refreshPrices(
     regions[region] = table;
   }
   const madeAt = (options.now ?? new Date()).toISOString();
+  const kept = carriedOver.length + notFound.length;
   return {
     prices: {
       example: false,
-      notice: `Fetched from the AWS Price List API on ${madeAt.slice(0, 10)} by \`fleet cost --refresh-prices\` (on-demand, USD).${carriedOver.length + notFound.length ? ` Kept from the previous file: ${[...carriedOver, ...notFound].length} price(s) with no Price List query or product.` : ''}`,
+      notice:
+        `Fetched from the AWS Price List API on ${madeAt.slice(0, 10)} by \`fleet cost --refresh-prices\` (on-demand, USD).` +
+        (kept ? ` Kept from the previous file: ${kept} price(s) with no Price List query or product.` : ''),
       source: 'aws-price-list',
       madeAt,
       currency: 'USD',

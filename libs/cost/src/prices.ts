@@ -41,7 +41,8 @@ export function readPriceFile(file: string, workspaceRoot = process.cwd()): Pric
   const shown = relative(workspaceRoot, file) || file;
   if (!existsSync(file)) {
     throw new PriceError(
-      `no price file ${shown} — fix: restore the committed example (\`git checkout -- ${shown}\`) or fetch real prices with \`${REFRESH_COMMAND}\` (AWS credentials needed)`,
+      `no price file ${shown} — fix: restore the committed example (\`git checkout -- ${shown}\`) ` +
+        `or fetch real prices with \`${REFRESH_COMMAND}\` (AWS credentials needed)`,
     );
   }
   let raw: unknown;
@@ -92,7 +93,9 @@ export class RegionPrices {
     if (!table) {
       const who = context.tenant ? `tenant ${context.tenant}: ` : '';
       throw new PriceError(
-        `${who}${fileName} has no prices for region ${region} (it has ${Object.keys(prices.regions).join(', ') || 'none'}) — fix: \`${REFRESH_COMMAND}\` fetches every region of the fleet (AWS credentials needed)`,
+        `${who}${fileName} has no prices for region ${region} ` +
+          `(it has ${Object.keys(prices.regions).join(', ') || 'none'}) — fix: ` +
+          `\`${REFRESH_COMMAND}\` fetches every region of the fleet (AWS credentials needed)`,
       );
     }
     return new RegionPrices(region, table, fileName);
@@ -102,7 +105,8 @@ export class RegionPrices {
     const price = this.table[key];
     if (price === undefined) {
       throw new PriceError(
-        `${this.fileName} has no price "${key}" in ${this.region} — fix: \`${REFRESH_COMMAND}\` fetches every price the fleet's stacks need (AWS credentials needed)`,
+        `${this.fileName} has no price "${key}" in ${this.region} — fix: ` +
+          `\`${REFRESH_COMMAND}\` fetches every price the fleet's stacks need (AWS credentials needed)`,
       );
     }
     return price;

@@ -100,7 +100,9 @@ function checkRecoveryPoint(source: TenantSpec, accountId: string, arn: string):
   const aurora = source.database.engine.startsWith('aurora');
   const kind = aurora ? 'cluster-snapshot' : 'snapshot';
   const match = /^arn:aws:rds:([a-z0-9-]+):(\d{12}):(cluster-snapshot|snapshot):([A-Za-z0-9:-]+)$/.exec(arn);
-  const fix = `fix: copy the RecoveryPointArn of the ${aurora ? 'Aurora' : 'RDS'} recovery point listed by \`aws backup list-recovery-points-by-backup-vault --region ${dr.region}\``;
+  const fix =
+    `fix: copy the RecoveryPointArn of the ${aurora ? 'Aurora' : 'RDS'} recovery point listed by ` +
+    `\`aws backup list-recovery-points-by-backup-vault --region ${dr.region}\``;
   if (!match)
     throw problem(
       source.name,

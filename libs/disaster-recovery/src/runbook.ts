@@ -144,14 +144,16 @@ function drSteps(spec: TenantSpec, accountId: string, layout: BackupLayout, rest
     {
       title: `Find the newest copies in ${region}`,
       commands: [
-        `aws backup list-recovery-points-by-backup-vault --region ${region} --backup-vault-name ${layout.copy!.name} \\\n    --query 'reverse(sort_by(RecoveryPoints,&CreationDate))[].[ResourceType,RecoveryPointArn,CreationDate]' --output table`,
+        `aws backup list-recovery-points-by-backup-vault --region ${region} --backup-vault-name ${layout.copy!.name} \\\n` +
+          `    --query 'reverse(sort_by(RecoveryPoints,&CreationDate))[].[ResourceType,RecoveryPointArn,CreationDate]' --output table`,
       ],
       note: `Take the newest ${aurora ? 'Aurora' : 'RDS'}, EFS and S3 recovery points of the same night.`,
     },
     {
       title: `Plan the restore stack ${restored.name} in ${region} (the tenant's stack, database created from its copy)`,
       commands: [
-        `npm run fleet -- dr ${spec.name} --drill --database-recovery-point <${aurora ? 'Aurora' : 'RDS'} RecoveryPointArn> \\\n    --certificate-arn <ACM certificate for ${spec.domain} in ${region}>`,
+        `npm run fleet -- dr ${spec.name} --drill --database-recovery-point <${aurora ? 'Aurora' : 'RDS'} RecoveryPointArn> \\\n` +
+          `    --certificate-arn <ACM certificate for ${spec.domain} in ${region}>`,
         `HAFLEET_MODE=remote npm run fleet -- dr ${spec.name} --drill …   # the same against the account: state key ${restored.name}`,
         `TF_DATA_DIR=$PWD/${work}/.terraform terraform -chdir=${work}/stack apply $PWD/${work}/tfplan`,
       ],
@@ -160,16 +162,25 @@ function drSteps(spec: TenantSpec, accountId: string, layout: BackupLayout, rest
     {
       title: 'Restore the shared files into the new file system',
       commands: [
-        `FS_ID=$(aws efs describe-file-systems --region ${region} --creation-token ${target.fileSystem?.creationToken} --query 'FileSystems[0].FileSystemId' --output text)`,
+        `FS_ID=$(aws efs describe-file-systems --region ${region} --creation-token ` +
+          `${target.fileSystem?.creationToken} --query 'FileSystems[0].FileSystemId' --output text)`,
         `KEY_ARN=$(aws kms describe-key --region ${region} --key-id ${target.keyAlias} --query KeyMetadata.Arn --output text)`,
-        `aws backup start-restore-job --region ${region} --resource-type EFS --iam-role-arn ${role} \\\n    --recovery-point-arn <EFS RecoveryPointArn> \\\n    --metadata "file-system-id=$FS_ID,newFileSystem=false,Encrypted=true,KmsKeyId=$KEY_ARN,PerformanceMode=generalPurpose,CreationToken=${restored.name}-files"`,
+        `aws backup start-restore-job --region ${region} --resource-type EFS --iam-role-arn ${role} \\\n` +
+          `    --recovery-point-arn <EFS RecoveryPointArn> \\\n` +
+          `    --metadata "file-system-id=$FS_ID,newFileSystem=false,Encrypted=true,KmsKeyId=$KEY_ARN,` +
+          `PerformanceMode=generalPurpose,CreationToken=${restored.name}-files"`,
       ],
-      note: 'EFS restores into aws-backup-restore_<time>/ at the top of the file system: move its contents up from an instance (Session Manager) before opening the site.',
+      note:
+        'EFS restores into aws-backup-restore_<time>/ at the top of the file system: ' +
+        'move its contents up from an instance (Session Manager) before opening the site.',
     },
     {
       title: 'Restore the course content into the new bucket',
       commands: [
-        `aws backup start-restore-job --region ${region} --resource-type S3 --iam-role-arn ${role} \\\n    --recovery-point-arn <S3 RecoveryPointArn> \\\n    --metadata "DestinationBucketName=${target.bucket?.name},NewBucket=false,Encrypted=true,EncryptionType=SSE-KMS,KMSKey=$KEY_ARN,CreationToken=${restored.name}-content"`,
+        `aws backup start-restore-job --region ${region} --resource-type S3 --iam-role-arn ${role} \\\n` +
+          `    --recovery-point-arn <S3 RecoveryPointArn> \\\n` +
+          `    --metadata "DestinationBucketName=${target.bucket?.name},NewBucket=false,Encrypted=true,` +
+          `EncryptionType=SSE-KMS,KMSKey=$KEY_ARN,CreationToken=${restored.name}-content"`,
         `aws backup describe-restore-job --region ${region} --restore-job-id <RestoreJobId> --query Status   # until COMPLETED, for each job`,
       ],
     },
@@ -191,9 +202,14 @@ function inRegionSteps(spec: TenantSpec, layout: BackupLayout): RunbookStep[] {
     {
       title: `No DR region: every copy is in ${spec.region}`,
       commands: [
-        `aws backup list-recovery-points-by-backup-vault --region ${layout.vault.region} --backup-vault-name ${layout.vault.name} \\\n    --query 'reverse(sort_by(RecoveryPoints,&CreationDate))[].[ResourceType,RecoveryPointArn,CreationDate]' --output table`,
+        `aws backup list-recovery-points-by-backup-vault --region ${layout.vault.region} --backup-vault-name ${layout.vault.name} \\\n` +
+          `    --query 'reverse(sort_by(RecoveryPoints,&CreationDate))[].[ResourceType,RecoveryPointArn,CreationDate]' --output table`,
       ],
-      note: `A regional outage stops the service until ${spec.region} is back. To copy the backups to another region: set disasterRecovery.region in tenants/${spec.name}/tenant.json (fleet onboard --dr-region), then plan and apply.`,
+      note:
+        `A regional outage stops the service until ${spec.region} is back. ` +
+        `To copy the backups to another region: ` +
+        `set disasterRecovery.region in tenants/${spec.name}/tenant.json (fleet onboard --dr-region), ` +
+        `then plan and apply.`,
     },
   ];
 }
@@ -201,7 +217,8 @@ function inRegionSteps(spec: TenantSpec, layout: BackupLayout): RunbookStep[] {
 /** The runbook as a person reads it. */
 export function formatRunbook(runbook: DisasterRecoveryRunbook): string {
   const lines = [
-    `${runbook.tenant}: disaster recovery runbook (account ${runbook.accountId}, ${runbook.region}${runbook.drRegion ? ` → DR ${runbook.drRegion}` : ', no DR region'})`,
+    `${runbook.tenant}: disaster recovery runbook (account ${runbook.accountId}, ` +
+      `${runbook.region}${runbook.drRegion ? ` → DR ${runbook.drRegion}` : ', no DR region'})`,
     '',
     `backed up: ${runbook.protects.join('; ')}`,
     '',

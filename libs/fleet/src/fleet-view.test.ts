@@ -45,7 +45,8 @@ describe('fleet plan view', () => {
       'broken                -    -       -        -        -          FAILED',
     ]);
     expect(dataLossLines(entries)).toEqual([
-      'harbour-health: replace aws_db_instance.db: an RDS database: its data and automated backups (allow with --allow-destroy harbour-health:aws_db_instance.db)',
+      'harbour-health: replace aws_db_instance.db: an RDS database: its data and automated backups ' +
+        '(allow with --allow-destroy harbour-health:aws_db_instance.db)',
     ]);
   });
 
@@ -58,7 +59,8 @@ describe('fleet plan view', () => {
     );
     expect(markdown).toContain('| harbour-health | 1 | 1 | 1 | 1 | 1 | DATA LOSS — apply refuses |');
     expect(markdown).toContain(
-      '- **harbour-health**: replace `aws_db_instance.db` — an RDS database: its data and automated backups; allow with `--allow-destroy harbour-health:aws_db_instance.db`',
+      '- **harbour-health**: replace `aws_db_instance.db` — an RDS database: ' +
+        'its data and automated backups; allow with `--allow-destroy harbour-health:aws_db_instance.db`',
     );
     expect(markdown).toContain('- replace **(stateful)** `aws_db_instance.db`');
     expect(markdown.indexOf('Data that apply would lose')).toBeLessThan(markdown.indexOf('<details><summary>harbour-health'));
@@ -104,7 +106,8 @@ describe('fleet plan view: changes that wait for the maintenance window', () => 
   it('says so in the table, in a note under it and in the markdown, with the window in UTC', () => {
     expect(renderPlanTable(waiting).split('\n')[2]).toMatch(/^harbour-health +0 +2 +0 +0 +0 +changes; 1 waits for the maintenance window$/);
     expect(planNotes(waiting)).toEqual([
-      'waiting for the maintenance window — apply succeeds, but AWS makes these changes only in the window (fleet rollout --apply-immediately applies them at once):\n' +
+      'waiting for the maintenance window — apply succeeds, but AWS makes these changes only in the window ' +
+        '(fleet rollout --apply-immediately applies them at once):\n' +
         `  harbour-health: module.database.aws_db_instance.main (instance_class) waits for the maintenance window ${window} UTC`,
     ]);
     expect(planNotes(entries)).toEqual([

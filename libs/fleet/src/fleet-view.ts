@@ -62,7 +62,8 @@ export function planNotes(entries: readonly FleetPlanEntry[]): string[] {
   return [
     ...block('stateful resources replaced or destroyed — apply refuses these without --allow-destroy:', dataLossLines(entries)),
     ...block(
-      'waiting for the maintenance window — apply succeeds, but AWS makes these changes only in the window (fleet rollout --apply-immediately applies them at once):',
+      'waiting for the maintenance window — apply succeeds, but AWS makes these changes only in the window ' +
+        '(fleet rollout --apply-immediately applies them at once):',
       deferredLines(entries),
     ),
   ];
@@ -99,7 +100,9 @@ export function renderPlanMarkdown(entries: readonly FleetPlanEntry[], options: 
     lines.push('', '#### :warning: Data that apply would lose', '', 'Apply refuses these unless the run allows each one exactly:', '');
     for (const { tenant, change } of losses)
       lines.push(
-        `- **${cell(tenant)}**: ${change.action} ${code(change.address)} — ${cell(change.holds ?? change.type)}; allow with ${code(`${ALLOW_DESTROY_FLAG} ${tenant}:${change.address}`)}`,
+        `- **${cell(tenant)}**: ${change.action} ${code(change.address)} — ` +
+          `${cell(change.holds ?? change.type)}; ` +
+          `allow with ${code(`${ALLOW_DESTROY_FLAG} ${tenant}:${change.address}`)}`,
       );
   }
   const deferred = entries.flatMap((e) => (e.plan?.summary.deferred ?? []).map((d) => ({ tenant: e.tenant, change: d })));

@@ -19,7 +19,8 @@ export const ALLOW_DESTROY_FLAG = '--allow-destroy';
 export class InvalidAllowanceError extends InputError {
   constructor(value: string, why: string) {
     super(
-      `${ALLOW_DESTROY_FLAG} "${value}" ${why} — fix: ${ALLOW_DESTROY_FLAG} <tenant>:<address>, e.g. ${ALLOW_DESTROY_FLAG} harbour-health:aws_db_instance.database_instance_1A2B3C4D`,
+      `${ALLOW_DESTROY_FLAG} "${value}" ${why} — fix: ${ALLOW_DESTROY_FLAG} <tenant>:<address>, e.g. ` +
+        `${ALLOW_DESTROY_FLAG} harbour-health:aws_db_instance.database_instance_1A2B3C4D`,
     );
   }
 }

@@ -91,7 +91,8 @@ describe('the boot, run with bash in a temporary root (AWS CLI, mount and system
     const heartbeat = run.again(['usr/local/sbin/hafleet-instance', 'heartbeat']);
     expect(heartbeat.status, failureOf(heartbeat)).toBe(0);
     expect(heartbeat.calls).toEqual([
-      `aws cloudwatch put-metric-data --namespace ${WORKER_HEARTBEAT_METRIC.namespace} --metric-name ${WORKER_HEARTBEAT_METRIC.metricName} --dimensions Tenant=${TENANT} --value 1 --unit Count`,
+      `aws cloudwatch put-metric-data --namespace ${WORKER_HEARTBEAT_METRIC.namespace} --metric-name ` +
+        `${WORKER_HEARTBEAT_METRIC.metricName} --dimensions Tenant=${TENANT} --value 1 --unit Count`,
     ]);
 
     // Nothing changed: nothing rewritten, nothing reloaded.

@@ -55,7 +55,10 @@ export function renderDatabaseProvisionerUserData(props: DatabaseProvisionerProp
     body: 'provisioner',
   });
   return renderCloudConfig({
-    comment: `hafleet database provisioner of tenant ${props.tenant} (${props.region}): runs once, then scales ${props.autoScalingGroupName} to 0.\nDebug: cloud-init status --long; /var/log/cloud-init-output.log`,
+    comment:
+      `hafleet database provisioner of tenant ${props.tenant} (${props.region}): ` +
+      `runs once, then scales ${props.autoScalingGroupName} to 0.\n` +
+      'Debug: cloud-init status --long; /var/log/cloud-init-output.log',
     writeFiles: [{ path: DATABASE_PROVISIONER_SCRIPT_PATH, permissions: '0700', content: script }],
     runcmd: [[DATABASE_PROVISIONER_SCRIPT_PATH]],
   });

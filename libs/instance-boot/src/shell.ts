@@ -24,7 +24,10 @@ export class InstanceBootError extends Error {
 export function requireMatch(field: string, value: string, pattern: RegExp, fix: string): void {
   if (typeof value === 'string' && /\$\{(TfToken\[|[a-z_]+\.)/.test(value)) {
     throw new InstanceBootError(
-      `instance-boot: ${field} is a Terraform reference (${value}), which user data cannot hold: it is literal text base64-encoded at synth (Terraform's functions would mangle its quotes and backslashes); publish the value as an SSM parameter under the tenant's path and read it at boot`,
+      `instance-boot: ${field} is a Terraform reference (${value}), which user data cannot hold: ` +
+        `it is literal text base64-encoded at synth ` +
+        `(Terraform's functions would mangle its quotes and backslashes); ` +
+        `publish the value as an SSM parameter under the tenant's path and read it at boot`,
     );
   }
   if (typeof value !== 'string' || !pattern.test(value)) {

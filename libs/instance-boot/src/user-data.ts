@@ -72,7 +72,9 @@ export function renderUserData(props: UserDataProps): string {
       'Usage: hafleet-instance boot | refresh | heartbeat',
     ],
     constants,
-    functions: `# The ${profile.title} config file; {{NAME}} placeholders are filled from the runtime values.\nconfig_template() {\n  cat ${quotedHeredoc(profile.config.template, 'HAFLEET_TEMPLATE_END')}\n}\n`,
+    functions:
+      `# The ${profile.title} config file; {{NAME}} placeholders are filled from the runtime values.\n` +
+      `config_template() {\n  cat ${quotedHeredoc(profile.config.template, 'HAFLEET_TEMPLATE_END')}\n}\n`,
     body: 'instance',
   });
   const files: CloudConfigFile[] = [
@@ -81,14 +83,19 @@ export function renderUserData(props: UserDataProps): string {
     ...(role === 'worker' ? cronUnits(props) : []),
   ];
   const userData = renderCloudConfig({
-    comment: `hafleet ${role} node of tenant ${props.tenant} (${props.region}), profile ${profile.name}, release ${props.release}.\nDebug a boot: cloud-init status --long; /var/log/cloud-init-output.log; journalctl -u ${REFRESH_UNIT}${role === 'worker' ? ` -u ${CRON_UNIT}` : ''}`,
+    comment:
+      `hafleet ${role} node of tenant ${props.tenant} (${props.region}), profile ${profile.name}, release ${props.release}.\n` +
+      `Debug a boot: cloud-init status --long; /var/log/cloud-init-output.log; ` +
+      `journalctl -u ${REFRESH_UNIT}${role === 'worker' ? ` -u ${CRON_UNIT}` : ''}`,
     writeFiles: files,
     runcmd: [[INSTANCE_SCRIPT_PATH, 'boot']],
   });
   const bytes = Buffer.byteLength(userData);
   if (bytes > USER_DATA_LIMIT_BYTES) {
     throw new InstanceBootError(
-      `instance-boot: the ${role} user data of tenant ${props.tenant} (profile ${profile.name}) is ${bytes} bytes; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}: shorten profile ${profile.name}'s config.template`,
+      `instance-boot: the ${role} user data of tenant ${props.tenant} (profile ${profile.name}) ` +
+        `is ${bytes} bytes; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}: ` +
+        `shorten profile ${profile.name}'s config.template`,
     );
   }
   return userData;

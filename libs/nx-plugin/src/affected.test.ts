@@ -81,6 +81,14 @@ describe('nx affected over tenants (real Nx, real git)', () => {
     expect(affectedTenants()).toEqual([]);
   });
 
+  it("a change to test support (libs/testing, a library's src/testing/ folder) affects no tenant", () => {
+    for (const file of ['libs/testing/src/fixture-stack.ts', 'libs/ha-modules/src/testing/fixtures.ts']) {
+      appendFileSync(join(workspace.root, file), '\n// a change to a fixture\n');
+    }
+    commit('touch test support');
+    expect(affectedTenants()).toEqual([]);
+  });
+
   it('a change to the batch executors that run synth and plan affects every tenant', () => {
     appendFileSync(join(workspace.root, 'libs/nx-plugin/src/executors/worker.ts'), '\n// a change to how tenants are synthesised\n');
     commit('touch the executors');

@@ -116,7 +116,8 @@ export function codeProjectTargets(): Record<string, TargetConfiguration> {
       options: {
         // The JSON report lets CI print one fleet-wide "N passed, N failed" line.
         command:
-          'vitest run --config vitest.config.ts --dir {projectRoot} --passWithNoTests --reporter=default --reporter=json --outputFile.json=.hafleet/test-results/{projectName}.json',
+          'vitest run --config vitest.config.ts --dir {projectRoot} --passWithNoTests --reporter=default ' +
+          '--reporter=json --outputFile.json=.hafleet/test-results/{projectName}.json',
         cwd: '{workspaceRoot}',
       },
       cache: true,

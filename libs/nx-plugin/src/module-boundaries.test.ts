@@ -60,6 +60,15 @@ describe('module boundaries (eslint.config.mjs)', () => {
     expect(await findings('apps/cli/src/testing/boundary-fixture.ts', testCode)).toEqual([]);
   });
 
+  it('rejects a line over 160 characters, such as an unbroken message (the one stylistic rule)', async () => {
+    const long = `export const message = '${'a long message, '.repeat(10)}';\n`;
+    expect(await findings('libs/fleet/src/boundary-fixture.ts', long)).toEqual([
+      expect.stringMatching(/^1 @stylistic\/max-len: This line has a length of \d+\. Maximum allowed is 160\./),
+    ]);
+    const split = `export const message =\n${Array.from({ length: 10 }, () => "  'a long message, ' +").join('\n')}\n  '';\n`;
+    expect(await findings('libs/fleet/src/boundary-fixture.ts', split)).toEqual([]);
+  });
+
   it('keeps the test-support project from importing an app', async () => {
     const found = await findings(
       'libs/testing/src/boundary-fixture.ts',

@@ -101,7 +101,9 @@ export function prepareOnboarding(
       problems.push(
         problem(
           'network.vpcCidr',
-          `the network pool ${pool.text} has no free /${pool.prefix} left — fix: widen networkPool.cidr (or lengthen networkPool.prefix) in fleet.json, or pass ${flagUsage(questionFor('vpcCidr'))} with a free range`,
+          `the network pool ${pool.text} has no free /${pool.prefix} left — fix: widen networkPool.cidr ` +
+            `(or lengthen networkPool.prefix) in fleet.json, ` +
+            `or pass ${flagUsage(questionFor('vpcCidr'))} with a free range`,
         ),
       );
     }
@@ -282,7 +284,10 @@ export function describeOnboarding(plan: OnboardingPlan, options: OnboardOptions
   const population = load.population.toLocaleString('en-US');
   return [
     `${options.dryRun ? 'would onboard' : 'onboarded'} ${spec.name} (${spec.displayName}) in ${spec.region}, ring ${spec.rollout.ring}`,
-    `size: ${band.name} band for ${users} concurrent users of ${population}: web ${spec.web.minCapacity}–${spec.web.maxCapacity} × ${spec.app.instanceType} (desired ${spec.web.desiredCapacity}), ${spec.database.engine} ${spec.database.instanceClass}, ${spec.cache.nodeType}, NAT ${spec.network.natGateways}`,
+    `size: ${band.name} band for ${users} concurrent users of ${population}: ` +
+      `web ${spec.web.minCapacity}–${spec.web.maxCapacity} × ${spec.app.instanceType} ` +
+      `(desired ${spec.web.desiredCapacity}), ${spec.database.engine} ${spec.database.instanceClass}, ` +
+      `${spec.cache.nodeType}, NAT ${spec.network.natGateways}`,
     `network: ${plan.network.vpcCidr}${plan.network.allocatedFrom ? ` (first free block of the pool ${plan.network.allocatedFrom})` : ' (given)'}`,
     `profile: ${spec.app.profile} (health check ${spec.app.healthCheckPath}, time zone ${spec.timeZone}, mail from ${spec.mail.fromAddress})`,
     ...edgeLines(spec),
@@ -294,7 +299,8 @@ export function describeOnboarding(plan: OnboardingPlan, options: OnboardOptions
           ...(spec.mail.relay
             ? []
             : [
-                `then, after the first apply: publish the mail DNS records for ${spec.domain} that \`terraform output mail_dns_records\` lists (SES DKIM), or mail will not leave`,
+                `then, after the first apply: publish the mail DNS records for ${spec.domain} ` +
+                  `that \`terraform output mail_dns_records\` lists (SES DKIM), or mail will not leave`,
               ]),
         ]),
   ];

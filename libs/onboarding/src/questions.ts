@@ -365,7 +365,8 @@ export function generatorSchema(): string {
     $id: 'HafleetTenant',
     title: 'Onboard a tenant',
     description:
-      'Sizes, allocates a network for and validates a new tenant, then writes tenants/<name>/tenant.json (nothing else). Generated from libs/onboarding/src/questions.ts by `npm run fleet -- schema`.',
+      'Sizes, allocates a network for and validates a new tenant, then writes tenants/<name>/tenant.json ' +
+      '(nothing else). Generated from libs/onboarding/src/questions.ts by `npm run fleet -- schema`.',
     type: 'object',
     properties,
     additionalProperties: false,

@@ -132,7 +132,9 @@ describe('rollout journal', () => {
       writeFileSync(lockFile, JSON.stringify({ pid: other.pid!, host: hostname(), since: '2025-06-12T10:15:00.000Z' }));
       expect(() => RolloutJournal.open(root, journal.id)).toThrow(
         new RegExp(
-          `rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) is being run by process ${other.pid} on ${hostname()} since 2025-06-12T10:15:00\\.000Z — nothing was changed\\. Fix: wait for it to finish, or stop it with kill -INT ${other.pid} and resume`,
+          `rollout ${journal.id} \\(journal \\.hafleet/rollouts/${journal.id}\\.json\\) ` +
+            `is being run by process ${other.pid} on ${hostname()} since 2025-06-12T10:15:00\\.000Z — ` +
+            `nothing was changed\\. Fix: wait for it to finish, or stop it with kill -INT ${other.pid} and resume`,
         ),
       );
     } finally {

@@ -204,7 +204,9 @@ export class RolloutJournal {
     if (!existsSync(file)) throw new RolloutInputError(`rollout ${id}: no journal ${shown} — fix: ${knownIds(workspaceRoot)}`);
     const refuse = (why: string) =>
       new RolloutInputError(
-        `rollout ${id}: journal ${shown} ${why} — nothing was applied. Fix: restore the file hafleet wrote (from a backup or CI artifact), or start a new rollout with the same --set: tenants already rolled plan no changes and apply nothing`,
+        `rollout ${id}: journal ${shown} ${why} — nothing was applied. Fix: restore the file hafleet wrote ` +
+          `(from a backup or CI artifact), or start a new rollout with the same --set: ` +
+          `tenants already rolled plan no changes and apply nothing`,
       );
     let raw: unknown;
     try {
@@ -282,7 +284,8 @@ export class RolloutJournal {
     }
     if (checksum !== this.data.checksum) {
       throw new RolloutInputError(
-        `rollout ${this.id}: journal ${this.displayPath} changed since this process read it (another process ran the rollout meanwhile) — nothing was changed. Fix: resume again`,
+        `rollout ${this.id}: journal ${this.displayPath} changed since this process read it ` +
+          `(another process ran the rollout meanwhile) — nothing was changed. Fix: resume again`,
       );
     }
   }

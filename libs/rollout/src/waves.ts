@@ -66,7 +66,8 @@ export function planWaves(candidates: readonly WaveCandidate[], spec: string): {
   }
   if (remaining.length > 0) {
     throw new RolloutInputError(
-      `--waves ${spec} leaves ${remaining.length} of ${total} selected tenants in no wave (${remaining.map((c) => c.name).join(', ')}) — fix: end the list with 100%`,
+      `--waves ${spec} leaves ${remaining.length} of ${total} selected tenants in no wave ` +
+        `(${remaining.map((c) => c.name).join(', ')}) — fix: end the list with 100%`,
     );
   }
   return { waves, notes };
@@ -74,6 +75,7 @@ export function planWaves(candidates: readonly WaveCandidate[], spec: string): {
 
 function badEntry(entry: string, spec: string): RolloutInputError {
   return new RolloutInputError(
-    `--waves ${spec}: "${entry}" is not a wave — fix: a ring (${ROLLOUT_RINGS.join(', ')}), a percentage such as 10% (cumulative, up to 100%), a tenant count such as 3, or --waves rings`,
+    `--waves ${spec}: "${entry}" is not a wave — fix: a ring (${ROLLOUT_RINGS.join(', ')}), ` +
+      `a percentage such as 10% (cumulative, up to 100%), a tenant count such as 3, or --waves rings`,
   );
 }

@@ -149,7 +149,8 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
     'database.allocatedStorageGiB',
     aurora
       ? 'not used: Aurora storage grows by itself'
-      : `${STORAGE_BASE_GIB} GiB + ${STORAGE_MIB_PER_ACCOUNT} MiB × ${count(load.population)} accounts, rounded up to ${STORAGE_STEP_GIB} GiB (autoscales to 4×)`,
+      : `${STORAGE_BASE_GIB} GiB + ${STORAGE_MIB_PER_ACCOUNT} MiB × ${count(load.population)} accounts, ` +
+          `rounded up to ${STORAGE_STEP_GIB} GiB (autoscales to 4×)`,
   );
   say(
     'database.readers',
@@ -166,7 +167,9 @@ export function sizeTenant(input: SizingInput, overrides: SizingOverrides = {}):
   say('backup.retentionDays', `${inBand}: AWS Backup recovery points`);
   say(
     'edge.rateLimitPerFiveMinutes',
-    `${SHARED_ADDRESS_SHARE * 100} % of ${users} users behind one NAT address × ${REQUESTS_PER_USER_PER_FIVE_MINUTES} requests per 5 minutes, at least ${count(MIN_RATE_LIMIT_PER_FIVE_MINUTES)}`,
+    `${SHARED_ADDRESS_SHARE * 100} % of ${users} users behind one NAT address × ` +
+      `${REQUESTS_PER_USER_PER_FIVE_MINUTES} requests per 5 minutes, ` +
+      `at least ${count(MIN_RATE_LIMIT_PER_FIVE_MINUTES)}`,
   );
 
   // Explicit values win; the model's remaining web values stay within them.

@@ -65,5 +65,8 @@ export function nearestCatalogueType(kind: CatalogueKind, value: string): string
 export function catalogueProblem(kind: CatalogueKind, value: string): string | undefined {
   const { list, what } = LISTS[kind];
   if (list.includes(value)) return undefined;
-  return `"${value}" is not ${what} hafleet knows (list of ${AWS_CATALOGUE_AS_OF}) — fix: e.g. "${nearestCatalogueType(kind, value)}" (the nearest), or add it to ${AWS_CATALOGUE_FILE} if AWS has it`;
+  return (
+    `"${value}" is not ${what} hafleet knows (list of ${AWS_CATALOGUE_AS_OF}) — fix: e.g. ` +
+    `"${nearestCatalogueType(kind, value)}" (the nearest), or add it to ${AWS_CATALOGUE_FILE} if AWS has it`
+  );
 }

@@ -117,7 +117,8 @@ describe('broken tenant folders', () => {
       'alpha app.instanceType: "t9.superhuge" is not an EC2 instance type hafleet knows (list of 2026-12-01) — fix: e.g. "t3.large" (the nearest)',
     );
     expect(found).toContain(
-      'alpha database.instanceClass: "db.r6g.superhuge" is not an RDS DB instance class hafleet knows (list of 2026-12-01) — fix: e.g. "db.r6g.large" (the nearest)',
+      'alpha database.instanceClass: "db.r6g.superhuge" is not an RDS DB instance class hafleet knows ' +
+        '(list of 2026-12-01) — fix: e.g. "db.r6g.large" (the nearest)',
     );
     expect(found).toContain(
       'alpha cache.nodeType: "cache.r9g.large" is not an ElastiCache node type hafleet knows (list of 2026-12-01) — fix: e.g. "cache.r6g.large" (the nearest)',

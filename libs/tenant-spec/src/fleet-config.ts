@@ -59,7 +59,9 @@ const ciSchema = z
       })
       .default([])
       .describe(
-        'Tenants whose apply waits for a reviewer: each applies in its own job and GitHub environment tenant-<name> (add required reviewers there). The others apply in shards.',
+        'Tenants whose apply waits for a reviewer: ' +
+          'each applies in its own job and GitHub environment tenant-<name> (add required reviewers there). ' +
+          'The others apply in shards.',
       ),
   })
   .describe('How CI splits a fleet into jobs.');

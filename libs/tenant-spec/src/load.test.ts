@@ -72,7 +72,8 @@ describe('loadFleet', () => {
       beta: own('beta', '10.2.0.0/16', { id: '444455556666' }),
     });
     expect(fleetProblems(named)).toEqual([
-      'alpha account.dedicated: is true, but account 444455556666 also holds beta — fix: remove dedicated (account-wide settings then stay with the fleet operator), or move the other tenants out',
+      'alpha account.dedicated: is true, but account 444455556666 also holds beta — fix: remove dedicated ' +
+        '(account-wide settings then stay with the fleet operator), or move the other tenants out',
     ]);
     const byDefault = workspaceWith({
       alpha: own('alpha', '10.1.0.0/16', { id: '111122223333', dedicated: true }),

@@ -128,7 +128,9 @@ export function loadTenantSpec(
         tenant: source.folder,
         file: source.file,
         field: '',
-        message: `is a symbolic link (to ${link}) — fix: replace it with the file itself; hafleet reads specs only inside the workspace and never follows links`,
+        message:
+          `is a symbolic link (to ${link}) — fix: replace it with the file itself; ` +
+          `hafleet reads specs only inside the workspace and never follows links`,
       },
     ]);
   }
@@ -178,7 +180,9 @@ function folderProblems(workspaceRoot: string): SpecProblem[] {
           tenant: entry.name,
           file: join(TENANTS_DIR, entry.name),
           field: '',
-          message: `is a symbolic link (to ${symlinkTarget(join(dir, entry.name))}) — fix: make it a real folder; hafleet never follows links out of the workspace`,
+          message:
+            `is a symbolic link (to ${symlinkTarget(join(dir, entry.name))}) — fix: make it a real folder; ` +
+            `hafleet never follows links out of the workspace`,
         },
       ];
     }
@@ -192,7 +196,9 @@ function folderProblems(workspaceRoot: string): SpecProblem[] {
           tenant: entry.name,
           file,
           field: '',
-          message: `the folder ${TENANTS_DIR}/${entry.name} has no ${TENANT_SPEC_FILE} — fix: onboard it (npx fleet onboard ${entry.name}) or remove the folder`,
+          message:
+            `the folder ${TENANTS_DIR}/${entry.name} has no ${TENANT_SPEC_FILE} — fix: onboard it ` +
+            `(npx fleet onboard ${entry.name}) or remove the folder`,
         },
       ];
     }
@@ -347,7 +353,9 @@ function crossTenantProblems(tenants: readonly LoadedTenant[], workspaceRoot: st
       tenant: tenant.spec.name,
       file: where(tenant),
       field: 'account.dedicated',
-      message: `is true, but account ${id} also holds ${sharing.join(', ')} — fix: remove dedicated (account-wide settings then stay with the fleet operator), or move the other tenants out`,
+      message:
+        `is true, but account ${id} also holds ${sharing.join(', ')} — fix: remove dedicated ` +
+        `(account-wide settings then stay with the fleet operator), or move the other tenants out`,
     });
   }
   for (let i = 0; i < distinct.length; i++) {

@@ -129,7 +129,10 @@ export function cloudFrontOriginFacingPrefixList(region: string, tenant: string)
   const id = CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[region];
   if (!id) {
     throw new Error(
-      `tenant ${tenant}: cdn: no CloudFront origin-facing prefix list id is known for region ${region} — fix: add it to CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS in libs/tenant-spec/src/regions.ts (aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing)`,
+      `tenant ${tenant}: cdn: no CloudFront origin-facing prefix list id is known for region ${region} — ` +
+        `fix: add it to CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS in libs/tenant-spec/src/regions.ts ` +
+        `(aws ec2 describe-managed-prefix-lists --region ${region} --filters ` +
+        `Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing)`,
     );
   }
   return id;

@@ -72,7 +72,9 @@ const vpcCidrSchema = z
     },
     {
       error: (issue) =>
-        `${String(issue.input)} cannot hold the tenant's subnets (3 tiers × up to ${MAX_AVAILABILITY_ZONES} zones of at least /28) — fix: use a prefix from /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX}, e.g. a /16`,
+        `${String(issue.input)} cannot hold the tenant's subnets ` +
+        `(3 tiers × up to ${MAX_AVAILABILITY_ZONES} zones of at least /28) — fix: ` +
+        `use a prefix from /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX}, e.g. a /16`,
     },
   )
   .describe('The tenant VPC range; unique across the fleet. Subnets are carved from it deterministically.');
@@ -108,7 +110,8 @@ const appSchema = z
       })
       .optional()
       .describe(
-        `Application profile: ${PROFILE_NAMES.join(', ')}. Sets the health check, WAF exemptions, timeouts, config file and cron. Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`,
+        `Application profile: ${PROFILE_NAMES.join(', ')}. Sets the health check, WAF exemptions, timeouts, ` +
+          `config file and cron. Default: fleet.json defaultProfile, else ${DEFAULT_PROFILE}.`,
       ),
     port: z
       .number()
@@ -198,7 +201,8 @@ const edgeSchema = z
       .max(2_000_000_000)
       .optional()
       .describe(
-        'Per-IP rate limit (requests per 5 minutes) at the CDN and the load balancer. Default: sizing model (a quarter of the expected peak behind one NAT address).',
+        'Per-IP rate limit (requests per 5 minutes) at the CDN and the load balancer. Default: sizing model ' +
+          '(a quarter of the expected peak behind one NAT address).',
       ),
     largeBodyPaths: z
       .array(z.string().regex(/^\/[\x21-\x7e]*$/, { error: 'must be a URL path starting with "/"' }))
@@ -259,7 +263,8 @@ const cdnSchema = z
       .max(180, { error: 'must be at most 180 s, the CloudFront hard limit — fix: run longer jobs asynchronously' })
       .optional()
       .describe(
-        "Seconds CloudFront waits for the load balancer. Default: the profile's (≤ 60). Above 60 needs the account's CloudFront origin response timeout quota raised first.",
+        "Seconds CloudFront waits for the load balancer. Default: the profile's (≤ 60). " +
+          "Above 60 needs the account's CloudFront origin response timeout quota raised first.",
       ),
     signedContent: signedContentSchema.optional(),
   })
@@ -352,7 +357,8 @@ const observabilitySchema = z
           .enum(['s3', 'cloudwatch'], { error: 'must be "s3" or "cloudwatch"' })
           .default('s3')
           .describe(
-            '"s3": the tenant log bucket under vpc-flow-logs/ (about a tenth of the CloudWatch price per GB). "cloudwatch": an encrypted log group, queryable with Logs Insights. Default s3.',
+            '"s3": the tenant log bucket under vpc-flow-logs/ (about a tenth of the CloudWatch price per GB). ' +
+              '"cloudwatch": an encrypted log group, queryable with Logs Insights. Default s3.',
           ),
         retentionDays: z
           .number()
@@ -395,7 +401,8 @@ const expectedLoadSchema = z
       concurrentUsers: wholeNumber('concurrent users', 'the number of learners expected online at the same time at peak, e.g. 800')
         .max(MAX_CONCURRENT_USERS, {
           error: (issue) =>
-            `${String(issue.input)} is above the sizing model's largest band (${MAX_CONCURRENT_USERS.toLocaleString('en-US')}) — fix: split the client into several tenants`,
+            `${String(issue.input)} is above the sizing model's largest band ` +
+            `(${MAX_CONCURRENT_USERS.toLocaleString('en-US')}) — fix: split the client into several tenants`,
         })
         .describe('Learners online at the same time at the expected peak; drives the web, database and cache sizes.'),
       population: wholeNumber('accounts', 'every account that can log in, e.g. 40000')
@@ -416,7 +423,9 @@ const expectedLoadSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['population'],
-        message: `${load.population} is below concurrentUsers ${load.concurrentUsers} — fix: population counts every account that can log in, so it is at least the concurrent users`,
+        message:
+          `${load.population} is below concurrentUsers ${load.concurrentUsers} — fix: ` +
+          `population counts every account that can log in, so it is at least the concurrent users`,
       });
     }
   })
@@ -442,7 +451,8 @@ const guardrailsSchema = z
             .string({ error: 'is required — fix: the construct path (e.g. "logs/bucket") or terraform address the finding names' })
             .min(1, { error: 'is required — fix: the construct path (e.g. "logs/bucket") or terraform address the finding names' })
             .describe(
-              'Construct path without the tenant (e.g. "logs/bucket") or terraform address (e.g. "aws_s3_bucket.logs_bucket_5A22438C"), as `fleet policy` shows it.',
+              'Construct path without the tenant (e.g. "logs/bucket") or terraform address (e.g. ' +
+                '"aws_s3_bucket.logs_bucket_5A22438C"), as `fleet policy` shows it.',
             ),
           reason: z
             .string({ error: 'is required — fix: say why this exception is safe for this tenant' })
@@ -626,10 +636,12 @@ export const tenantSpecSchema = z
       });
     }
     if (spec.disasterRecovery?.region === spec.region) {
+      const others = KNOWN_REGIONS.filter((r) => r !== spec.region);
+      const nearby = others.find((r) => r.split('-')[0] === spec.region.split('-')[0]) ?? others[0];
       ctx.addIssue({
         code: 'custom',
         path: ['disasterRecovery', 'region'],
-        message: `is the tenant's own region ${spec.region}: a copy there does not survive losing it — fix: name another region, e.g. ${KNOWN_REGIONS.find((r) => r !== spec.region && r.split('-')[0] === spec.region.split('-')[0]) ?? KNOWN_REGIONS.find((r) => r !== spec.region)}`,
+        message: `is the tenant's own region ${spec.region}: a copy there does not survive losing it — fix: name another region, e.g. ${nearby}`,
       });
     }
     const cdnRegion = spec.cdn && certificateRegion(spec.cdn.certificateArn);
@@ -710,7 +722,9 @@ export const tenantSpecSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['web', 'maxHealthyPercent'],
-        message: `${spec.web.maxHealthyPercent} is more than 100 above minHealthyPercent ${spec.web.minHealthyPercent} — fix: AWS allows at most 100 points between them, e.g. min 100 / max 150`,
+        message:
+          `${spec.web.maxHealthyPercent} is more than 100 above minHealthyPercent ` +
+          `${spec.web.minHealthyPercent} — fix: AWS allows at most 100 points between them, e.g. min 100 / max 150`,
       });
     }
     if (spec.environment === 'production' && minCapacity < 2) {

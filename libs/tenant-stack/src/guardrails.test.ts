@@ -12,6 +12,7 @@ import {
   type PolicyRule,
   type StackJson,
 } from '@hafleet/guardrails';
+import { SIGNING_PUBLIC_KEY } from '@hafleet/ha-modules/testing';
 import { defaultAvailabilityZones, loadFleet, loadFleetConfig, tenantSpecFiles } from '@hafleet/tenant-spec';
 import { tempWorkspace, WORKSPACE_ROOT, type TempWorkspace } from '@hafleet/testing';
 import { synthesizeTenants, type SynthesizedTenant } from './synthesize.js';
@@ -23,9 +24,6 @@ import { synthesizeTenants, type SynthesizedTenant } from './synthesize.js';
  * exists to catch. Plus: every example tenant passes with no unsuppressed finding.
  */
 
-/** An RSA-2048 public key (its private key was discarded), for the fixture's signed content. */
-const SIGNING_KEY =
-  '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD\nunaJQMR0f0qEo4dY65Rb0S/Cm22sIOmakctN2rU2m6zBCBH0AT+H53/O3QzOBGH1\njSAd/TN83dlVi6d0n4rv9PnohqsbmuY+Vm833rq5WG08vRs4nFFvQA0+tydpyq2s\nO/cJtUk+D6AUEhzhR0FrPkrNEI094vI7E4v75oIUe+JYFlWW8zelv5KKrdXdipOH\niQdYMZ+AZADRxR3WmK/7kJwADeyyRYz+if/Fzu8hTsoq388oAeNPuaHbjLfPz4vd\nOD84GQGckjX+YAc66R0HCHU13QawrxNsfYm+jdbGWCXE4fJiySmwajDaMABnYYBu\niQIDAQAB\n-----END PUBLIC KEY-----\n';
 const EXAMPLES = tenantSpecFiles(WORKSPACE_ROOT).map((file) => basename(dirname(file)));
 const FIXTURES = { rds: 'fixture-rds', aurora: 'fixture-aurora' } as const;
 type FixtureKind = keyof typeof FIXTURES;
@@ -61,7 +59,7 @@ function writeFixtureTenants(root: string): void {
       edge: { ...base['edge'], certificateArn: inAccount(base['edge'].certificateArn, DEDICATED_ACCOUNT), shieldAdvanced: true },
       cdn: {
         certificateArn: `arn:aws:acm:us-east-1:${DEDICATED_ACCOUNT}:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d`,
-        signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'fixture', encodedKey: SIGNING_KEY }] },
+        signedContent: { pathPatterns: ['/content/private/*'], publicKeys: [{ name: 'fixture', encodedKey: SIGNING_PUBLIC_KEY }] },
       },
       cache: { separateApplicationCache: true },
       disasterRecovery: { region: base['region'] === 'eu-west-1' ? 'eu-central-1' : 'eu-west-1', copyRetentionDays: 30 },

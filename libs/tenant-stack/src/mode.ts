@@ -25,6 +25,8 @@ export function applyImmediatelyFromEnv(env: NodeJS.ProcessEnv = process.env): b
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
   throw new Error(
-    `${APPLY_IMMEDIATELY_ENV}="${value}" is not true or false — fix: unset it (database and cache changes wait for their maintenance window), or run \`fleet rollout --apply-immediately\` to apply them at once for that rollout`,
+    `${APPLY_IMMEDIATELY_ENV}="${value}" is not true or false — fix: unset it ` +
+      `(database and cache changes wait for their maintenance window), ` +
+      `or run \`fleet rollout --apply-immediately\` to apply them at once for that rollout`,
   );
 }

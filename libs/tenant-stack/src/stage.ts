@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { replaceDirAtomic } from '@hafleet/fs-safe';
 import {
@@ -201,15 +200,8 @@ function releasingTokens(build: () => void): void {
   }
 }
 
-/**
- * cdktf's stack-trace module (CommonJS): tokens call its functions through this exports object,
- * `captureStackTrace` in cdktf 0.21, `captureCreationStack` in cdktn (which also has a switch for it).
- */
-const cdktfStackTrace = createRequire(import.meta.url)('cdktf/lib/tokens/private/stack-trace.js') as {
-  captureStackTrace: (below?: unknown) => string[];
-  captureCreationStack?: () => string[];
-};
-const CDKTN_SWITCH = 'CDKTN_DISABLE_CREATION_STACK';
+/** cdktn's switch for token creation stacks (lib/tokens/private/stack-trace.js reads it on every token). */
+const CREATION_STACK_SWITCH = 'CDKTN_DISABLE_CREATION_STACK';
 
 /**
  * cdktf records the full creation stack of every token it makes (tens of thousands per tenant),
@@ -218,21 +210,12 @@ const CDKTN_SWITCH = 'CDKTN_DISABLE_CREATION_STACK';
  * stacks (and source maps), and a token that cannot resolve is still reported by cdktf, by name.
  */
 function withoutTokenStackTraces<T>(build: () => T): T {
-  if (cdktfStackTrace.captureCreationStack) {
-    const previous = process.env[CDKTN_SWITCH];
-    process.env[CDKTN_SWITCH] = 'true';
-    try {
-      return build();
-    } finally {
-      if (previous === undefined) delete process.env[CDKTN_SWITCH];
-      else process.env[CDKTN_SWITCH] = previous;
-    }
-  }
-  const capture = cdktfStackTrace.captureStackTrace;
-  cdktfStackTrace.captureStackTrace = () => [];
+  const previous = process.env[CREATION_STACK_SWITCH];
+  process.env[CREATION_STACK_SWITCH] = 'true';
   try {
     return build();
   } finally {
-    cdktfStackTrace.captureStackTrace = capture;
+    if (previous === undefined) delete process.env[CREATION_STACK_SWITCH];
+    else process.env[CREATION_STACK_SWITCH] = previous;
   }
 }

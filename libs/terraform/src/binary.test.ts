@@ -1,8 +1,8 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '@hafleet/testing';
 import { compareVersions, resolveTerraformBinary, TerraformNotFoundError } from './binary.js';
-import { tempDirs } from './test-helpers.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());

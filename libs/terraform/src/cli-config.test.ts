@@ -1,9 +1,9 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs, writeJson } from '@hafleet/testing';
 import { ProviderMirrorError, renderCliConfig, resolveProviderMirror, writeCliConfig } from './cli-config.js';
 import { TerraformRunner } from './runner.js';
-import { tempDirs, writeJson } from './test-helpers.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirs, writeJson } from '@hafleet/testing';
 import { resolveProviderMirror, writeCliConfig } from './cli-config.js';
 import { describeDeferred } from './deferred.js';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from './offline.js';
 import { summarisePlan, type PlanSummary } from './plan-summary.js';
 import { TerraformRunner } from './runner.js';
-import { tempDirs, writeJson } from './test-helpers.js';
 
 /**
  * The real terraform and AWS provider plan updates of existing databases and caches. Offline

@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirs, writeJson } from '@hafleet/testing';
 import { fabricateAppliedState, writeFabricatedState, type ProviderSchemas, type TerraformStateV4 } from './fabricated-state.js';
 import { summarisePlan, type PlanJson } from './plan-summary.js';
 import { TerraformRunner } from './runner.js';
-import { tempDirs, writeJson } from './test-helpers.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());

@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirs, writeJson } from '@hafleet/testing';
 import { TerraformNotFoundError } from './binary.js';
 import { formatPlanSummary, summarisePlan } from './plan-summary.js';
 import { TerraformCommandError, TerraformRunner } from './runner.js';
-import { tempDirs, writeJson } from './test-helpers.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { WORKSPACE_ROOT, type TempWorkspace } from './index.js';
+import { WORKSPACE_ROOT, type TempWorkspace } from './workspace.js';
 
 export interface ProcessResult {
   readonly code: number | null;

@@ -31,7 +31,8 @@ Prices come from prices.json (offline) unless --refresh-prices.`,
       if (options['refresh-prices'] === true) {
         const refreshed = await refreshPriceFile({ workspaceRoot, file, onProgress: progress });
         console.error(
-          `wrote ${relative(workspaceRoot, file)}: ${refreshed.fetched} prices fetched, ${refreshed.carriedOver.length + refreshed.notFound.length} kept from the previous file`,
+          `wrote ${relative(workspaceRoot, file)}: ${refreshed.fetched} prices fetched, ` +
+            `${refreshed.carriedOver.length + refreshed.notFound.length} kept from the previous file`,
         );
       }
       const fleet = await costFleet({

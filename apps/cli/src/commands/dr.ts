@@ -10,7 +10,8 @@ export const dr = defineCommand({
   name: 'dr',
   args: '<tenant>',
   summary:
-    "the tenant's recovery runbook from its stack: what is copied where, the RPO of each copy, the restore steps; --drill plans the restore stack in the DR region",
+    "the tenant's recovery runbook from its stack: what is copied where, the RPO of each copy, " +
+    'the restore steps; --drill plans the restore stack in the DR region',
   details: 'HAFLEET_MODE=remote plans the drill against the account instead of offline.',
   options: {
     ...JSON_OPTION,

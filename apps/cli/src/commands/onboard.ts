@@ -48,7 +48,9 @@ export const onboard = defineCommand({
   summary:
     'create tenants/<name>/tenant.json from a few answers: sized, with a free VPC range, validated with the fleet (prompts in a terminal)',
   details:
-    'In a terminal, missing answers are asked for (each checked as it is given), then a summary to confirm; without one (CI) every required flag must be given. Same as: npx nx g @hafleet/nx-plugin:tenant <name> --<answer> …',
+    'In a terminal, missing answers are asked for (each checked as it is given), ' +
+    'then a summary to confirm; without one (CI) every required flag must be given. Same as: ' +
+    'npx nx g @hafleet/nx-plugin:tenant <name> --<answer> …',
   options: {
     ...QUESTION_OPTIONS,
     'dry-run': { type: 'boolean', description: 'validate and show the sizes and the file it would write; write nothing' },
@@ -67,7 +69,8 @@ export const onboard = defineCommand({
     if (missing.length > 0) {
       if (!interactive()) {
         throw new UsageError(
-          `missing ${missing.map((q) => `--${q.flag}`).join(', ')} (no terminal to ask in) — fix: pass ${missing.map((q) => `--${q.flag} ${q.example}`).join(' ')}`,
+          `missing ${missing.map((q) => `--${q.flag}`).join(', ')} (no terminal to ask in) — fix: ` +
+            `pass ${missing.map((q) => `--${q.flag} ${q.example}`).join(' ')}`,
         );
       }
       try {

@@ -163,10 +163,12 @@ export function createRolloutCommand(deps: RolloutCommandDeps): Command {
     summary:
       'roll a spec change (--set, or --reapply) across tenants in waves: synth, plan, guard, apply, health gate; halts on failure; --resume <id>',
     details:
-      'What: --set or --reapply. Which tenants: all, the names given, --tag and --where. --resume continues a stopped rollout; only how options (pace, failures, allowances, gates) may change then.',
+      'What: --set or --reapply. Which tenants: all, the names given, --tag and --where. ' +
+      '--resume continues a stopped rollout; only how options (pace, failures, allowances, gates) may change then.',
     options: ROLLOUT_OPTIONS,
     examples: [
-      'npx fleet rollout --set app.release=2025.4.0 --set app.amiId=ami-0a1b2c3d4e5f60719 --waves canary,10%,100% --max-parallel 4 --wave-delay 10m --gate aws --gate http',
+      'npx fleet rollout --set app.release=2025.4.0 --set app.amiId=ami-0a1b2c3d4e5f60719 ' +
+        '--waves canary,10%,100% --max-parallel 4 --wave-delay 10m --gate aws --gate http',
       'npx fleet rollout --resume 20250612-101500-3fa2',
       'npx fleet rollout --reapply --tag region:eu-west-2 --dry-run',
     ],
@@ -200,7 +202,9 @@ async function resume({ args, options, workspaceRoot }: CommandInput, deps: Roll
     const overrides = runtimeOptions(options, journal.data.request);
     applyResumeOptions(journal, overrides);
     console.error(
-      `resuming rollout ${journal.id} (${journal.data.status}${journal.data.stopReason ? `: ${journal.data.stopReason}` : ''}); ${describeApplyImmediately(journal.data.request)}`,
+      `resuming rollout ${journal.id} ` +
+        `(${journal.data.status}${journal.data.stopReason ? `: ${journal.data.stopReason}` : ''}); ` +
+        `${describeApplyImmediately(journal.data.request)}`,
     );
     return await execute(journal, deps, { workspaceRoot, options }, overrides);
   } finally {

@@ -53,7 +53,9 @@ export const size = defineCommand({
     for (const { name, sizing } of specs) {
       const { band, load, environment } = sizing;
       console.log(
-        `${name}: ${band.name} band (${bandRange(band)} concurrent users) for ${load.concurrentUsers.toLocaleString('en-US')} concurrent users of ${load.population.toLocaleString('en-US')}, ${environment}\n`,
+        `${name}: ${band.name} band (${bandRange(band)} concurrent users) ` +
+          `for ${load.concurrentUsers.toLocaleString('en-US')} concurrent users of ` +
+          `${load.population.toLocaleString('en-US')}, ${environment}\n`,
       );
       console.log(`${renderTable(SIZING_TABLE_HEADERS, sizingRows(sizing))}\n`);
     }

@@ -102,7 +102,9 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
     area: 'availability',
     description: 'Each zone has its own NAT gateway, unless the spec accepts one shared NAT gateway',
     resourceTypes: ['aws_vpc'],
-    fix: 'create one NAT gateway per zone (spec network.natGateways "per-az"), or set natGateways "single" for a small tenant that accepts losing egress with one zone',
+    fix:
+      'create one NAT gateway per zone (spec network.natGateways "per-az"), ' +
+      'or set natGateways "single" for a small tenant that accepts losing egress with one zone',
     check(vpc, stack, { spec }) {
       const natZones = zonesOfSubnets(
         stack,
@@ -179,7 +181,10 @@ export const AVAILABILITY_RULES: readonly PolicyRule[] = [
     area: 'availability',
     description: 'Groups behind the load balancer scale on requests per instance as well as on CPU',
     resourceTypes: ['aws_autoscaling_group'],
-    fix: 'add a TargetTrackingScaling aws_autoscaling_policy on ALBRequestCountPerTarget (resource_label <alb arn_suffix>/<target group arn_suffix>) sized by the profile (WebTier requestsPerTargetPerMinute)',
+    fix:
+      'add a TargetTrackingScaling aws_autoscaling_policy on ALBRequestCountPerTarget ' +
+      '(resource_label <alb arn_suffix>/<target group arn_suffix>) sized by the profile ' +
+      '(WebTier requestsPerTargetPerMinute)',
     check(group, stack) {
       if (!servesLoadBalancer(group)) return notApplicable;
       const tracked = stack

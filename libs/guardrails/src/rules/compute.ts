@@ -91,7 +91,9 @@ export const COMPUTE_RULES: readonly PolicyRule[] = [
     description:
       'A tenant alone in its account has Amazon Inspector scan its instances (in a shared account the fleet operator owns that setting)',
     resourceTypes: ['aws_launch_template'],
-    fix: 'with spec account.dedicated, add an aws_inspector2_enabler for the tenant account with resource_types ["EC2"] (TenantStack does, through InstanceScanning)',
+    fix:
+      'with spec account.dedicated, add an aws_inspector2_enabler for the tenant account with ' +
+      'resource_types ["EC2"] (TenantStack does, through InstanceScanning)',
     check(_template, stack, { spec, accountId }) {
       if (!spec.account.dedicated) return notApplicable;
       const scanning = stack

@@ -41,7 +41,10 @@ export const EDGE_RULES: readonly PolicyRule[] = [
     area: 'edge',
     description: "Behind CloudFront, the load balancer admits only CloudFront's origin-facing prefix list, on 443 only",
     resourceTypes: ['aws_lb'],
-    fix: "WebTier originPrefixListId: one ingress rule, TCP 443 from the region's com.amazonaws.global.cloudfront.origin-facing prefix list (CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS), and no port 80",
+    fix:
+      'WebTier originPrefixListId: one ingress rule, ' +
+      "TCP 443 from the region's com.amazonaws.global.cloudfront.origin-facing prefix list " +
+      '(CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS), and no port 80',
     check(lb, stack, { spec }) {
       if (!cloudFrontOrigins(stack).has(lb.address)) return notApplicable;
       const expected = CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[spec.region];
@@ -86,7 +89,10 @@ export const EDGE_RULES: readonly PolicyRule[] = [
     area: 'edge',
     description: 'Every CloudFront response carries HSTS (at least a year), nosniff and a frame policy',
     resourceTypes: ['aws_cloudfront_distribution'],
-    fix: 'give every cache behaviour a response_headers_policy_id of an aws_cloudfront_response_headers_policy with strict_transport_security, content_type_options and frame_options (ContentDelivery does)',
+    fix:
+      'give every cache behaviour a response_headers_policy_id of an ' +
+      'aws_cloudfront_response_headers_policy with strict_transport_security, ' +
+      'content_type_options and frame_options (ContentDelivery does)',
     check(distribution, stack) {
       return verdictOf(
         behaviours(distribution).map(({ name, values }) => {
@@ -113,7 +119,9 @@ export const EDGE_RULES: readonly PolicyRule[] = [
     area: 'edge',
     description: 'CloudFront shows a maintenance page from S3 (origin access control) instead of a bare 502, 503 or 504',
     resourceTypes: ['aws_cloudfront_distribution'],
-    fix: 'add custom_error_response for 502, 503 and 504 with a response_page_path served by a behaviour on an S3 origin with origin access control, and declare the page as an aws_s3_object (MaintenancePage)',
+    fix:
+      'add custom_error_response for 502, 503 and 504 with a response_page_path served by a behaviour ' +
+      'on an S3 origin with origin access control, and declare the page as an aws_s3_object (MaintenancePage)',
     check(distribution, stack) {
       const responses = blocks(distribution.values['custom_error_response']);
       const origins = blocks(distribution.values['origin']);
@@ -145,7 +153,9 @@ export const EDGE_RULES: readonly PolicyRule[] = [
     area: 'edge',
     description: "The spec's signed-content paths are served only with a signed URL or cookie",
     resourceTypes: ['aws_cloudfront_distribution'],
-    fix: 'give each spec cdn.signedContent path pattern its own cache behaviour, ahead of broader ones, with trusted_key_groups = [an aws_cloudfront_key_group of this stack]',
+    fix:
+      'give each spec cdn.signedContent path pattern its own cache behaviour, ahead of broader ones, ' +
+      'with trusted_key_groups = [an aws_cloudfront_key_group of this stack]',
     check(distribution, stack, { spec }) {
       const patterns = spec.cdn?.signedContent?.pathPatterns ?? [];
       if (patterns.length === 0) return notApplicable;

@@ -163,9 +163,12 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
     severity: 'error',
     area: 'isolation',
     description:
-      "Every resource carries its tenant's tags: provider default_tags, plus explicit tags where default_tags do not reach (auto scaling groups, launched instances and volumes)",
+      "Every resource carries its tenant's tags: provider default_tags, " +
+      'plus explicit tags where default_tags do not reach (auto scaling groups, launched instances and volumes)',
     resourceTypes: ['provider.aws', '*'],
-    fix: "keep tenant and managed-by in every aws provider's default_tags (TenantStack does); pass them to groups and launch templates (WebTier/Worker tags), and never override them on a resource",
+    fix:
+      "keep tenant and managed-by in every aws provider's default_tags (TenantStack does); " +
+      'pass them to groups and launch templates (WebTier/Worker tags), and never override them on a resource',
     check(resource, stack, { tenant }) {
       const expected = tenantTags(tenant);
       if (resource.type === 'provider.aws') {
@@ -270,7 +273,10 @@ export const ISOLATION_RULES: readonly PolicyRule[] = [
     description:
       "The stack uses only the tenant's own state (key per tenant, encrypted, locked) and deployer role, and reads no other state",
     resourceTypes: ['terraform.backend', 'provider.aws', 'data.terraform_remote_state'],
-    fix: 'keep the backend TenantStack configures (local per-tenant file offline; fleet S3 bucket, key <keyPrefix>/<tenant>/terraform.tfstate, encrypt, use_lockfile remote), assume only spec account.deployerRoleArn, and share data through outputs, not remote state',
+    fix:
+      'keep the backend TenantStack configures (local per-tenant file offline; fleet S3 bucket, ' +
+      'key <keyPrefix>/<tenant>/terraform.tfstate, encrypt, use_lockfile remote), ' +
+      'assume only spec account.deployerRoleArn, and share data through outputs, not remote state',
     check(resource, _stack, context) {
       if (resource.type === 'data.terraform_remote_state') return fail('reads the state of another stack');
       if (resource.type === 'terraform.backend') return verdictOf(backendProblems(resource, context));

@@ -56,7 +56,10 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     area: 'observability',
     description: 'CloudFront delivers standard logs (v2) to a bucket of the tenant',
     resourceTypes: ['aws_cloudfront_distribution'],
-    fix: 'add an aws_cloudwatch_log_delivery_source (ACCESS_LOGS of the distribution, us-east-1), a delivery destination on the tenant log bucket and an aws_cloudwatch_log_delivery joining them (ContentDelivery logBucket)',
+    fix:
+      'add an aws_cloudwatch_log_delivery_source (ACCESS_LOGS of the distribution, us-east-1), ' +
+      'a delivery destination on the tenant log bucket and an aws_cloudwatch_log_delivery joining them ' +
+      '(ContentDelivery logBucket)',
     check(distribution, stack) {
       const sources = stack
         .referrers(distribution.address, 'aws_cloudwatch_log_delivery_source')
@@ -201,7 +204,10 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     description:
       "An encrypted alert topic's key lets every publisher of the topic use it (CloudWatch alarms, RDS events, the Auto Scaling service-linked role)",
     resourceTypes: ['aws_sns_topic'],
-    fix: 'add key policy statements allowing kms:GenerateDataKey* and kms:Decrypt to cloudwatch.amazonaws.com, events.rds.amazonaws.com and the AWSServiceRoleForAutoScaling role (TenantKey does)',
+    fix:
+      'add key policy statements allowing kms:GenerateDataKey* and kms:Decrypt to ' +
+      'cloudwatch.amazonaws.com, events.rds.amazonaws.com and the AWSServiceRoleForAutoScaling role ' +
+      '(TenantKey does)',
     check(topic, stack) {
       const key = stack.referenced(topic.values['kms_master_key_id']).find((r) => r.type === 'aws_kms_key');
       if (!key) return notApplicable;
@@ -240,7 +246,9 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     area: 'observability',
     description: 'The web group pages when it stays at its maximum size (the spike headroom is spent)',
     resourceTypes: ['aws_autoscaling_group'],
-    fix: 'add an alarm on AWS/AutoScaling GroupDesiredCapacity >= max_size for 15 minutes, to the alert topic (TenantObservability webAutoScalingGroup.maxCapacity)',
+    fix:
+      'add an alarm on AWS/AutoScaling GroupDesiredCapacity >= max_size for 15 minutes, to the alert topic ' +
+      '(TenantObservability webAutoScalingGroup.maxCapacity)',
     check(group, stack) {
       const max = num(group.values['max_size']);
       if (!servesLoadBalancer(group) || max === undefined || max === num(group.values['min_size'])) return notApplicable;
@@ -300,7 +308,9 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     area: 'observability',
     description: "Every certificate served (the load balancer's, CloudFront's in us-east-1) alarms on ACM days to expiry",
     resourceTypes: ['aws_lb_listener', 'aws_cloudfront_distribution'],
-    fix: "add an alarm on AWS/CertificateManager DaysToExpiry for the certificate ARN, in the certificate's region, to the alert topic (TenantObservability certificates)",
+    fix:
+      'add an alarm on AWS/CertificateManager DaysToExpiry for the certificate ARN, ' +
+      "in the certificate's region, to the alert topic (TenantObservability certificates)",
     check(resource, stack) {
       const arn =
         resource.type === 'aws_lb_listener'
@@ -346,7 +356,10 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     area: 'observability',
     description: "The site's deep health page is checked over HTTPS on the tenant's domain by Route 53, and a failure pages from us-east-1",
     resourceTypes: ['aws_lb'],
-    fix: 'add an aws_route53_health_check (HTTPS, fqdn = spec domain, resource_path = profile health.deepPath) and an alarm on its HealthCheckStatus in us-east-1 (TenantObservability deepHealthCheck)',
+    fix:
+      'add an aws_route53_health_check (HTTPS, fqdn = spec domain, ' +
+      'resource_path = profile health.deepPath) and an alarm on its HealthCheckStatus in us-east-1 ' +
+      '(TenantObservability deepHealthCheck)',
     check(lb, stack, { spec }) {
       if (isTrue(lb.values['internal'])) return notApplicable;
       const deepPath = applicationProfile(spec.app.profile).health.deepPath;
@@ -369,7 +382,10 @@ export const OBSERVABILITY_RULES: readonly PolicyRule[] = [
     description:
       'VPC flow logs go where the spec says and are kept exactly as long (S3 by a lifecycle rule of their prefix, CloudWatch by the group retention)',
     resourceTypes: ['aws_flow_log'],
-    fix: 'follow spec observability.flowLogs: S3 with an expiration rule of retentionDays on the flow-log prefix (LogBucket flowLogs), or a log group retaining retentionDays',
+    fix:
+      'follow spec observability.flowLogs: ' +
+      'S3 with an expiration rule of retentionDays on the flow-log prefix (LogBucket flowLogs), ' +
+      'or a log group retaining retentionDays',
     check(flowLog, stack, { spec }) {
       const { destination, retentionDays } = spec.observability.flowLogs;
       const type = flowLog.values['log_destination_type'] ?? 'cloud-watch-logs';

@@ -50,7 +50,9 @@ export const PROTECTION_RULES: readonly PolicyRule[] = [
     area: 'protection',
     description: `AWS Backup copies the database, the file system and every bucket of tenant data, keeping copies at least ${MIN_BACKUP_DAYS} days`,
     resourceTypes: ['aws_db_instance', 'aws_rds_cluster', 'aws_efs_file_system', 'aws_s3_bucket'],
-    fix: `list the resource's ARN in an aws_backup_selection of a plan whose rules keep copies at least ${MIN_BACKUP_DAYS} days (TenantBackup resourceArns, spec backup.retentionDays)`,
+    fix:
+      `list the resource's ARN in an aws_backup_selection of a plan whose rules keep copies at least ` +
+      `${MIN_BACKUP_DAYS} days (TenantBackup resourceArns, spec backup.retentionDays)`,
     check(resource, stack) {
       // Log buckets hold what AWS writes about the tenant, not the tenant's data.
       if (resource.type === 'aws_s3_bucket') {

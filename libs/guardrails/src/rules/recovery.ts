@@ -44,7 +44,9 @@ export const RECOVERY_RULES: readonly PolicyRule[] = [
     description:
       "When the spec names a DR region, every backup rule copies to a vault there, encrypted with a key of that region, for the spec's copy retention",
     resourceTypes: ['aws_backup_plan'],
-    fix: 'add a copy_action to each rule with destination_vault_arn = a DisasterRecoveryVault in spec disasterRecovery.region and lifecycle.delete_after ≥ disasterRecovery.copyRetentionDays',
+    fix:
+      'add a copy_action to each rule with destination_vault_arn = a DisasterRecoveryVault in spec ' +
+      'disasterRecovery.region and lifecycle.delete_after ≥ disasterRecovery.copyRetentionDays',
     check(plan, stack, { spec }) {
       const dr = spec.disasterRecovery;
       if (!dr) return notApplicable;

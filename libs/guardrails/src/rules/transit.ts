@@ -73,7 +73,9 @@ export const TRANSIT_RULES: readonly PolicyRule[] = [
     area: 'transit',
     description: 'CloudFront serves viewers over HTTPS only, with TLS 1.2+',
     resourceTypes: ['aws_cloudfront_distribution'],
-    fix: 'set viewer_protocol_policy = "redirect-to-https" on every cache behavior and an ACM viewer certificate with minimum_protocol_version = "TLSv1.2_2021"',
+    fix:
+      'set viewer_protocol_policy = "redirect-to-https" on every cache behavior and an ACM viewer ' +
+      'certificate with minimum_protocol_version = "TLSv1.2_2021"',
     check(distribution) {
       const v = distribution.values;
       const behaviors = [...blocks(v['default_cache_behavior']), ...blocks(v['ordered_cache_behavior'])];
@@ -133,7 +135,10 @@ export const TRANSIT_RULES: readonly PolicyRule[] = [
     area: 'transit',
     description: 'Bucket policies refuse every request not made over TLS',
     resourceTypes: ['aws_s3_bucket'],
-    fix: 'add the DenyInsecureTransport statement (Deny s3:* to "*" on the bucket and its objects when aws:SecureTransport is false) to its aws_s3_bucket_policy',
+    fix:
+      'add the DenyInsecureTransport statement ' +
+      '(Deny s3:* to "*" on the bucket and its objects when aws:SecureTransport is false) ' +
+      'to its aws_s3_bucket_policy',
     check(bucket, stack) {
       const statements = bucketConfigs(stack, bucket, 'aws_s3_bucket_policy').flatMap((p) => policyStatements(p.values['policy']) ?? []);
       const denies = statements.filter(deniesInsecureTransport);
@@ -168,7 +173,9 @@ export const TRANSIT_RULES: readonly PolicyRule[] = [
     area: 'transit',
     description: 'Database parameter groups force TLS connections',
     resourceTypes: ['aws_db_instance', 'aws_rds_cluster'],
-    fix: 'use a parameter group of this stack with require_secure_transport = 1 (MySQL) or rds.force_ssl = 1 (PostgreSQL); for Aurora, the cluster parameter group',
+    fix:
+      'use a parameter group of this stack with require_secure_transport = 1 (MySQL) or rds.force_ssl = 1 ' +
+      '(PostgreSQL); for Aurora, the cluster parameter group',
     check(db, stack) {
       return db.type === 'aws_rds_cluster'
         ? verdictOf([parameterGroupForcesTls(stack, db, 'db_cluster_parameter_group_name', 'aws_rds_cluster_parameter_group')])

@@ -99,7 +99,10 @@ export const WAF_RULES: readonly PolicyRule[] = [
     area: 'waf',
     description: 'Web ACLs block with the AWS common and known-bad-inputs rule groups and a per-IP rate limit',
     resourceTypes: ['aws_wafv2_web_acl'],
-    fix: 'add managed_rule_group_statement rules AWSManagedRulesCommonRuleSet and AWSManagedRulesKnownBadInputsRuleSet (override_action none) and a rate_based_statement rule with action block',
+    fix:
+      'add managed_rule_group_statement rules AWSManagedRulesCommonRuleSet and ' +
+      'AWSManagedRulesKnownBadInputsRuleSet (override_action none) ' +
+      'and a rate_based_statement rule with action block',
     check(acl) {
       const rules = blocks(acl.values['rule']);
       const managed = managedRules(acl);
@@ -138,7 +141,10 @@ export const WAF_RULES: readonly PolicyRule[] = [
     area: 'waf',
     description: "Body-inspecting managed rules only count on the profile's and the spec's count-mode paths, and block everywhere else",
     resourceTypes: ['aws_wafv2_web_acl'],
-    fix: 'run each body-inspecting managed group twice with complementary scope-down statements: as published outside the count-mode paths, its *_BODY rules overridden to count on them (managedGroupRules, from the profile waf.countModePaths and spec edge.countModePaths)',
+    fix:
+      'run each body-inspecting managed group twice with complementary scope-down statements: ' +
+      'as published outside the count-mode paths, its *_BODY rules overridden to count on them ' +
+      '(managedGroupRules, from the profile waf.countModePaths and spec edge.countModePaths)',
     check(acl, _stack, { spec }) {
       const expected = exemptPaths(wafExemptions(spec).countModePaths);
       const managed = managedRules(acl);
@@ -181,7 +187,10 @@ export const WAF_RULES: readonly PolicyRule[] = [
     description:
       "Bodies over 8 KB are blocked at the load balancer except on the profile's and the spec's large-body paths, and never at the CDN",
     resourceTypes: ['aws_wafv2_web_acl'],
-    fix: 'override SizeRestrictions_BODY to count in every instance of AWSManagedRulesCommonRuleSet and, in the regional web ACL, block its label outside the large-body paths (profile waf.largeBodyPaths + spec edge.largeBodyPaths)',
+    fix:
+      'override SizeRestrictions_BODY to count in every instance of AWSManagedRulesCommonRuleSet and, ' +
+      'in the regional web ACL, block its label outside the large-body paths ' +
+      '(profile waf.largeBodyPaths + spec edge.largeBodyPaths)',
     check(acl, _stack, { spec }) {
       const common = managedRules(acl).filter((m) => m.group === 'AWSManagedRulesCommonRuleSet');
       const sizeBlocks = common
@@ -212,7 +221,10 @@ export const WAF_RULES: readonly PolicyRule[] = [
     area: 'waf',
     description: "Per-IP rate limits are the tenant's sized limit and count an address no client can forge",
     resourceTypes: ['aws_wafv2_web_acl'],
-    fix: 'rate_based_statement { limit = spec edge.rateLimitPerFiveMinutes (sized from the expected load), aggregate_key_type = "IP" at CloudFront or without a CDN; behind CloudFront, FORWARDED_IP on the header its viewer-request function writes (VIEWER_IP_HEADER) }',
+    fix:
+      'rate_based_statement { limit = spec edge.rateLimitPerFiveMinutes (sized from the expected load), ' +
+      'aggregate_key_type = "IP" at CloudFront or without a CDN; behind CloudFront, ' +
+      'FORWARDED_IP on the header its viewer-request function writes (VIEWER_IP_HEADER) }',
     check(acl, stack, { spec }) {
       const rates = blocks(acl.values['rule']).flatMap((rule) => {
         const rate = block(block(rule['statement'])?.['rate_based_statement']);

@@ -430,7 +430,7 @@ describe('ContentDelivery', () => {
     });
   });
 
-  it('is accepted by the real terraform and AWS provider (offline plan) with the log, content and maintenance buckets, signed content and count-mode paths, in eu-west-1 and us-east-1', async () => {
+  it('passes a real offline plan with the log, content and maintenance buckets, signed content and count-mode paths (eu-west-1, us-east-1)', async () => {
     const summary = await planOffline((stack) => {
       offlineAwsProvider(stack, 'eu-west-1');
       const logs = new LogBucket(stack, 'logs', { name: 'acme', accountId: ACCOUNT_ID, cloudFrontLogs: true });

@@ -390,7 +390,8 @@ function withDefaults(props: DatabaseProps): DatabaseSettings {
   const usernamePattern = new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${traits.maxUsernameLength - 1}}$`);
   if (!usernamePattern.test(masterUsername)) {
     fail(
-      `masterUsername must start with a letter and hold only letters, digits and underscores (≤ ${traits.maxUsernameLength} for ${props.engine}), got "${masterUsername}"`,
+      `masterUsername must start with a letter and hold only letters, digits and underscores ` +
+        `(≤ ${traits.maxUsernameLength} for ${props.engine}), got "${masterUsername}"`,
     );
   }
 

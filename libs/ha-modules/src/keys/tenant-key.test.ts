@@ -138,7 +138,7 @@ describe('TenantKey', () => {
       });
     });
 
-    it('lets the Auto Scaling service-linked role launch encrypted volumes, with grants for AWS resources only, without naming it (a fresh account has no such role yet)', () => {
+    it('lets the Auto Scaling service-linked role use it for volumes, grants for AWS resources only, unnamed (a fresh account lacks the role)', () => {
       const { statement } = synthKey();
       const onlyTheRole = { StringEquals: { 'kms:CallerAccount': ACCOUNT_ID }, ArnEquals: { 'aws:PrincipalArn': SLR } };
       expect(statement('AutoScalingEncryptedVolumes')).toEqual({

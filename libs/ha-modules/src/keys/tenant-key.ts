@@ -15,7 +15,10 @@ export interface TenantKeyProps {
   readonly deletionWindowDays?: number;
   /** Days between automatic rotations of the key material, 90–2560. @default 365 */
   readonly rotationPeriodDays?: number;
-  /** Provider of `region` (a second key of the tenant in another region, e.g. us-east-1 for CloudFront's WAF logs and alerts). @default the stack's default provider */
+  /**
+   * Provider of `region` (a second key of the tenant in another region, e.g. us-east-1 for
+   * CloudFront's WAF logs and alerts). @default the stack's default provider
+   */
   readonly provider?: TerraformProvider;
 }
 

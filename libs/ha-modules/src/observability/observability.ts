@@ -245,7 +245,8 @@ function validate(props: TenantObservabilityProps): void {
   if (responseTime !== undefined && !(responseTime > 0)) fail(`loadBalancer.targetResponseTimeSeconds must be > 0, got ${responseTime}`);
   if (webAutoScalingGroup && (!Number.isInteger(webAutoScalingGroup.minCapacity) || webAutoScalingGroup.minCapacity < 1)) {
     fail(
-      `webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got ${webAutoScalingGroup.minCapacity}; leave webAutoScalingGroup out for a group that may be empty`,
+      `webAutoScalingGroup.minCapacity must be a whole number ≥ 1, got ${webAutoScalingGroup.minCapacity}; ` +
+        `leave webAutoScalingGroup out for a group that may be empty`,
     );
   }
   if (

@@ -12,5 +12,15 @@ export const usEast1Provider = (scope: Construct): AwsProvider =>
   new AwsProvider(scope, 'aws-us-east-1', { alias: 'us_east_1', region: 'us-east-1', ...OFFLINE_AWS_PROVIDER_SETTINGS });
 
 /** Test-only: an RSA-2048 public key (its private key was discarded), for signed-content key groups. */
-export const SIGNING_PUBLIC_KEY =
-  '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD\nunaJQMR0f0qEo4dY65Rb0S/Cm22sIOmakctN2rU2m6zBCBH0AT+H53/O3QzOBGH1\njSAd/TN83dlVi6d0n4rv9PnohqsbmuY+Vm833rq5WG08vRs4nFFvQA0+tydpyq2s\nO/cJtUk+D6AUEhzhR0FrPkrNEI094vI7E4v75oIUe+JYFlWW8zelv5KKrdXdipOH\niQdYMZ+AZADRxR3WmK/7kJwADeyyRYz+if/Fzu8hTsoq388oAeNPuaHbjLfPz4vd\nOD84GQGckjX+YAc66R0HCHU13QawrxNsfYm+jdbGWCXE4fJiySmwajDaMABnYYBu\niQIDAQAB\n-----END PUBLIC KEY-----\n';
+export const SIGNING_PUBLIC_KEY = [
+  '-----BEGIN PUBLIC KEY-----',
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAshR1qz7dT1WmN+0t3nxD',
+  'unaJQMR0f0qEo4dY65Rb0S/Cm22sIOmakctN2rU2m6zBCBH0AT+H53/O3QzOBGH1',
+  'jSAd/TN83dlVi6d0n4rv9PnohqsbmuY+Vm833rq5WG08vRs4nFFvQA0+tydpyq2s',
+  'O/cJtUk+D6AUEhzhR0FrPkrNEI094vI7E4v75oIUe+JYFlWW8zelv5KKrdXdipOH',
+  'iQdYMZ+AZADRxR3WmK/7kJwADeyyRYz+if/Fzu8hTsoq388oAeNPuaHbjLfPz4vd',
+  'OD84GQGckjX+YAc66R0HCHU13QawrxNsfYm+jdbGWCXE4fJiySmwajDaMABnYYBu',
+  'iQIDAQAB',
+  '-----END PUBLIC KEY-----',
+  '',
+].join('\n');

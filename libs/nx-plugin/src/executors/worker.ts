@@ -33,7 +33,9 @@ async function synth({ tenants, workspaceRoot, maxParallel }: WorkerRequest, rep
       const policy = summarisePolicy(stack.policy);
       const accepted = suppressedFindings(stack.policy).map((o) => `  accepted: ${formatFinding(stack.tenant, o)}`);
       const where = relative(workspaceRoot, stack.file);
-      const line = `${stack.tenant}: ${stack.changed ? 'stack changed' : 'stack unchanged'} (${where}); guardrails: ${policy.passed} checks passed${policy.suppressed ? `, ${policy.suppressed} suppressed` : ''}`;
+      const line =
+        `${stack.tenant}: ${stack.changed ? 'stack changed' : 'stack unchanged'} (${where}); guardrails: ` +
+        `${policy.passed} checks passed${policy.suppressed ? `, ${policy.suppressed} suppressed` : ''}`;
       report(stack.tenant, true, [line, ...accepted].join('\n'), startTime);
     } else {
       report(outcome.tenant, false, outcome.error.message, startTime);

@@ -113,7 +113,8 @@ describe('architecture diagram', () => {
       'file system copy transfer to us-west-2 @ us-east-1',
     ]);
     expect(dr[0]!.monthly).toBeCloseTo(510 * (1 + 0.02 * 30) * prices.regions['us-west-2']!['backup:rds-snapshot-gb-month']!, 6);
-    expect(cost.byComponent.mail).toBeCloseTo(((10 * 250_000) / 1000) * prices.regions['us-east-1']!['ses:emails-thousand']!, 6); // moodle: 10 a month per account
+    // moodle: 10 a month per account
+    expect(cost.byComponent.mail).toBeCloseTo(((10 * 250_000) / 1000) * prices.regions['us-east-1']!['ses:emails-thousand']!, 6);
   });
 
   it('lays out every example with Graphviz into SVG with a node per tier', async () => {

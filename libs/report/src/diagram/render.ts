@@ -22,7 +22,8 @@ function runDot(sources: readonly string[]): Promise<string[]> {
       reject(
         error.code === 'ENOENT'
           ? new DiagramError(
-              `Graphviz \`${dotBinary()}\` is not installed — fix: \`apt-get install graphviz\` (Debian/Ubuntu) or \`brew install graphviz\`, or set HAFLEET_DOT to its path`,
+              `Graphviz \`${dotBinary()}\` is not installed — fix: \`apt-get install graphviz\` (Debian/Ubuntu) ` +
+                `or \`brew install graphviz\`, or set HAFLEET_DOT to its path`,
             )
           : error,
       ),

@@ -61,6 +61,10 @@ export function fleetRow(t: TenantReport): FleetRow {
 
 const CLIENT_SCRIPT = readFileSync(new URL('./fleet-table.client.js', import.meta.url), 'utf8');
 
+/** What a rollout set (`path=value, …`), or `reapply`. */
+const changesOf = (request: NonNullable<RolloutEntry['journal']>['request']): string =>
+  request.changes.map((c) => `${c.path}=${JSON.stringify(c.value)}`).join(', ') || (request.reapply ? 'reapply' : '');
+
 export function fleetPage(
   rows: readonly FleetRow[],
   rollouts: readonly RolloutEntry[],
@@ -75,7 +79,9 @@ export function fleetPage(
         .reverse()
         .map((r) =>
           r.journal
-            ? `<li><a href="rollouts/${esc(r.id)}.html">${esc(r.id)}</a> — ${esc(r.journal.status)}, ${r.journal.waves.length} wave(s), ${Object.keys(r.journal.tenants).length} tenant(s), ${esc(r.journal.request.changes.map((c) => `${c.path}=${JSON.stringify(c.value)}`).join(', ') || (r.journal.request.reapply ? 'reapply' : ''))}</li>`
+            ? `<li><a href="rollouts/${esc(r.id)}.html">${esc(r.id)}</a> — ${esc(r.journal.status)}, ` +
+              `${r.journal.waves.length} wave(s), ${Object.keys(r.journal.tenants).length} tenant(s), ` +
+              `${esc(changesOf(r.journal.request))}</li>`
             : `<li>${esc(r.id)} — <span class="badge bad">unreadable</span> ${esc(r.error)}</li>`,
         )
         .join('\n')}</ul>`

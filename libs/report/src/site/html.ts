@@ -9,8 +9,36 @@ export const scriptJson = (value: unknown): string => JSON.stringify(value).repl
 export const money = (value: number | undefined): string =>
   value === undefined ? '—' : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+/** The palette, as CSS custom properties (`var(--bad)`). */
+const COLOURS = {
+  fg: '#1f2933',
+  muted: '#52606d',
+  line: '#d9e2ec',
+  bg: '#f5f7fa',
+  bad: '#b42318',
+  badbg: '#fde8e7',
+  warn: '#8a5a00',
+  warnbg: '#fff4d6',
+  ok: '#1e6b3a',
+  okbg: '#e3f4e8',
+  link: '#1d4ed8',
+};
+
+/** A rollout step's colour on the timeline (rollout-page.ts), by step. */
+const STEP_COLOURS = {
+  spec: '#9fb3c8',
+  synth: '#7b93db',
+  plan: '#5a8dee',
+  guard: '#f0b429',
+  apply: '#3ebd93',
+  gate: '#2f855a',
+  failed: 'var(--bad)',
+};
+
 const STYLE = `
-:root { --fg:#1f2933; --muted:#52606d; --line:#d9e2ec; --bg:#f5f7fa; --bad:#b42318; --badbg:#fde8e7; --warn:#8a5a00; --warnbg:#fff4d6; --ok:#1e6b3a; --okbg:#e3f4e8; --link:#1d4ed8; }
+:root { ${Object.entries(COLOURS)
+  .map(([name, value]) => `--${name}:${value};`)
+  .join(' ')} }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
 header.top { background: #102a43; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: baseline; flex-wrap: wrap; }
@@ -52,7 +80,9 @@ summary { cursor: pointer; }
 .tl-row { display: grid; grid-template-columns: 220px 1fr 120px; gap: 8px; align-items: center; padding: 3px 0; border-bottom: 1px dashed var(--line); }
 .tl-track { position: relative; height: 18px; background: #f0f4f8; border-radius: 3px; }
 .tl-step { position: absolute; top: 0; bottom: 0; min-width: 2px; border-right: 1px solid #fff; }
-.step-spec { background: #9fb3c8; } .step-synth { background: #7b93db; } .step-plan { background: #5a8dee; } .step-guard { background: #f0b429; } .step-apply { background: #3ebd93; } .step-gate { background: #2f855a; } .step-failed { background: var(--bad); }
+${Object.entries(STEP_COLOURS)
+  .map(([step, colour]) => `.step-${step} { background: ${colour}; }`)
+  .join(' ')}
 .legend span { display: inline-block; margin-right: 12px; }
 .legend i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; vertical-align: -2px; margin-right: 4px; }
 code { background: #eef2f7; padding: 0 3px; border-radius: 3px; }
@@ -68,6 +98,7 @@ export interface PageOptions {
 }
 
 export function page({ title, root, body, generatedAt, script }: PageOptions): string {
+  const generated = `<span class="muted" style="color:#9fb3c8">generated ${esc(generatedAt)}</span>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -77,7 +108,7 @@ export function page({ title, root, body, generatedAt, script }: PageOptions): s
 <style>${STYLE}</style>
 </head>
 <body>
-<header class="top"><h1>${esc(title)}</h1><a href="${root}/index.html">fleet</a><span class="muted" style="color:#9fb3c8">generated ${esc(generatedAt)}</span></header>
+<header class="top"><h1>${esc(title)}</h1><a href="${root}/index.html">fleet</a>${generated}</header>
 <main>
 ${body}
 </main>

@@ -28,16 +28,28 @@ export function rolloutPage(id: string, journal: JournalData, info: { generatedA
               const to = Date.parse(s.endedAt ?? journal.updatedAt);
               const cls = s.ok === false ? 'step-failed' : `step-${s.step}`;
               const title = `${tenant} ${s.step}: ${seconds(to - from)}${s.ok === false ? ' FAILED' : ''}${s.detail ? ` — ${s.detail}` : ''}`;
-              return `<div class="tl-step ${cls}" style="left:${pct(from).toFixed(3)}%;width:${Math.max(0.2, pct(to) - pct(from)).toFixed(3)}%" title="${esc(title)}"></div>`;
+              return (
+                `<div class="tl-step ${cls}" style="left:${pct(from).toFixed(3)}%;width:${Math.max(0.2, pct(to) - pct(from)).toFixed(3)}%" ` +
+                `title="${esc(title)}"></div>`
+              );
             })
             .join('');
           const took = record.startedAt && record.endedAt ? seconds(Date.parse(record.endedAt) - Date.parse(record.startedAt)) : '';
-          return `<div class="tl-row" data-tenant="${esc(tenant)}"><div><a href="../tenants/${esc(tenant)}.html">${esc(tenant)}</a></div><div class="tl-track">${bars}</div><div><span class="badge ${STATE_BADGE[record.state] ?? 'none'}">${esc(record.state)}</span> ${esc(took)}</div></div>${
-            record.error ? `<div class="muted" style="margin-left:228px">${esc(record.error)}</div>` : ''
-          }`;
+          const badge = `<span class="badge ${STATE_BADGE[record.state] ?? 'none'}">${esc(record.state)}</span>`;
+          const error = record.error ? `<div class="muted" style="margin-left:228px">${esc(record.error)}</div>` : '';
+          return (
+            `<div class="tl-row" data-tenant="${esc(tenant)}">` +
+            `<div><a href="../tenants/${esc(tenant)}.html">${esc(tenant)}</a></div>` +
+            `<div class="tl-track">${bars}</div>` +
+            `<div>${badge} ${esc(took)}</div>` +
+            `</div>${error}`
+          );
         })
         .join('\n');
-      return `<h3>wave ${w + 1}: ${esc(wave.label)} (${wave.tenants.length} tenant${wave.tenants.length === 1 ? '' : 's'})</h3>\n<div class="timeline">${rows}</div>`;
+      return (
+        `<h3>wave ${w + 1}: ${esc(wave.label)} (${wave.tenants.length} tenant${wave.tenants.length === 1 ? '' : 's'})</h3>\n` +
+        `<div class="timeline">${rows}</div>`
+      );
     })
     .join('\n');
 
@@ -46,6 +58,7 @@ export function rolloutPage(id: string, journal: JournalData, info: { generatedA
     (journal.request.reapply ? 'reapply' : '—');
   const legend =
     STEP_NAMES.map((s) => `<span><i class="step-${s}"></i>${s}</span>`).join('') + '<span><i class="step-failed"></i>failed step</span>';
+  const resume = `Resume with <code>npm run fleet -- rollout --resume ${esc(id)}</code>.`;
   const body = `
 <div class="cards">
   <div class="card"><div class="k">status</div><div class="v">${esc(journal.status)}</div></div>
@@ -57,6 +70,6 @@ export function rolloutPage(id: string, journal: JournalData, info: { generatedA
 ${journal.stopReason ? `<p><span class="badge bad">stopped</span> ${esc(journal.stopReason)}</p>` : ''}
 <p class="legend">${legend}</p>
 ${waves}
-<p class="muted">From <code>.hafleet/rollouts/${esc(id)}.json</code> (checksum verified). Resume with <code>npm run fleet -- rollout --resume ${esc(id)}</code>.</p>`;
+<p class="muted">From <code>.hafleet/rollouts/${esc(id)}.json</code> (checksum verified). ${resume}</p>`;
   return page({ title: `rollout ${id}`, root: '..', body, generatedAt: info.generatedAt });
 }

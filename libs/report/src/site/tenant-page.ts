@@ -30,7 +30,11 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
     .join('\n');
 
   const diagram = diagramSvg
-    ? `<div class="diagram" role="img" aria-label="architecture of ${esc(spec.name)}">${diagramSvg}</div><p class="muted">Drawn by Graphviz from the synthesized stack (<code>cdktf.out/stacks/${esc(spec.name)}/cdk.tf.json</code>), not by hand: min / desired / max per group, one node per database instance and cache node, zones and subnet ranges per tier.</p>`
+    ? `<div class="diagram" role="img" aria-label="architecture of ${esc(spec.name)}">${diagramSvg}</div>` +
+      `<p class="muted">Drawn by Graphviz from the synthesized stack ` +
+      `(<code>cdktf.out/stacks/${esc(spec.name)}/cdk.tf.json</code>), not by hand: ` +
+      `min / desired / max per group, one node per database instance and cache node, ` +
+      `zones and subnet ranges per tier.</p>`
     : '<p class="muted">No diagram.</p>';
 
   const sizing = table(
@@ -67,7 +71,11 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
     : `<p class="badge warn">no estimate</p> <span>${esc(t.costError ?? '')}</span>`;
 
   const guardrails =
-    `<p>${p.checks} checks of ${p.rules} rules: <span class="badge ok">${p.passed} passed</span> <span class="badge ${p.errors ? 'bad' : 'none'}">${p.errors} errors</span> <span class="badge ${p.warnings ? 'warn' : 'none'}">${p.warnings} warnings</span> <span class="badge none">${p.suppressed} suppressed</span></p>` +
+    `<p>${p.checks} checks of ${p.rules} rules: ` +
+    `<span class="badge ok">${p.passed} passed</span> ` +
+    `<span class="badge ${p.errors ? 'bad' : 'none'}">${p.errors} errors</span> ` +
+    `<span class="badge ${p.warnings ? 'warn' : 'none'}">${p.warnings} warnings</span> ` +
+    `<span class="badge none">${p.suppressed} suppressed</span></p>` +
     (t.findings.length
       ? table(
           ['rule', 'result', 'resource', 'what', 'fix / reason'],
@@ -85,7 +93,14 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
       : '<p class="muted">No failing or suppressed checks.</p>');
 
   const plan = s
-    ? `<p>Planned ${esc(t.plan!.plannedAt)}: <strong>${s.add}</strong> to add, <strong>${s.change}</strong> to change, <strong>${s.destroy}</strong> to destroy (${s.replace} replaced); ${s.resourceCount} resources after apply.${s.dataLoss.length ? ` <span class="badge bad">${s.dataLoss.length} stateful resource(s) replaced or destroyed: apply refuses without --allow-destroy</span>` : ''}</p>` +
+    ? `<p>Planned ${esc(t.plan!.plannedAt)}: <strong>${s.add}</strong> to add, ` +
+      `<strong>${s.change}</strong> to change, <strong>${s.destroy}</strong> to destroy ` +
+      `(${s.replace} replaced); ${s.resourceCount} resources after ` +
+      'apply.' +
+      (s.dataLoss.length
+        ? ` <span class="badge bad">${s.dataLoss.length} stateful resource(s) replaced or destroyed: apply refuses without --allow-destroy</span>`
+        : '') +
+      '</p>' +
       (s.changes.length
         ? table(
             ['action', 'address', 'holds'],
@@ -101,7 +116,11 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
     : `<p class="muted">Not planned yet: <code>npx nx run ${esc(spec.name)}:plan</code>.</p>`;
 
   const drift = t.drift
-    ? `<p>Checked ${esc(t.drift.checkedAt)}: ${t.drift.drifted ? `<span class="badge bad">drifted</span> ${t.drift.resources.length} resource(s)` : '<span class="badge ok">in sync</span>'}</p>`
+    ? `<p>Checked ${esc(t.drift.checkedAt)}: ` +
+      (t.drift.drifted
+        ? `<span class="badge bad">drifted</span> ${t.drift.resources.length} resource(s)`
+        : '<span class="badge ok">in sync</span>') +
+      '</p>'
     : '<p class="muted">Never checked: <code>npm run fleet -- drift</code>.</p>';
 
   const config = t.runtimeConfig.length
@@ -112,7 +131,8 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
     : '<p class="muted">The stack publishes no runtime configuration parameters.</p>';
 
   const rollout = t.rollout
-    ? `<p><a href="../rollouts/${esc(t.rollout.id)}.html">${esc(t.rollout.id)}</a> (${esc(t.rollout.status)}): this tenant ${esc(t.rollout.state)}${t.rollout.step ? ` at ${esc(t.rollout.step)}` : ''}.</p>`
+    ? `<p><a href="../rollouts/${esc(t.rollout.id)}.html">${esc(t.rollout.id)}</a> (${esc(t.rollout.status)}): ` +
+      `this tenant ${esc(t.rollout.state)}${t.rollout.step ? ` at ${esc(t.rollout.step)}` : ''}.</p>`
     : '<p class="muted">In no rollout yet.</p>';
 
   const body = [
@@ -123,7 +143,9 @@ export function tenantPage(t: TenantReport, diagramSvg: string | undefined, info
     section(
       'Sizing',
       'sizing',
-      `<p>${esc(spec.sizing.band.name)} band for ${esc(spec.expectedLoad.concurrentUsers.toLocaleString('en-US'))} concurrent users (<code>npm run fleet -- size ${esc(spec.name)}</code>).</p>${sizing}`,
+      `<p>${esc(spec.sizing.band.name)} band for ` +
+        `${esc(spec.expectedLoad.concurrentUsers.toLocaleString('en-US'))} concurrent users ` +
+        `(<code>npm run fleet -- size ${esc(spec.name)}</code>).</p>${sizing}`,
     ),
     section('Guardrails', 'guardrails', guardrails),
     section('Last plan', 'plan', plan),

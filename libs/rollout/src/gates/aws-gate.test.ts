@@ -166,8 +166,16 @@ describe('AWS SDK loading', () => {
     writeFileSync(
       script,
       `import { AwsGate } from ${JSON.stringify(join(WORKSPACE_ROOT, 'libs/rollout/src/gates/aws-gate.ts'))};
-const gate = new AwsGate({ kind: 'aws', intervalMs: 1, timeoutMs: 1 }, { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-await gate.check({ tenant: 't', spec: { region: 'eu-west-2' }, rolloutId: 'r', wave: 'w', appliedSince: new Date().toISOString(), outputs: async () => ({ web_asg_name: 'x' }), signal: new AbortController().signal }).catch(() => {});\n`,
+const gate = new AwsGate(
+  { kind: 'aws', intervalMs: 1, timeoutMs: 1 },
+  { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } },
+);
+await gate
+  .check({
+    tenant: 't', spec: { region: 'eu-west-2' }, rolloutId: 'r', wave: 'w', appliedSince: new Date().toISOString(),
+    outputs: async () => ({ web_asg_name: 'x' }), signal: new AbortController().signal,
+  })
+  .catch(() => {});\n`,
     );
     expect(traced(script)).toContain('aws-sdk loaded: @aws-sdk/client-auto-scaling');
   });

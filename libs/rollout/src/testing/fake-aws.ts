@@ -50,14 +50,22 @@ const el = (name: string, value: string | number | undefined) =>
 function answer(call: FakeAwsCall, state: FakeAwsState): { status: number; body: string } {
   const ns = (service: string, version: string) => `http://${service}.amazonaws.com/doc/${version}/`;
   const wrap = (action: string, xmlns: string, result: string) =>
-    `<?xml version="1.0"?><${action}Response xmlns="${xmlns}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fake-${Date.now()}</RequestId></ResponseMetadata></${action}Response>`;
+    `<?xml version="1.0"?><${action}Response xmlns="${xmlns}"><${action}Result>${result}</${action}Result>` +
+    `<ResponseMetadata><RequestId>fake-${Date.now()}</RequestId></ResponseMetadata></${action}Response>`;
   switch (call.action) {
     case 'DescribeInstanceRefreshes': {
       const members = state.refreshes
         .filter(() => call.params['AutoScalingGroupName'] === state.group?.name)
         .map(
           (r) =>
-            `<member>${el('InstanceRefreshId', r.id)}${el('AutoScalingGroupName', call.params['AutoScalingGroupName'])}${el('Status', r.status)}${el('StatusReason', r.statusReason)}${el('StartTime', r.startTime.toISOString())}${el('PercentageComplete', r.percentComplete)}</member>`,
+            '<member>' +
+            el('InstanceRefreshId', r.id) +
+            el('AutoScalingGroupName', call.params['AutoScalingGroupName']) +
+            el('Status', r.status) +
+            el('StatusReason', r.statusReason) +
+            el('StartTime', r.startTime.toISOString()) +
+            el('PercentageComplete', r.percentComplete) +
+            '</member>',
         )
         .join('');
       return { status: 200, body: wrap(call.action, ns('autoscaling', '2011-01-01'), `<InstanceRefreshes>${members}</InstanceRefreshes>`) };
@@ -65,7 +73,13 @@ function answer(call: FakeAwsCall, state: FakeAwsState): { status: number; body:
     case 'DescribeAutoScalingGroups': {
       const group = state.group && call.params['AutoScalingGroupNames.member.1'] === state.group.name ? state.group : undefined;
       const member = group
-        ? `<member>${el('AutoScalingGroupName', group.name)}${el('MinSize', 1)}${el('MaxSize', 10)}${el('DesiredCapacity', group.desiredCapacity)}<TargetGroupARNs>${group.targetGroupArns.map((a) => el('member', a)).join('')}</TargetGroupARNs></member>`
+        ? '<member>' +
+          el('AutoScalingGroupName', group.name) +
+          el('MinSize', 1) +
+          el('MaxSize', 10) +
+          el('DesiredCapacity', group.desiredCapacity) +
+          `<TargetGroupARNs>${group.targetGroupArns.map((a) => el('member', a)).join('')}</TargetGroupARNs>` +
+          '</member>'
         : '';
       return { status: 200, body: wrap(call.action, ns('autoscaling', '2011-01-01'), `<AutoScalingGroups>${member}</AutoScalingGroups>`) };
     }
@@ -87,7 +101,9 @@ function answer(call: FakeAwsCall, state: FakeAwsState): { status: number; body:
     default:
       return {
         status: 400,
-        body: `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>the fake AWS does not speak ${escape(call.action)}</Message></Error></ErrorResponse>`,
+        body:
+          '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>' +
+          `<Message>the fake AWS does not speak ${escape(call.action)}</Message></Error></ErrorResponse>`,
       };
   }
 }

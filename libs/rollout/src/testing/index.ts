@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '@hafleet/fs-safe';
-import { DEFAULT_OUTDIR, STACK_FILE, offlineStatePath, stackDir, tenantWorkDir } from '@hafleet/tenant-spec';
-import { TENANTS_DIR, loadFleet, tenantSpecFiles, type RolloutRing, type TenantSpec } from '@hafleet/tenant-spec';
+import { writeFileAtomic } from '@hafleet/fs-safe';
+import { TENANTS_DIR, loadFleet, tenantSpecFiles, tenantWorkDir, type RolloutRing, type TenantSpec } from '@hafleet/tenant-spec';
 import type { Env } from '@hafleet/terraform';
+import { fixtureStatePath, writeFixtureStack, type FixtureStack } from '@hafleet/testing';
 import { setSpecValues } from '../spec-changes.js';
 import { WorkspaceDriver, type SynthesizeTenant } from '../workspace-driver.js';
 import { specFile } from '../workspace-copy.js';
@@ -25,41 +25,33 @@ export const FIXTURE_APPLIES_LOG = 'fixture-applies.log';
  * The fixture stack of a spec: what the real stack's rollout-relevant parts look like to terraform.
  * `applyImmediately` lands on the database as the real stack's `apply_immediately` does.
  */
-export function fixtureStack(
-  spec: TenantSpec,
-  workspaceRoot: string,
-  options: { readonly applyImmediately?: boolean } = {},
-): Record<string, unknown> {
-  const outdir = join(workspaceRoot, DEFAULT_OUTDIR);
+export function fixtureStack(spec: TenantSpec, workspaceRoot: string, options: { readonly applyImmediately?: boolean } = {}): FixtureStack {
   const release = spec.app.release ?? '';
   const seconds = Number(spec.tags[FIXTURE_APPLY_SECONDS_TAG] ?? 0);
   const log = join(tenantWorkDir(workspaceRoot, spec.name), FIXTURE_APPLIES_LOG);
   return {
-    '//': { metadata: 'hafleet rollout fixture: built-in terraform_data stand-ins for a tenant stack' },
-    terraform: { backend: { local: { path: offlineStatePath(workspaceRoot, outdir, spec.name) } } },
-    resource: {
-      terraform_data: {
-        release: { input: { release, ami_id: spec.app.amiId } },
-        // A new AMI replaces the web tier, as the instance refresh replaces its instances.
-        web_tier: {
-          input: { instance_type: spec.app.instanceType, health_check_path: spec.app.healthCheckPath },
-          triggers_replace: [spec.app.amiId],
-        },
-        // Marked stateful (libs/terraform): a new engine replaces it, which the guard must refuse.
-        database: {
-          '//': { hafleet: { stateful: 'the fixture database: every row in it' } },
-          input: { instance_class: spec.database.instanceClass, apply_immediately: options.applyImmediately ?? false },
-          triggers_replace: [spec.database.engine],
-        },
-        apply_hook: {
-          triggers_replace: [release, spec.app.amiId],
-          provisioner: [{ 'local-exec': { command: `sleep ${seconds}; echo "release=${release} ami=${spec.app.amiId}" >> '${log}'` } }],
-        },
+    description: 'rollout fixture: built-in terraform_data stand-ins for a tenant stack',
+    resources: {
+      release: { input: { release, ami_id: spec.app.amiId } },
+      // A new AMI replaces the web tier, as the instance refresh replaces its instances.
+      web_tier: {
+        input: { instance_type: spec.app.instanceType, health_check_path: spec.app.healthCheckPath },
+        generation: [spec.app.amiId],
+      },
+      // Marked stateful (libs/terraform): a new engine replaces it, which the guard must refuse.
+      database: {
+        holds: 'the fixture database: every row in it',
+        input: { instance_class: spec.database.instanceClass, apply_immediately: options.applyImmediately ?? false },
+        generation: [spec.database.engine],
+      },
+      apply_hook: {
+        generation: [release, spec.app.amiId],
+        onCreate: `sleep ${seconds}; echo "release=${release} ami=${spec.app.amiId}" >> '${log}'`,
       },
     },
-    output: {
-      release: { value: '${terraform_data.release.output.release}' },
-      web_asg_name: { value: `${spec.name}-web` },
+    outputs: {
+      release: '${terraform_data.release.output.release}',
+      web_asg_name: `${spec.name}-web`,
     },
   };
 }
@@ -67,10 +59,7 @@ export function fixtureStack(
 /** Synthesises a fixture tenant (fleet rules checked first, as the real synth does), atomically. */
 export const synthesizeFixtureStack: SynthesizeTenant = (workspaceRoot, tenant, options) => {
   const [loaded] = loadFleet(workspaceRoot, { only: [tenant] });
-  writeJsonAtomic(
-    join(stackDir(join(workspaceRoot, DEFAULT_OUTDIR), tenant), STACK_FILE),
-    fixtureStack(loaded!.spec, workspaceRoot, options),
-  );
+  writeFixtureStack(workspaceRoot, tenant, fixtureStack(loaded!.spec, workspaceRoot, options));
 };
 
 /** The real WorkspaceDriver (spec edits, libs/fleet plan/guard/apply) over fixture stacks. */
@@ -133,7 +122,7 @@ export interface FixtureState {
 
 /** The tenant's offline terraform state, or undefined when it was never applied. */
 export function fixtureState(workspaceRoot: string, tenant: string): FixtureState | undefined {
-  const file = join(tenantWorkDir(workspaceRoot, tenant), 'terraform.tfstate');
+  const file = fixtureStatePath(workspaceRoot, tenant);
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, 'utf8');
   const state = JSON.parse(text) as {

@@ -21,7 +21,9 @@ export function ddosAlarms(protections: WatchedShieldProtection[]): AlarmSpec[] 
   return protections.map((protection): AlarmSpec => ({
     id: `ddos-${protection.id}-detected`,
     title: `DDoS on ${protection.usedBy}`,
-    description: `Shield Advanced detected a DDoS attack on ${protection.usedBy}: check the WAF's blocked requests and rate limits; the Shield Response Team can help.`,
+    description:
+      `Shield Advanced detected a DDoS attack on ${protection.usedBy}: ` +
+      `check the WAF's blocked requests and rate limits; the Shield Response Team can help.`,
     period: MINUTE,
     periods: 1,
     missingData: 'notBreaching',

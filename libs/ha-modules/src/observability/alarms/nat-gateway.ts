@@ -20,7 +20,9 @@ export function natGatewayAlarms(natGatewayIds: string[]): AlarmSpec[] {
       {
         id: `${which}-port-allocation`,
         title: `NAT gateway ${index + 1}: port allocation errors`,
-        description: `NAT gateway ${index + 1} could not allocate a source port in each of 5 minutes: outbound connections (SSM, packages, mail, APIs) are failing.`,
+        description:
+          `NAT gateway ${index + 1} could not allocate a source port in each of 5 minutes: ` +
+          `outbound connections (SSM, packages, mail, APIs) are failing.`,
         period: MINUTE,
         periods: 5,
         missingData: 'notBreaching',

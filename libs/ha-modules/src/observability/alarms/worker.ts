@@ -23,7 +23,9 @@ export function workerAlarms(heartbeat: WatchedHeartbeat): AlarmSpec[] {
     {
       id: 'worker-heartbeat',
       title: 'Worker: cron heartbeats',
-      description: `No cron heartbeat from the worker for ${periods * periodMinutes} minutes (the cron runs every ${heartbeat.everyMinutes} min): scheduled jobs have stopped.`,
+      description:
+        `No cron heartbeat from the worker for ${periods * periodMinutes} minutes ` +
+        `(the cron runs every ${heartbeat.everyMinutes} min): scheduled jobs have stopped.`,
       period: periodMinutes * MINUTE,
       periods,
       missingData: 'breaching',
