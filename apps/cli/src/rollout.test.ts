@@ -56,11 +56,19 @@ function snapshot(root: string): Map<string, string> {
   return files;
 }
 
-const onlyJournal = (root: string): string => {
+/** Ids of the rollout journals written so far (temp files of an atomic write left out). */
+const journalIds = (root: string): string[] => {
   const dir = join(root, '.hafleet', 'rollouts');
-  const ids = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -'.json'.length))
+    : [];
+};
+const onlyJournal = (root: string): string => {
+  const ids = journalIds(root);
   expect(ids).toHaveLength(1);
-  return ids[0]!.slice(0, -'.json'.length);
+  return ids[0]!;
 };
 /** `--json` report: the journal's fields, with tenants as a list in wave order. */
 type RolloutReport = Omit<JournalData, 'tenants'> & { tenants: Array<JournalData['tenants'][string] & { tenant: string }> };
@@ -256,9 +264,10 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     // Mid-apply: the journal says fx-02 is applying, and terraform's provisioner for it is running.
     let id = '';
     await until('fx-02 mid-apply', () => {
-      const dir = join(root, '.hafleet', 'rollouts');
-      if (!existsSync(dir) || readdirSync(dir).length === 0) return false;
-      id = readdirSync(dir)[0]!.replace(/\.json$/, '');
+      // The journal itself, not the temp file of its first atomic write (which appears before it).
+      const journals = journalIds(root);
+      if (journals.length === 0) return false;
+      id = journals[0]!;
       const record = readJournal(root, id).tenants['fx-02'];
       return record?.step === 'apply' && processRunning(join(tenantWorkDir(root, 'fx-02'), FIXTURE_APPLIES_LOG));
     });
@@ -327,9 +336,10 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     let id = '';
     await until('fx-01 mid-apply', () => {
-      const dir = join(root, '.hafleet', 'rollouts');
-      if (!existsSync(dir) || readdirSync(dir).length === 0) return false;
-      id = readdirSync(dir)[0]!.replace(/\.json$/, '');
+      // The journal itself, not the temp file of its first atomic write (which appears before it).
+      const journals = journalIds(root);
+      if (journals.length === 0) return false;
+      id = journals[0]!;
       return (
         readJournal(root, id).tenants['fx-01']?.step === 'apply' && processRunning(join(tenantWorkDir(root, 'fx-01'), FIXTURE_APPLIES_LOG))
       );
