@@ -24,6 +24,7 @@ export { CacheCluster, type CacheClusterProps, type CachePurpose, type CacheEngi
 export { LogBucket, type LogBucketProps, LOG_PREFIXES } from './files/log-bucket.js';
 export { ContentBucket, type ContentBucketProps } from './files/content-bucket.js';
 export { SharedFileSystem, type SharedFileSystemProps } from './files/shared-file-system.js';
+export { denyInsecureTransport } from './files/private-bucket.js';
 export {
   ContentDelivery,
   type ContentDeliveryProps,

@@ -6,6 +6,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { denyInsecureTransport } from '@hafleet/ha-modules';
 import type { FleetConfig } from '@hafleet/tenant-spec';
 import type { StackMode } from '@hafleet/tenant-stack';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from '@hafleet/terraform';
@@ -71,14 +72,7 @@ export class StateBucketStack extends TerraformStack {
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [arn, `${arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
+          denyInsecureTransport(arn),
           {
             Sid: 'DenyOldTls',
             Effect: 'Deny',

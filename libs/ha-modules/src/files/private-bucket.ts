@@ -163,7 +163,7 @@ export function assertDays(owner: string, field: string, days: number): void {
 }
 
 /** Refuses every request that does not come over TLS, whoever makes it. */
-function denyInsecureTransport(arn: string): PolicyStatement {
+export function denyInsecureTransport(arn: string): PolicyStatement {
   return {
     Sid: 'DenyInsecureTransport',
     Effect: 'Deny',
