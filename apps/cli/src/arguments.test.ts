@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
 import { fleetCli } from './cli.js';
+import { ACME_ONBOARD_ARGS as ONBOARD } from './testing/onboard-flags.js';
 import { COMMANDS } from './commands/index.js';
 
 /**
@@ -42,29 +43,6 @@ function tree(root: string): Record<string, string> {
   );
 }
 
-const ONBOARD = [
-  'acme-college',
-  ...[
-    '--display-name',
-    'Acme College',
-    '--region',
-    'eu-west-1',
-    '--concurrent-users',
-    '800',
-    '--population',
-    '40000',
-    '--database-engine',
-    'mysql',
-  ],
-  ...[
-    '--domain',
-    'learn.acme.ac.uk',
-    '--certificate-arn',
-    'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
-    '--alert-emails',
-    'ops@acme.ac.uk',
-  ],
-];
 /** The onboarding flags with one answer replaced (or added). */
 const onboard = (flag: string, value: string): string[] => {
   const at = ONBOARD.indexOf(flag);

@@ -2,27 +2,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFleet, tempWorkspace, type TempWorkspace } from '@hafleet/testing';
+import { ACME_ONBOARD_ARGS as FLAGS } from './testing/onboard-flags.js';
 
 /** `fleet onboard` and `fleet size`: the real CLI in a child process without a terminal, as in CI. */
-const FLAGS = [
-  'acme-college',
-  '--display-name',
-  'Acme College',
-  '--region',
-  'eu-west-1',
-  '--concurrent-users',
-  '800',
-  '--population',
-  '40000',
-  '--database-engine',
-  'mysql',
-  '--domain',
-  'learn.acme.ac.uk',
-  '--certificate-arn',
-  'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
-  '--alert-emails',
-  'ops@acme.ac.uk',
-];
 
 describe('fleet onboard / fleet size', () => {
   let workspace: TempWorkspace;

@@ -222,6 +222,23 @@ describe('fleet rollout --dry-run', () => {
   });
 });
 
+/**
+ * Waits until the rollout's journal says `tenant` is applying and terraform's provisioner for it is
+ * running; returns the journal id. Reads the journal itself, never the temp file of its first atomic write.
+ */
+async function midApply(root: string, tenant: string): Promise<string> {
+  let id = '';
+  await until(`${tenant} mid-apply`, () => {
+    id = journalIds(root)[0] ?? '';
+    return (
+      id !== '' &&
+      readJournal(root, id).tenants[tenant]?.step === 'apply' &&
+      processRunning(join(tenantWorkDir(root, tenant), FIXTURE_APPLIES_LOG))
+    );
+  });
+  return id;
+}
+
 describe('fleet rollout with fixture tenants (real terraform, local state)', () => {
   let workspace: TempWorkspace;
   beforeEach(() => {
@@ -261,16 +278,7 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
 
-    // Mid-apply: the journal says fx-02 is applying, and terraform's provisioner for it is running.
-    let id = '';
-    await until('fx-02 mid-apply', () => {
-      // The journal itself, not the temp file of its first atomic write (which appears before it).
-      const journals = journalIds(root);
-      if (journals.length === 0) return false;
-      id = journals[0]!;
-      const record = readJournal(root, id).tenants['fx-02'];
-      return record?.step === 'apply' && processRunning(join(tenantWorkDir(root, 'fx-02'), FIXTURE_APPLIES_LOG));
-    });
+    const id = await midApply(root, 'fx-02');
     process.kill(-child.pid!, 'SIGTERM');
     const code = await exited;
 
@@ -334,16 +342,7 @@ describe('fleet rollout with fixture tenants (real terraform, local state)', () 
       },
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    let id = '';
-    await until('fx-01 mid-apply', () => {
-      // The journal itself, not the temp file of its first atomic write (which appears before it).
-      const journals = journalIds(root);
-      if (journals.length === 0) return false;
-      id = journals[0]!;
-      return (
-        readJournal(root, id).tenants['fx-01']?.step === 'apply' && processRunning(join(tenantWorkDir(root, 'fx-01'), FIXTURE_APPLIES_LOG))
-      );
-    });
+    const id = await midApply(root, 'fx-01');
     child.kill('SIGINT');
     expect(await exited).toBe(130);
 

@@ -1,31 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFleet } from '@hafleet/tenant-spec';
-import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
-import { SynthesizedStack, type StackResource } from '@hafleet/guardrails';
-import { synthesizeTenants } from './synthesize.js';
+import type { SynthesizedStack, StackResource } from '@hafleet/guardrails';
+import { synthesizeExamples, type ExampleStacks } from './testing/example-stacks.js';
 
 /**
  * The availability promises of every example tenant, read from the synthesized Terraform JSON:
  * each tier spans at least two zones, the database and cache survive the loss of a zone, the web
  * tier never runs on one instance and cron runs on exactly one.
  */
-let workspace: TempWorkspace;
-let stacks: Map<string, SynthesizedStack>;
-
+let examples: ExampleStacks;
 beforeAll(() => {
-  workspace = tempWorkspace();
-  stacks = new Map(
-    synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]),
-  );
+  examples = synthesizeExamples();
 });
-afterAll(() => workspace.dispose());
+afterAll(() => examples.dispose());
 
-const tenants = () => loadFleet(workspace.root).map((t) => t.spec);
+const tenants = () => [...examples.specs.values()];
 const zonesOf = (subnets: StackResource[]) => new Set(subnets.map((s) => s.values['availability_zone']));
 const subnetsOf = (stack: SynthesizedStack, value: unknown) => stack.referenced(value).filter((r) => r.type === 'aws_subnet');
 
 describe.each(['harbour-health', 'lakeside-state', 'northwind-university'])('%s', (tenant) => {
-  const stack = () => stacks.get(tenant)!;
+  const stack = () => examples.stacks.get(tenant)!;
   const spec = () => tenants().find((t) => t.name === tenant)!;
 
   it('spreads the load balancer and both instance groups over every zone', () => {

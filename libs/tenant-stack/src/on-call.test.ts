@@ -1,31 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationProfile } from '@hafleet/app-profiles';
-import { loadFleet, type TenantSpec } from '@hafleet/tenant-spec';
-import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
-import { SynthesizedStack } from '@hafleet/guardrails';
-import { synthesizeTenants } from './synthesize.js';
+import { synthesizeExamples, type ExampleStacks } from './testing/example-stacks.js';
 
 /**
  * How each example tenant's stack wires the on-call pieces from its spec and profile: the
  * request-count target, the us-east-1 placement of the global alarms, the flow-log destination
  * and the account-wide Inspector switch. (The guardrails check that each piece exists.)
  */
-let workspace: TempWorkspace;
-let stacks: Map<string, SynthesizedStack>;
-let specs: Map<string, TenantSpec>;
-
+let examples: ExampleStacks;
 beforeAll(() => {
-  workspace = tempWorkspace();
-  stacks = new Map(
-    synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]),
-  );
-  specs = new Map(loadFleet(workspace.root).map((t) => [t.spec.name, t.spec]));
+  examples = synthesizeExamples();
 });
-afterAll(() => workspace.dispose());
+afterAll(() => examples.dispose());
 
 describe.each(['harbour-health', 'lakeside-state', 'northwind-university'])('%s', (tenant) => {
-  const stack = () => stacks.get(tenant)!;
-  const spec = () => specs.get(tenant)!;
+  const stack = () => examples.stacks.get(tenant)!;
+  const spec = () => examples.specs.get(tenant)!;
   const alarm = (suffix: string) =>
     stack()
       .ofType('aws_cloudwatch_metric_alarm')

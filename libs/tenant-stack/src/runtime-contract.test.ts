@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_PARAMETERS, applicationProfile, runtimeParameterPath } from '@hafleet/app-profiles';
-import { SynthesizedStack, policyStatements, type StackResource } from '@hafleet/guardrails';
-import { loadFleet, maintenanceWindows, type TenantSpec } from '@hafleet/tenant-spec';
-import { tempWorkspace, type TempWorkspace } from '@hafleet/testing';
-import { synthesizeTenants } from './synthesize.js';
+import { policyStatements, type StackResource, type SynthesizedStack } from '@hafleet/guardrails';
+import { maintenanceWindows } from '@hafleet/tenant-spec';
+import { synthesizeExamples, type ExampleStacks } from './testing/example-stacks.js';
 
 /**
  * The runtime contract of every example tenant, read from its synthesized Terraform JSON: what the
@@ -12,18 +11,11 @@ import { synthesizeTenants } from './synthesize.js';
  * the site down, that maintenance falls in the client's night, and that every value the boot
  * script reads is published.
  */
-let workspace: TempWorkspace;
-let stacks: Map<string, SynthesizedStack>;
-let specs: Map<string, TenantSpec>;
-
+let examples: ExampleStacks;
 beforeAll(() => {
-  workspace = tempWorkspace();
-  stacks = new Map(
-    synthesizeTenants({ workspaceRoot: workspace.root, mode: 'offline' }).map((s) => [s.tenant, SynthesizedStack.read(s.file)]),
-  );
-  specs = new Map(loadFleet(workspace.root).map((t) => [t.spec.name, t.spec]));
+  examples = synthesizeExamples();
 });
-afterAll(() => workspace.dispose());
+afterAll(() => examples.dispose());
 
 const TENANTS = ['harbour-health', 'lakeside-state', 'northwind-university'];
 
@@ -38,8 +30,8 @@ const templateOf = (stack: SynthesizedStack, tier: 'web' | 'worker' | 'db-provis
   stack.ofType('aws_launch_template').find((t) => t.path.endsWith(`/${tier}/instances/launch-template`))!;
 
 describe.each(TENANTS)('%s', (tenant) => {
-  const stack = () => stacks.get(tenant)!;
-  const spec = () => specs.get(tenant)!;
+  const stack = () => examples.stacks.get(tenant)!;
+  const spec = () => examples.specs.get(tenant)!;
 
   it('lets web and worker instances read their own parameter path, app secrets and key, and nothing wider', () => {
     const otherTenants = TENANTS.filter((t) => t !== tenant);

@@ -1,0 +1,20 @@
+/** Test support: `fleet onboard` arguments for a complete new tenant (every required answer, nothing optional). */
+export const ACME_ONBOARD_ARGS: readonly string[] = [
+  'acme-college',
+  '--display-name',
+  'Acme College',
+  '--region',
+  'eu-west-1',
+  '--concurrent-users',
+  '800',
+  '--population',
+  '40000',
+  '--database-engine',
+  'mysql',
+  '--domain',
+  'learn.acme.ac.uk',
+  '--certificate-arn',
+  'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+  '--alert-emails',
+  'ops@acme.ac.uk',
+];
